@@ -1,0 +1,67 @@
+// The configuration of one healthcare region (sjukvårdsregion): its regions, their acute hospitals
+// and each hospital's planning baselines. Immutable once loaded; shared read-only by every thread.
+#ifndef LAGESBILD_CONFIG_H_
+#define LAGESBILD_CONFIG_H_
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "lagesbild/domain.h"
+
+namespace lagesbild {
+
+struct BedBaseline {
+  std::int64_t baseline = 0;
+  std::int64_t surge24h = 0;  // extra beds that can be opened within 24 h (EDXL-HAVE)
+};
+
+struct HospitalConfig {
+  std::string id;
+  std::string name;
+  std::string town;
+  std::string region_id;
+  std::string note;  // provenance of the baseline figures
+  std::array<BedBaseline, kAllBedTypes.size()> beds{};
+  std::array<std::int64_t, kAllTriage.size()> reception_baseline{};  // patients per hour
+};
+
+struct RegionConfig {
+  std::string id;
+  std::string name;
+  std::vector<std::size_t> hospital_indexes;  // into HealthcareRegionConfig::hospitals
+};
+
+struct HealthcareRegionConfig {
+  std::string id;
+  std::string name;
+  std::string source;
+  int stale_after_minutes = 60;
+  std::vector<RegionConfig> regions;
+  std::vector<HospitalConfig> hospitals;  // grouped by region, in file order
+
+  std::optional<std::size_t> FindHospital(const std::string& id) const;
+  std::optional<std::size_t> FindRegion(const std::string& id) const;
+
+  // Builds the id lookups; called once by the loader.
+  void Index();
+
+ private:
+  std::unordered_map<std::string, std::size_t> hospital_by_id_;
+  std::unordered_map<std::string, std::size_t> region_by_id_;
+};
+
+struct ConfigLoadResult {
+  std::optional<HealthcareRegionConfig> config;
+  std::string error;  // "<source>: <json path>: <what is wrong>" when config is empty
+};
+
+// Parses configuration text. `source_name` (usually the file path) prefixes every error message.
+ConfigLoadResult ParseConfig(const std::string& text, const std::string& source_name);
+
+}  // namespace lagesbild
+
+#endif  // LAGESBILD_CONFIG_H_

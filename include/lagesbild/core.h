@@ -1,0 +1,38 @@
+// The pure domain core: judge a command against a state, and apply an event to a state.
+// No I/O, no threads, no clock. The server, the store's recovery, the scenario player and the
+// tests all drive it through these two functions, so a scripted inject and a human report are
+// judged by the same rules.
+#ifndef LAGESBILD_CORE_H_
+#define LAGESBILD_CORE_H_
+
+#include <optional>
+#include <vector>
+
+#include "lagesbild/commands.h"
+#include "lagesbild/config.h"
+#include "lagesbild/error.h"
+#include "lagesbild/events.h"
+#include "lagesbild/state.h"
+
+namespace lagesbild {
+
+struct Decision {
+  std::vector<Event> events;   // numbered from state.seq + 1; empty when error is set
+  std::optional<Error> error;
+  bool ok() const { return !error.has_value(); }
+};
+
+// Validates `command` against `state` and returns the events it yields, or why not.
+// Does not change `state`.
+Decision Decide(const HealthcareRegionConfig& config, const SpaceState& state,
+                const Command& command);
+
+// Applies the next event of the space. Returns an error (and leaves `state` untouched) if the
+// event is out of sequence or names something the configuration does not have, which can only
+// happen with a log written under another configuration.
+std::optional<Error> Apply(const HealthcareRegionConfig& config, SpaceState& state,
+                           const Event& event);
+
+}  // namespace lagesbild
+
+#endif  // LAGESBILD_CORE_H_

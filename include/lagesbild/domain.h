@@ -1,0 +1,76 @@
+// Domain vocabulary: bed types, statuses, readiness levels, triage priorities, actors and time.
+//
+// Names map one-to-one onto OASIS EDXL-HAVE where the standard has the concept, so an EDXL-HAVE
+// export is a mapping, not a rewrite. Swedish labels live in the user interface, never here.
+// Pure values: no I/O, no threads, no clock.
+#ifndef LAGESBILD_DOMAIN_H_
+#define LAGESBILD_DOMAIN_H_
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace lagesbild {
+
+// Milliseconds since the Unix epoch, UTC. The core never reads a clock: every command carries its
+// time, taken from its space's clock (wall time for live, scaled exercise time for an exercise).
+using TimeMs = std::int64_t;
+
+// Sequence number of an event within its space. The first event of a space is 1; 0 means "none".
+using Seq = std::int64_t;
+
+enum class BedType {
+  kAdultICU,             // IVA
+  kPediatricICU,         // barn-IVA
+  kBurn,                 // brännskadevård
+  kMedicalSurgical,      // vårdplatser
+  kPediatrics,           // barnvårdplatser
+  kOperatingRooms,       // operationssalar
+  kEmergencyDepartment,  // akutmottagningens behandlingsplatser
+};
+inline constexpr std::array<BedType, 7> kAllBedTypes = {
+    BedType::kAdultICU,   BedType::kPediatricICU,   BedType::kBurn,
+    BedType::kMedicalSurgical, BedType::kPediatrics, BedType::kOperatingRooms,
+    BedType::kEmergencyDepartment};
+
+// EDXL-HAVE EMS traffic status: Normal / Advisory / Closed.
+enum class EdStatus { kOpen, kRestricted, kClosed };
+
+// Beredskapsläge, declared per region and per hospital (SOSFS 2013:22).
+enum class ReadinessLevel { kNormal, kStaff, kReinforced, kDisaster };
+
+// Triage priority for reception capacity (EDXL-HAVE Red / Yellow / Green).
+enum class Triage { kP1, kP2, kP3 };
+inline constexpr std::array<Triage, 3> kAllTriage = {Triage::kP1, Triage::kP2, Triage::kP3};
+
+std::string_view WireName(BedType type);
+std::string_view WireName(EdStatus status);
+std::string_view WireName(ReadinessLevel level);
+std::string_view WireName(Triage priority);
+
+std::optional<BedType> ParseBedType(std::string_view name);
+std::optional<EdStatus> ParseEdStatus(std::string_view name);
+std::optional<ReadinessLevel> ParseReadinessLevel(std::string_view name);
+std::optional<Triage> ParseTriage(std::string_view name);
+
+inline std::size_t Index(BedType type) { return static_cast<std::size_t>(type); }
+inline std::size_t Index(Triage priority) { return static_cast<std::size_t>(priority); }
+
+// Who sends a command. Stored with every event: the event log is the audit trail.
+struct Actor {
+  enum class Kind { kUser, kScenario, kSystem };
+  Kind kind = Kind::kUser;
+  std::string id;  // user name, scenario id, or "system"
+  bool operator==(const Actor& other) const { return kind == other.kind && id == other.id; }
+};
+std::string_view WireName(Actor::Kind kind);
+std::optional<Actor::Kind> ParseActorKind(std::string_view name);
+
+// Upper bound for any count or rate on the wire; anything above is a typo or an attack.
+inline constexpr std::int64_t kMaxFigure = 100000;
+
+}  // namespace lagesbild
+
+#endif  // LAGESBILD_DOMAIN_H_

@@ -1,0 +1,101 @@
+// The one command path: command -> validate -> event(s) -> durable append -> apply -> publish.
+//
+// Thread model: the Engine owns the authoritative state of every space and the EventStore, and
+// touches both only on its own thread (after Start()) or on the constructing thread (before it).
+// Submit() may be called from any thread. Completions and the CommitListener run on the engine
+// thread and must only hand work off (e.g. post to the network thread), never block.
+//
+// Group commit: submissions queue up while a batch is being committed; the engine then judges the
+// whole queue, appends all its events in one transaction (one fsync) and only then completes
+// them. A completion without error therefore means the event is durable.
+#ifndef LAGESBILD_ENGINE_H_
+#define LAGESBILD_ENGINE_H_
+
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "lagesbild/commands.h"
+#include "lagesbild/config.h"
+#include "lagesbild/error.h"
+#include "lagesbild/events.h"
+#include "lagesbild/state.h"
+#include "lagesbild/store.h"
+
+namespace lagesbild {
+
+struct CommandOutcome {
+  std::optional<Error> error;  // empty: accepted and durably committed
+  std::string space;
+  Seq seq = 0;                 // of the last event the command produced
+};
+
+using Completion = std::function<void(const CommandOutcome&)>;
+
+class CommitListener {
+ public:
+  virtual ~CommitListener() = default;
+  // Events committed by one batch, in sequence order per space. Called before the batch's
+  // completions, on the engine thread.
+  virtual void OnCommitted(std::vector<Event> events) = 0;
+};
+
+class Engine {
+ public:
+  Engine(std::shared_ptr<const HealthcareRegionConfig> config, std::unique_ptr<EventStore> store,
+         CommitListener* listener);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Before Start(): rebuilds every space from the event log (the live space always exists).
+  std::optional<Error> Recover();
+  // Before Start(): the recovered state of a space (null if there is none), and all spaces.
+  const SpaceState* Space(const std::string& name) const;
+  std::vector<std::string> SpaceNames() const;
+
+  void Start();
+  // Commits everything already submitted, completes it, then stops the thread. Later
+  // submissions complete with "shutting_down". Idempotent.
+  void Stop();
+
+  // Any thread. `done` runs exactly once, on the engine thread.
+  void Submit(std::string space, Command command, Completion done);
+
+  // Largest number of submissions judged in one batch so far (for tests and benchmarks).
+  std::size_t LargestBatch() const;
+
+ private:
+  struct Submission {
+    std::string space;
+    Command command;
+    Completion done;
+  };
+
+  void Run();
+  void ProcessBatch(std::vector<Submission>& batch);
+  std::optional<Error> RecoverSpace(const std::string& name);
+
+  const std::shared_ptr<const HealthcareRegionConfig> config_;
+  const std::unique_ptr<EventStore> store_;
+  CommitListener* const listener_;
+  std::map<std::string, SpaceState> spaces_;  // owned by the engine thread after Start()
+  std::optional<Error> broken_;              // engine thread: the log could not be reread
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::vector<Submission> queue_;  // guarded by mutex_
+  bool stopping_ = false;          // guarded by mutex_
+  std::size_t largest_batch_ = 0;  // guarded by mutex_
+  std::thread thread_;
+};
+
+}  // namespace lagesbild
+
+#endif  // LAGESBILD_ENGINE_H_

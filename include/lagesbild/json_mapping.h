@@ -1,0 +1,40 @@
+// All mapping between domain values and JSON lives here (and in wire.h for whole messages), so the
+// wire, the event log and the snapshots agree by construction.
+#ifndef LAGESBILD_JSON_MAPPING_H_
+#define LAGESBILD_JSON_MAPPING_H_
+
+#include <string>
+#include <variant>
+
+#include <nlohmann/json.hpp>
+
+#include "lagesbild/commands.h"
+#include "lagesbild/config.h"
+#include "lagesbild/error.h"
+#include "lagesbild/events.h"
+#include "lagesbild/state.h"
+
+namespace lagesbild {
+
+using Json = nlohmann::json;
+
+Json HospitalToJson(const HealthcareRegionConfig& config, std::size_t index,
+                    const HospitalState& hospital);
+Json RegionToJson(const HealthcareRegionConfig& config, std::size_t index,
+                  const RegionState& region);
+// The "state" object of a snapshot: configuration names plus every figure.
+Json StateToJson(const HealthcareRegionConfig& config, const SpaceState& state);
+
+Json ActorToJson(const Actor& actor);
+Json CapacityReportToJson(const CapacityReport& report);  // without "hospital"
+Json EventToJson(const Event& event);
+
+// Reads the figures of a report from `object` (the shape of CapacityReportToJson). Type and enum
+// errors are reported with `field_prefix` + the field's path; ranges are the core's business.
+std::variant<CapacityReport, Error> CapacityReportFromJson(const Json& object,
+                                                           std::string hospital);
+std::variant<Event, Error> EventFromJson(const Json& json);
+
+}  // namespace lagesbild
+
+#endif  // LAGESBILD_JSON_MAPPING_H_

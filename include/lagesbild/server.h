@@ -1,0 +1,55 @@
+// The Lägesbild server: one port for the board's files, the JSON HTTP API and WebSocket.
+//
+// Thread model: Run() drives one network thread (the caller's), which owns the WebSocket++
+// endpoint, every connection, the subscriptions and the per-space replicas. The Engine runs its
+// own thread and reaches the network thread only by posting to it. Shutdown() is the one method
+// another thread may call.
+#ifndef LAGESBILD_SERVER_H_
+#define LAGESBILD_SERVER_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "lagesbild/clock.h"
+#include "lagesbild/config.h"
+#include "lagesbild/error.h"
+#include "lagesbild/store.h"
+
+namespace lagesbild {
+
+struct ServerOptions {
+  std::string bind_address = "127.0.0.1";
+  std::uint16_t port = 8080;    // 0: any free port (see Server::port())
+  std::string web_root;         // directory with the board's files
+  std::size_t deltas_kept = 4096;  // per space, for reconnecting clients
+  bool handle_signals = true;   // SIGINT/SIGTERM start a graceful shutdown
+};
+
+class Server {
+ public:
+  Server(std::shared_ptr<const HealthcareRegionConfig> config, std::unique_ptr<EventStore> store,
+         std::shared_ptr<const Clock> clock, ServerOptions options);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Recovers state from the event log, loads the web files and starts listening.
+  std::optional<Error> Open();
+  std::uint16_t port() const;
+  // Serves until SIGINT/SIGTERM or Shutdown(): then stops accepting, commits and acknowledges
+  // what was already submitted, closes every connection and returns.
+  void Run();
+  // Thread-safe.
+  void Shutdown();
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace lagesbild
+
+#endif  // LAGESBILD_SERVER_H_

@@ -1,0 +1,42 @@
+// The embedded default event log: one SQLite database in WAL mode.
+//
+// Durability: Append() commits one transaction with synchronous=FULL, so a batch whose Append()
+// returned is on disk (fsync'd WAL) and survives a process crash or power loss. Batching many
+// reports into one Append() is what makes this fast (one fsync per batch, see engine.h).
+// Thread model: one owner thread, as for every EventStore.
+#ifndef LAGESBILD_SQLITE_STORE_H_
+#define LAGESBILD_SQLITE_STORE_H_
+
+#include <memory>
+#include <string>
+
+#include "lagesbild/store.h"
+
+namespace lagesbild {
+
+class SqliteEventStore : public EventStore {
+ public:
+  // Opens (creating if needed) the database at `path`. The database remembers the healthcare
+  // region it was created for; opening it with another one is refused, so two configurations'
+  // logs never mix.
+  static std::unique_ptr<SqliteEventStore> Open(const std::string& path,
+                                                const std::string& healthcare_region_id,
+                                                std::optional<Error>* error);
+  ~SqliteEventStore() override;
+  SqliteEventStore(const SqliteEventStore&) = delete;
+  SqliteEventStore& operator=(const SqliteEventStore&) = delete;
+
+  std::optional<Error> Append(const std::vector<StoredEvent>& batch) override;
+  std::optional<Error> ReadAfter(const std::string& space, Seq after, std::size_t limit,
+                                 std::vector<StoredEvent>* out) override;
+  std::optional<Error> ListSpaces(std::vector<std::string>* out) override;
+
+ private:
+  struct Impl;
+  explicit SqliteEventStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace lagesbild
+
+#endif  // LAGESBILD_SQLITE_STORE_H_

@@ -1,0 +1,35 @@
+// The board's files from web/, read once at start-up into memory.
+//
+// Serving only what was loaded makes path traversal impossible by construction (a request path is
+// a map key, never joined onto a directory), and keeps disk reads out of the network thread.
+// Immutable after Load(); safe to read from any thread.
+#ifndef LAGESBILD_STATIC_FILES_H_
+#define LAGESBILD_STATIC_FILES_H_
+
+#include <map>
+#include <optional>
+#include <string>
+
+namespace lagesbild {
+
+struct StaticFile {
+  std::string content;
+  std::string content_type;
+};
+
+class StaticFiles {
+ public:
+  // Loads every regular file below `root` (at most 32 MiB in all). Returns an error text on
+  // failure.
+  std::optional<std::string> Load(const std::string& root);
+  // `path` is the URL path without query ("/" means "/index.html").
+  const StaticFile* Find(const std::string& path) const;
+  std::size_t size() const { return files_.size(); }
+
+ private:
+  std::map<std::string, StaticFile> files_;
+};
+
+}  // namespace lagesbild
+
+#endif  // LAGESBILD_STATIC_FILES_H_

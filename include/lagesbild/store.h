@@ -1,0 +1,45 @@
+// The event log behind one interface, so a shared store (several server instances tailing one
+// database) can replace the embedded SQLite default without touching the core or the engine.
+#ifndef LAGESBILD_STORE_H_
+#define LAGESBILD_STORE_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lagesbild/domain.h"
+#include "lagesbild/error.h"
+
+namespace lagesbild {
+
+// One event as stored: the full event JSON plus the columns history queries need.
+struct StoredEvent {
+  std::string space;
+  Seq seq = 0;
+  TimeMs at = 0;
+  std::string kind;
+  std::string actor_id;
+  std::string json;
+};
+
+// Thread model: not thread-safe. One thread owns a store (the engine thread once it runs).
+class EventStore {
+ public:
+  virtual ~EventStore() = default;
+
+  // Appends `batch` atomically. When this returns no error, every event in it survives a crash of
+  // the process and of the machine (power loss): the caller may then acknowledge it. On error,
+  // none of the batch is stored. (space, seq) must be new.
+  virtual std::optional<Error> Append(const std::vector<StoredEvent>& batch) = 0;
+
+  // Up to `limit` events of `space` with seq > `after`, in sequence order.
+  virtual std::optional<Error> ReadAfter(const std::string& space, Seq after, std::size_t limit,
+                                         std::vector<StoredEvent>* out) = 0;
+
+  // Every space that has at least one event.
+  virtual std::optional<Error> ListSpaces(std::vector<std::string>* out) = 0;
+};
+
+}  // namespace lagesbild
+
+#endif  // LAGESBILD_STORE_H_

@@ -1,0 +1,201 @@
+#include "lagesbild/config.h"
+
+#include <regex>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+namespace lagesbild {
+namespace {
+
+using Json = nlohmann::json;
+
+// Thrown only inside this file, caught in ParseConfig, so the walk reads top-down.
+struct ConfigProblem {
+  std::string path;
+  std::string what;
+};
+
+const Json& Require(const Json& object, const std::string& path, const char* key) {
+  auto it = object.find(key);
+  if (it == object.end()) throw ConfigProblem{path + "." + key, "is missing"};
+  return *it;
+}
+
+void RequireObject(const Json& value, const std::string& path) {
+  if (!value.is_object()) throw ConfigProblem{path, "must be an object"};
+}
+
+void AllowOnlyKeys(const Json& object, const std::string& path,
+                   const std::set<std::string>& allowed) {
+  for (const auto& item : object.items()) {
+    if (allowed.count(item.key()) == 0) {
+      throw ConfigProblem{path + "." + item.key(), "unknown key (a typo?)"};
+    }
+  }
+}
+
+std::string ReadId(const Json& object, const std::string& path) {
+  static const std::regex kIdPattern("[a-z0-9-]{1,40}");
+  const Json& value = Require(object, path, "id");
+  if (!value.is_string() || !std::regex_match(value.get<std::string>(), kIdPattern)) {
+    throw ConfigProblem{path + ".id", "must be 1-40 characters of a-z, 0-9 and -"};
+  }
+  return value.get<std::string>();
+}
+
+std::string ReadText(const Json& object, const std::string& path, const char* key,
+                     bool required, std::size_t max_length) {
+  auto it = object.find(key);
+  if (it == object.end()) {
+    if (required) throw ConfigProblem{path + "." + key, "is missing"};
+    return {};
+  }
+  if (!it->is_string() || (required && it->get<std::string>().empty()) ||
+      it->get<std::string>().size() > max_length) {
+    throw ConfigProblem{path + "." + key, required ? "must be a non-empty text of at most " +
+                                                         std::to_string(max_length) + " bytes"
+                                                   : "must be a text"};
+  }
+  return it->get<std::string>();
+}
+
+std::int64_t ReadCount(const Json& value, const std::string& path, std::int64_t min,
+                       std::int64_t max) {
+  if (!value.is_number_integer() || (value.is_number_unsigned() && value.get<std::uint64_t>() >
+                                                                      static_cast<std::uint64_t>(max)) ||
+      value.get<std::int64_t>() < min || value.get<std::int64_t>() > max) {
+    throw ConfigProblem{path, "must be an integer from " + std::to_string(min) + " to " +
+                                  std::to_string(max)};
+  }
+  return value.get<std::int64_t>();
+}
+
+HospitalConfig ReadHospital(const Json& json, const std::string& path,
+                            const std::string& region_id) {
+  RequireObject(json, path);
+  AllowOnlyKeys(json, path, {"id", "name", "town", "note", "beds", "reception_baseline"});
+  HospitalConfig hospital;
+  hospital.id = ReadId(json, path);
+  hospital.name = ReadText(json, path, "name", true, 120);
+  hospital.town = ReadText(json, path, "town", false, 120);
+  hospital.note = ReadText(json, path, "note", false, 2000);
+  hospital.region_id = region_id;
+  if (auto beds = json.find("beds"); beds != json.end()) {
+    RequireObject(*beds, path + ".beds");
+    for (const auto& item : beds->items()) {
+      const std::string bed_path = path + ".beds." + item.key();
+      auto type = ParseBedType(item.key());
+      if (!type) throw ConfigProblem{bed_path, "unknown bed type"};
+      RequireObject(item.value(), bed_path);
+      AllowOnlyKeys(item.value(), bed_path, {"baseline", "surge24h"});
+      BedBaseline& bed = hospital.beds[Index(*type)];
+      bed.baseline = ReadCount(Require(item.value(), bed_path, "baseline"),
+                               bed_path + ".baseline", 0, kMaxFigure);
+      if (auto surge = item.value().find("surge24h"); surge != item.value().end()) {
+        bed.surge24h = ReadCount(*surge, bed_path + ".surge24h", 0, kMaxFigure);
+      }
+    }
+  }
+  if (auto reception = json.find("reception_baseline"); reception != json.end()) {
+    RequireObject(*reception, path + ".reception_baseline");
+    for (const auto& item : reception->items()) {
+      const std::string rate_path = path + ".reception_baseline." + item.key();
+      auto priority = ParseTriage(item.key());
+      if (!priority) throw ConfigProblem{rate_path, "unknown triage priority (P1, P2 or P3)"};
+      hospital.reception_baseline[Index(*priority)] =
+          ReadCount(item.value(), rate_path, 0, kMaxFigure);
+    }
+  }
+  return hospital;
+}
+
+HealthcareRegionConfig ReadConfig(const Json& root) {
+  RequireObject(root, "$");
+  AllowOnlyKeys(root, "$", {"healthcare_region", "source", "note", "stale_after_minutes",
+                            "regions"});
+  HealthcareRegionConfig config;
+  const Json& healthcare_region = Require(root, "$", "healthcare_region");
+  RequireObject(healthcare_region, "$.healthcare_region");
+  AllowOnlyKeys(healthcare_region, "$.healthcare_region", {"id", "name"});
+  config.id = ReadId(healthcare_region, "$.healthcare_region");
+  config.name = ReadText(healthcare_region, "$.healthcare_region", "name", true, 120);
+  config.source = ReadText(root, "$", "source", false, 4000);
+  if (auto stale = root.find("stale_after_minutes"); stale != root.end()) {
+    config.stale_after_minutes =
+        static_cast<int>(ReadCount(*stale, "$.stale_after_minutes", 1, 1440));
+  }
+  const Json& regions = Require(root, "$", "regions");
+  if (!regions.is_array() || regions.empty()) {
+    throw ConfigProblem{"$.regions", "must be a non-empty array"};
+  }
+  std::set<std::string> region_ids, hospital_ids;
+  for (std::size_t r = 0; r < regions.size(); ++r) {
+    const std::string path = "$.regions[" + std::to_string(r) + "]";
+    const Json& region_json = regions[r];
+    RequireObject(region_json, path);
+    AllowOnlyKeys(region_json, path, {"id", "name", "note", "hospitals"});
+    RegionConfig region;
+    region.id = ReadId(region_json, path);
+    if (!region_ids.insert(region.id).second) {
+      throw ConfigProblem{path + ".id", "'" + region.id + "' is used twice"};
+    }
+    region.name = ReadText(region_json, path, "name", true, 120);
+    const Json& hospitals = Require(region_json, path, "hospitals");
+    if (!hospitals.is_array() || hospitals.empty()) {
+      throw ConfigProblem{path + ".hospitals", "must be a non-empty array"};
+    }
+    for (std::size_t h = 0; h < hospitals.size(); ++h) {
+      const std::string hospital_path = path + ".hospitals[" + std::to_string(h) + "]";
+      HospitalConfig hospital = ReadHospital(hospitals[h], hospital_path, region.id);
+      if (!hospital_ids.insert(hospital.id).second) {
+        throw ConfigProblem{hospital_path + ".id", "'" + hospital.id + "' is used twice"};
+      }
+      region.hospital_indexes.push_back(config.hospitals.size());
+      config.hospitals.push_back(std::move(hospital));
+    }
+    config.regions.push_back(std::move(region));
+  }
+  config.Index();
+  return config;
+}
+
+}  // namespace
+
+std::optional<std::size_t> HealthcareRegionConfig::FindHospital(const std::string& id) const {
+  auto it = hospital_by_id_.find(id);
+  if (it == hospital_by_id_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<std::size_t> HealthcareRegionConfig::FindRegion(const std::string& id) const {
+  auto it = region_by_id_.find(id);
+  if (it == region_by_id_.end()) return std::nullopt;
+  return it->second;
+}
+
+void HealthcareRegionConfig::Index() {
+  hospital_by_id_.clear();
+  region_by_id_.clear();
+  for (std::size_t i = 0; i < hospitals.size(); ++i) hospital_by_id_[hospitals[i].id] = i;
+  for (std::size_t i = 0; i < regions.size(); ++i) region_by_id_[regions[i].id] = i;
+}
+
+ConfigLoadResult ParseConfig(const std::string& text, const std::string& source_name) {
+  ConfigLoadResult result;
+  Json root;
+  try {
+    root = Json::parse(text);
+  } catch (const Json::parse_error& e) {
+    result.error = source_name + ": not valid JSON: " + e.what();
+    return result;
+  }
+  try {
+    result.config = ReadConfig(root);
+  } catch (const ConfigProblem& problem) {
+    result.error = source_name + ": " + problem.path + ": " + problem.what;
+  }
+  return result;
+}
+
+}  // namespace lagesbild

@@ -1,0 +1,54 @@
+#include "lagesbild/domain.h"
+
+namespace lagesbild {
+namespace {
+
+constexpr std::array<std::string_view, kAllBedTypes.size()> kBedTypeNames = {
+    "AdultICU", "PediatricICU", "Burn", "MedicalSurgical", "Pediatrics", "OperatingRooms",
+    "EmergencyDepartment"};
+constexpr std::array<std::string_view, 3> kEdStatusNames = {"open", "restricted", "closed"};
+constexpr std::array<std::string_view, 4> kReadinessNames = {"normal", "staff", "reinforced",
+                                                             "disaster"};
+constexpr std::array<std::string_view, kAllTriage.size()> kTriageNames = {"P1", "P2", "P3"};
+constexpr std::array<std::string_view, 3> kActorKindNames = {"user", "scenario", "system"};
+
+template <typename Enum, std::size_t N>
+std::optional<Enum> ParseByName(const std::array<std::string_view, N>& names,
+                                std::string_view name) {
+  for (std::size_t i = 0; i < N; ++i) {
+    if (names[i] == name) return static_cast<Enum>(i);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string_view WireName(BedType type) { return kBedTypeNames[Index(type)]; }
+std::string_view WireName(EdStatus status) {
+  return kEdStatusNames[static_cast<std::size_t>(status)];
+}
+std::string_view WireName(ReadinessLevel level) {
+  return kReadinessNames[static_cast<std::size_t>(level)];
+}
+std::string_view WireName(Triage priority) { return kTriageNames[Index(priority)]; }
+std::string_view WireName(Actor::Kind kind) {
+  return kActorKindNames[static_cast<std::size_t>(kind)];
+}
+
+std::optional<BedType> ParseBedType(std::string_view name) {
+  return ParseByName<BedType>(kBedTypeNames, name);
+}
+std::optional<EdStatus> ParseEdStatus(std::string_view name) {
+  return ParseByName<EdStatus>(kEdStatusNames, name);
+}
+std::optional<ReadinessLevel> ParseReadinessLevel(std::string_view name) {
+  return ParseByName<ReadinessLevel>(kReadinessNames, name);
+}
+std::optional<Triage> ParseTriage(std::string_view name) {
+  return ParseByName<Triage>(kTriageNames, name);
+}
+std::optional<Actor::Kind> ParseActorKind(std::string_view name) {
+  return ParseByName<Actor::Kind>(kActorKindNames, name);
+}
+
+}  // namespace lagesbild

@@ -1,0 +1,264 @@
+#include "lagesbild/json_mapping.h"
+
+#include <limits>
+
+#include "lagesbild/time_format.h"
+
+namespace lagesbild {
+namespace {
+
+void PutStamp(Json& out, const Stamp& stamp) {
+  out["reported_at"] = stamp.at ? Json(FormatUtc(*stamp.at)) : Json(nullptr);
+  out["reported_by"] = stamp.at ? Json(stamp.by) : Json(nullptr);
+}
+
+template <typename T, typename ToJson>
+Json ReportedToJson(const Reported<T>& reported, ToJson to_json) {
+  Json out;
+  out["value"] = reported.value ? to_json(*reported.value) : Json(nullptr);
+  PutStamp(out, reported.stamp);
+  return out;
+}
+
+Json NameOf(ReadinessLevel level) { return WireName(level); }
+Json NameOf(EdStatus status) { return WireName(status); }
+
+std::optional<Error> ReadFigure(const Json& value, const std::string& field,
+                                std::optional<std::int64_t>* out) {
+  if (!value.is_number_integer()) {
+    return MakeError("bad_message", field, field + " must be a whole number");
+  }
+  if (value.is_number_unsigned() &&
+      value.get<std::uint64_t>() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+    return MakeError("invalid_value", field,
+                     field + ": " + value.dump() + " is outside 0-" + std::to_string(kMaxFigure));
+  }
+  *out = value.get<std::int64_t>();
+  return std::nullopt;
+}
+
+template <typename Enum, typename Parser>
+std::optional<Error> ReadEnum(const Json& value, const std::string& field, Parser parse,
+                              const char* allowed, std::optional<Enum>* out) {
+  if (!value.is_string()) return MakeError("bad_message", field, field + " must be a text");
+  auto parsed = parse(value.get<std::string>());
+  if (!parsed) {
+    return MakeError("invalid_value", field,
+                     field + ": '" + value.get<std::string>() + "' is not one of " + allowed);
+  }
+  *out = *parsed;
+  return std::nullopt;
+}
+
+std::optional<Error> ReadBeds(const Json& beds, CapacityReport& report) {
+  if (!beds.is_object()) return MakeError("bad_message", "beds", "beds must be an object");
+  for (const auto& item : beds.items()) {
+    const std::string field = "beds." + item.key();
+    auto type = ParseBedType(item.key());
+    if (!type) {
+      return MakeError("invalid_value", field,
+                       "'" + item.key() + "' is not a bed type (AdultICU, PediatricICU, Burn, "
+                       "MedicalSurgical, Pediatrics, OperatingRooms, EmergencyDepartment)");
+    }
+    if (!item.value().is_object()) {
+      return MakeError("bad_message", field, field + " must be an object");
+    }
+    BedReport bed;
+    for (const auto& figure : item.value().items()) {
+      std::optional<std::int64_t>* target = figure.key() == "available" ? &bed.available
+                                            : figure.key() == "baseline"  ? &bed.baseline
+                                            : figure.key() == "surge24h"  ? &bed.surge24h
+                                                                          : nullptr;
+      if (!target) {
+        return MakeError("bad_message", field + "." + figure.key(),
+                         "unknown field " + field + "." + figure.key() +
+                             " (available, baseline, surge24h)");
+      }
+      if (auto error = ReadFigure(figure.value(), field + "." + figure.key(), target)) {
+        return error;
+      }
+    }
+    report.beds[Index(*type)] = bed;
+  }
+  return std::nullopt;
+}
+
+std::optional<Error> ReadReception(const Json& reception, CapacityReport& report) {
+  if (!reception.is_object()) {
+    return MakeError("bad_message", "reception", "reception must be an object");
+  }
+  for (const auto& item : reception.items()) {
+    const std::string field = "reception." + item.key();
+    auto priority = ParseTriage(item.key());
+    if (!priority) {
+      return MakeError("invalid_value", field,
+                       "'" + item.key() + "' is not a triage priority (P1, P2, P3)");
+    }
+    if (auto error = ReadFigure(item.value(), field, &report.reception[Index(*priority)])) {
+      return error;
+    }
+  }
+  return std::nullopt;
+}
+
+Error Corrupt(const std::string& what) {
+  return MakeError("corrupt_event", "", "stored event is unreadable: " + what);
+}
+
+}  // namespace
+
+Json HospitalToJson(const HealthcareRegionConfig& config, std::size_t index,
+                    const HospitalState& hospital) {
+  const HospitalConfig& info = config.hospitals[index];
+  Json out;
+  out["id"] = info.id;
+  out["name"] = info.name;
+  out["town"] = info.town;
+  out["region"] = info.region_id;
+  out["note"] = info.note;
+  Json& beds = out["beds"] = Json::object();
+  for (BedType type : kAllBedTypes) {
+    const BedFigure& figure = hospital.beds[Index(type)];
+    Json bed;
+    bed["available"] = figure.available ? Json(*figure.available) : Json(nullptr);
+    bed["baseline"] = figure.baseline;
+    bed["surge24h"] = figure.surge24h;
+    PutStamp(bed, figure.stamp);
+    beds[std::string(WireName(type))] = std::move(bed);
+  }
+  out["ed_status"] = ReportedToJson(hospital.ed_status, [](EdStatus s) { return NameOf(s); });
+  Json& reception = out["reception"] = Json::object();
+  Json& reception_baseline = out["reception_baseline"] = Json::object();
+  for (Triage priority : kAllTriage) {
+    const std::string name(WireName(priority));
+    reception[name] =
+        ReportedToJson(hospital.reception[Index(priority)], [](std::int64_t v) { return Json(v); });
+    reception_baseline[name] = info.reception_baseline[Index(priority)];
+  }
+  out["readiness"] =
+      ReportedToJson(hospital.readiness, [](ReadinessLevel l) { return NameOf(l); });
+  const auto last = hospital.LastReportedAt();
+  out["last_reported_at"] = last ? Json(FormatUtc(*last)) : Json(nullptr);
+  return out;
+}
+
+Json RegionToJson(const HealthcareRegionConfig& config, std::size_t index,
+                  const RegionState& region) {
+  const RegionConfig& info = config.regions[index];
+  Json out;
+  out["id"] = info.id;
+  out["name"] = info.name;
+  Json& hospitals = out["hospitals"] = Json::array();
+  for (std::size_t h : info.hospital_indexes) hospitals.push_back(config.hospitals[h].id);
+  out["readiness"] = ReportedToJson(region.readiness, [](ReadinessLevel l) { return NameOf(l); });
+  return out;
+}
+
+Json StateToJson(const HealthcareRegionConfig& config, const SpaceState& state) {
+  Json out;
+  out["healthcare_region"] = {{"id", config.id}, {"name", config.name}};
+  out["stale_after_minutes"] = config.stale_after_minutes;
+  Json& regions = out["regions"] = Json::array();
+  for (std::size_t r = 0; r < state.regions.size(); ++r) {
+    regions.push_back(RegionToJson(config, r, state.regions[r]));
+  }
+  Json& hospitals = out["hospitals"] = Json::array();
+  for (std::size_t h = 0; h < state.hospitals.size(); ++h) {
+    hospitals.push_back(HospitalToJson(config, h, state.hospitals[h]));
+  }
+  return out;
+}
+
+Json ActorToJson(const Actor& actor) {
+  return {{"kind", WireName(actor.kind)}, {"id", actor.id}};
+}
+
+Json CapacityReportToJson(const CapacityReport& report) {
+  Json out = Json::object();
+  for (BedType type : kAllBedTypes) {
+    const auto& bed = report.beds[Index(type)];
+    if (!bed) continue;
+    Json figures = Json::object();
+    if (bed->available) figures["available"] = *bed->available;
+    if (bed->baseline) figures["baseline"] = *bed->baseline;
+    if (bed->surge24h) figures["surge24h"] = *bed->surge24h;
+    out["beds"][std::string(WireName(type))] = std::move(figures);
+  }
+  if (report.ed_status) out["ed_status"] = WireName(*report.ed_status);
+  for (Triage priority : kAllTriage) {
+    if (const auto& rate = report.reception[Index(priority)]) {
+      out["reception"][std::string(WireName(priority))] = *rate;
+    }
+  }
+  if (report.readiness) out["readiness"] = WireName(*report.readiness);
+  return out;
+}
+
+std::variant<CapacityReport, Error> CapacityReportFromJson(const Json& object,
+                                                           std::string hospital) {
+  CapacityReport report;
+  report.hospital = std::move(hospital);
+  std::optional<Error> error;
+  if (auto it = object.find("beds"); it != object.end()) error = ReadBeds(*it, report);
+  if (auto it = object.find("reception"); !error && it != object.end()) {
+    error = ReadReception(*it, report);
+  }
+  if (auto it = object.find("ed_status"); !error && it != object.end()) {
+    error = ReadEnum(*it, "ed_status", ParseEdStatus, "open, restricted, closed",
+                     &report.ed_status);
+  }
+  if (auto it = object.find("readiness"); !error && it != object.end()) {
+    error = ReadEnum(*it, "readiness", ParseReadinessLevel,
+                     "normal, staff, reinforced, disaster", &report.readiness);
+  }
+  if (error) return *error;
+  return report;
+}
+
+Json EventToJson(const Event& event) {
+  Json out;
+  out["space"] = event.space;
+  out["seq"] = event.seq;
+  out["at"] = FormatUtc(event.at);
+  out["kind"] = EventKind(event.body);
+  out["actor"] = ActorToJson(event.actor);
+  if (const auto* reported = std::get_if<CapacityReported>(&event.body)) {
+    out["hospital"] = reported->report.hospital;
+    out["report"] = CapacityReportToJson(reported->report);
+  } else if (const auto* readiness = std::get_if<RegionReadinessSet>(&event.body)) {
+    out["region"] = readiness->region;
+    out["level"] = WireName(readiness->level);
+  }
+  return out;
+}
+
+std::variant<Event, Error> EventFromJson(const Json& json) {
+  try {
+    Event event;
+    event.space = json.at("space").get<std::string>();
+    event.seq = json.at("seq").get<Seq>();
+    auto at = ParseUtc(json.at("at").get<std::string>());
+    if (!at) return Corrupt("bad time " + json.at("at").dump());
+    event.at = *at;
+    auto kind = ParseActorKind(json.at("actor").at("kind").get<std::string>());
+    if (!kind) return Corrupt("bad actor kind");
+    event.actor = Actor{*kind, json.at("actor").at("id").get<std::string>()};
+    const std::string event_kind = json.at("kind").get<std::string>();
+    if (event_kind == "capacity_reported") {
+      auto report = CapacityReportFromJson(json.at("report"), json.at("hospital").get<std::string>());
+      if (auto* error = std::get_if<Error>(&report)) return Corrupt(error->message);
+      event.body = CapacityReported{std::get<CapacityReport>(std::move(report))};
+    } else if (event_kind == "region_readiness_set") {
+      auto level = ParseReadinessLevel(json.at("level").get<std::string>());
+      if (!level) return Corrupt("bad readiness level");
+      event.body = RegionReadinessSet{json.at("region").get<std::string>(), *level};
+    } else {
+      return Corrupt("unknown event kind '" + event_kind + "'");
+    }
+    return event;
+  } catch (const Json::exception& e) {
+    return Corrupt(e.what());
+  }
+}
+
+}  // namespace lagesbild

@@ -1,0 +1,181 @@
+#include "lagesbild/wire.h"
+
+#include <set>
+
+#include "lagesbild/json_mapping.h"
+#include "lagesbild/time_format.h"
+
+namespace lagesbild {
+namespace {
+
+// Thrown only inside ParseClientMessage's helpers; turned into a WireError at the top.
+struct Rejection {
+  Error error;
+};
+
+[[noreturn]] void Reject(std::string code, std::string field, std::string message) {
+  throw Rejection{MakeError(std::move(code), std::move(field), std::move(message))};
+}
+
+void AllowOnlyFields(const Json& message, const std::string& type,
+                     std::initializer_list<const char*> fields) {
+  std::set<std::string> allowed{"v", "type"};
+  allowed.insert(fields.begin(), fields.end());
+  for (const auto& item : message.items()) {
+    if (allowed.count(item.key()) == 0) {
+      Reject("bad_message", item.key(), "unknown field '" + item.key() + "' in " + type);
+    }
+  }
+}
+
+std::string RequireText(const Json& message, const char* field, std::size_t max_length) {
+  auto it = message.find(field);
+  if (it == message.end()) Reject("bad_message", field, std::string(field) + " is missing");
+  if (!it->is_string() || it->get_ref<const std::string&>().empty() ||
+      it->get_ref<const std::string&>().size() > max_length) {
+    Reject("bad_message", field,
+           std::string(field) + " must be a text of 1-" + std::to_string(max_length) +
+               " characters");
+  }
+  return it->get<std::string>();
+}
+
+SubscribeRequest ParseSubscribe(const Json& message) {
+  AllowOnlyFields(message, "subscribe", {"space", "since"});
+  SubscribeRequest request;
+  request.space = RequireText(message, "space", kMaxIdLength);
+  if (auto since = message.find("since"); since != message.end() && !since->is_null()) {
+    if (!since->is_number_integer() || since->get<std::int64_t>() < 0 ||
+        (since->is_number_unsigned() && since->get<std::uint64_t>() > (1ULL << 62))) {
+      Reject("bad_message", "since", "since must be a sequence number (a whole number >= 0)");
+    }
+    request.since = since->get<Seq>();
+  }
+  return request;
+}
+
+CommandRequest ParseReportCapacity(const Json& message, std::string id) {
+  AllowOnlyFields(message, "report_capacity",
+                  {"id", "space", "hospital", "beds", "ed_status", "reception", "readiness"});
+  CommandRequest request{std::move(id), RequireText(message, "space", kMaxIdLength), {}};
+  auto report = CapacityReportFromJson(message, RequireText(message, "hospital", kMaxIdLength));
+  if (auto* error = std::get_if<Error>(&report)) throw Rejection{*error};
+  request.body = std::get<CapacityReport>(std::move(report));
+  return request;
+}
+
+CommandRequest ParseSetRegionReadiness(const Json& message, std::string id) {
+  AllowOnlyFields(message, "set_region_readiness", {"id", "space", "region", "level"});
+  CommandRequest request{std::move(id), RequireText(message, "space", kMaxIdLength), {}};
+  SetRegionReadiness command;
+  command.region = RequireText(message, "region", kMaxIdLength);
+  const std::string level = RequireText(message, "level", kMaxIdLength);
+  auto parsed = ParseReadinessLevel(level);
+  if (!parsed) {
+    Reject("invalid_value", "level",
+           "level: '" + level + "' is not one of normal, staff, reinforced, disaster");
+  }
+  command.level = *parsed;
+  request.body = command;
+  return request;
+}
+
+std::string Envelope(Json body) {
+  body["v"] = kProtocolVersion;
+  return body.dump();
+}
+
+}  // namespace
+
+std::variant<ClientMessage, WireError> ParseClientMessage(std::string_view text) {
+  if (text.size() > kMaxClientMessageBytes) {
+    return WireError{"", MakeError("message_too_large", "",
+                                   "message is " + std::to_string(text.size()) +
+                                       " bytes; the limit is " +
+                                       std::to_string(kMaxClientMessageBytes))};
+  }
+  Json message;
+  try {
+    message = Json::parse(text.begin(), text.end());
+  } catch (const Json::parse_error& e) {
+    return WireError{"", MakeError("bad_json", "", std::string("not valid JSON: ") + e.what())};
+  }
+  if (!message.is_object()) {
+    return WireError{"", MakeError("bad_json", "", "a message must be a JSON object")};
+  }
+  std::string id;
+  try {
+    if (auto it = message.find("id"); it != message.end()) id = RequireText(message, "id", kMaxIdLength);
+    auto version = message.find("v");
+    if (version == message.end() || !version->is_number_integer() ||
+        version->get<std::int64_t>() != kProtocolVersion) {
+      Reject("unsupported_version", "v", "v must be " + std::to_string(kProtocolVersion));
+    }
+    auto type = message.find("type");
+    if (type == message.end() || !type->is_string()) {
+      Reject("unknown_type", "type", "type is missing");
+    }
+    const std::string& name = type->get_ref<const std::string&>();
+    if (name == "subscribe") return ClientMessage{ParseSubscribe(message)};
+    if (name == "hello") {
+      AllowOnlyFields(message, "hello", {"name"});
+      return ClientMessage{HelloRequest{RequireText(message, "name", kMaxIdLength)}};
+    }
+    if (name == "report_capacity" || name == "set_region_readiness") {
+      if (id.empty()) Reject("bad_message", "id", "id is missing (it is echoed in ack/error)");
+      if (name == "report_capacity") return ClientMessage{ParseReportCapacity(message, id)};
+      return ClientMessage{ParseSetRegionReadiness(message, id)};
+    }
+    Reject("unknown_type", "type",
+           "unknown message type '" + name.substr(0, kMaxIdLength) + "'");
+  } catch (const Rejection& rejection) {
+    return WireError{id, rejection.error};
+  }
+}
+
+std::string SnapshotMessage(const HealthcareRegionConfig& config, const SpaceState& state,
+                            TimeMs server_time) {
+  return Envelope({{"type", "snapshot"},
+                   {"space", state.space},
+                   {"exercise", state.exercise},
+                   {"seq", state.seq},
+                   {"server_time", FormatUtc(server_time)},
+                   {"state", StateToJson(config, state)}});
+}
+
+std::string DeltaMessage(const HealthcareRegionConfig& config, const SpaceState& state,
+                         const Event& event) {
+  Json body{{"type", "delta"}, {"space", event.space}, {"seq", event.seq}};
+  Json event_json = EventToJson(event);
+  event_json.erase("space");
+  body["event"] = std::move(event_json);
+  if (const auto* reported = std::get_if<CapacityReported>(&event.body)) {
+    if (auto index = config.FindHospital(reported->report.hospital)) {
+      body["hospital"] = HospitalToJson(config, *index, state.hospitals[*index]);
+    }
+  } else if (const auto* readiness = std::get_if<RegionReadinessSet>(&event.body)) {
+    if (auto index = config.FindRegion(readiness->region)) {
+      body["region"] = RegionToJson(config, *index, state.regions[*index]);
+    }
+  }
+  return Envelope(std::move(body));
+}
+
+std::string ResumedMessage(const std::string& space, Seq seq) {
+  return Envelope({{"type", "resumed"}, {"space", space}, {"seq", seq}});
+}
+
+std::string AckMessage(const std::string& id, const std::string& space, Seq seq) {
+  return Envelope({{"type", "ack"}, {"id", id}, {"space", space}, {"seq", seq}});
+}
+
+std::string ErrorMessage(const std::string& id, const Error& error) {
+  Json body{{"type", "error"},
+            {"id", id.empty() ? Json(nullptr) : Json(id)},
+            {"code", error.code},
+            {"message", error.message}};
+  if (!error.field.empty()) body["field"] = error.field;
+  return Envelope(std::move(body));
+}
+
+}  // namespace lagesbild

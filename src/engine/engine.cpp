@@ -1,0 +1,176 @@
+#include "lagesbild/engine.h"
+
+#include "lagesbild/core.h"
+#include "lagesbild/json_mapping.h"
+
+namespace lagesbild {
+namespace {
+
+constexpr std::size_t kRecoveryChunk = 10000;
+
+StoredEvent ToStored(const Event& event) {
+  return StoredEvent{event.space, event.seq,     event.at,
+                     std::string(EventKind(event.body)), event.actor.id,
+                     EventToJson(event).dump()};
+}
+
+CommandOutcome ShuttingDown(const std::string& space) {
+  return CommandOutcome{
+      MakeError("shutting_down", "", "the server is stopping; nothing was stored"), space, 0};
+}
+
+}  // namespace
+
+Engine::Engine(std::shared_ptr<const HealthcareRegionConfig> config,
+               std::unique_ptr<EventStore> store, CommitListener* listener)
+    : config_(std::move(config)), store_(std::move(store)), listener_(listener) {}
+
+Engine::~Engine() { Stop(); }
+
+std::optional<Error> Engine::RecoverSpace(const std::string& name) {
+  SpaceState& state = spaces_[name] = InitialState(*config_, name, name != kLiveSpace);
+  std::vector<StoredEvent> chunk;
+  do {
+    chunk.clear();
+    if (auto error = store_->ReadAfter(name, state.seq, kRecoveryChunk, &chunk)) {
+      return error;
+    }
+    for (const StoredEvent& stored : chunk) {
+      Json json;
+      try {
+        json = Json::parse(stored.json);
+      } catch (const Json::parse_error& e) {
+        return MakeError("corrupt_event", "", name + "#" + std::to_string(stored.seq) + ": " + e.what());
+      }
+      auto event = EventFromJson(json);
+      if (auto* error = std::get_if<Error>(&event)) return *error;
+      if (auto error = Apply(*config_, state, std::get<Event>(event))) return error;
+    }
+  } while (chunk.size() == kRecoveryChunk);
+  return std::nullopt;
+}
+
+std::optional<Error> Engine::Recover() {
+  spaces_.clear();
+  std::vector<std::string> names;
+  if (auto error = store_->ListSpaces(&names)) return error;
+  names.push_back(kLiveSpace);
+  for (const std::string& name : names) {
+    if (spaces_.count(name)) continue;
+    if (auto error = RecoverSpace(name)) return error;
+  }
+  return std::nullopt;
+}
+
+const SpaceState* Engine::Space(const std::string& name) const {
+  auto it = spaces_.find(name);
+  return it == spaces_.end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> Engine::SpaceNames() const {
+  std::vector<std::string> names;
+  for (const auto& [name, state] : spaces_) names.push_back(name);
+  return names;
+}
+
+void Engine::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
+
+void Engine::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  // Submissions never picked up: before Start(), or Stop() without Start().
+  std::vector<Submission> late;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    late.swap(queue_);
+  }
+  for (Submission& submission : late) submission.done(ShuttingDown(submission.space));
+}
+
+void Engine::Submit(std::string space, Command command, Completion done) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (stopping_) {
+    lock.unlock();
+    done(ShuttingDown(space));
+    return;
+  }
+  queue_.push_back(Submission{std::move(space), std::move(command), std::move(done)});
+  lock.unlock();
+  wake_.notify_one();
+}
+
+std::size_t Engine::LargestBatch() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return largest_batch_;
+}
+
+void Engine::Run() {
+  std::vector<Submission> batch;
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything submitted has been committed
+      batch.swap(queue_);
+      if (batch.size() > largest_batch_) largest_batch_ = batch.size();
+    }
+    ProcessBatch(batch);
+    batch.clear();
+  }
+}
+
+void Engine::ProcessBatch(std::vector<Submission>& batch) {
+  std::vector<CommandOutcome> outcomes(batch.size());
+  std::vector<Event> accepted;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    Submission& submission = batch[i];
+    outcomes[i].space = submission.space;
+    if (broken_) {
+      outcomes[i].error = broken_;
+      continue;
+    }
+    auto space = spaces_.find(submission.space);
+    if (space == spaces_.end()) {
+      outcomes[i].error = MakeError("unknown_space", "space",
+                                    "no space '" + submission.space + "'");
+      continue;
+    }
+    Decision decision = Decide(*config_, space->second, submission.command);
+    if (!decision.ok()) {
+      outcomes[i].error = decision.error;
+      continue;
+    }
+    // Applied now so that later commands in the same batch are judged against it; undone by
+    // recovery below if the commit fails.
+    for (Event& event : decision.events) {
+      Apply(*config_, space->second, event);
+      outcomes[i].seq = event.seq;
+      accepted.push_back(std::move(event));
+    }
+  }
+  if (!accepted.empty()) {
+    std::vector<StoredEvent> stored;
+    stored.reserve(accepted.size());
+    for (const Event& event : accepted) stored.push_back(ToStored(event));
+    if (auto error = store_->Append(stored)) {
+      for (CommandOutcome& outcome : outcomes) {
+        if (!outcome.error) outcome.error = error;
+      }
+      accepted.clear();
+      // The in-memory state ran ahead of the log; the log is the truth. If even reading it
+      // back fails, the state cannot be trusted and every later write is refused.
+      broken_ = Recover();
+    } else {
+      listener_->OnCommitted(std::move(accepted));
+    }
+  }
+  for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(outcomes[i]);
+}
+
+}  // namespace lagesbild

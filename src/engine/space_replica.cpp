@@ -1,0 +1,30 @@
+#include "lagesbild/space_replica.h"
+
+#include "lagesbild/core.h"
+#include "lagesbild/wire.h"
+
+namespace lagesbild {
+
+SpaceReplica::SpaceReplica(std::shared_ptr<const HealthcareRegionConfig> config,
+                           SpaceState initial, std::size_t deltas_kept)
+    : config_(std::move(config)), state_(std::move(initial)), deltas_kept_(deltas_kept) {}
+
+std::variant<SharedMessage, Error> SpaceReplica::Publish(const Event& event) {
+  if (auto error = Apply(*config_, state_, event)) return *error;
+  auto message = std::make_shared<const std::string>(DeltaMessage(*config_, state_, event));
+  deltas_.push_back(message);
+  if (deltas_.size() > deltas_kept_) deltas_.pop_front();
+  return message;
+}
+
+std::string SpaceReplica::Snapshot(TimeMs server_time) const {
+  return SnapshotMessage(*config_, state_, server_time);
+}
+
+std::optional<std::vector<SharedMessage>> SpaceReplica::DeltasAfter(Seq since) const {
+  const Seq oldest_held = state_.seq - static_cast<Seq>(deltas_.size()) + 1;
+  if (since > state_.seq || since + 1 < oldest_held) return std::nullopt;
+  return std::vector<SharedMessage>(deltas_.end() - (state_.seq - since), deltas_.end());
+}
+
+}  // namespace lagesbild

@@ -1,0 +1,389 @@
+// The only translation unit that sees WebSocket++ and Asio (they take ~15 s to compile).
+#include "lagesbild/server.h"
+
+#include <map>
+#include <set>
+
+#include <websocketpp/config/asio_no_tls.hpp>
+#include <websocketpp/server.hpp>
+
+#include "lagesbild/engine.h"
+#include "lagesbild/json_mapping.h"
+#include "lagesbild/space_replica.h"
+#include "lagesbild/static_files.h"
+#include "lagesbild/wire.h"
+
+namespace lagesbild {
+namespace {
+
+using WsServer = websocketpp::server<websocketpp::config::asio>;
+using ConnectionHandle = websocketpp::connection_hdl;
+using HttpStatus = websocketpp::http::status_code::value;
+
+// What the network thread knows about one WebSocket connection.
+struct Session {
+  std::string actor_name = "anonym";  // set by "hello"; replaced by user tokens later
+  std::string space;                  // subscribed space; empty until subscribed
+};
+
+struct Resource {
+  std::string path;
+  std::map<std::string, std::string> query;
+};
+
+// Splits "/ws?space=live&since=3". Values are used as ids and numbers only, so no
+// percent-decoding is needed: anything encoded simply does not match.
+Resource ParseResource(const std::string& resource) {
+  Resource out;
+  const auto question = resource.find('?');
+  out.path = resource.substr(0, question);
+  if (question == std::string::npos) return out;
+  std::size_t start = question + 1;
+  while (start <= resource.size()) {
+    auto end = resource.find('&', start);
+    if (end == std::string::npos) end = resource.size();
+    const std::string pair = resource.substr(start, end - start);
+    const auto equals = pair.find('=');
+    if (!pair.empty()) {
+      out.query[pair.substr(0, equals)] =
+          equals == std::string::npos ? "" : pair.substr(equals + 1);
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+std::optional<Seq> ParseSeq(const std::string& text) {
+  if (text.empty() || text.size() > 18) return std::nullopt;
+  Seq value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  return value;
+}
+
+}  // namespace
+
+class Server::Impl : public CommitListener {
+ public:
+  Impl(std::shared_ptr<const HealthcareRegionConfig> config, std::unique_ptr<EventStore> store,
+       std::shared_ptr<const Clock> clock, ServerOptions options)
+      : config_(std::move(config)),
+        clock_(std::move(clock)),
+        options_(std::move(options)),
+        engine_(config_, std::move(store), this),
+        signals_(io_) {}
+
+  ~Impl() override { engine_.Stop(); }
+
+  std::optional<Error> Open();
+  std::uint16_t port() const { return port_; }
+  void Run();
+  void Shutdown() {
+    asio::post(io_, [this] { BeginShutdown(); });
+  }
+
+  // CommitListener: engine thread. Hand the batch to the network thread, in order.
+  void OnCommitted(std::vector<Event> events) override {
+    asio::post(io_, [this, events = std::move(events)] { Publish(events); });
+  }
+
+ private:
+  // Everything below runs on the network thread.
+  bool Validate(ConnectionHandle handle);
+  void OnOpen(ConnectionHandle handle);
+  void OnClose(ConnectionHandle handle);
+  void OnMessage(ConnectionHandle handle, WsServer::message_ptr message);
+  void OnHttp(ConnectionHandle handle);
+  void Subscribe(ConnectionHandle handle, Session& session, const std::string& space,
+                 std::optional<Seq> since);
+  void HandleCommand(ConnectionHandle handle, const Session& session, CommandRequest request);
+  void Publish(const std::vector<Event>& events);
+  void BeginShutdown();
+  void Send(ConnectionHandle handle, const std::string& text);
+  void SendError(ConnectionHandle handle, const std::string& id, const Error& error) {
+    Send(handle, ErrorMessage(id, error));
+  }
+  std::string HealthJson() const;
+
+  const std::shared_ptr<const HealthcareRegionConfig> config_;
+  const std::shared_ptr<const Clock> clock_;
+  const ServerOptions options_;
+  asio::io_context io_;
+  WsServer endpoint_;
+  Engine engine_;
+  asio::signal_set signals_;
+  StaticFiles files_;
+  std::uint16_t port_ = 0;
+  std::map<std::string, SpaceReplica> replicas_;
+  std::map<ConnectionHandle, Session, std::owner_less<ConnectionHandle>> sessions_;
+  bool shutting_down_ = false;
+};
+
+std::optional<Error> Server::Impl::Open() {
+  if (auto error = files_.Load(options_.web_root)) {
+    return MakeError("config", "web", "board files: " + *error);
+  }
+  if (auto error = engine_.Recover()) return error;
+  for (const std::string& name : engine_.SpaceNames()) {
+    replicas_.emplace(name, SpaceReplica(config_, *engine_.Space(name), options_.deltas_kept));
+  }
+
+  endpoint_.clear_access_channels(websocketpp::log::alevel::all);
+  endpoint_.clear_error_channels(websocketpp::log::elevel::all);
+  endpoint_.set_error_channels(websocketpp::log::elevel::fatal);
+  websocketpp::lib::error_code ec;
+  endpoint_.init_asio(&io_, ec);
+  if (ec) return MakeError("listen", "", "init: " + ec.message());
+  endpoint_.set_reuse_addr(true);
+  endpoint_.set_listen_backlog(1024);
+  endpoint_.set_max_message_size(kHardMaxFrameBytes);
+  endpoint_.set_max_http_body_size(64 * 1024);
+  using std::placeholders::_1;
+  using std::placeholders::_2;
+  endpoint_.set_validate_handler(std::bind(&Impl::Validate, this, _1));
+  endpoint_.set_open_handler(std::bind(&Impl::OnOpen, this, _1));
+  endpoint_.set_close_handler(std::bind(&Impl::OnClose, this, _1));
+  endpoint_.set_fail_handler(std::bind(&Impl::OnClose, this, _1));
+  endpoint_.set_message_handler(std::bind(&Impl::OnMessage, this, _1, _2));
+  endpoint_.set_http_handler(std::bind(&Impl::OnHttp, this, _1));
+
+  asio::error_code address_error;
+  const auto address = asio::ip::make_address(options_.bind_address, address_error);
+  if (address_error) {
+    return MakeError("listen", "bind", "bad bind address '" + options_.bind_address + "'");
+  }
+  endpoint_.listen(asio::ip::tcp::endpoint(address, options_.port), ec);
+  if (ec) {
+    return MakeError("listen", "port", "cannot listen on " + options_.bind_address + ":" +
+                                           std::to_string(options_.port) + ": " + ec.message());
+  }
+  asio::error_code local_error;
+  port_ = endpoint_.get_local_endpoint(local_error).port();
+  endpoint_.start_accept(ec);
+  if (ec) return MakeError("listen", "", "accept: " + ec.message());
+  if (options_.handle_signals) {
+    signals_.add(SIGINT);
+    signals_.add(SIGTERM);
+    signals_.async_wait([this](const asio::error_code& error, int) {
+      if (!error) BeginShutdown();
+    });
+  }
+  engine_.Start();
+  return std::nullopt;
+}
+
+void Server::Impl::Run() { io_.run(); }
+
+void Server::Impl::BeginShutdown() {
+  if (shutting_down_) return;
+  shutting_down_ = true;
+  websocketpp::lib::error_code ec;
+  endpoint_.stop_listening(ec);
+  asio::error_code ignored;
+  signals_.cancel(ignored);
+  // Commits and completes what was already submitted; its acks and deltas are posted to this
+  // thread ahead of the close below, so no accepted report goes unacknowledged.
+  engine_.Stop();
+  asio::post(io_, [this] {
+    for (auto& [handle, session] : sessions_) {
+      websocketpp::lib::error_code close_error;
+      endpoint_.close(handle, websocketpp::close::status::going_away, "server shutting down",
+                      close_error);
+    }
+  });
+}
+
+bool Server::Impl::Validate(ConnectionHandle handle) {
+  websocketpp::lib::error_code ec;
+  auto connection = endpoint_.get_con_from_hdl(handle, ec);
+  return !ec && !shutting_down_ && ParseResource(connection->get_resource()).path == "/ws";
+}
+
+void Server::Impl::OnOpen(ConnectionHandle handle) {
+  if (shutting_down_) {  // a handshake in flight when shutdown began
+    websocketpp::lib::error_code ec;
+    endpoint_.close(handle, websocketpp::close::status::going_away, "server shutting down", ec);
+    return;
+  }
+  websocketpp::lib::error_code ec;
+  auto connection = endpoint_.get_con_from_hdl(handle, ec);
+  if (ec) return;
+  Session& session = sessions_[handle];
+  const Resource resource = ParseResource(connection->get_resource());
+  std::optional<Seq> since;
+  if (auto it = resource.query.find("since"); it != resource.query.end()) {
+    since = ParseSeq(it->second);
+    if (!since) {
+      SendError(handle, "", MakeError("bad_message", "since",
+                                      "since must be a sequence number; sending a snapshot"));
+    }
+  }
+  auto space = resource.query.find("space");
+  Subscribe(handle, session, space == resource.query.end() ? kLiveSpace : space->second, since);
+}
+
+void Server::Impl::OnClose(ConnectionHandle handle) { sessions_.erase(handle); }
+
+void Server::Impl::Subscribe(ConnectionHandle handle, Session& session, const std::string& space,
+                             std::optional<Seq> since) {
+  auto replica = replicas_.find(space);
+  if (replica == replicas_.end()) {
+    SendError(handle, "", MakeError("unknown_space", "space", "no space '" + space + "'"));
+    return;
+  }
+  session.space = space;
+  if (since) {
+    if (auto missed = replica->second.DeltasAfter(*since)) {
+      for (const SharedMessage& delta : *missed) Send(handle, *delta);
+      Send(handle, ResumedMessage(space, replica->second.state().seq));
+      return;
+    }
+  }
+  Send(handle, replica->second.Snapshot(clock_->Now()));
+}
+
+void Server::Impl::OnMessage(ConnectionHandle handle, WsServer::message_ptr message) {
+  auto session = sessions_.find(handle);
+  if (session == sessions_.end()) return;
+  if (message->get_opcode() != websocketpp::frame::opcode::text) {
+    SendError(handle, "", MakeError("bad_json", "", "binary frames are not accepted; send JSON text"));
+    return;
+  }
+  auto parsed = ParseClientMessage(message->get_payload());
+  if (auto* rejected = std::get_if<WireError>(&parsed)) {
+    SendError(handle, rejected->id, rejected->error);
+    return;
+  }
+  auto& request = std::get<ClientMessage>(parsed);
+  if (auto* subscribe = std::get_if<SubscribeRequest>(&request)) {
+    Subscribe(handle, session->second, subscribe->space, subscribe->since);
+  } else if (auto* hello = std::get_if<HelloRequest>(&request)) {
+    session->second.actor_name = hello->name;
+  } else {
+    HandleCommand(handle, session->second, std::get<CommandRequest>(std::move(request)));
+  }
+}
+
+void Server::Impl::HandleCommand(ConnectionHandle handle, const Session& session,
+                                 CommandRequest request) {
+  if (shutting_down_) {
+    SendError(handle, request.id,
+              MakeError("shutting_down", "", "the server is stopping; nothing was stored"));
+    return;
+  }
+  if (replicas_.count(request.space) == 0) {
+    SendError(handle, request.id,
+              MakeError("unknown_space", "space", "no space '" + request.space + "'"));
+    return;
+  }
+  Command command{Actor{Actor::Kind::kUser, session.actor_name}, clock_->Now(),
+                  std::move(request.body)};
+  engine_.Submit(request.space, std::move(command),
+                 [this, handle, id = std::move(request.id)](const CommandOutcome& outcome) {
+                   // Engine thread: only hand off.
+                   asio::post(io_, [this, handle, id, outcome] {
+                     if (outcome.error) {
+                       SendError(handle, id, *outcome.error);
+                     } else {
+                       Send(handle, AckMessage(id, outcome.space, outcome.seq));
+                     }
+                   });
+                 });
+}
+
+void Server::Impl::Publish(const std::vector<Event>& events) {
+  for (const Event& event : events) {
+    auto replica = replicas_.find(event.space);
+    if (replica == replicas_.end()) {
+      replica = replicas_
+                    .emplace(event.space,
+                             SpaceReplica(config_, InitialState(*config_, event.space, true),
+                                          options_.deltas_kept))
+                    .first;
+    }
+    auto published = replica->second.Publish(event);
+    if (auto* error = std::get_if<Error>(&published)) {
+      // Cannot happen while the engine is the only source; if it does, the replica is wrong and
+      // subscribers must not be fed from it.
+      std::fprintf(stderr, "lagesbild: replica %s: %s\n", event.space.c_str(),
+                   error->message.c_str());
+      continue;
+    }
+    const SharedMessage& delta = std::get<SharedMessage>(published);
+    for (const auto& [handle, session] : sessions_) {
+      if (session.space == event.space) Send(handle, *delta);
+    }
+  }
+}
+
+void Server::Impl::Send(ConnectionHandle handle, const std::string& text) {
+  websocketpp::lib::error_code ec;
+  endpoint_.send(handle, text, websocketpp::frame::opcode::text, ec);
+  // A failed send means the connection is closing; its close handler cleans up.
+}
+
+std::string Server::Impl::HealthJson() const {
+  Json spaces = Json::object();
+  for (const auto& [name, replica] : replicas_) spaces[name] = replica.state().seq;
+  return Json{{"status", shutting_down_ ? "stopping" : "ok"}, {"spaces", spaces}}.dump();
+}
+
+void Server::Impl::OnHttp(ConnectionHandle handle) {
+  websocketpp::lib::error_code ec;
+  auto connection = endpoint_.get_con_from_hdl(handle, ec);
+  if (ec) return;
+  const std::string& method = connection->get_request().get_method();
+  const Resource resource = ParseResource(connection->get_resource());
+  auto respond = [&](HttpStatus status, const std::string& type, std::string body) {
+    connection->set_status(status);
+    connection->append_header("Content-Type", type);
+    connection->append_header("Cache-Control", "no-cache");
+    connection->append_header("X-Content-Type-Options", "nosniff");
+    connection->append_header("Content-Security-Policy",
+                              "default-src 'self'; connect-src 'self' ws: wss:; "
+                              "img-src 'self' data:; style-src 'self' 'unsafe-inline'");
+    connection->set_body(method == "HEAD" ? std::string() : std::move(body));
+  };
+  auto json_error = [&](HttpStatus status, const Error& error) {
+    respond(status, "application/json", ErrorMessage("", error));
+  };
+  if (method != "GET" && method != "HEAD") {
+    json_error(websocketpp::http::status_code::method_not_allowed,
+               MakeError("bad_message", "", "only GET is served over HTTP; write over WebSocket"));
+    return;
+  }
+  if (resource.path == "/healthz") {
+    respond(websocketpp::http::status_code::ok, "application/json", HealthJson());
+  } else if (resource.path == "/api/state") {
+    auto space = resource.query.find("space");
+    const std::string name = space == resource.query.end() ? kLiveSpace : space->second;
+    auto replica = replicas_.find(name);
+    if (replica == replicas_.end()) {
+      json_error(websocketpp::http::status_code::not_found,
+                 MakeError("unknown_space", "space", "no space '" + name + "'"));
+    } else {
+      respond(websocketpp::http::status_code::ok, "application/json",
+              replica->second.Snapshot(clock_->Now()));
+    }
+  } else if (const StaticFile* file = files_.Find(resource.path)) {
+    respond(websocketpp::http::status_code::ok, file->content_type, file->content);
+  } else {
+    respond(websocketpp::http::status_code::not_found, "text/plain; charset=utf-8",
+            "404 – finns inte: " + resource.path.substr(0, 200) + "\n");
+  }
+}
+
+Server::Server(std::shared_ptr<const HealthcareRegionConfig> config,
+               std::unique_ptr<EventStore> store, std::shared_ptr<const Clock> clock,
+               ServerOptions options)
+    : impl_(std::make_unique<Impl>(std::move(config), std::move(store), std::move(clock),
+                                   std::move(options))) {}
+Server::~Server() = default;
+std::optional<Error> Server::Open() { return impl_->Open(); }
+std::uint16_t Server::port() const { return impl_->port(); }
+void Server::Run() { impl_->Run(); }
+void Server::Shutdown() { impl_->Shutdown(); }
+
+}  // namespace lagesbild

@@ -1,0 +1,194 @@
+#include "lagesbild/sqlite_store.h"
+
+#include <sqlite3.h>
+
+namespace lagesbild {
+namespace {
+
+// A prepared statement that finalizes itself.
+class Statement {
+ public:
+  Statement() = default;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement() { sqlite3_finalize(stmt_); }
+  int Prepare(sqlite3* db, const char* sql) {
+    return sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
+  }
+  sqlite3_stmt* get() const { return stmt_; }
+
+ private:
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+Error StoreError(sqlite3* db, const std::string& doing) {
+  return MakeError("store_failed", "",
+                   "event log: " + doing + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
+}
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS meta(
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS events(
+  space    TEXT    NOT NULL,
+  seq      INTEGER NOT NULL,
+  at_ms    INTEGER NOT NULL,
+  kind     TEXT    NOT NULL,
+  actor_id TEXT    NOT NULL,
+  body     TEXT    NOT NULL,
+  PRIMARY KEY(space, seq)) WITHOUT ROWID;
+)sql";
+
+std::string Text(sqlite3_stmt* stmt, int column) {
+  const auto* text = sqlite3_column_text(stmt, column);
+  return text ? std::string(reinterpret_cast<const char*>(text),
+                            static_cast<std::size_t>(sqlite3_column_bytes(stmt, column)))
+              : std::string();
+}
+
+}  // namespace
+
+struct SqliteEventStore::Impl {
+  sqlite3* db = nullptr;
+  Statement insert_event;
+  Statement read_after;
+  Statement list_spaces;
+  // close_v2 defers the close until the statements (members, destroyed after this body) are
+  // finalized.
+  ~Impl() { sqlite3_close_v2(db); }
+};
+
+SqliteEventStore::SqliteEventStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+SqliteEventStore::~SqliteEventStore() = default;
+
+std::unique_ptr<SqliteEventStore> SqliteEventStore::Open(const std::string& path,
+                                                         const std::string& healthcare_region_id,
+                                                         std::optional<Error>* error) {
+  auto impl = std::make_unique<Impl>();
+  if (sqlite3_open_v2(path.c_str(), &impl->db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                      nullptr) != SQLITE_OK) {
+    *error = StoreError(impl->db, "opening " + path);
+    return nullptr;
+  }
+  // WAL lets readers (backups, the history API later) run beside the single writer;
+  // synchronous=FULL fsyncs the WAL on every commit, which is what makes an ack durable.
+  const char* setup =
+      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000;";
+  char* message = nullptr;
+  if (sqlite3_exec(impl->db, setup, nullptr, nullptr, &message) != SQLITE_OK ||
+      sqlite3_exec(impl->db, kSchema, nullptr, nullptr, &message) != SQLITE_OK) {
+    *error = MakeError("store_failed", "", path + ": " + (message ? message : "setup failed"));
+    sqlite3_free(message);
+    return nullptr;
+  }
+  {
+    Statement claim;
+    if (claim.Prepare(impl->db,
+                      "INSERT OR IGNORE INTO meta(key, value) VALUES('healthcare_region', ?1)") !=
+        SQLITE_OK) {
+      *error = StoreError(impl->db, "preparing");
+      return nullptr;
+    }
+    sqlite3_bind_text(claim.get(), 1, healthcare_region_id.c_str(), -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(claim.get()) != SQLITE_DONE) {
+      *error = StoreError(impl->db, "writing " + path);
+      return nullptr;
+    }
+    Statement owner;
+    owner.Prepare(impl->db, "SELECT value FROM meta WHERE key = 'healthcare_region'");
+    if (sqlite3_step(owner.get()) != SQLITE_ROW) {
+      *error = StoreError(impl->db, "reading " + path);
+      return nullptr;
+    }
+    const std::string stored = Text(owner.get(), 0);
+    if (stored != healthcare_region_id) {
+      *error = MakeError("store_failed", "",
+                         path + " holds the event log of healthcare region '" + stored +
+                             "', not '" + healthcare_region_id + "'; use another --db");
+      return nullptr;
+    }
+  }
+  if (impl->insert_event.Prepare(
+          impl->db,
+          "INSERT INTO events(space, seq, at_ms, kind, actor_id, body) "
+          "VALUES(?1, ?2, ?3, ?4, ?5, ?6)") != SQLITE_OK ||
+      impl->read_after.Prepare(impl->db,
+                               "SELECT seq, at_ms, kind, actor_id, body FROM events "
+                               "WHERE space = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3") !=
+          SQLITE_OK ||
+      impl->list_spaces.Prepare(impl->db, "SELECT DISTINCT space FROM events ORDER BY space") !=
+          SQLITE_OK) {
+    *error = StoreError(impl->db, "preparing statements");
+    return nullptr;
+  }
+  return std::unique_ptr<SqliteEventStore>(new SqliteEventStore(std::move(impl)));
+}
+
+std::optional<Error> SqliteEventStore::Append(const std::vector<StoredEvent>& batch) {
+  if (batch.empty()) return std::nullopt;
+  sqlite3* db = impl_->db;
+  if (sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return StoreError(db, "begin");
+  }
+  sqlite3_stmt* insert = impl_->insert_event.get();
+  for (const StoredEvent& event : batch) {
+    sqlite3_reset(insert);
+    sqlite3_bind_text(insert, 1, event.space.data(), static_cast<int>(event.space.size()),
+                      SQLITE_STATIC);
+    sqlite3_bind_int64(insert, 2, event.seq);
+    sqlite3_bind_int64(insert, 3, event.at);
+    sqlite3_bind_text(insert, 4, event.kind.data(), static_cast<int>(event.kind.size()),
+                      SQLITE_STATIC);
+    sqlite3_bind_text(insert, 5, event.actor_id.data(), static_cast<int>(event.actor_id.size()),
+                      SQLITE_STATIC);
+    sqlite3_bind_text(insert, 6, event.json.data(), static_cast<int>(event.json.size()),
+                      SQLITE_STATIC);
+    if (sqlite3_step(insert) != SQLITE_DONE) {
+      Error error = StoreError(db, "appending " + event.space + "#" + std::to_string(event.seq));
+      sqlite3_reset(insert);
+      sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+      return error;
+    }
+  }
+  sqlite3_reset(insert);
+  sqlite3_clear_bindings(insert);
+  if (sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    Error error = StoreError(db, "commit");
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    return error;
+  }
+  return std::nullopt;
+}
+
+std::optional<Error> SqliteEventStore::ReadAfter(const std::string& space, Seq after,
+                                                 std::size_t limit,
+                                                 std::vector<StoredEvent>* out) {
+  sqlite3_stmt* read = impl_->read_after.get();
+  sqlite3_reset(read);
+  sqlite3_bind_text(read, 1, space.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(read, 2, after);
+  sqlite3_bind_int64(read, 3, static_cast<sqlite3_int64>(limit));
+  int rc;
+  while ((rc = sqlite3_step(read)) == SQLITE_ROW) {
+    out->push_back(StoredEvent{space, sqlite3_column_int64(read, 0),
+                               sqlite3_column_int64(read, 1), Text(read, 2), Text(read, 3),
+                               Text(read, 4)});
+  }
+  sqlite3_reset(read);
+  if (rc != SQLITE_DONE) return StoreError(impl_->db, "reading " + space);
+  return std::nullopt;
+}
+
+std::optional<Error> SqliteEventStore::ListSpaces(std::vector<std::string>* out) {
+  sqlite3_stmt* list = impl_->list_spaces.get();
+  sqlite3_reset(list);
+  int rc;
+  while ((rc = sqlite3_step(list)) == SQLITE_ROW) out->push_back(Text(list, 0));
+  sqlite3_reset(list);
+  if (rc != SQLITE_DONE) return StoreError(impl_->db, "listing spaces");
+  return std::nullopt;
+}
+
+}  // namespace lagesbild

@@ -1,0 +1,87 @@
+#include <catch2/catch.hpp>
+
+#include <sqlite3.h>
+
+#include "lagesbild/sqlite_store.h"
+#include "test_support.h"
+
+using namespace lagesbild;
+
+namespace {
+
+StoredEvent Make(const std::string& space, Seq seq) {
+  return StoredEvent{space, seq, 1000 * seq, "capacity_reported", "tib", "{\"seq\":" + std::to_string(seq) + "}"};
+}
+
+std::unique_ptr<SqliteEventStore> OpenOrFail(const std::string& path, const std::string& region) {
+  std::optional<Error> error;
+  auto store = SqliteEventStore::Open(path, region, &error);
+  if (!store) FAIL(error->message);
+  return store;
+}
+
+std::string Pragma(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  sqlite3_stmt* stmt = nullptr;
+  sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr);
+  std::string value;
+  if (sqlite3_step(stmt) == SQLITE_ROW) value = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return value;
+}
+
+}  // namespace
+
+TEST_CASE("appended events are read back in order after reopening") {
+  testing::TempDir dir;
+  const std::string path = dir.path() + "/log.db";
+  {
+    auto store = OpenOrFail(path, "test");
+    REQUIRE_FALSE(store->Append({Make("live", 1), Make("live", 2)}));
+    REQUIRE_FALSE(store->Append({Make("ovning", 1), Make("live", 3)}));
+  }
+  auto store = OpenOrFail(path, "test");
+  std::vector<StoredEvent> events;
+  REQUIRE_FALSE(store->ReadAfter("live", 1, 100, &events));
+  REQUIRE(events.size() == 2);
+  CHECK(events[0].seq == 2);
+  CHECK(events[1].seq == 3);
+  CHECK(events[1].at == 3000);
+  CHECK(events[1].json == "{\"seq\":3}");
+  CHECK(events[1].actor_id == "tib");
+  std::vector<std::string> spaces;
+  REQUIRE_FALSE(store->ListSpaces(&spaces));
+  CHECK(spaces == std::vector<std::string>{"live", "ovning"});
+  events.clear();
+  REQUIRE_FALSE(store->ReadAfter("live", 0, 2, &events));
+  CHECK(events.size() == 2);  // the limit holds
+}
+
+TEST_CASE("a batch is atomic: a duplicate sequence number stores none of it") {
+  testing::TempDir dir;
+  auto store = OpenOrFail(dir.path() + "/log.db", "test");
+  REQUIRE_FALSE(store->Append({Make("live", 1)}));
+  auto error = store->Append({Make("live", 2), Make("live", 1)});
+  REQUIRE(error);
+  CHECK(error->code == "store_failed");
+  std::vector<StoredEvent> events;
+  REQUIRE_FALSE(store->ReadAfter("live", 0, 100, &events));
+  CHECK(events.size() == 1);
+  REQUIRE_FALSE(store->Append({Make("live", 2)}));  // and the store still works
+}
+
+TEST_CASE("the log runs in WAL mode with full sync, and belongs to one healthcare region") {
+  testing::TempDir dir;
+  const std::string path = dir.path() + "/log.db";
+  { OpenOrFail(path, "mellansverige"); }
+  CHECK(Pragma(path, "PRAGMA journal_mode") == "wal");
+  std::optional<Error> error;
+  CHECK_FALSE(SqliteEventStore::Open(path, "sydost", &error));
+  REQUIRE(error);
+  CHECK(error->message.find("holds the event log of healthcare region 'mellansverige'") != std::string::npos);
+  error.reset();
+  CHECK_FALSE(SqliteEventStore::Open(dir.path() + "/no/such/dir/log.db", "x", &error));
+  CHECK(error);
+}

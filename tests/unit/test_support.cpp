@@ -1,0 +1,100 @@
+#include "test_support.h"
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include <unistd.h>
+
+namespace lagesbild::testing {
+
+const char* const kSmallConfig = R"json({
+  "healthcare_region": {"id": "test", "name": "Testregionen"},
+  "stale_after_minutes": 30,
+  "regions": [
+    {"id": "north", "name": "Region Nord", "hospitals": [
+      {"id": "big", "name": "Stora sjukhuset", "town": "Nordstad",
+       "beds": {"AdultICU": {"baseline": 10, "surge24h": 4},
+                "MedicalSurgical": {"baseline": 300, "surge24h": 30}},
+       "reception_baseline": {"P1": 3, "P2": 6, "P3": 15}},
+      {"id": "small", "name": "Lilla lasarettet",
+       "beds": {"AdultICU": {"baseline": 2}}}]},
+    {"id": "south", "name": "Region Syd", "hospitals": [
+      {"id": "burns", "name": "Brännskadecentrum",
+       "beds": {"Burn": {"baseline": 6, "surge24h": 2}}}]}
+  ]})json";
+
+const HealthcareRegionConfig& SmallConfig() {
+  static const HealthcareRegionConfig config = [] {
+    auto result = ParseConfig(kSmallConfig, "small.json");
+    if (!result.config) throw std::runtime_error(result.error);
+    return *result.config;
+  }();
+  return config;
+}
+
+std::shared_ptr<const HealthcareRegionConfig> SharedSmallConfig() {
+  return std::make_shared<const HealthcareRegionConfig>(SmallConfig());
+}
+
+HealthcareRegionConfig LoadRepoConfig(const std::string& name) {
+  const std::string path = std::string(LAGESBILD_SOURCE_DIR) + "/config/" + name;
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  auto result = ParseConfig(text.str(), path);
+  if (!result.config) throw std::runtime_error(result.error);
+  return *result.config;
+}
+
+Command Report(const std::string& hospital, BedType type, std::int64_t available, TimeMs at,
+               const std::string& by) {
+  CapacityReport report;
+  report.hospital = hospital;
+  report.beds[Index(type)] = BedReport{available, std::nullopt, std::nullopt};
+  return Command{Actor{Actor::Kind::kUser, by}, at, report};
+}
+
+std::optional<Error> MemoryStore::Append(const std::vector<StoredEvent>& batch) {
+  ++append_calls;
+  if (fail_appends) return MakeError("store_failed", "", "disk full (injected)");
+  events.insert(events.end(), batch.begin(), batch.end());
+  return std::nullopt;
+}
+
+std::optional<Error> MemoryStore::ReadAfter(const std::string& space, Seq after,
+                                            std::size_t limit, std::vector<StoredEvent>* out) {
+  for (const StoredEvent& event : events) {
+    if (out->size() >= limit) break;
+    if (event.space == space && event.seq > after) out->push_back(event);
+  }
+  return std::nullopt;
+}
+
+std::optional<Error> MemoryStore::ListSpaces(std::vector<std::string>* out) {
+  for (const StoredEvent& event : events) {
+    if (std::find(out->begin(), out->end(), event.space) == out->end()) {
+      out->push_back(event.space);
+    }
+  }
+  return std::nullopt;
+}
+
+TempDir::TempDir() {
+  static std::atomic<int> counter{0};
+  path_ = (std::filesystem::temp_directory_path() /
+           ("lagesbild-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++)))
+              .string();
+  std::filesystem::remove_all(path_);
+  std::filesystem::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+}  // namespace lagesbild::testing

@@ -1,0 +1,51 @@
+// Shared fixtures for the unit tests: configurations, commands and a fault-injecting store.
+#ifndef LAGESBILD_TESTS_TEST_SUPPORT_H_
+#define LAGESBILD_TESTS_TEST_SUPPORT_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "lagesbild/commands.h"
+#include "lagesbild/config.h"
+#include "lagesbild/store.h"
+
+namespace lagesbild::testing {
+
+// A small two-region configuration written in the test, so expectations do not drift with the
+// real data files.
+const HealthcareRegionConfig& SmallConfig();
+std::shared_ptr<const HealthcareRegionConfig> SharedSmallConfig();
+// A real file from config/ in this checkout.
+HealthcareRegionConfig LoadRepoConfig(const std::string& name);
+
+Command Report(const std::string& hospital, BedType type, std::int64_t available,
+               TimeMs at = 1000, const std::string& by = "tib-test");
+
+// An in-memory EventStore; Append fails while `fail_appends` is set.
+class MemoryStore : public EventStore {
+ public:
+  std::optional<Error> Append(const std::vector<StoredEvent>& batch) override;
+  std::optional<Error> ReadAfter(const std::string& space, Seq after, std::size_t limit,
+                                 std::vector<StoredEvent>* out) override;
+  std::optional<Error> ListSpaces(std::vector<std::string>* out) override;
+
+  bool fail_appends = false;
+  std::size_t append_calls = 0;
+  std::vector<StoredEvent> events;
+};
+
+// A fresh directory under the system temp dir, removed when the object dies.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace lagesbild::testing
+
+#endif  // LAGESBILD_TESTS_TEST_SUPPORT_H_
