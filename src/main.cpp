@@ -84,6 +84,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   serve->add_option("--web", options.web_root, "directory with the board's files")
       ->capture_default_str();
+  serve->add_option("--resume-window", options.deltas_kept,
+                    "deltas kept per space for reconnecting clients (older: fresh snapshot)")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
 
   CLI11_PARSE(app, argc, argv);
   options.port = static_cast<std::uint16_t>(port);
