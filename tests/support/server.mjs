@@ -16,15 +16,15 @@ export function makeTempDir(prefix = 'lagesbild-it-') {
 }
 
 // Resolves once the server prints its listening line; rejects if it exits first.
-export async function startServer({ dbPath, args = [], timeoutMs = 10000 } = {}) {
+export async function startServer({ dbPath, port = 0, args = [], timeoutMs = 10000 } = {}) {
   const child = spawn(
     serverBinary,
-    ['serve', '--port', '0', '--db', dbPath, ...args],
+    ['serve', '--port', String(port), '--db', dbPath, ...args],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  const port = await new Promise((resolve, reject) => {
+  const boundPort = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), timeoutMs);
     const onData = (chunk) => {
       output += chunk;
@@ -42,11 +42,11 @@ export async function startServer({ dbPath, args = [], timeoutMs = 10000 } = {})
     });
   });
   return {
-    port,
+    port: boundPort,
     child,
     exited,
     output: () => output,
-    url: (path = '/') => `http://127.0.0.1:${port}${path}`,
+    url: (path = '/') => `http://127.0.0.1:${boundPort}${path}`,
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;

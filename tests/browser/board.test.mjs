@@ -1,0 +1,90 @@
+// The board in headless Chromium: a report from a test client shows within 2 s; the connection
+// indicator follows the server; screenshots are kept as test artifacts.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, makeTempDir } from '../support/server.mjs';
+import { TestClient, report } from '../support/client.mjs';
+import { launchBrowser, artifactPath } from '../support/browser.mjs';
+
+let dir;
+let server;
+let chromium;
+let page;
+
+before(async () => {
+  dir = makeTempDir();
+  server = await startServer({ dbPath: `${dir.path}/log.db` });
+  chromium = await launchBrowser();
+  page = await chromium.browser.newPage({ viewport: { width: 1920, height: 1080 }, locale: 'sv-SE', timezoneId: 'Europe/Stockholm' });
+  page.on('pageerror', (error) => { throw error; });
+});
+
+after(async () => {
+  await chromium?.close();
+  await server?.stop();
+  dir?.remove();
+});
+
+const figure = (hospital, name) => page.locator(`[data-hospital="${hospital}"] [data-figure="${name}"]`).first();
+
+test('the board shows the whole healthcare region on connect', async () => {
+  await page.goto(server.url('/'));
+  await page.locator('#connection[data-state="connected"]').waitFor({ timeout: 5000 });
+  assert.equal(await page.locator('[data-region]').count(), 7);
+  assert.equal(await page.locator('[data-hospital]').count(), 18);
+  assert.equal(await figure('akademiska', 'AdultICU').textContent(), '–');
+  assert.equal(await page.locator('#exercise-banner').count(), 0, 'live is not an exercise');
+});
+
+test('a report from another client shows on the board within 2 s, with totals', async () => {
+  const reporter = await TestClient.connect(server.port);
+  reporter.send({ v: 1, type: 'hello', name: 'tib-uppsala' });
+  const sentAt = Date.now();
+  const reply = await reporter.command(report('akademiska', {
+    beds: { AdultICU: { available: 7 }, MedicalSurgical: { available: 42 } },
+    reception: { P1: 3, P2: 6, P3: 14 },
+    readiness: 'reinforced',
+  }));
+  assert.equal(reply.type, 'ack');
+  await page.waitForFunction(
+    () => document.querySelector('[data-hospital="akademiska"] [data-figure="AdultICU"]')?.textContent.trim() === '7',
+    null, { timeout: 2000 });
+  const shownAfterMs = Date.now() - sentAt;
+  assert.ok(shownAfterMs < 2000, `shown after ${shownAfterMs} ms`);
+  assert.equal((await figure('akademiska', 'MedicalSurgical').textContent()).trim(), '42');
+  assert.equal((await figure('akademiska', 'P1').textContent()).trim(), '3');
+  const card = await page.locator('[data-hospital="akademiska"]').first().textContent();
+  assert.match(card, /Förstärkningsläge/, 'readiness shown as text, not colour alone');
+  assert.match(card, /tib-uppsala/);
+  // Only one hospital has reported, so the healthcare-region totals equal its figures.
+  assert.equal((await page.locator('[data-total="AdultICU"]').first().textContent()).trim().split(/\s|\//)[0], '7');
+  assert.equal((await page.locator('[data-total="P2"]').first().textContent()).trim(), '6');
+  await page.screenshot({ path: artifactPath('board-1920x1080.png'), fullPage: false });
+
+  const second = await reporter.command(report('uso', { beds: { AdultICU: { available: 5 } }, reception: { P2: 4 } }));
+  assert.equal(second.type, 'ack');
+  await page.waitForFunction(
+    () => document.querySelector('[data-total="P2"]')?.textContent.trim() === '10', null, { timeout: 2000 });
+  await reporter.close();
+});
+
+test('the board shows when it is offline and resynchronises by itself', async () => {
+  const dbPath = `${dir.path}/log.db`;
+  await server.stop();
+  await page.locator('#connection:not([data-state="connected"])').waitFor({ timeout: 5000 });
+  const offlineText = await page.locator('#connection').textContent();
+  assert.match(offlineText, /Frånkopplad|Återansluter/);
+  await page.screenshot({ path: artifactPath('board-offline.png') });
+
+  // The page keeps its URL, so the server must come back on the same port.
+  server = await startServer({ dbPath, port: server.port });
+  await page.locator('#connection[data-state="connected"]').waitFor({ timeout: 10000 });
+  const reporter = await TestClient.connect(server.port);
+  assert.equal((await reporter.command(report('falun', { beds: { AdultICU: { available: 2 } } }))).type, 'ack');
+  await page.waitForFunction(
+    () => document.querySelector('[data-hospital="falun"] [data-figure="AdultICU"]')?.textContent.trim() === '2',
+    null, { timeout: 2000 });
+  // Nothing was lost across the restart either.
+  assert.equal((await figure('akademiska', 'AdultICU').textContent()).trim(), '7');
+  await reporter.close();
+});
