@@ -1,0 +1,159 @@
+// Lägesbild — helpers shared by the board (board.js) and the report page (report.js).
+// Plain ES module, no dependencies, no network access beyond the page's own server.
+// Server strings (names, towns, reporters) must only ever reach the DOM through textContent:
+// use h() below, never innerHTML.
+
+export const PROTOCOL_VERSION = 1;
+
+// Wire names → Swedish user-interface labels (protocol.md "Names").
+export const BED_TYPES = ['AdultICU', 'PediatricICU', 'Burn', 'MedicalSurgical', 'Pediatrics',
+  'OperatingRooms', 'EmergencyDepartment'];
+
+export const BED_LABELS = {
+  AdultICU: {short: 'IVA', long: 'IVA-platser'},
+  PediatricICU: {short: 'Barn-IVA', long: 'Barn-IVA-platser'},
+  Burn: {short: 'Brännskada', long: 'Brännskadevård'},
+  MedicalSurgical: {short: 'Vårdplatser', long: 'Vårdplatser'},
+  Pediatrics: {short: 'Barnvårdpl.', long: 'Barnvårdplatser'},
+  OperatingRooms: {short: 'Op-salar', long: 'Operationssalar'},
+  EmergencyDepartment: {short: 'Akutplatser', long: 'Akutmottagningens platser'},
+};
+
+export const PRIORITIES = ['P1', 'P2', 'P3'];
+export const PRIORITY_LABELS = {
+  P1: {short: 'P1', long: 'Prio 1 (röd)'},
+  P2: {short: 'P2', long: 'Prio 2 (gul)'},
+  P3: {short: 'P3', long: 'Prio 3 (grön)'},
+};
+
+// rank: 1..4, drawn as that many filled pips, so the level never depends on colour alone.
+export const READINESS = {
+  normal: {label: 'Normalläge', rank: 1},
+  staff: {label: 'Stabsläge', rank: 2},
+  reinforced: {label: 'Förstärkningsläge', rank: 3},
+  disaster: {label: 'Katastrofläge', rank: 4},
+};
+export const READINESS_ORDER = ['normal', 'staff', 'reinforced', 'disaster'];
+
+export const ED_STATUS = {
+  open: {label: 'Öppen', icon: '●'},
+  restricted: {label: 'Begränsad', icon: '◐'},
+  closed: {label: 'Stängd', icon: '✖'},
+};
+export const ED_ORDER = ['open', 'restricted', 'closed'];
+
+// ---------------------------------------------------------------------------------------------
+// Page parameters and server addresses
+
+/** The space named by the page URL (?space=), default "live". */
+export function pageSpace() {
+  const s = new URLSearchParams(location.search).get('space');
+  return s && s.trim() ? s.trim() : 'live';
+}
+
+/** ws(s)://<this host>/ws with the given query parameters (undefined/null values left out). */
+export function wsUrl(params = {}) {
+  const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  const url = new URL(`${proto}//${location.host}/ws`);
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, String(v));
+  }
+  return url.toString();
+}
+
+/** A link to another page of the board that keeps the current ?space=. */
+export function pageLink(path) {
+  const s = new URLSearchParams(location.search).get('space');
+  return s ? `${path}?space=${encodeURIComponent(s)}` : path;
+}
+
+// ---------------------------------------------------------------------------------------------
+// DOM
+
+/**
+ * Creates an element. attrs: {class, text, dataset: {...}, on: {event: fn}, hidden, ...attributes}.
+ * Children may be nodes, strings (inserted as text) or null/false (skipped).
+ */
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'class') el.className = v;
+    else if (k === 'text') el.textContent = v;
+    else if (k === 'dataset') Object.assign(el.dataset, v);
+    else if (k === 'on') for (const [ev, fn] of Object.entries(v)) el.addEventListener(ev, fn);
+    else if (v === true) el.setAttribute(k, '');
+    else el.setAttribute(k, String(v));
+  }
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+/** Sets textContent only when it differs (keeps layout and selection calm). */
+export function setText(el, text) {
+  const t = String(text);
+  if (el.textContent !== t) el.textContent = t;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Time — the wire is UTC; everything shown is Europe/Stockholm.
+
+const TZ = 'Europe/Stockholm';
+const fmtHM = new Intl.DateTimeFormat('sv-SE', {timeZone: TZ, hour: '2-digit', minute: '2-digit'});
+const fmtHMS = new Intl.DateTimeFormat('sv-SE',
+  {timeZone: TZ, hour: '2-digit', minute: '2-digit', second: '2-digit'});
+const fmtDay = new Intl.DateTimeFormat('sv-SE',
+  {timeZone: TZ, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric'});
+const fmtShortDate = new Intl.DateTimeFormat('sv-SE', {timeZone: TZ, day: 'numeric', month: 'short'});
+const fmtYMD = new Intl.DateTimeFormat('sv-SE',
+  {timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit'});
+
+const toDate = (t) => (t instanceof Date ? t : new Date(t));
+
+export const timeHM = (t) => fmtHM.format(toDate(t));
+export const timeHMS = (t) => fmtHMS.format(toDate(t));
+export const dayLong = (t) => fmtDay.format(toDate(t));
+
+/** "10:14", or "22 nov. 10:14" when t is not on the same Stockholm day as now. */
+export function timeWithDay(t, now) {
+  const d = toDate(t);
+  if (fmtYMD.format(d) === fmtYMD.format(toDate(now))) return fmtHM.format(d);
+  return `${fmtShortDate.format(d)} ${fmtHM.format(d)}`;
+}
+
+/** Parses a wire time; NaN for null/invalid. */
+export function parseTime(s) {
+  if (!s) return NaN;
+  return Date.parse(s);
+}
+
+/** "för 12 min sedan", "för 1 h 5 min sedan", "för 2 dygn sedan", "nyss". */
+export function ageText(ms) {
+  if (!Number.isFinite(ms) || ms < 60_000) return 'nyss';
+  const min = Math.floor(ms / 60_000);
+  if (min < 60) return `för ${min} min sedan`;
+  const hours = Math.floor(min / 60);
+  if (hours < 24) {
+    const rest = min % 60;
+    return rest ? `för ${hours} h ${rest} min sedan` : `för ${hours} h sedan`;
+  }
+  const days = Math.floor(hours / 24);
+  return `för ${days} dygn sedan`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Values
+
+/** The number shown for a figure: the integer, or an en dash when not reported. */
+export const showNumber = (v) => (v === null || v === undefined ? '–' : String(v));
+
+/** A unique command id (≤ 64 characters). */
+export function commandId(prefix = 'c') {
+  const rnd = (globalThis.crypto && crypto.randomUUID)
+    ? crypto.randomUUID().slice(0, 8)
+    : Math.random().toString(36).slice(2, 10);
+  return `${prefix}-${Date.now().toString(36)}-${rnd}`;
+}
