@@ -88,3 +88,25 @@ test('the board shows when it is offline and resynchronises by itself', async ()
   assert.equal((await figure('akademiska', 'AdultICU').textContent()).trim(), '7');
   await reporter.close();
 });
+
+test('a hospital that has not reported within stale_after_minutes is marked INAKTUELL', async () => {
+  const context = await chromium.browser.newContext({ locale: 'sv-SE', timezoneId: 'Europe/Stockholm' });
+  const stalePage = await context.newPage();
+  await stalePage.clock.install();
+  await stalePage.goto(server.url('/'));
+  await stalePage.locator('#connection[data-state="connected"]').waitFor();
+  const reporter = await TestClient.connect(server.port);
+  assert.equal((await reporter.command(report('torsby', { beds: { AdultICU: { available: 1 } } }))).type, 'ack');
+  await reporter.close();
+  const torsby = stalePage.locator('[data-hospital="torsby"]').first();
+  await stalePage.waitForFunction(
+    () => document.querySelector('[data-hospital="torsby"] [data-figure="AdultICU"]')?.textContent.trim() === '1');
+  assert.equal(await torsby.getAttribute('data-stale'), 'false');
+  await stalePage.clock.fastForward('59:00');
+  assert.equal(await torsby.getAttribute('data-stale'), 'false', 'fresh before the limit');
+  await stalePage.clock.fastForward('02:00');
+  await stalePage.waitForFunction(
+    () => document.querySelector('[data-hospital="torsby"]')?.getAttribute('data-stale') === 'true', null, { timeout: 2000 });
+  assert.match(await torsby.textContent(), /INAKTUELL/);
+  await context.close();
+});

@@ -47,9 +47,14 @@ export async function startServer({ dbPath, port = 0, args = [], timeoutMs = 100
     exited,
     output: () => output,
     url: (path = '/') => `http://127.0.0.1:${boundPort}${path}`,
+    // Stops the server; fails if a sanitizer reported anything during its life.
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      return exited;
+      const result = await exited;
+      if (/ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:|WARNING: ThreadSanitizer/.test(output)) {
+        throw new Error(`sanitizer report from the server:\n${output}`);
+      }
+      return result;
     },
   };
 }
