@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# Installs what the tests need, builds, and runs every test: Catch2 unit tests, integration tests
-# against the real server, and browser tests in headless Chromium.
+# Installs what the tests need, builds, and runs every test — Catch2 unit tests, integration tests
+# against the real server, browser tests in headless Chromium — first in the release build, then
+# under ASan+UBSan and under TSan. `--quick` runs the release build only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh --test
-cmake --preset release >/dev/null
-cmake --build --preset release
-ctest --preset release
+presets=(release asan tsan)
+if [ "${1:-}" = "--quick" ]; then presets=(release); fi
+for preset in "${presets[@]}"; do
+  echo "== $preset"
+  cmake --preset "$preset" >/dev/null
+  cmake --build --preset "$preset"
+  ctest --preset "$preset"
+done

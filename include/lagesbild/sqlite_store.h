@@ -31,6 +31,10 @@ class SqliteEventStore : public EventStore {
                                  std::vector<StoredEvent>* out) override;
   std::optional<Error> ListSpaces(std::vector<std::string>* out) override;
 
+  // The journal and sync modes in force on this connection, e.g. "journal_mode=wal
+  // synchronous=full"; what the durability promise above rests on.
+  std::string DurabilityMode() const;
+
  private:
   struct Impl;
   explicit SqliteEventStore(std::unique_ptr<Impl> impl);

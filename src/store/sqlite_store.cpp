@@ -191,4 +191,17 @@ std::optional<Error> SqliteEventStore::ListSpaces(std::vector<std::string>* out)
   return std::nullopt;
 }
 
+std::string SqliteEventStore::DurabilityMode() const {
+  static constexpr const char* kSyncNames[] = {"off", "normal", "full", "extra"};
+  auto read = [this](const char* sql) {
+    Statement statement;
+    statement.Prepare(impl_->db, sql);
+    return sqlite3_step(statement.get()) == SQLITE_ROW ? Text(statement.get(), 0) : std::string();
+  };
+  const std::string sync = read("PRAGMA synchronous");
+  const int level = sync.empty() ? -1 : std::stoi(sync);
+  return "journal_mode=" + read("PRAGMA journal_mode") + " synchronous=" +
+         (level >= 0 && level <= 3 ? kSyncNames[level] : sync);
+}
+
 }  // namespace lagesbild

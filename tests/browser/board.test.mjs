@@ -65,6 +65,11 @@ test('a report from another client shows on the board within 2 s, with totals', 
   assert.equal(second.type, 'ack');
   await page.waitForFunction(
     () => document.querySelector('[data-total="P2"]')?.textContent.trim() === '10', null, { timeout: 2000 });
+  // The changed figure is highlighted briefly, then calms down.
+  const highlighted = page.locator('[data-hospital="uso"] .changed:has([data-figure="AdultICU"])');
+  assert.equal(await highlighted.count(), 1, 'changed figure highlighted');
+  await highlighted.waitFor({ state: 'detached', timeout: 6000 });
+  assert.equal(await page.locator('[data-hospital="akademiska"] .changed').count(), 0, 'unchanged hospital not highlighted');
   await reporter.close();
 });
 

@@ -75,8 +75,8 @@ TEST_CASE("a batch is atomic: a duplicate sequence number stores none of it") {
 TEST_CASE("the log runs in WAL mode with full sync, and belongs to one healthcare region") {
   testing::TempDir dir;
   const std::string path = dir.path() + "/log.db";
-  { OpenOrFail(path, "mellansverige"); }
-  CHECK(Pragma(path, "PRAGMA journal_mode") == "wal");
+  { CHECK(OpenOrFail(path, "mellansverige")->DurabilityMode() == "journal_mode=wal synchronous=full"); }
+  CHECK(Pragma(path, "PRAGMA journal_mode") == "wal");  // persisted in the file
   std::optional<Error> error;
   CHECK_FALSE(SqliteEventStore::Open(path, "sydost", &error));
   REQUIRE(error);
