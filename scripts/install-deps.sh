@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
-packages=(g++ cmake ninja-build pkg-config libasio-dev libwebsocketpp-dev libsqlite3-dev
+packages=(g++ cmake ninja-build pkg-config libasio-dev libwebsocketpp-dev libsqlite3-dev libsodium-dev
           nlohmann-json3-dev libcli11-dev catch2)
 if [ "${1:-}" = "--test" ]; then
   packages+=(chromium sqlite3)

@@ -19,19 +19,38 @@ std::optional<std::string> ReadFile(const std::string& path) {
   return content.str();
 }
 
-int Serve(const std::string& config_path, const std::string& db_path,
-          lagesbild::ServerOptions options) {
-  const auto text = ReadFile(config_path);
+std::shared_ptr<const lagesbild::HealthcareRegionConfig> LoadConfig(const std::string& path) {
+  const auto text = ReadFile(path);
   if (!text) {
-    std::fprintf(stderr, "lagesbild: %s: cannot be read\n", config_path.c_str());
-    return 2;
+    std::fprintf(stderr, "lagesbild: %s: cannot be read\n", path.c_str());
+    return nullptr;
   }
-  auto loaded = lagesbild::ParseConfig(*text, config_path);
+  auto loaded = lagesbild::ParseConfig(*text, path);
   if (!loaded.config) {
     std::fprintf(stderr, "lagesbild: %s\n", loaded.error.c_str());
-    return 2;
+    return nullptr;
   }
-  auto config = std::make_shared<const lagesbild::HealthcareRegionConfig>(std::move(*loaded.config));
+  return std::make_shared<const lagesbild::HealthcareRegionConfig>(std::move(*loaded.config));
+}
+
+bool LoadUsers(const std::string& path, const lagesbild::HealthcareRegionConfig& config,
+               lagesbild::UserDirectory* users) {
+  if (auto error = lagesbild::UserDirectory::Load(path, config, users)) {
+    std::fprintf(stderr, "lagesbild: %s\n", error->c_str());
+    return false;
+  }
+  return true;
+}
+
+int Serve(const std::string& config_path, const std::string& db_path,
+          const std::string& users_path, lagesbild::ServerOptions options) {
+  auto config = LoadConfig(config_path);
+  if (!config || !LoadUsers(users_path, *config, &options.users)) return 2;
+  if (options.users.users().empty()) {
+    std::printf("lagesbild: no users in %s: everyone can read, nobody can write. "
+                "Add one with: lagesbild users add NAME --role trainer\n",
+                users_path.c_str());
+  }
 
   std::error_code ec;
   const auto db_dir = std::filesystem::path(db_path).parent_path();
@@ -89,8 +108,59 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
 
+  std::string users_path = "data/users.json";
+  serve->add_option("--users", users_path, "users and token hashes (see 'lagesbild users')")
+      ->capture_default_str();
+
+  CLI::App* users = app.add_subcommand("users", "manage users and their tokens");
+  users->require_subcommand(1);
+  users->add_option("--users", users_path, "users file")->capture_default_str();
+  users->add_option("--config", config_path, "healthcare region (to check regions)")
+      ->capture_default_str();
+  std::string user_id, role_name = "viewer", region;
+  CLI::App* add = users->add_subcommand("add", "create a user and print its token (shown once)");
+  add->add_option("id", user_id, "user id, e.g. tib-uppsala")->required();
+  add->add_option("--role", role_name, "trainer, reporter or viewer")
+      ->check(CLI::IsMember({"trainer", "reporter", "viewer"}))
+      ->capture_default_str();
+  add->add_option("--region", region, "a reporter's region id");
+  CLI::App* remove = users->add_subcommand("remove", "delete a user (its token stops working)");
+  remove->add_option("id", user_id, "user id")->required();
+  CLI::App* list = users->add_subcommand("list", "list users (never their tokens)");
+  for (CLI::App* command : {add, remove, list}) command->fallthrough();  // --users after the verb
+
   CLI11_PARSE(app, argc, argv);
   options.port = static_cast<std::uint16_t>(port);
-  if (serve->parsed()) return Serve(config_path, db_path, options);
+  if (serve->parsed()) return Serve(config_path, db_path, users_path, options);
+
+  auto config = LoadConfig(config_path);
+  lagesbild::UserDirectory directory;
+  if (!config || !LoadUsers(users_path, *config, &directory)) return 2;
+  if (list->parsed()) {
+    for (const auto& user : directory.users()) {
+      std::printf("%-24s %-9s %s\n", user.id.c_str(), std::string(lagesbild::WireName(user.role)).c_str(),
+                  user.region.c_str());
+    }
+    return 0;
+  }
+  std::string token;
+  if (add->parsed()) {
+    if (auto error = directory.Add(user_id, *lagesbild::ParseRole(role_name), region, *config, &token)) {
+      std::fprintf(stderr, "lagesbild: %s\n", error->c_str());
+      return 2;
+    }
+  } else if (remove->parsed() && !directory.Remove(user_id)) {
+    std::fprintf(stderr, "lagesbild: no user '%s' in %s\n", user_id.c_str(), users_path.c_str());
+    return 2;
+  }
+  const auto users_dir = std::filesystem::path(users_path).parent_path();
+  std::error_code ec;
+  if (!users_dir.empty()) std::filesystem::create_directories(users_dir, ec);
+  if (auto error = directory.Save(users_path)) {
+    std::fprintf(stderr, "lagesbild: %s\n", error->c_str());
+    return 2;
+  }
+  // The token is printed once, to stdout only; it is stored as a hash.
+  if (add->parsed()) std::printf("%s\n", token.c_str());
   return 0;
 }

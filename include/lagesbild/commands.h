@@ -8,7 +8,9 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
+#include <vector>
 
 #include "lagesbild/domain.h"
 
@@ -46,7 +48,45 @@ struct SetRegionReadiness {
   }
 };
 
-using CommandBody = std::variant<CapacityReport, SetRegionReadiness>;
+// "No change": re-stamp every figure the hospital has reported, without retyping it.
+struct ConfirmFigures {
+  std::string hospital;
+  bool operator==(const ConfirmFigures& o) const { return hospital == o.hospital; }
+};
+
+// The content of a status message, as sent.
+struct MessageContent {
+  MessageKind kind = MessageKind::kInformation;
+  bool to_all = false;
+  std::vector<std::string> to;  // region ids; empty when to_all
+  std::string text;
+  std::vector<std::pair<std::string, std::string>> fields;  // situation report, optional
+  std::optional<std::array<std::string, kMethaneFields.size()>> methane;
+  std::optional<ReadinessLevel> level;  // alerts: the level raised or asked for
+  bool requires_ack = false;
+  bool operator==(const MessageContent& o) const {
+    return kind == o.kind && to_all == o.to_all && to == o.to && text == o.text &&
+           fields == o.fields && methane == o.methane && level == o.level &&
+           requires_ack == o.requires_ack;
+  }
+};
+
+struct PostMessage {
+  MessageContent content;
+  bool operator==(const PostMessage& o) const { return content == o.content; }
+};
+
+struct Acknowledge {
+  std::string message_id;  // "<space>:<seq>"
+  std::string region;      // empty: the sender's own region
+  bool operator==(const Acknowledge& o) const {
+    return message_id == o.message_id && region == o.region;
+  }
+};
+
+using CommandBody =
+    std::variant<CapacityReport, SetRegionReadiness, ConfirmFigures, PostMessage, Acknowledge>;
+std::string_view CommandName(const CommandBody& body);  // the wire type, e.g. "report_capacity"
 
 struct Command {
   Actor actor;

@@ -39,7 +39,9 @@ struct HealthcareRegionConfig {
   std::string id;
   std::string name;
   std::string source;
-  int stale_after_minutes = 60;
+  int stale_after_minutes = 60;  // in normalläge
+  // Maximum age of a figure per readiness level (index: ReadinessLevel), stricter when higher.
+  std::array<int, 4> stale_minutes_by_level = {60, 30, 30, 15};
   std::vector<RegionConfig> regions;
   std::vector<HospitalConfig> hospitals;  // grouped by region, in file order
 

@@ -17,13 +17,16 @@
 namespace lagesbild {
 
 struct Decision {
-  std::vector<Event> events;   // numbered from state.seq + 1; empty when error is set
+  // Numbered from state.seq + 1. With an error, only the audit record of a refused write
+  // (AccessDenied), which must be stored too; with neither, the command changed nothing.
+  std::vector<Event> events;
   std::optional<Error> error;
+  Seq already_done_at = 0;  // a repeated acknowledgement: the seq of the first one
   bool ok() const { return !error.has_value(); }
 };
 
-// Validates `command` against `state` and returns the events it yields, or why not.
-// Does not change `state`.
+// Checks the sender's rights, validates `command` against `state` and returns the events it
+// yields, or why not. Does not change `state`.
 Decision Decide(const HealthcareRegionConfig& config, const SpaceState& state,
                 const Command& command);
 

@@ -58,15 +58,38 @@ std::optional<Triage> ParseTriage(std::string_view name);
 inline std::size_t Index(BedType type) { return static_cast<std::size_t>(type); }
 inline std::size_t Index(Triage priority) { return static_cast<std::size_t>(priority); }
 
+// What a user may do (see permissions.h): run exercises and administer, report for one region,
+// or only read.
+enum class Role { kTrainer, kReporter, kViewer };
+
 // Who sends a command. Stored with every event: the event log is the audit trail.
 struct Actor {
   enum class Kind { kUser, kScenario, kSystem };
   Kind kind = Kind::kUser;
   std::string id;  // user name, scenario id, or "system"
-  bool operator==(const Actor& other) const { return kind == other.kind && id == other.id; }
+  Role role = Role::kViewer;  // users only; scenarios and the system act with a trainer's rights
+  std::string region;         // a reporter's region; empty otherwise
+  bool operator==(const Actor& other) const {
+    return kind == other.kind && id == other.id && role == other.role && region == other.region;
+  }
 };
 std::string_view WireName(Actor::Kind kind);
 std::optional<Actor::Kind> ParseActorKind(std::string_view name);
+std::string_view WireName(Role role);
+std::optional<Role> ParseRole(std::string_view name);
+
+// The connection that has not signed in.
+inline Actor AnonymousViewer() { return Actor{Actor::Kind::kUser, "anonym", Role::kViewer, ""}; }
+
+// Kinds of status message (meddelanden) between regions.
+enum class MessageKind { kSituationReport, kMethane, kAlert, kInformation };
+std::string_view WireName(MessageKind kind);
+std::optional<MessageKind> ParseMessageKind(std::string_view name);
+
+// The seven METHANE fields, in order.
+inline constexpr std::array<std::string_view, 7> kMethaneFields = {
+    "major_incident", "exact_location", "type", "hazards", "access", "number_of_casualties",
+    "emergency_services"};
 
 // Upper bound for any count or rate on the wire; anything above is a typo or an attack.
 inline constexpr std::int64_t kMaxFigure = 100000;

@@ -34,6 +34,7 @@ struct CommandOutcome {
   std::optional<Error> error;  // empty: accepted and durably committed
   std::string space;
   Seq seq = 0;                 // of the last event the command produced
+  bool already = false;        // a repeat that changed nothing; seq is the original's
 };
 
 using Completion = std::function<void(const CommandOutcome&)>;
@@ -68,6 +69,12 @@ class Engine {
   // Any thread. `done` runs exactly once, on the engine thread.
   void Submit(std::string space, Command command, Completion done);
 
+  // Any thread. Runs `job` on the engine thread between batches, with the store: reads see every
+  // committed event. Jobs submitted after Stop() are dropped (their owner is stopping too).
+  // Reads share the writer's thread, which keeps one owner of the store; they are short
+  // (indexed) and run after a batch has been committed, delaying only the next batch.
+  void Query(std::function<void(EventStore&)> job);
+
   // Largest number of submissions judged in one batch so far (for tests and benchmarks).
   std::size_t LargestBatch() const;
 
@@ -91,6 +98,7 @@ class Engine {
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::vector<Submission> queue_;  // guarded by mutex_
+  std::vector<std::function<void(EventStore&)>> queries_;  // guarded by mutex_
   bool stopping_ = false;          // guarded by mutex_
   std::size_t largest_batch_ = 0;  // guarded by mutex_
   std::thread thread_;

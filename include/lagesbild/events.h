@@ -25,7 +25,41 @@ struct RegionReadinessSet {
   }
 };
 
-using EventBody = std::variant<CapacityReported, RegionReadinessSet>;
+struct FiguresConfirmed {
+  std::string hospital;
+  bool operator==(const FiguresConfirmed& o) const { return hospital == o.hospital; }
+};
+
+// A status message. Its id is "<space>:<seq>" of this event; `from_region` is the sender's region
+// (empty for a trainer or a scenario).
+struct MessagePosted {
+  std::string from_region;
+  MessageContent content;
+  bool operator==(const MessagePosted& o) const {
+    return from_region == o.from_region && content == o.content;
+  }
+};
+
+struct MessageAcknowledged {
+  std::string message_id;
+  std::string region;
+  bool operator==(const MessageAcknowledged& o) const {
+    return message_id == o.message_id && region == o.region;
+  }
+};
+
+// A write refused by the permission rules: recorded so the log is a complete audit trail.
+struct AccessDenied {
+  std::string command;  // wire type of the refused command
+  std::string target;   // hospital, region or message it named
+  std::string reason;
+  bool operator==(const AccessDenied& o) const {
+    return command == o.command && target == o.target && reason == o.reason;
+  }
+};
+
+using EventBody = std::variant<CapacityReported, RegionReadinessSet, FiguresConfirmed,
+                               MessagePosted, MessageAcknowledged, AccessDenied>;
 
 struct Event {
   std::string space;
@@ -39,6 +73,8 @@ struct Event {
 };
 
 std::string_view EventKind(const EventBody& body);  // "capacity_reported", …
+// The hospital, region or message an event is about (indexed in the store for history).
+std::string EventSubject(const EventBody& body);
 
 }  // namespace lagesbild
 

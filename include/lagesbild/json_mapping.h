@@ -26,6 +26,11 @@ Json RegionToJson(const HealthcareRegionConfig& config, std::size_t index,
 Json StateToJson(const HealthcareRegionConfig& config, const SpaceState& state);
 
 Json ActorToJson(const Actor& actor);
+Json MessageContentToJson(const MessageContent& content);
+Json MessageToJson(const std::string& space, const MessageState& message);
+// Reads a message's content from `object` (the fields of post_message); type errors only, the
+// rules are the core's business.
+std::variant<MessageContent, Error> MessageContentFromJson(const Json& object);
 Json CapacityReportToJson(const CapacityReport& report);  // without "hospital"
 Json EventToJson(const Event& event);
 

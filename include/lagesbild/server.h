@@ -17,6 +17,7 @@
 #include "lagesbild/config.h"
 #include "lagesbild/error.h"
 #include "lagesbild/store.h"
+#include "lagesbild/users.h"
 
 namespace lagesbild {
 
@@ -26,6 +27,7 @@ struct ServerOptions {
   std::string web_root;         // directory with the board's files
   std::size_t deltas_kept = 4096;  // per space, for reconnecting clients
   bool handle_signals = true;   // SIGINT/SIGTERM start a graceful shutdown
+  UserDirectory users;          // who may sign in; without a token a connection only reads
 };
 
 class Server {

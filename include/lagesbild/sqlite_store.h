@@ -29,6 +29,9 @@ class SqliteEventStore : public EventStore {
   std::optional<Error> Append(const std::vector<StoredEvent>& batch) override;
   std::optional<Error> ReadAfter(const std::string& space, Seq after, std::size_t limit,
                                  std::vector<StoredEvent>* out) override;
+  std::optional<Error> ReadSubject(const std::string& space, const std::string& subject,
+                                   TimeMs from, TimeMs to, std::size_t limit,
+                                   std::vector<StoredEvent>* out) override;
   std::optional<Error> ListSpaces(std::vector<std::string>* out) override;
 
   // The journal and sync modes in force on this connection, e.g. "journal_mode=wal

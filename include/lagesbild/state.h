@@ -7,10 +7,12 @@
 #define LAGESBILD_STATE_H_
 
 #include <array>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "lagesbild/commands.h"
 #include "lagesbild/config.h"
 #include "lagesbild/domain.h"
 
@@ -59,16 +61,50 @@ struct RegionState {
   bool operator==(const RegionState& o) const { return readiness == o.readiness; }
 };
 
+struct Acknowledgement {
+  Stamp stamp;
+  Seq seq = 0;  // of the acknowledging event
+  bool operator==(const Acknowledgement& o) const { return stamp == o.stamp && seq == o.seq; }
+};
+
+struct MessageState {
+  Seq seq = 0;  // of the posting event; the id is "<space>:<seq>"
+  TimeMs at = 0;
+  std::string from_region;
+  std::string sent_by;
+  MessageContent content;
+  std::vector<std::string> addressees;  // region ids, config order ("all" expanded)
+  std::map<std::string, Acknowledgement> acks;  // by region
+
+  bool RequiresAck() const {
+    return content.requires_ack || content.kind == MessageKind::kAlert;
+  }
+  std::vector<std::string> Pending() const;  // addressees yet to acknowledge (if required)
+  bool operator==(const MessageState& o) const {
+    return seq == o.seq && at == o.at && from_region == o.from_region && sent_by == o.sent_by &&
+           content == o.content && addressees == o.addressees && acks == o.acks;
+  }
+};
+
+std::string MessageId(const std::string& space, Seq seq);
+// The regions a message goes to: "all" expanded, repeats removed, in configuration order.
+std::vector<std::string> Addressees(const HealthcareRegionConfig& config,
+                                    const MessageContent& content);
+
 struct SpaceState {
   std::string space;      // "live" or an exercise id
   bool exercise = false;  // true: must be shown as ÖVNING and never mixed with live data
   Seq seq = 0;            // sequence number of the last applied event
   std::vector<HospitalState> hospitals;  // parallel to HealthcareRegionConfig::hospitals
   std::vector<RegionState> regions;      // parallel to HealthcareRegionConfig::regions
+  std::vector<MessageState> messages;    // in sequence order
+
+  const MessageState* FindMessage(const std::string& id) const;
+  MessageState* FindMessage(const std::string& id);
 
   bool operator==(const SpaceState& o) const {
     return space == o.space && exercise == o.exercise && seq == o.seq &&
-           hospitals == o.hospitals && regions == o.regions;
+           hospitals == o.hospitals && regions == o.regions && messages == o.messages;
   }
 };
 

@@ -19,6 +19,7 @@ struct StoredEvent {
   TimeMs at = 0;
   std::string kind;
   std::string actor_id;
+  std::string subject;  // the hospital, region or message the event is about
   std::string json;
 };
 
@@ -35,6 +36,11 @@ class EventStore {
   // Up to `limit` events of `space` with seq > `after`, in sequence order.
   virtual std::optional<Error> ReadAfter(const std::string& space, Seq after, std::size_t limit,
                                          std::vector<StoredEvent>* out) = 0;
+
+  // Up to `limit` events of `space` about `subject` with from <= at <= to, in sequence order.
+  virtual std::optional<Error> ReadSubject(const std::string& space, const std::string& subject,
+                                           TimeMs from, TimeMs to, std::size_t limit,
+                                           std::vector<StoredEvent>* out) = 0;
 
   // Every space that has at least one event.
   virtual std::optional<Error> ListSpaces(std::vector<std::string>* out) = 0;

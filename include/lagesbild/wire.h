@@ -23,6 +23,7 @@ inline constexpr int kProtocolVersion = 1;
 inline constexpr std::size_t kMaxClientMessageBytes = 16 * 1024;
 inline constexpr std::size_t kHardMaxFrameBytes = 1024 * 1024;
 inline constexpr std::size_t kMaxIdLength = 64;
+inline constexpr std::size_t kMaxTokenLength = 256;
 
 struct SubscribeRequest {
   std::string space;
@@ -30,7 +31,7 @@ struct SubscribeRequest {
 };
 
 struct HelloRequest {
-  std::string name;
+  std::string token;
 };
 
 struct CommandRequest {
@@ -50,11 +51,18 @@ std::variant<ClientMessage, WireError> ParseClientMessage(std::string_view text)
 
 std::string SnapshotMessage(const HealthcareRegionConfig& config, const SpaceState& state,
                             TimeMs server_time);
+// The snapshot as served by GET /api/state: each hospital also carries "overdue" and "stale",
+// evaluated at `evaluate_at`.
+std::string StateApiMessage(const HealthcareRegionConfig& config, const SpaceState& state,
+                            TimeMs server_time, TimeMs evaluate_at);
 // `state` is the state right after `event` was applied.
 std::string DeltaMessage(const HealthcareRegionConfig& config, const SpaceState& state,
                          const Event& event);
 std::string ResumedMessage(const std::string& space, Seq seq);
-std::string AckMessage(const std::string& id, const std::string& space, Seq seq);
+// `already`: a repeated acknowledgement that stored nothing new; `seq` is the first one's.
+std::string AckMessage(const std::string& id, const std::string& space, Seq seq,
+                       bool already = false);
+std::string WelcomeMessage(const Actor& user);
 std::string ErrorMessage(const std::string& id, const Error& error);
 
 }  // namespace lagesbild

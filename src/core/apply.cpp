@@ -22,6 +22,17 @@ void ApplyReport(const CapacityReport& report, const Stamp& stamp, HospitalState
   if (report.readiness) hospital.readiness = {report.readiness, stamp};
 }
 
+void ConfirmReported(const Stamp& stamp, HospitalState& hospital) {
+  for (BedFigure& bed : hospital.beds) {
+    if (bed.stamp.at) bed.stamp = stamp;
+  }
+  if (hospital.ed_status.stamp.at) hospital.ed_status.stamp = stamp;
+  for (auto& rate : hospital.reception) {
+    if (rate.stamp.at) rate.stamp = stamp;
+  }
+  if (hospital.readiness.stamp.at) hospital.readiness.stamp = stamp;
+}
+
 }  // namespace
 
 std::optional<Error> Apply(const HealthcareRegionConfig& config, SpaceState& state,
@@ -48,6 +59,30 @@ std::optional<Error> Apply(const HealthcareRegionConfig& config, SpaceState& sta
                            "', which the configuration does not have");
     }
     state.regions[*index].readiness = {readiness->level, stamp};
+  } else if (const auto* confirmed = std::get_if<FiguresConfirmed>(&event.body)) {
+    auto index = config.FindHospital(confirmed->hospital);
+    if (!index) {
+      return MakeError("unknown_hospital", "hospital",
+                       "event names hospital '" + confirmed->hospital +
+                           "', which the configuration does not have");
+    }
+    ConfirmReported(stamp, state.hospitals[*index]);
+  } else if (const auto* posted = std::get_if<MessagePosted>(&event.body)) {
+    MessageState message;
+    message.seq = event.seq;
+    message.at = event.at;
+    message.from_region = posted->from_region;
+    message.sent_by = event.actor.id;
+    message.content = posted->content;
+    message.addressees = Addressees(config, posted->content);
+    state.messages.push_back(std::move(message));
+  } else if (const auto* acknowledged = std::get_if<MessageAcknowledged>(&event.body)) {
+    MessageState* message = state.FindMessage(acknowledged->message_id);
+    if (!message) {
+      return MakeError("unknown_message", "message",
+                       "event acknowledges unknown message '" + acknowledged->message_id + "'");
+    }
+    message->acks[acknowledged->region] = Acknowledgement{stamp, event.seq};
   }
   state.seq = event.seq;
   return std::nullopt;

@@ -1,5 +1,6 @@
 #include "lagesbild/config.h"
 
+#include <algorithm>
 #include <regex>
 #include <set>
 
@@ -113,7 +114,7 @@ HospitalConfig ReadHospital(const Json& json, const std::string& path,
 HealthcareRegionConfig ReadConfig(const Json& root) {
   RequireObject(root, "$");
   AllowOnlyKeys(root, "$", {"healthcare_region", "source", "note", "stale_after_minutes",
-                            "regions"});
+                            "stale_after_minutes_by_level", "regions"});
   HealthcareRegionConfig config;
   const Json& healthcare_region = Require(root, "$", "healthcare_region");
   RequireObject(healthcare_region, "$.healthcare_region");
@@ -124,6 +125,24 @@ HealthcareRegionConfig ReadConfig(const Json& root) {
   if (auto stale = root.find("stale_after_minutes"); stale != root.end()) {
     config.stale_after_minutes =
         static_cast<int>(ReadCount(*stale, "$.stale_after_minutes", 1, 1440));
+  }
+  config.stale_minutes_by_level = {config.stale_after_minutes,
+                                   std::min(config.stale_after_minutes, 30),
+                                   std::min(config.stale_after_minutes, 30),
+                                   std::min(config.stale_after_minutes, 15)};
+  if (auto by_level = root.find("stale_after_minutes_by_level"); by_level != root.end()) {
+    const std::string path = "$.stale_after_minutes_by_level";
+    RequireObject(*by_level, path);
+    for (const auto& item : by_level->items()) {
+      auto level = ParseReadinessLevel(item.key());
+      if (!level || *level == ReadinessLevel::kNormal) {
+        throw ConfigProblem{path + "." + item.key(),
+                            "must be staff, reinforced or disaster (normal is "
+                            "stale_after_minutes)"};
+      }
+      config.stale_minutes_by_level[static_cast<std::size_t>(*level)] = static_cast<int>(
+          ReadCount(item.value(), path + "." + item.key(), 1, config.stale_after_minutes));
+    }
   }
   const Json& regions = Require(root, "$", "regions");
   if (!regions.is_array() || regions.empty()) {

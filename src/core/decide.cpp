@@ -1,6 +1,8 @@
+#include <algorithm>
 #include <string>
 
 #include "lagesbild/core.h"
+#include "lagesbild/permissions.h"
 
 namespace lagesbild {
 namespace {
@@ -56,12 +58,85 @@ std::optional<Error> CheckReport(const HealthcareRegionConfig& config, const Spa
   return std::nullopt;
 }
 
+std::size_t Utf8Length(const std::string& text) {
+  std::size_t length = 0;
+  for (unsigned char c : text) length += (c & 0xC0) != 0x80;
+  return length;
+}
+
+std::optional<Error> CheckText(const std::string& text, std::size_t max, const std::string& field) {
+  if (Utf8Length(text) > max) {
+    return MakeError("invalid_value", field,
+                     field + " is " + std::to_string(Utf8Length(text)) +
+                         " characters; at most " + std::to_string(max) + " are allowed");
+  }
+  return std::nullopt;
+}
+
+std::optional<Error> CheckMessage(const HealthcareRegionConfig& config,
+                                  const MessageContent& content) {
+  if (!content.to_all && content.to.empty()) {
+    return MakeError("bad_message", "to", "to must be \"all\" or a list of regions");
+  }
+  for (const std::string& region : content.to) {
+    if (!config.FindRegion(region)) {
+      return MakeError("unknown_region", "to",
+                       "no region '" + region + "' in " + config.name);
+    }
+  }
+  const bool methane = content.kind == MessageKind::kMethane;
+  if (!methane && content.text.empty()) {
+    return MakeError("bad_message", "text", "text is missing: a message needs a text");
+  }
+  if (auto error = CheckText(content.text, 4000, "text")) return error;
+  if (!content.fields.empty() && content.kind != MessageKind::kSituationReport) {
+    return MakeError("bad_message", "fields", "fields belong to a situation_report only");
+  }
+  if (content.fields.size() > 20) {
+    return MakeError("invalid_value", "fields", "at most 20 fields are allowed");
+  }
+  for (const auto& [key, value] : content.fields) {
+    if (key.empty() || Utf8Length(key) > 40) {
+      return MakeError("invalid_value", "fields", "field names must be 1-40 characters");
+    }
+    if (auto error = CheckText(value, 500, "fields." + key)) return error;
+  }
+  if (methane != content.methane.has_value()) {
+    return MakeError("bad_message", "methane",
+                     methane ? "a methane report needs its methane fields"
+                             : "methane fields belong to a methane report only");
+  }
+  if (content.methane) {
+    bool any = false;
+    for (std::size_t i = 0; i < kMethaneFields.size(); ++i) {
+      const std::string field = "methane." + std::string(kMethaneFields[i]);
+      if (auto error = CheckText((*content.methane)[i], 500, field)) return error;
+      any = any || !(*content.methane)[i].empty();
+    }
+    if (!any) return MakeError("bad_message", "methane", "every METHANE field is empty");
+  }
+  const bool alert = content.kind == MessageKind::kAlert;
+  if (alert != content.level.has_value()) {
+    return MakeError("bad_message", "level",
+                     alert ? "an alert needs the readiness level it raises (level)"
+                           : "level belongs to an alert only");
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 Decision Decide(const HealthcareRegionConfig& config, const SpaceState& state,
                 const Command& command) {
   Decision decision;
   Event event{state.space, state.seq + 1, command.at, command.actor, {}};
+  if (auto reason = DenialReason(config, command.actor, command.body)) {
+    decision.error = MakeError("forbidden", "", *reason);
+    event.body = AccessDenied{std::string(CommandName(command.body)),
+                              CommandTarget(command.body), *reason};
+    decision.events.push_back(std::move(event));
+    return decision;
+  }
   if (const auto* report = std::get_if<CapacityReport>(&command.body)) {
     decision.error = CheckReport(config, state, *report);
     event.body = CapacityReported{*report};
@@ -71,6 +146,46 @@ Decision Decide(const HealthcareRegionConfig& config, const SpaceState& state,
                                  "no region '" + readiness->region + "' in " + config.name);
     }
     event.body = RegionReadinessSet{readiness->region, readiness->level};
+  } else if (const auto* confirm = std::get_if<ConfirmFigures>(&command.body)) {
+    auto index = config.FindHospital(confirm->hospital);
+    if (!index) {
+      decision.error = MakeError("unknown_hospital", "hospital",
+                                 "no hospital '" + confirm->hospital + "' in " + config.name);
+    } else if (!state.hospitals[*index].LastReportedAt()) {
+      decision.error = MakeError("empty_report", "hospital",
+                                 config.hospitals[*index].name +
+                                     " has reported nothing yet, so there is nothing to confirm");
+    }
+    event.body = FiguresConfirmed{confirm->hospital};
+  } else if (const auto* post = std::get_if<PostMessage>(&command.body)) {
+    decision.error = CheckMessage(config, post->content);
+    const bool from_region =
+        command.actor.kind == Actor::Kind::kUser && command.actor.role == Role::kReporter;
+    event.body = MessagePosted{from_region ? command.actor.region : "", post->content};
+  } else if (const auto* ack = std::get_if<Acknowledge>(&command.body)) {
+    const std::string region = ack->region.empty() ? command.actor.region : ack->region;
+    const MessageState* message = state.FindMessage(ack->message_id);
+    if (!message) {
+      decision.error = MakeError("unknown_message", "message",
+                                 "no message '" + ack->message_id + "' in " + state.space);
+    } else if (region.empty()) {
+      decision.error = MakeError("bad_message", "region",
+                                 "region is missing: say which region acknowledges");
+    } else if (!config.FindRegion(region)) {
+      decision.error = MakeError("unknown_region", "region",
+                                 "no region '" + region + "' in " + config.name);
+    } else if (!message->RequiresAck() ||
+               std::find(message->addressees.begin(), message->addressees.end(), region) ==
+                   message->addressees.end()) {
+      decision.error = MakeError(
+          "not_addressed", "message",
+          message->RequiresAck() ? "message " + ack->message_id + " is not addressed to " + region
+                                 : "message " + ack->message_id + " needs no acknowledgement");
+    } else if (auto done = message->acks.find(region); done != message->acks.end()) {
+      decision.already_done_at = done->second.seq;  // harmless repeat: nothing new to store
+      return decision;
+    }
+    event.body = MessageAcknowledged{ack->message_id, region};
   }
   if (decision.ok()) decision.events.push_back(std::move(event));
   return decision;

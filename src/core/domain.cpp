@@ -11,6 +11,9 @@ constexpr std::array<std::string_view, 4> kReadinessNames = {"normal", "staff", 
                                                              "disaster"};
 constexpr std::array<std::string_view, kAllTriage.size()> kTriageNames = {"P1", "P2", "P3"};
 constexpr std::array<std::string_view, 3> kActorKindNames = {"user", "scenario", "system"};
+constexpr std::array<std::string_view, 3> kRoleNames = {"trainer", "reporter", "viewer"};
+constexpr std::array<std::string_view, 4> kMessageKindNames = {"situation_report", "methane",
+                                                               "alert", "information"};
 
 template <typename Enum, std::size_t N>
 std::optional<Enum> ParseByName(const std::array<std::string_view, N>& names,
@@ -33,6 +36,15 @@ std::string_view WireName(ReadinessLevel level) {
 std::string_view WireName(Triage priority) { return kTriageNames[Index(priority)]; }
 std::string_view WireName(Actor::Kind kind) {
   return kActorKindNames[static_cast<std::size_t>(kind)];
+}
+
+std::string_view WireName(Role role) { return kRoleNames[static_cast<std::size_t>(role)]; }
+std::string_view WireName(MessageKind kind) {
+  return kMessageKindNames[static_cast<std::size_t>(kind)];
+}
+std::optional<Role> ParseRole(std::string_view name) { return ParseByName<Role>(kRoleNames, name); }
+std::optional<MessageKind> ParseMessageKind(std::string_view name) {
+  return ParseByName<MessageKind>(kMessageKindNames, name);
 }
 
 std::optional<BedType> ParseBedType(std::string_view name) {

@@ -1,5 +1,6 @@
 #include "lagesbild/json_mapping.h"
 
+#include <algorithm>
 #include <limits>
 
 #include "lagesbild/time_format.h"
@@ -162,15 +163,137 @@ Json StateToJson(const HealthcareRegionConfig& config, const SpaceState& state) 
   for (std::size_t r = 0; r < state.regions.size(); ++r) {
     regions.push_back(RegionToJson(config, r, state.regions[r]));
   }
+  Json& staleness = out["staleness"] = Json::object();
+  for (ReadinessLevel level : {ReadinessLevel::kNormal, ReadinessLevel::kStaff,
+                               ReadinessLevel::kReinforced, ReadinessLevel::kDisaster}) {
+    staleness[std::string(WireName(level))] =
+        config.stale_minutes_by_level[static_cast<std::size_t>(level)];
+  }
   Json& hospitals = out["hospitals"] = Json::array();
   for (std::size_t h = 0; h < state.hospitals.size(); ++h) {
     hospitals.push_back(HospitalToJson(config, h, state.hospitals[h]));
+  }
+  Json& messages = out["messages"] = Json::array();
+  for (const MessageState& message : state.messages) {
+    messages.push_back(MessageToJson(state.space, message));
   }
   return out;
 }
 
 Json ActorToJson(const Actor& actor) {
-  return {{"kind", WireName(actor.kind)}, {"id", actor.id}};
+  Json out{{"kind", WireName(actor.kind)}, {"id", actor.id}};
+  if (actor.kind == Actor::Kind::kUser) {
+    out["role"] = WireName(actor.role);
+    if (!actor.region.empty()) out["region"] = actor.region;
+  }
+  return out;
+}
+
+Json MessageContentToJson(const MessageContent& content) {
+  Json out{{"kind", WireName(content.kind)}, {"text", content.text}};
+  out["to"] = content.to_all ? Json("all") : Json(content.to);
+  if (!content.fields.empty()) {
+    Json& fields = out["fields"] = Json::object();
+    for (const auto& [key, value] : content.fields) fields[key] = value;
+  }
+  if (content.methane) {
+    Json& methane = out["methane"] = Json::object();
+    for (std::size_t i = 0; i < kMethaneFields.size(); ++i) {
+      methane[std::string(kMethaneFields[i])] = (*content.methane)[i];
+    }
+  }
+  if (content.level) out["level"] = WireName(*content.level);
+  if (content.requires_ack) out["requires_ack"] = true;
+  return out;
+}
+
+Json MessageToJson(const std::string& space, const MessageState& message) {
+  Json out = MessageContentToJson(message.content);
+  out["id"] = MessageId(space, message.seq);
+  out["seq"] = message.seq;
+  out["at"] = FormatUtc(message.at);
+  out["from"] = message.from_region.empty() ? Json(nullptr) : Json(message.from_region);
+  out["sent_by"] = message.sent_by;
+  out["to"] = message.addressees;
+  out["to_all"] = message.content.to_all;
+  if (!out.contains("fields")) out["fields"] = Json::object();
+  if (!out.contains("methane")) out["methane"] = nullptr;
+  if (!out.contains("level")) out["level"] = nullptr;
+  out["requires_ack"] = message.RequiresAck();
+  Json& acks = out["acks"] = Json::object();
+  for (const auto& [region, ack] : message.acks) {
+    acks[region] = {{"at", FormatUtc(*ack.stamp.at)}, {"by", ack.stamp.by}, {"seq", ack.seq}};
+  }
+  out["pending"] = message.Pending();
+  return out;
+}
+
+std::variant<MessageContent, Error> MessageContentFromJson(const Json& object) {
+  MessageContent content;
+  std::optional<MessageKind> kind;
+  auto it = object.find("kind");
+  if (it == object.end()) return MakeError("bad_message", "kind", "kind is missing");
+  if (auto error = ReadEnum(*it, "kind", ParseMessageKind,
+                            "situation_report, methane, alert, information", &kind)) {
+    return *error;
+  }
+  content.kind = *kind;
+  it = object.find("to");
+  if (it == object.end()) return MakeError("bad_message", "to", "to is missing");
+  if (it->is_string() && it->get_ref<const std::string&>() == "all") {
+    content.to_all = true;
+  } else if (it->is_array()) {
+    for (const Json& region : *it) {
+      if (!region.is_string() || region.get_ref<const std::string&>().size() > 64) {
+        return MakeError("bad_message", "to", "to must list region ids (texts)");
+      }
+      content.to.push_back(region.get<std::string>());
+    }
+    if (content.to.size() > 64) return MakeError("invalid_value", "to", "too many addressees");
+  } else {
+    return MakeError("bad_message", "to", "to must be \"all\" or a list of region ids");
+  }
+  if (it = object.find("text"); it != object.end()) {
+    if (!it->is_string()) return MakeError("bad_message", "text", "text must be a text");
+    content.text = it->get<std::string>();
+  }
+  if (it = object.find("fields"); it != object.end()) {
+    if (!it->is_object()) return MakeError("bad_message", "fields", "fields must be an object");
+    if (it->size() > 20) return MakeError("invalid_value", "fields", "at most 20 fields are allowed");
+    for (const auto& item : it->items()) {
+      if (!item.value().is_string()) {
+        return MakeError("bad_message", "fields." + item.key(), "every field must be a text");
+      }
+      content.fields.emplace_back(item.key(), item.value().get<std::string>());
+    }
+  }
+  if (it = object.find("methane"); it != object.end() && !it->is_null()) {
+    if (!it->is_object()) return MakeError("bad_message", "methane", "methane must be an object");
+    std::array<std::string, kMethaneFields.size()> methane;
+    for (const auto& item : it->items()) {
+      auto known = std::find(kMethaneFields.begin(), kMethaneFields.end(), item.key());
+      if (known == kMethaneFields.end()) {
+        return MakeError("bad_message", "methane." + item.key(),
+                         "unknown METHANE field '" + item.key() + "'");
+      }
+      if (!item.value().is_string()) {
+        return MakeError("bad_message", "methane." + item.key(), "METHANE fields are texts");
+      }
+      methane[static_cast<std::size_t>(known - kMethaneFields.begin())] = item.value().get<std::string>();
+    }
+    content.methane = methane;
+  }
+  if (it = object.find("level"); it != object.end() && !it->is_null()) {
+    if (auto error = ReadEnum(*it, "level", ParseReadinessLevel,
+                              "normal, staff, reinforced, disaster", &content.level)) {
+      return *error;
+    }
+  }
+  if (it = object.find("requires_ack"); it != object.end()) {
+    if (!it->is_boolean()) return MakeError("bad_message", "requires_ack", "requires_ack must be true or false");
+    content.requires_ack = it->get<bool>();
+  }
+  return content;
 }
 
 Json CapacityReportToJson(const CapacityReport& report) {
@@ -228,6 +351,18 @@ Json EventToJson(const Event& event) {
   } else if (const auto* readiness = std::get_if<RegionReadinessSet>(&event.body)) {
     out["region"] = readiness->region;
     out["level"] = WireName(readiness->level);
+  } else if (const auto* confirmed = std::get_if<FiguresConfirmed>(&event.body)) {
+    out["hospital"] = confirmed->hospital;
+  } else if (const auto* posted = std::get_if<MessagePosted>(&event.body)) {
+    out["from"] = posted->from_region;
+    out["message"] = MessageContentToJson(posted->content);
+  } else if (const auto* acknowledged = std::get_if<MessageAcknowledged>(&event.body)) {
+    out["message"] = acknowledged->message_id;
+    out["region"] = acknowledged->region;
+  } else if (const auto* denied = std::get_if<AccessDenied>(&event.body)) {
+    out["command"] = denied->command;
+    out["target"] = denied->target;
+    out["reason"] = denied->reason;
   }
   return out;
 }
@@ -240,9 +375,16 @@ std::variant<Event, Error> EventFromJson(const Json& json) {
     auto at = ParseUtc(json.at("at").get<std::string>());
     if (!at) return Corrupt("bad time " + json.at("at").dump());
     event.at = *at;
-    auto kind = ParseActorKind(json.at("actor").at("kind").get<std::string>());
+    const Json& actor = json.at("actor");
+    auto kind = ParseActorKind(actor.at("kind").get<std::string>());
     if (!kind) return Corrupt("bad actor kind");
-    event.actor = Actor{*kind, json.at("actor").at("id").get<std::string>()};
+    event.actor = Actor{*kind, actor.at("id").get<std::string>(), Role::kViewer, ""};
+    if (*kind == Actor::Kind::kUser) {
+      auto role = ParseRole(actor.value("role", "viewer"));
+      if (!role) return Corrupt("bad role");
+      event.actor.role = *role;
+      event.actor.region = actor.value("region", "");
+    }
     const std::string event_kind = json.at("kind").get<std::string>();
     if (event_kind == "capacity_reported") {
       auto report = CapacityReportFromJson(json.at("report"), json.at("hospital").get<std::string>());
@@ -252,6 +394,20 @@ std::variant<Event, Error> EventFromJson(const Json& json) {
       auto level = ParseReadinessLevel(json.at("level").get<std::string>());
       if (!level) return Corrupt("bad readiness level");
       event.body = RegionReadinessSet{json.at("region").get<std::string>(), *level};
+    } else if (event_kind == "figures_confirmed") {
+      event.body = FiguresConfirmed{json.at("hospital").get<std::string>()};
+    } else if (event_kind == "message_posted") {
+      auto content = MessageContentFromJson(json.at("message"));
+      if (auto* error = std::get_if<Error>(&content)) return Corrupt(error->message);
+      event.body = MessagePosted{json.at("from").get<std::string>(),
+                                 std::get<MessageContent>(std::move(content))};
+    } else if (event_kind == "message_acknowledged") {
+      event.body = MessageAcknowledged{json.at("message").get<std::string>(),
+                                       json.at("region").get<std::string>()};
+    } else if (event_kind == "access_denied") {
+      event.body = AccessDenied{json.at("command").get<std::string>(),
+                                json.at("target").get<std::string>(),
+                                json.at("reason").get<std::string>()};
     } else {
       return Corrupt("unknown event kind '" + event_kind + "'");
     }

@@ -1,3 +1,6 @@
+#include <algorithm>
+#include <utility>
+
 #include "lagesbild/events.h"
 #include "lagesbild/state.h"
 
@@ -49,8 +52,68 @@ std::string_view EventKind(const EventBody& body) {
     std::string_view operator()(const RegionReadinessSet&) const {
       return "region_readiness_set";
     }
+    std::string_view operator()(const FiguresConfirmed&) const { return "figures_confirmed"; }
+    std::string_view operator()(const MessagePosted&) const { return "message_posted"; }
+    std::string_view operator()(const MessageAcknowledged&) const {
+      return "message_acknowledged";
+    }
+    std::string_view operator()(const AccessDenied&) const { return "access_denied"; }
   };
   return std::visit(Visitor{}, body);
+}
+
+std::string EventSubject(const EventBody& body) {
+  struct Visitor {
+    std::string operator()(const CapacityReported& e) const { return e.report.hospital; }
+    std::string operator()(const RegionReadinessSet& e) const { return e.region; }
+    std::string operator()(const FiguresConfirmed& e) const { return e.hospital; }
+    std::string operator()(const MessagePosted& e) const { return e.from_region; }
+    std::string operator()(const MessageAcknowledged& e) const { return e.message_id; }
+    std::string operator()(const AccessDenied& e) const { return e.target; }
+  };
+  return std::visit(Visitor{}, body);
+}
+
+std::string MessageId(const std::string& space, Seq seq) {
+  return space + ":" + std::to_string(seq);
+}
+
+std::vector<std::string> Addressees(const HealthcareRegionConfig& config,
+                                    const MessageContent& content) {
+  std::vector<std::string> addressees;
+  for (const RegionConfig& region : config.regions) {
+    if (content.to_all ||
+        std::find(content.to.begin(), content.to.end(), region.id) != content.to.end()) {
+      addressees.push_back(region.id);
+    }
+  }
+  return addressees;
+}
+
+std::vector<std::string> MessageState::Pending() const {
+  std::vector<std::string> pending;
+  if (!RequiresAck()) return pending;
+  for (const std::string& region : addressees) {
+    if (acks.count(region) == 0) pending.push_back(region);
+  }
+  return pending;
+}
+
+const MessageState* SpaceState::FindMessage(const std::string& id) const {
+  const auto colon = id.rfind(':');
+  if (colon == std::string::npos || id.compare(0, colon, space) != 0) return nullptr;
+  Seq seq = 0;
+  for (std::size_t i = colon + 1; i < id.size(); ++i) {
+    if (id[i] < '0' || id[i] > '9' || i - colon > 18) return nullptr;
+    seq = seq * 10 + (id[i] - '0');
+  }
+  auto it = std::lower_bound(messages.begin(), messages.end(), seq,
+                             [](const MessageState& m, Seq s) { return m.seq < s; });
+  return it != messages.end() && it->seq == seq ? &*it : nullptr;
+}
+
+MessageState* SpaceState::FindMessage(const std::string& id) {
+  return const_cast<MessageState*>(std::as_const(*this).FindMessage(id));
 }
 
 }  // namespace lagesbild

@@ -1,8 +1,10 @@
 #include "lagesbild/wire.h"
 
+#include <map>
 #include <set>
 
 #include "lagesbild/json_mapping.h"
+#include "lagesbild/staleness.h"
 #include "lagesbild/time_format.h"
 
 namespace lagesbild {
@@ -80,6 +82,33 @@ CommandRequest ParseSetRegionReadiness(const Json& message, std::string id) {
   return request;
 }
 
+CommandRequest ParseConfirmFigures(const Json& message, std::string id) {
+  AllowOnlyFields(message, "confirm_figures", {"id", "space", "hospital"});
+  return CommandRequest{std::move(id), RequireText(message, "space", kMaxIdLength),
+                        ConfirmFigures{RequireText(message, "hospital", kMaxIdLength)}};
+}
+
+CommandRequest ParsePostMessage(const Json& message, std::string id) {
+  AllowOnlyFields(message, "post_message",
+                  {"id", "space", "kind", "to", "text", "fields", "methane", "level",
+                   "requires_ack"});
+  CommandRequest request{std::move(id), RequireText(message, "space", kMaxIdLength), {}};
+  auto content = MessageContentFromJson(message);
+  if (auto* error = std::get_if<Error>(&content)) throw Rejection{*error};
+  request.body = PostMessage{std::get<MessageContent>(std::move(content))};
+  return request;
+}
+
+CommandRequest ParseAcknowledge(const Json& message, std::string id) {
+  AllowOnlyFields(message, "acknowledge", {"id", "space", "message", "region"});
+  CommandRequest request{std::move(id), RequireText(message, "space", kMaxIdLength), {}};
+  Acknowledge acknowledge;
+  acknowledge.message_id = RequireText(message, "message", 2 * kMaxIdLength);
+  if (message.contains("region")) acknowledge.region = RequireText(message, "region", kMaxIdLength);
+  request.body = acknowledge;
+  return request;
+}
+
 std::string Envelope(Json body) {
   body["v"] = kProtocolVersion;
   return body.dump();
@@ -118,13 +147,19 @@ std::variant<ClientMessage, WireError> ParseClientMessage(std::string_view text)
     const std::string& name = type->get_ref<const std::string&>();
     if (name == "subscribe") return ClientMessage{ParseSubscribe(message)};
     if (name == "hello") {
-      AllowOnlyFields(message, "hello", {"name"});
-      return ClientMessage{HelloRequest{RequireText(message, "name", kMaxIdLength)}};
+      AllowOnlyFields(message, "hello", {"token"});
+      return ClientMessage{HelloRequest{RequireText(message, "token", kMaxTokenLength)}};
     }
-    if (name == "report_capacity" || name == "set_region_readiness") {
+    using Parser = CommandRequest (*)(const Json&, std::string);
+    static const std::map<std::string, Parser> kCommands = {
+        {"report_capacity", ParseReportCapacity},
+        {"set_region_readiness", ParseSetRegionReadiness},
+        {"confirm_figures", ParseConfirmFigures},
+        {"post_message", ParsePostMessage},
+        {"acknowledge", ParseAcknowledge}};
+    if (auto command = kCommands.find(name); command != kCommands.end()) {
       if (id.empty()) Reject("bad_message", "id", "id is missing (it is echoed in ack/error)");
-      if (name == "report_capacity") return ClientMessage{ParseReportCapacity(message, id)};
-      return ClientMessage{ParseSetRegionReadiness(message, id)};
+      return ClientMessage{command->second(message, id)};
     }
     Reject("unknown_type", "type",
            "unknown message type '" + name.substr(0, kMaxIdLength) + "'");
@@ -133,14 +168,36 @@ std::variant<ClientMessage, WireError> ParseClientMessage(std::string_view text)
   }
 }
 
+namespace {
+
+Json SnapshotJson(const HealthcareRegionConfig& config, const SpaceState& state,
+                  TimeMs server_time) {
+  return {{"type", "snapshot"},
+          {"space", state.space},
+          {"exercise", state.exercise},
+          {"seq", state.seq},
+          {"server_time", FormatUtc(server_time)},
+          {"state", StateToJson(config, state)}};
+}
+
+}  // namespace
+
 std::string SnapshotMessage(const HealthcareRegionConfig& config, const SpaceState& state,
                             TimeMs server_time) {
-  return Envelope({{"type", "snapshot"},
-                   {"space", state.space},
-                   {"exercise", state.exercise},
-                   {"seq", state.seq},
-                   {"server_time", FormatUtc(server_time)},
-                   {"state", StateToJson(config, state)}});
+  return Envelope(SnapshotJson(config, state, server_time));
+}
+
+std::string StateApiMessage(const HealthcareRegionConfig& config, const SpaceState& state,
+                            TimeMs server_time, TimeMs evaluate_at) {
+  Json body = SnapshotJson(config, state, server_time);
+  body["evaluated_at"] = FormatUtc(evaluate_at);
+  Json& hospitals = body["state"]["hospitals"];
+  for (std::size_t h = 0; h < hospitals.size(); ++h) {
+    Staleness staleness = EvaluateStaleness(config, state, h, evaluate_at);
+    hospitals[h]["overdue"] = staleness.overdue;
+    hospitals[h]["stale"] = staleness.stale;
+  }
+  return Envelope(std::move(body));
 }
 
 std::string DeltaMessage(const HealthcareRegionConfig& config, const SpaceState& state,
@@ -149,14 +206,28 @@ std::string DeltaMessage(const HealthcareRegionConfig& config, const SpaceState&
   Json event_json = EventToJson(event);
   event_json.erase("space");
   body["event"] = std::move(event_json);
-  if (const auto* reported = std::get_if<CapacityReported>(&event.body)) {
-    if (auto index = config.FindHospital(reported->report.hospital)) {
+  const auto put_hospital = [&](const std::string& id) {
+    if (auto index = config.FindHospital(id)) {
       body["hospital"] = HospitalToJson(config, *index, state.hospitals[*index]);
     }
+  };
+  const auto put_message = [&](const std::string& id) {
+    if (const MessageState* message = state.FindMessage(id)) {
+      body["message"] = MessageToJson(state.space, *message);
+    }
+  };
+  if (const auto* reported = std::get_if<CapacityReported>(&event.body)) {
+    put_hospital(reported->report.hospital);
+  } else if (const auto* confirmed = std::get_if<FiguresConfirmed>(&event.body)) {
+    put_hospital(confirmed->hospital);
   } else if (const auto* readiness = std::get_if<RegionReadinessSet>(&event.body)) {
     if (auto index = config.FindRegion(readiness->region)) {
       body["region"] = RegionToJson(config, *index, state.regions[*index]);
     }
+  } else if (std::holds_alternative<MessagePosted>(event.body)) {
+    put_message(MessageId(event.space, event.seq));
+  } else if (const auto* acknowledged = std::get_if<MessageAcknowledged>(&event.body)) {
+    put_message(acknowledged->message_id);
   }
   return Envelope(std::move(body));
 }
@@ -165,8 +236,16 @@ std::string ResumedMessage(const std::string& space, Seq seq) {
   return Envelope({{"type", "resumed"}, {"space", space}, {"seq", seq}});
 }
 
-std::string AckMessage(const std::string& id, const std::string& space, Seq seq) {
-  return Envelope({{"type", "ack"}, {"id", id}, {"space", space}, {"seq", seq}});
+std::string AckMessage(const std::string& id, const std::string& space, Seq seq, bool already) {
+  Json body{{"type", "ack"}, {"id", id}, {"space", space}, {"seq", seq}};
+  if (already) body["already"] = true;
+  return Envelope(std::move(body));
+}
+
+std::string WelcomeMessage(const Actor& user) {
+  Json described = {{"id", user.id}, {"role", WireName(user.role)}};
+  described["region"] = user.region.empty() ? Json(nullptr) : Json(user.region);
+  return Envelope({{"type", "welcome"}, {"user", std::move(described)}});
 }
 
 std::string ErrorMessage(const std::string& id, const Error& error) {

@@ -9,8 +9,12 @@ namespace {
 constexpr std::size_t kRecoveryChunk = 10000;
 
 StoredEvent ToStored(const Event& event) {
-  return StoredEvent{event.space, event.seq,     event.at,
-                     std::string(EventKind(event.body)), event.actor.id,
+  return StoredEvent{event.space,
+                     event.seq,
+                     event.at,
+                     std::string(EventKind(event.body)),
+                     event.actor.id,
+                     EventSubject(event.body),
                      EventToJson(event).dump()};
 }
 
@@ -110,18 +114,30 @@ std::size_t Engine::LargestBatch() const {
   return largest_batch_;
 }
 
+void Engine::Query(std::function<void(EventStore&)> job) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (stopping_) return;
+  queries_.push_back(std::move(job));
+  lock.unlock();
+  wake_.notify_one();
+}
+
 void Engine::Run() {
   std::vector<Submission> batch;
+  std::vector<std::function<void(EventStore&)>> queries;
   for (;;) {
     {
       std::unique_lock<std::mutex> lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and everything submitted has been committed
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty() || !queries_.empty(); });
+      if (queue_.empty() && queries_.empty()) return;  // stopping, and everything is done
       batch.swap(queue_);
+      queries.swap(queries_);
       if (batch.size() > largest_batch_) largest_batch_ = batch.size();
     }
-    ProcessBatch(batch);
+    if (!batch.empty()) ProcessBatch(batch);
+    for (auto& query : queries) query(*store_);
     batch.clear();
+    queries.clear();
   }
 }
 
@@ -142,12 +158,13 @@ void Engine::ProcessBatch(std::vector<Submission>& batch) {
       continue;
     }
     Decision decision = Decide(*config_, space->second, submission.command);
-    if (!decision.ok()) {
-      outcomes[i].error = decision.error;
-      continue;
+    outcomes[i].error = decision.error;
+    if (decision.already_done_at != 0) {
+      outcomes[i].seq = decision.already_done_at;
+      outcomes[i].already = true;
     }
     // Applied now so that later commands in the same batch are judged against it; undone by
-    // recovery below if the commit fails.
+    // recovery below if the commit fails. A refused write still yields its audit record.
     for (Event& event : decision.events) {
       Apply(*config_, space->second, event);
       outcomes[i].seq = event.seq;
@@ -160,7 +177,7 @@ void Engine::ProcessBatch(std::vector<Submission>& batch) {
     for (const Event& event : accepted) stored.push_back(ToStored(event));
     if (auto error = store_->Append(stored)) {
       for (CommandOutcome& outcome : outcomes) {
-        if (!outcome.error) outcome.error = error;
+        if (!outcome.error && !outcome.already) outcome.error = error;
       }
       accepted.clear();
       // The in-memory state ran ahead of the log; the log is the truth. If even reading it

@@ -1,6 +1,8 @@
 // The only translation unit that sees WebSocket++ and Asio (they take ~15 s to compile).
 #include "lagesbild/server.h"
 
+#include <cctype>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -9,6 +11,7 @@
 
 #include "lagesbild/engine.h"
 #include "lagesbild/json_mapping.h"
+#include "lagesbild/time_format.h"
 #include "lagesbild/space_replica.h"
 #include "lagesbild/static_files.h"
 #include "lagesbild/wire.h"
@@ -22,8 +25,8 @@ using HttpStatus = websocketpp::http::status_code::value;
 
 // What the network thread knows about one WebSocket connection.
 struct Session {
-  std::string actor_name = "anonym";  // set by "hello"; replaced by user tokens later
-  std::string space;                  // subscribed space; empty until subscribed
+  Actor actor = AnonymousViewer();  // replaced by a signed-in user on "hello"
+  std::string space;                // subscribed space; empty until subscribed
 };
 
 struct Resource {
@@ -31,8 +34,23 @@ struct Resource {
   std::map<std::string, std::string> query;
 };
 
-// Splits "/ws?space=live&since=3". Values are used as ids and numbers only, so no
-// percent-decoding is needed: anything encoded simply does not match.
+std::string PercentDecode(const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size() &&
+        std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
+      out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += text[i] == '+' ? ' ' : text[i];
+    }
+  }
+  return out;
+}
+
+// Splits "/ws?space=live&since=3". Query values are percent-decoded; the path is not, so an
+// encoded path never matches a served file.
 Resource ParseResource(const std::string& resource) {
   Resource out;
   const auto question = resource.find('?');
@@ -46,7 +64,7 @@ Resource ParseResource(const std::string& resource) {
     const auto equals = pair.find('=');
     if (!pair.empty()) {
       out.query[pair.substr(0, equals)] =
-          equals == std::string::npos ? "" : pair.substr(equals + 1);
+          equals == std::string::npos ? "" : PercentDecode(pair.substr(equals + 1));
     }
     start = end + 1;
   }
@@ -106,6 +124,7 @@ class Server::Impl : public CommitListener {
     Send(handle, ErrorMessage(id, error));
   }
   std::string HealthJson() const;
+  void ServeHistory(WsServer::connection_ptr connection, const Resource& resource, bool head);
 
   const std::shared_ptr<const HealthcareRegionConfig> config_;
   const std::shared_ptr<const Clock> clock_;
@@ -260,7 +279,14 @@ void Server::Impl::OnMessage(ConnectionHandle handle, WsServer::message_ptr mess
   if (auto* subscribe = std::get_if<SubscribeRequest>(&request)) {
     Subscribe(handle, session->second, subscribe->space, subscribe->since);
   } else if (auto* hello = std::get_if<HelloRequest>(&request)) {
-    session->second.actor_name = hello->name;
+    if (auto user = options_.users.Authenticate(hello->token)) {
+      session->second.actor = *user;
+      Send(handle, WelcomeMessage(*user));
+    } else {
+      SendError(handle, "", MakeError("unauthorized", "token",
+                                      "unknown token; still signed in as " +
+                                          session->second.actor.id));
+    }
   } else {
     HandleCommand(handle, session->second, std::get<CommandRequest>(std::move(request)));
   }
@@ -278,8 +304,7 @@ void Server::Impl::HandleCommand(ConnectionHandle handle, const Session& session
               MakeError("unknown_space", "space", "no space '" + request.space + "'"));
     return;
   }
-  Command command{Actor{Actor::Kind::kUser, session.actor_name}, clock_->Now(),
-                  std::move(request.body)};
+  Command command{session.actor, clock_->Now(), std::move(request.body)};
   engine_.Submit(request.space, std::move(command),
                  [this, handle, id = std::move(request.id)](const CommandOutcome& outcome) {
                    // Engine thread: only hand off.
@@ -287,7 +312,7 @@ void Server::Impl::HandleCommand(ConnectionHandle handle, const Session& session
                      if (outcome.error) {
                        SendError(handle, id, *outcome.error);
                      } else {
-                       Send(handle, AckMessage(id, outcome.space, outcome.seq));
+                       Send(handle, AckMessage(id, outcome.space, outcome.seq, outcome.already));
                      }
                    });
                  });
@@ -364,15 +389,91 @@ void Server::Impl::OnHttp(ConnectionHandle handle) {
       json_error(websocketpp::http::status_code::not_found,
                  MakeError("unknown_space", "space", "no space '" + name + "'"));
     } else {
-      respond(websocketpp::http::status_code::ok, "application/json",
-              replica->second.Snapshot(clock_->Now()));
+      const TimeMs now = clock_->Now();
+      std::optional<TimeMs> at = now;
+      if (auto it = resource.query.find("at"); it != resource.query.end()) at = ParseUtc(it->second);
+      if (!at) {
+        json_error(websocketpp::http::status_code::bad_request,
+                   MakeError("bad_message", "at", "at must be a UTC time like 2026-11-23T10:15:00Z"));
+      } else {
+        respond(websocketpp::http::status_code::ok, "application/json",
+                StateApiMessage(*config_, replica->second.state(), now, *at));
+      }
     }
+  } else if (resource.path == "/api/history") {
+    ServeHistory(connection, resource, method == "HEAD");
   } else if (const StaticFile* file = files_.Find(resource.path)) {
     respond(websocketpp::http::status_code::ok, file->content_type, file->content);
   } else {
     respond(websocketpp::http::status_code::not_found, "text/plain; charset=utf-8",
             "404 – finns inte: " + resource.path.substr(0, 200) + "\n");
   }
+}
+
+void Server::Impl::ServeHistory(WsServer::connection_ptr connection, const Resource& resource,
+                                bool head) {
+  auto param = [&](const char* name) -> std::optional<std::string> {
+    auto it = resource.query.find(name);
+    if (it == resource.query.end()) return std::nullopt;
+    return it->second;
+  };
+  auto fail = [&](HttpStatus status, const Error& error) {
+    connection->set_status(status);
+    connection->append_header("Content-Type", "application/json");
+    connection->set_body(ErrorMessage("", error));
+  };
+  const std::string hospital = param("hospital").value_or("");
+  const std::string space = param("space").value_or(kLiveSpace);
+  if (!config_->FindHospital(hospital)) {
+    fail(websocketpp::http::status_code::not_found,
+         MakeError("unknown_hospital", "hospital", "no hospital '" + hospital + "'"));
+    return;
+  }
+  if (replicas_.count(space) == 0) {
+    fail(websocketpp::http::status_code::not_found,
+         MakeError("unknown_space", "space", "no space '" + space + "'"));
+    return;
+  }
+  std::optional<TimeMs> from = TimeMs{0};
+  std::optional<TimeMs> to = std::numeric_limits<TimeMs>::max();
+  if (auto text = param("from")) from = ParseUtc(*text);
+  if (auto text = param("to")) to = ParseUtc(*text);
+  if (!from || !to) {
+    fail(websocketpp::http::status_code::bad_request,
+         MakeError("bad_message", from ? "to" : "from",
+                   "from and to must be UTC times like 2026-11-23T10:15:00Z"));
+    return;
+  }
+  websocketpp::lib::error_code ec;
+  connection->defer_http_response();
+  engine_.Query([this, connection, hospital, space, from, to, head](EventStore& store) {
+    // Engine thread: read, build the answer, hand it back to the network thread.
+    constexpr std::size_t kMaxEntries = 10000;
+    std::vector<StoredEvent> events;
+    auto error = store.ReadSubject(space, hospital, *from, *to, kMaxEntries, &events);
+    Json body{{"v", kProtocolVersion}, {"hospital", hospital}, {"space", space}};
+    Json& entries = body["entries"] = Json::array();
+    for (const StoredEvent& event : events) {
+      if (event.kind != "capacity_reported" && event.kind != "figures_confirmed") continue;
+      Json entry{{"seq", event.seq}, {"at", FormatUtc(event.at)}, {"by", event.actor_id},
+                 {"kind", event.kind}};
+      if (event.kind == "capacity_reported") {
+        entry["report"] = Json::parse(event.json, nullptr, false).value("report", Json::object());
+      }
+      entries.push_back(std::move(entry));
+    }
+    body["truncated"] = events.size() == kMaxEntries;
+    std::string text = error ? ErrorMessage("", *error) : body.dump();
+    asio::post(io_, [connection, text = std::move(text), failed = error.has_value(), head] {
+      connection->set_status(failed ? websocketpp::http::status_code::internal_server_error
+                                    : websocketpp::http::status_code::ok);
+      connection->append_header("Content-Type", "application/json");
+      connection->append_header("Cache-Control", "no-cache");
+      connection->set_body(head ? std::string() : text);
+      websocketpp::lib::error_code send_error;
+      connection->send_http_response(send_error);
+    });
+  });
 }
 
 Server::Server(std::shared_ptr<const HealthcareRegionConfig> config,

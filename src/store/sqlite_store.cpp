@@ -37,8 +37,19 @@ CREATE TABLE IF NOT EXISTS events(
   kind     TEXT    NOT NULL,
   actor_id TEXT    NOT NULL,
   body     TEXT    NOT NULL,
+  subject  TEXT    NOT NULL DEFAULT '',
   PRIMARY KEY(space, seq)) WITHOUT ROWID;
 )sql";
+
+// Logs written before events had a subject column get it, filled from the stored JSON.
+constexpr const char* kAddSubject = R"sql(
+ALTER TABLE events ADD COLUMN subject TEXT NOT NULL DEFAULT '';
+UPDATE events SET subject = COALESCE(json_extract(body, '$.hospital'),
+                                     json_extract(body, '$.region'), '');
+)sql";
+
+constexpr const char* kSubjectIndex =
+    "CREATE INDEX IF NOT EXISTS events_by_subject ON events(space, subject, seq);";
 
 std::string Text(sqlite3_stmt* stmt, int column) {
   const auto* text = sqlite3_column_text(stmt, column);
@@ -47,12 +58,22 @@ std::string Text(sqlite3_stmt* stmt, int column) {
               : std::string();
 }
 
+bool HasColumn(sqlite3* db, const char* table, const char* column) {
+  Statement info;
+  info.Prepare(db, (std::string("PRAGMA table_info(") + table + ")").c_str());
+  while (sqlite3_step(info.get()) == SQLITE_ROW) {
+    if (Text(info.get(), 1) == column) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 struct SqliteEventStore::Impl {
   sqlite3* db = nullptr;
   Statement insert_event;
   Statement read_after;
+  Statement read_subject;
   Statement list_spaces;
   // close_v2 defers the close until the statements (members, destroyed after this body) are
   // finalized.
@@ -78,7 +99,10 @@ std::unique_ptr<SqliteEventStore> SqliteEventStore::Open(const std::string& path
       "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000;";
   char* message = nullptr;
   if (sqlite3_exec(impl->db, setup, nullptr, nullptr, &message) != SQLITE_OK ||
-      sqlite3_exec(impl->db, kSchema, nullptr, nullptr, &message) != SQLITE_OK) {
+      sqlite3_exec(impl->db, kSchema, nullptr, nullptr, &message) != SQLITE_OK ||
+      (!HasColumn(impl->db, "events", "subject") &&
+       sqlite3_exec(impl->db, kAddSubject, nullptr, nullptr, &message) != SQLITE_OK) ||
+      sqlite3_exec(impl->db, kSubjectIndex, nullptr, nullptr, &message) != SQLITE_OK) {
     *error = MakeError("store_failed", "", path + ": " + (message ? message : "setup failed"));
     sqlite3_free(message);
     return nullptr;
@@ -112,12 +136,16 @@ std::unique_ptr<SqliteEventStore> SqliteEventStore::Open(const std::string& path
   }
   if (impl->insert_event.Prepare(
           impl->db,
-          "INSERT INTO events(space, seq, at_ms, kind, actor_id, body) "
-          "VALUES(?1, ?2, ?3, ?4, ?5, ?6)") != SQLITE_OK ||
+          "INSERT INTO events(space, seq, at_ms, kind, actor_id, body, subject) "
+          "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)") != SQLITE_OK ||
       impl->read_after.Prepare(impl->db,
                                "SELECT seq, at_ms, kind, actor_id, body FROM events "
                                "WHERE space = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3") !=
           SQLITE_OK ||
+      impl->read_subject.Prepare(impl->db,
+                                 "SELECT seq, at_ms, kind, actor_id, body FROM events "
+                                 "WHERE space = ?1 AND subject = ?2 AND at_ms BETWEEN ?3 AND ?4 "
+                                 "ORDER BY seq LIMIT ?5") != SQLITE_OK ||
       impl->list_spaces.Prepare(impl->db, "SELECT DISTINCT space FROM events ORDER BY space") !=
           SQLITE_OK) {
     *error = StoreError(impl->db, "preparing statements");
@@ -144,6 +172,8 @@ std::optional<Error> SqliteEventStore::Append(const std::vector<StoredEvent>& ba
     sqlite3_bind_text(insert, 5, event.actor_id.data(), static_cast<int>(event.actor_id.size()),
                       SQLITE_STATIC);
     sqlite3_bind_text(insert, 6, event.json.data(), static_cast<int>(event.json.size()),
+                      SQLITE_STATIC);
+    sqlite3_bind_text(insert, 7, event.subject.data(), static_cast<int>(event.subject.size()),
                       SQLITE_STATIC);
     if (sqlite3_step(insert) != SQLITE_DONE) {
       Error error = StoreError(db, "appending " + event.space + "#" + std::to_string(event.seq));
@@ -173,11 +203,33 @@ std::optional<Error> SqliteEventStore::ReadAfter(const std::string& space, Seq a
   int rc;
   while ((rc = sqlite3_step(read)) == SQLITE_ROW) {
     out->push_back(StoredEvent{space, sqlite3_column_int64(read, 0),
-                               sqlite3_column_int64(read, 1), Text(read, 2), Text(read, 3),
+                               sqlite3_column_int64(read, 1), Text(read, 2), Text(read, 3), "",
                                Text(read, 4)});
   }
   sqlite3_reset(read);
   if (rc != SQLITE_DONE) return StoreError(impl_->db, "reading " + space);
+  return std::nullopt;
+}
+
+std::optional<Error> SqliteEventStore::ReadSubject(const std::string& space,
+                                                   const std::string& subject, TimeMs from,
+                                                   TimeMs to, std::size_t limit,
+                                                   std::vector<StoredEvent>* out) {
+  sqlite3_stmt* read = impl_->read_subject.get();
+  sqlite3_reset(read);
+  sqlite3_bind_text(read, 1, space.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(read, 2, subject.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(read, 3, from);
+  sqlite3_bind_int64(read, 4, to);
+  sqlite3_bind_int64(read, 5, static_cast<sqlite3_int64>(limit));
+  int rc;
+  while ((rc = sqlite3_step(read)) == SQLITE_ROW) {
+    out->push_back(StoredEvent{space, sqlite3_column_int64(read, 0),
+                               sqlite3_column_int64(read, 1), Text(read, 2), Text(read, 3),
+                               subject, Text(read, 4)});
+  }
+  sqlite3_reset(read);
+  if (rc != SQLITE_DONE) return StoreError(impl_->db, "reading history of " + subject);
   return std::nullopt;
 }
 

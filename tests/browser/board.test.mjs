@@ -37,8 +37,7 @@ test('the board shows the whole healthcare region on connect', async () => {
 });
 
 test('a report from another client shows on the board within 2 s, with totals', async () => {
-  const reporter = await TestClient.connect(server.port);
-  reporter.send({ v: 1, type: 'hello', name: 'tib-uppsala' });
+  const reporter = await TestClient.connectAs(server, 'tib-uppsala');
   const sentAt = Date.now();
   const reply = await reporter.command(report('akademiska', {
     beds: { AdultICU: { available: 7 }, MedicalSurgical: { available: 42 } },
@@ -61,7 +60,8 @@ test('a report from another client shows on the board within 2 s, with totals', 
   assert.equal((await page.locator('[data-total="P2"]').first().textContent()).trim(), '6');
   await page.screenshot({ path: artifactPath('board-1920x1080.png'), fullPage: false });
 
-  const second = await reporter.command(report('uso', { beds: { AdultICU: { available: 5 } }, reception: { P2: 4 } }));
+  const trainer = await TestClient.connectAs(server, 'trainer');
+  const second = await trainer.command(report('uso', { beds: { AdultICU: { available: 5 } }, reception: { P2: 4 } }));
   assert.equal(second.type, 'ack');
   await page.waitForFunction(
     () => document.querySelector('[data-total="P2"]')?.textContent.trim() === '10', null, { timeout: 2000 });
@@ -71,6 +71,7 @@ test('a report from another client shows on the board within 2 s, with totals', 
   await highlighted.waitFor({ state: 'detached', timeout: 6000 });
   assert.equal(await page.locator('[data-hospital="akademiska"] .changed').count(), 0, 'unchanged hospital not highlighted');
   await reporter.close();
+  await trainer.close();
 });
 
 test('the board shows when it is offline and resynchronises by itself', async () => {
@@ -84,7 +85,7 @@ test('the board shows when it is offline and resynchronises by itself', async ()
   // The page keeps its URL, so the server must come back on the same port.
   server = await startServer({ dbPath, port: server.port });
   await page.locator('#connection[data-state="connected"]').waitFor({ timeout: 10000 });
-  const reporter = await TestClient.connect(server.port);
+  const reporter = await TestClient.connectAs(server, 'trainer');
   assert.equal((await reporter.command(report('falun', { beds: { AdultICU: { available: 2 } } }))).type, 'ack');
   await page.waitForFunction(
     () => document.querySelector('[data-hospital="falun"] [data-figure="AdultICU"]')?.textContent.trim() === '2',
@@ -100,7 +101,7 @@ test('a hospital that has not reported within stale_after_minutes is marked INAK
   await stalePage.clock.install();
   await stalePage.goto(server.url('/'));
   await stalePage.locator('#connection[data-state="connected"]').waitFor();
-  const reporter = await TestClient.connect(server.port);
+  const reporter = await TestClient.connectAs(server, 'trainer');
   assert.equal((await reporter.command(report('torsby', { beds: { AdultICU: { available: 1 } } }))).type, 'ack');
   await reporter.close();
   const torsby = stalePage.locator('[data-hospital="torsby"]').first();

@@ -10,7 +10,7 @@ let server;
 before(async () => {
   dir = makeTempDir();
   server = await startServer({ dbPath: `${dir.path}/log.db` });
-  const seed = await TestClient.connect(server.port);
+  const seed = await TestClient.connectAs(server, 'trainer');
   assert.equal((await seed.command(report('akademiska', { beds: { Burn: { available: 3 } } }))).type, 'ack');
   await seed.close();
 });
@@ -48,7 +48,7 @@ const cases = [
 
 test('each kind of bad input gets an error, the connection stays usable, nothing is stored', async () => {
   const before = await getJson(server, '/api/state');
-  const client = await TestClient.connect(server.port);
+  const client = await TestClient.connectAs(server, 'trainer');
   await client.nextOfType('snapshot');
   for (const [name, input, code, options] of cases) {
     const payload = typeof input === 'string' || Buffer.isBuffer(input) ? input : JSON.stringify(input);
@@ -77,9 +77,9 @@ for (const [name, payload, expectedCode] of [
   ['a text frame with invalid UTF-8', Buffer.from('{"v":1,"type":"hello","name":"\xff\xfe"}', 'latin1'), 1007],
 ]) {
   test(`${name} closes that connection (${expectedCode}) and nothing else`, async () => {
-    const bystander = await TestClient.connect(server.port);
+    const bystander = await TestClient.connectAs(server, 'trainer');
     await bystander.nextOfType('snapshot');
-    const offender = await TestClient.connect(server.port);
+    const offender = await TestClient.connectAs(server, 'trainer');
     await offender.nextOfType('snapshot');
     offender.socket.send(payload, { binary: false });
     const closed = await offender.closed;

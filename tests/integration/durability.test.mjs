@@ -11,7 +11,7 @@ const hospitals = ['falun', 'mora', 'gavle', 'hudiksvall', 'eskilstuna', 'akadem
 
 // Five clients report concurrently; returns the acked reports as {hospital, available, seq}.
 async function reportConcurrently(server, rounds) {
-  const clients = await Promise.all(hospitals.slice(0, 5).map(() => TestClient.connect(server.port)));
+  const clients = await Promise.all(hospitals.slice(0, 5).map(() => TestClient.connectAs(server, 'trainer')));
   const acked = [];
   await Promise.all(clients.map(async (client, index) => {
     for (let round = 0; round < rounds; round++) {
@@ -43,7 +43,7 @@ async function checkRestartKeeps(dbPath, acked) {
       assert.equal(record.beds.MedicalSurgical.available, available, hospital);
     }
     // The resumed server keeps numbering after the log, with no gap and no reuse.
-    const client = await TestClient.connect(restarted.port);
+    const client = await TestClient.connectAs(restarted, 'trainer');
     const reply = await client.command(report('falun', { reception: { P1: 1 } }));
     assert.equal(reply.seq, body.seq + 1);
     await client.close();
@@ -77,7 +77,7 @@ test('kill -9 right after the acks keeps every acknowledged report', async () =>
 test('a configuration for another healthcare region cannot open this log', async () => {
   const dbPath = `${dir.path}/graceful.db`;
   await assert.rejects(
-    startServer({ dbPath, args: ['--config', new URL('../../config/sydost.json', import.meta.url).pathname] }),
+    startServer({ dbPath, usersPath: `${dir.path}/no-users.json`, args: ['--config', new URL('../../config/sydost.json', import.meta.url).pathname] }),
     /holds the event log of healthcare region 'mellansverige'/,
   );
 });

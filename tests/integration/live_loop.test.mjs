@@ -17,7 +17,7 @@ after(async () => {
 });
 
 test('a client receives a snapshot with its sequence number on connect', async () => {
-  const client = await TestClient.connect(server.port);
+  const client = await TestClient.connectAs(server, 'trainer');
   const snapshot = await client.nextOfType('snapshot');
   assert.equal(snapshot.v, 1);
   assert.equal(snapshot.space, 'live');
@@ -33,11 +33,11 @@ test('a client receives a snapshot with its sequence number on connect', async (
 });
 
 test('a report reaches every other client as a delta, and its sender gets a durable ack', async () => {
-  const [sender, boardA, boardB] = await Promise.all([1, 2, 3].map(() => TestClient.connect(server.port)));
+  const sender = await TestClient.connectAs(server, 'tib-orebro');
+  const [boardA, boardB] = await Promise.all([1, 2].map(() => TestClient.connect(server.port)));
   const start = (await sender.nextOfType('snapshot')).seq;
   await boardA.nextOfType('snapshot');
   await boardB.nextOfType('snapshot');
-  sender.send({ v: 1, type: 'hello', name: 'tib-orebro' });
   const reply = await sender.command(report('uso', {
     beds: { AdultICU: { available: 4 } }, reception: { P1: 3, P2: 5 }, readiness: 'staff',
   }));
@@ -48,7 +48,7 @@ test('a report reaches every other client as a delta, and its sender gets a dura
     assert.equal(delta.seq, start + 1);
     assert.equal(delta.space, 'live');
     assert.equal(delta.event.kind, 'capacity_reported');
-    assert.deepEqual(delta.event.actor, { kind: 'user', id: 'tib-orebro' });
+    assert.deepEqual(delta.event.actor, { kind: 'user', id: 'tib-orebro', role: 'reporter', region: 'orebro' });
     assert.equal(delta.hospital.id, 'uso');
     assert.equal(delta.hospital.beds.AdultICU.available, 4);
     assert.equal(delta.hospital.beds.AdultICU.reported_by, 'tib-orebro');
@@ -64,11 +64,11 @@ test('a report reaches every other client as a delta, and its sender gets a dura
 });
 
 test('a reconnecting client gets exactly the deltas it missed', async () => {
-  const board = await TestClient.connect(server.port);
+  const board = await TestClient.connectAs(server, 'trainer');
   const lastSeen = (await board.nextOfType('snapshot')).seq;
   await board.close();
 
-  const reporter = await TestClient.connect(server.port);
+  const reporter = await TestClient.connectAs(server, 'trainer');
   const acks = [];
   for (const available of [1, 2, 3]) {
     acks.push(await reporter.command(report('falun', { beds: { AdultICU: { available } } })));
@@ -93,7 +93,7 @@ test('a reconnecting client gets exactly the deltas it missed', async () => {
 });
 
 test('a client too far behind, or ahead of the server, gets a fresh snapshot', async () => {
-  const reporter = await TestClient.connect(server.port);
+  const reporter = await TestClient.connectAs(server, 'trainer');
   const start = (await reporter.nextOfType('snapshot')).seq;
   for (let i = 0; i < 7; i++) {  // more than the resume window of 5
     assert.equal((await reporter.command(report('mora', { reception: { P3: i } }))).type, 'ack');

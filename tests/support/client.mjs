@@ -11,6 +11,20 @@ export class TestClient {
     return client;
   }
 
+  // Connects and signs in as `user` (an id from server.tokens), waiting for the welcome.
+  static async connectAs(server, user, query = '') {
+    const client = await TestClient.connect(server.port, query);
+    await client.signIn(server.tokens[user]);
+    return client;
+  }
+
+  async signIn(token) {
+    this.send({ v: 1, type: 'hello', token });
+    const reply = await this.next((m) => m.type === 'welcome' || (m.type === 'error' && m.code === 'unauthorized'));
+    if (reply.type !== 'welcome') throw new Error(`sign-in refused: ${reply.message}`);
+    return reply.user;
+  }
+
   constructor(socket) {
     this.socket = socket;
     this.received = [];

@@ -1,7 +1,7 @@
 // Starts the real lagesbild binary on a free port with a temporary event log, for integration
 // and browser tests. Hermetic: loopback only, temp directories, no internet.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,11 +15,39 @@ export function makeTempDir(prefix = 'lagesbild-it-') {
   return { path: dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-// Resolves once the server prints its listening line; rejects if it exits first.
-export async function startServer({ dbPath, port = 0, args = [], timeoutMs = 10000 } = {}) {
+export const regionIds = ['dalarna', 'gavleborg', 'sormland', 'uppsala', 'varmland', 'vastmanland', 'orebro'];
+
+// The standard test users: a trainer, a viewer and one reporter per region ("tib-<region>").
+export const standardUsers = [
+  { id: 'trainer', role: 'trainer' },
+  { id: 'viewer', role: 'viewer' },
+  ...regionIds.map((region) => ({ id: `tib-${region}`, role: 'reporter', region })),
+];
+
+// Creates users with the real `lagesbild users add`; returns their tokens by id.
+export function createUsers(usersPath, users = standardUsers, extraArgs = []) {
+  const tokens = {};
+  for (const { id, role, region } of users) {
+    const args = ['users', 'add', id, '--role', role, '--users', usersPath, ...extraArgs];
+    if (region) args.push('--region', region);
+    tokens[id] = execFileSync(serverBinary, args, { encoding: 'utf8' }).trim();
+  }
+  return tokens;
+}
+
+// Resolves once the server prints its listening line; rejects if it exits first. Unless a users
+// file is given, one with the standard users is made next to the database: `tokens` has them.
+export async function startServer({ dbPath, port = 0, args = [], usersPath, timeoutMs = 10000 } = {}) {
+  let tokens = {};
+  if (!usersPath) {
+    usersPath = `${dbPath}.users.json`;
+    tokens = existsSync(usersPath) ? JSON.parse(readFileSync(`${usersPath}.tokens`, 'utf8'))
+      : createUsers(usersPath);
+    writeFileSync(`${usersPath}.tokens`, JSON.stringify(tokens));
+  }
   const child = spawn(
     serverBinary,
-    ['serve', '--port', String(port), '--db', dbPath, ...args],
+    ['serve', '--port', String(port), '--db', dbPath, '--users', usersPath, ...args],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
@@ -43,6 +71,7 @@ export async function startServer({ dbPath, port = 0, args = [], timeoutMs = 100
   });
   return {
     port: boundPort,
+    tokens,
     child,
     exited,
     output: () => output,

@@ -54,7 +54,7 @@ TEST_CASE("a capacity report becomes one event and updates only what it names") 
   report.reception[Index(Triage::kP1)] = 2;
   report.ed_status = EdStatus::kRestricted;
   report.readiness = ReadinessLevel::kStaff;
-  Command command{Actor{Actor::Kind::kUser, "tib-nord"}, 5000, report};
+  Command command{testing::Reporter("tib-nord", "north"), 5000, report};
 
   Decision decision = Decide(SmallConfig(), state, command);
   REQUIRE(decision.ok());
@@ -101,14 +101,14 @@ TEST_CASE("validation rejects bad reports with a code, a field and a clear messa
 
   CapacityReport empty;
   empty.hospital = "big";
-  CHECK(Rejection(state, Command{{}, 1, empty}).code == "empty_report");
+  CHECK(Rejection(state, Command{testing::Trainer(), 1, empty}).code == "empty_report");
 
   CapacityReport bad_rate;
   bad_rate.hospital = "big";
   bad_rate.reception[Index(Triage::kP3)] = -5;
-  CHECK(Rejection(state, Command{{}, 1, bad_rate}).field == "reception.P3");
+  CHECK(Rejection(state, Command{testing::Trainer(), 1, bad_rate}).field == "reception.P3");
 
-  Error region = Rejection(state, Command{{}, 1, SetRegionReadiness{"west", ReadinessLevel::kStaff}});
+  Error region = Rejection(state, Command{testing::Trainer(), 1, SetRegionReadiness{"west", ReadinessLevel::kStaff}});
   CHECK(region.code == "unknown_region");
   CHECK(state == Fresh());
 }
@@ -121,13 +121,13 @@ TEST_CASE("available is checked against the baseline and surge after the report"
   CapacityReport raise;
   raise.hospital = "big";
   raise.beds[Index(BedType::kAdultICU)] = BedReport{20, 16, std::nullopt};
-  Accept(state, Command{{}, 2000, raise});
+  Accept(state, Command{testing::Trainer(), 2000, raise});
   CHECK(Hospital(state, "big").beds[Index(BedType::kAdultICU)].baseline == 16);
   // Lowering the baseline below what is reported available is refused.
   CapacityReport lower;
   lower.hospital = "big";
   lower.beds[Index(BedType::kAdultICU)] = BedReport{std::nullopt, 5, 0};
-  CHECK(Rejection(state, Command{{}, 3000, lower}).code == "over_capacity");
+  CHECK(Rejection(state, Command{testing::Trainer(), 3000, lower}).code == "over_capacity");
 }
 
 TEST_CASE("events must be applied in sequence") {
@@ -149,7 +149,7 @@ TEST_CASE("rebuilding from the events equals the live state") {
   std::vector<Event> log;
   Accept(live, Report("big", BedType::kAdultICU, 5, 1000, "a"), &log);
   Accept(live, Report("small", BedType::kAdultICU, 1, 2000, "b"), &log);
-  Accept(live, Command{{Actor::Kind::kScenario, "demo"}, 3000,
+  Accept(live, Command{testing::Scenario("demo"), 3000,
                        SetRegionReadiness{"south", ReadinessLevel::kReinforced}}, &log);
   Accept(live, Report("big", BedType::kAdultICU, 2, 4000, "c"), &log);
   Accept(live, Report("burns", BedType::kBurn, 8, 5000, "d"), &log);

@@ -10,7 +10,8 @@ using namespace lagesbild;
 namespace {
 
 StoredEvent Make(const std::string& space, Seq seq) {
-  return StoredEvent{space, seq, 1000 * seq, "capacity_reported", "tib", "{\"seq\":" + std::to_string(seq) + "}"};
+  return StoredEvent{space, seq, 1000 * seq, "capacity_reported", "tib", seq % 2 ? "falun" : "mora",
+                     "{\"seq\":" + std::to_string(seq) + "}"};
 }
 
 std::unique_ptr<SqliteEventStore> OpenOrFail(const std::string& path, const std::string& region) {
@@ -84,4 +85,46 @@ TEST_CASE("the log runs in WAL mode with full sync, and belongs to one healthcar
   error.reset();
   CHECK_FALSE(SqliteEventStore::Open(dir.path() + "/no/such/dir/log.db", "x", &error));
   CHECK(error);
+}
+
+TEST_CASE("events are read back by subject and time window, for the history") {
+  testing::TempDir dir;
+  auto store = OpenOrFail(dir.path() + "/log.db", "test");
+  REQUIRE_FALSE(store->Append({Make("live", 1), Make("live", 2), Make("live", 3), Make("live", 5)}));
+  REQUIRE_FALSE(store->Append({Make("ovning", 1)}));
+  std::vector<StoredEvent> falun;
+  REQUIRE_FALSE(store->ReadSubject("live", "falun", 0, 1000000, 100, &falun));
+  REQUIRE(falun.size() == 3);
+  CHECK(falun[0].seq == 1);
+  CHECK(falun[2].seq == 5);
+  CHECK(falun[1].json == "{\"seq\":3}");
+  std::vector<StoredEvent> window;
+  REQUIRE_FALSE(store->ReadSubject("live", "falun", 2000, 4000, 100, &window));
+  REQUIRE(window.size() == 1);
+  CHECK(window[0].seq == 3);
+}
+
+TEST_CASE("a log written before the subject column gets it, filled from the events") {
+  testing::TempDir dir;
+  const std::string path = dir.path() + "/old.db";
+  {
+    sqlite3* db = nullptr;
+    sqlite3_open(path.c_str(), &db);
+    sqlite3_exec(db,
+                 "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+                 "INSERT INTO meta VALUES('healthcare_region', 'test');"
+                 "CREATE TABLE events(space TEXT NOT NULL, seq INTEGER NOT NULL, at_ms INTEGER NOT NULL,"
+                 " kind TEXT NOT NULL, actor_id TEXT NOT NULL, body TEXT NOT NULL,"
+                 " PRIMARY KEY(space, seq)) WITHOUT ROWID;"
+                 "INSERT INTO events VALUES('live', 1, 10, 'capacity_reported', 'x', '{\"hospital\":\"big\"}');"
+                 "INSERT INTO events VALUES('live', 2, 20, 'region_readiness_set', 'x', '{\"region\":\"north\"}');",
+                 nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+  }
+  auto store = OpenOrFail(path, "test");
+  std::vector<StoredEvent> big, north;
+  REQUIRE_FALSE(store->ReadSubject("live", "big", 0, 100, 10, &big));
+  REQUIRE_FALSE(store->ReadSubject("live", "north", 0, 100, 10, &north));
+  CHECK(big.size() == 1);
+  CHECK(north.size() == 1);
 }

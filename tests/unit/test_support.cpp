@@ -50,12 +50,20 @@ HealthcareRegionConfig LoadRepoConfig(const std::string& name) {
   return *result.config;
 }
 
+Actor Trainer(const std::string& id) { return Actor{Actor::Kind::kUser, id, Role::kTrainer, ""}; }
+Actor Reporter(const std::string& id, const std::string& region) {
+  return Actor{Actor::Kind::kUser, id, Role::kReporter, region};
+}
+Actor Scenario(const std::string& id) {
+  return Actor{Actor::Kind::kScenario, id, Role::kViewer, ""};
+}
+
 Command Report(const std::string& hospital, BedType type, std::int64_t available, TimeMs at,
                const std::string& by) {
   CapacityReport report;
   report.hospital = hospital;
   report.beds[Index(type)] = BedReport{available, std::nullopt, std::nullopt};
-  return Command{Actor{Actor::Kind::kUser, by}, at, report};
+  return Command{Trainer(by), at, report};
 }
 
 std::optional<Error> MemoryStore::Append(const std::vector<StoredEvent>& batch) {
@@ -70,6 +78,18 @@ std::optional<Error> MemoryStore::ReadAfter(const std::string& space, Seq after,
   for (const StoredEvent& event : events) {
     if (out->size() >= limit) break;
     if (event.space == space && event.seq > after) out->push_back(event);
+  }
+  return std::nullopt;
+}
+
+std::optional<Error> MemoryStore::ReadSubject(const std::string& space,
+                                              const std::string& subject, TimeMs from, TimeMs to,
+                                              std::size_t limit, std::vector<StoredEvent>* out) {
+  for (const StoredEvent& event : events) {
+    if (out->size() >= limit) break;
+    if (event.space == space && event.subject == subject && event.at >= from && event.at <= to) {
+      out->push_back(event);
+    }
   }
   return std::nullopt;
 }

@@ -19,6 +19,11 @@ std::shared_ptr<const HealthcareRegionConfig> SharedSmallConfig();
 // A real file from config/ in this checkout.
 HealthcareRegionConfig LoadRepoConfig(const std::string& name);
 
+Actor Trainer(const std::string& id = "trainer");
+Actor Reporter(const std::string& id, const std::string& region);
+Actor Scenario(const std::string& id);
+
+// A report of one bed figure, sent by a trainer (who may write anywhere).
 Command Report(const std::string& hospital, BedType type, std::int64_t available,
                TimeMs at = 1000, const std::string& by = "tib-test");
 
@@ -28,6 +33,9 @@ class MemoryStore : public EventStore {
   std::optional<Error> Append(const std::vector<StoredEvent>& batch) override;
   std::optional<Error> ReadAfter(const std::string& space, Seq after, std::size_t limit,
                                  std::vector<StoredEvent>* out) override;
+  std::optional<Error> ReadSubject(const std::string& space, const std::string& subject,
+                                   TimeMs from, TimeMs to, std::size_t limit,
+                                   std::vector<StoredEvent>* out) override;
   std::optional<Error> ListSpaces(std::vector<std::string>* out) override;
 
   bool fail_appends = false;

@@ -45,8 +45,8 @@ TEST_CASE("subscribe, hello and set_region_readiness parse") {
   CHECK(subscribe.space == "live");
   CHECK(subscribe.since == 41);
   auto hello = std::get<HelloRequest>(
-      std::get<ClientMessage>(ParseClientMessage(R"({"v":1,"type":"hello","name":"tib-x"})")));
-  CHECK(hello.name == "tib-x");
+      std::get<ClientMessage>(ParseClientMessage(R"({"v":1,"type":"hello","token":"abc123"})")));
+  CHECK(hello.token == "abc123");
   auto readiness = ParsedCommand(
       R"({"v":1,"type":"set_region_readiness","id":"a","space":"live","region":"north","level":"staff"})");
   CHECK(std::get<SetRegionReadiness>(readiness.body) ==
@@ -57,7 +57,7 @@ TEST_CASE("each kind of bad input gets its own error code") {
   CHECK(Rejected("not json").error.code == "bad_json");
   CHECK(Rejected("[1,2]").error.code == "bad_json");
   CHECK(Rejected("\"text\"").error.code == "bad_json");
-  CHECK(Rejected("{\"v\":1,\"type\":\"hello\",\"name\":\"\xff\xfe\"}").error.code == "bad_json");
+  CHECK(Rejected("{\"v\":1,\"type\":\"hello\",\"token\":\"\xff\xfe\"}").error.code == "bad_json");
   CHECK(Rejected(R"({"type":"hello","name":"x"})").error.code == "unsupported_version");
   CHECK(Rejected(R"({"v":2,"type":"hello","name":"x"})").error.code == "unsupported_version");
   CHECK(Rejected(R"({"v":1})").error.code == "unknown_type");
@@ -84,7 +84,8 @@ TEST_CASE("each kind of bad input gets its own error code") {
   CHECK(Rejected(prefix + R"("hospital":42})").error.field == "hospital");
   CHECK(Rejected(R"({"v":1,"type":"report_capacity","id":"r","hospital":"big"})").error.field == "space");
   CHECK(Rejected(R"({"v":1,"type":"subscribe","space":"live","since":-1})").error.field == "since");
-  CHECK(Rejected(R"({"v":1,"type":"hello","name":")" + std::string(65, 'x') + "\"}").error.code == "bad_message");
+  CHECK(Rejected(R"({"v":1,"type":"hello","token":")" + std::string(257, 'x') + "\"}").error.code == "bad_message");
+  CHECK(Rejected(R"({"v":1,"type":"hello","name":"x"})").error.field == "name");
 }
 
 TEST_CASE("deeply nested input is rejected without crashing") {
@@ -108,7 +109,7 @@ TEST_CASE("server messages carry the version, and a delta carries the changed re
   CHECK(delta["seq"] == 1);
   CHECK(delta["event"]["kind"] == "capacity_reported");
   CHECK(delta["event"]["at"] == "2026-11-23T10:30:00.123Z");
-  CHECK(delta["event"]["actor"] == Json{{"kind", "user"}, {"id", "tib-test"}});
+  CHECK(delta["event"]["actor"] == Json{{"kind", "user"}, {"id", "tib-test"}, {"role", "trainer"}});
   CHECK(delta["event"]["report"]["beds"]["AdultICU"]["available"] == 4);
   CHECK(delta["hospital"]["id"] == "big");
   CHECK(delta["hospital"]["beds"]["AdultICU"]["available"] == 4);
@@ -141,7 +142,7 @@ TEST_CASE("events survive the trip through their stored JSON") {
   report.ed_status = EdStatus::kOpen;
   report.reception[Index(Triage::kP2)] = 6;
   report.readiness = ReadinessLevel::kStaff;
-  Decision decision = Decide(config, state, lagesbild::Command{{Actor::Kind::kScenario, "demo"}, 77, report});
+  Decision decision = Decide(config, state, lagesbild::Command{testing::Scenario("demo"), 77, report});
   REQUIRE(decision.ok());
   const Event& original = decision.events[0];
   auto round_trip = EventFromJson(Json::parse(EventToJson(original).dump()));

@@ -1,0 +1,75 @@
+#include "lagesbild/permissions.h"
+
+namespace lagesbild {
+namespace {
+
+std::optional<std::string> ReporterDenial(const HealthcareRegionConfig& config,
+                                          const Actor& actor, const CommandBody& command) {
+  if (actor.region.empty()) return "reporter '" + actor.id + "' has no region";
+  const auto outside = [&](const std::string& region) -> std::optional<std::string> {
+    if (region == actor.region) return std::nullopt;
+    return "reporter '" + actor.id + "' reports for " + actor.region + ", not for " + region;
+  };
+  if (const auto* report = std::get_if<CapacityReport>(&command)) {
+    if (auto index = config.FindHospital(report->hospital)) {
+      return outside(config.hospitals[*index].region_id);
+    }
+  } else if (const auto* confirm = std::get_if<ConfirmFigures>(&command)) {
+    if (auto index = config.FindHospital(confirm->hospital)) {
+      return outside(config.hospitals[*index].region_id);
+    }
+  } else if (const auto* readiness = std::get_if<SetRegionReadiness>(&command)) {
+    return outside(readiness->region);
+  } else if (const auto* ack = std::get_if<Acknowledge>(&command)) {
+    if (!ack->region.empty()) return outside(ack->region);
+  }
+  return std::nullopt;  // post_message: always from the reporter's own region
+}
+
+}  // namespace
+
+std::optional<std::string> DenialReason(const HealthcareRegionConfig& config, const Actor& actor,
+                                        const CommandBody& command) {
+  if (actor.kind != Actor::Kind::kUser) return std::nullopt;
+  switch (actor.role) {
+    case Role::kTrainer:
+      return std::nullopt;
+    case Role::kReporter:
+      return ReporterDenial(config, actor, command);
+    case Role::kViewer:
+      break;
+  }
+  return actor.id == AnonymousViewer().id
+             ? std::string("sign in first: a connection without a user token may only read")
+             : "'" + actor.id + "' is a viewer and may only read";
+}
+
+std::string_view CommandName(const CommandBody& body) {
+  struct Visitor {
+    std::string_view operator()(const CapacityReport&) const { return "report_capacity"; }
+    std::string_view operator()(const SetRegionReadiness&) const {
+      return "set_region_readiness";
+    }
+    std::string_view operator()(const ConfirmFigures&) const { return "confirm_figures"; }
+    std::string_view operator()(const PostMessage&) const { return "post_message"; }
+    std::string_view operator()(const Acknowledge&) const { return "acknowledge"; }
+  };
+  return std::visit(Visitor{}, body);
+}
+
+std::string CommandTarget(const CommandBody& command) {
+  struct Visitor {
+    std::string operator()(const CapacityReport& c) const { return c.hospital; }
+    std::string operator()(const SetRegionReadiness& c) const { return c.region; }
+    std::string operator()(const ConfirmFigures& c) const { return c.hospital; }
+    std::string operator()(const PostMessage& c) const {
+      std::string to = c.content.to_all ? "all" : "";
+      for (const auto& region : c.content.to) to += (to.empty() ? "" : ",") + region;
+      return to;
+    }
+    std::string operator()(const Acknowledge& c) const { return c.message_id; }
+  };
+  return std::visit(Visitor{}, command);
+}
+
+}  // namespace lagesbild
