@@ -1,0 +1,185 @@
+// The TiB and regional command workflow over real WebSocket and HTTP: roles, alerts with
+// acknowledgement, history, staleness.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, makeTempDir, getJson } from '../support/server.mjs';
+import { TestClient, report } from '../support/client.mjs';
+
+let dir;
+let server;
+before(async () => {
+  dir = makeTempDir();
+  server = await startServer({ dbPath: `${dir.path}/log.db` });
+});
+after(async () => {
+  await server?.stop();
+  dir?.remove();
+});
+
+let counter = 0;
+const post = (fields) => ({ v: 1, type: 'post_message', id: `p-${++counter}`, space: 'live', ...fields });
+const acknowledge = (message, extra = {}) => ({ v: 1, type: 'acknowledge', id: `k-${++counter}`, space: 'live', message, ...extra });
+
+test('signing in: a token names the user; a wrong token is refused; tokens never reach the log', async () => {
+  const client = await TestClient.connect(server.port);
+  assert.deepEqual(await client.signIn(server.tokens['tib-uppsala']), { id: 'tib-uppsala', role: 'reporter', region: 'uppsala' });
+  client.send({ v: 1, type: 'hello', token: 'not-a-token' });
+  const refused = await client.nextOfType('error');
+  assert.equal(refused.code, 'unauthorized');
+  // Still signed in as before.
+  assert.equal((await client.command(report('akademiska', { reception: { P1: 2 } }))).type, 'ack');
+  await client.close();
+  for (const token of Object.values(server.tokens)) assert.ok(!server.output().includes(token));
+});
+
+test('a reporter of region A cannot write region B; the refusal is recorded', async () => {
+  const watcher = await TestClient.connect(server.port);
+  const start = (await watcher.nextOfType('snapshot')).seq;
+  const uppsala = await TestClient.connectAs(server, 'tib-uppsala');
+  const refused = await uppsala.command(report('uso', { beds: { AdultICU: { available: 1 } } }));
+  assert.equal(refused.type, 'error');
+  assert.equal(refused.code, 'forbidden');
+  assert.match(refused.message, /uppsala, not for orebro/);
+  const denied = await watcher.nextOfType('delta');
+  assert.equal(denied.seq, start + 1);
+  assert.equal(denied.event.kind, 'access_denied');
+  assert.equal(denied.event.actor.id, 'tib-uppsala');
+  assert.equal(denied.event.command, 'report_capacity');
+  assert.equal(denied.event.target, 'uso');
+  for (const command of [
+    { v: 1, type: 'set_region_readiness', id: 'x1', space: 'live', region: 'orebro', level: 'staff' },
+    { v: 1, type: 'confirm_figures', id: 'x2', space: 'live', hospital: 'karlskoga' },
+  ]) {
+    assert.equal((await uppsala.command(command)).code, 'forbidden');
+  }
+  const { body } = await getJson(server, '/api/state');
+  assert.equal(body.state.hospitals.find((h) => h.id === 'uso').beds.AdultICU.available, null);
+  assert.equal(body.state.regions.find((r) => r.id === 'orebro').readiness.value, 'normal');
+  // Its own region is fine.
+  assert.equal((await uppsala.command(report('enkoping', { beds: { AdultICU: { available: 1 } } }))).type, 'ack');
+
+  const anonymous = await TestClient.connect(server.port);
+  const anonymousReply = await anonymous.command(report('enkoping', { reception: { P3: 1 } }));
+  assert.equal(anonymousReply.code, 'forbidden');
+  assert.match(anonymousReply.message, /sign in first/);
+  const viewer = await TestClient.connectAs(server, 'viewer');
+  assert.equal((await viewer.command(report('enkoping', { reception: { P3: 1 } }))).code, 'forbidden');
+  await Promise.all([watcher, uppsala, anonymous, viewer].map((c) => c.close()));
+});
+
+test('an alert to three regions clears only when all three have acknowledged', async () => {
+  const orebro = await TestClient.connectAs(server, 'tib-orebro');
+  const sormland = await TestClient.connectAs(server, 'tib-sormland');
+  const vastmanland = await TestClient.connectAs(server, 'tib-vastmanland');
+  const uppsala = await TestClient.connectAs(server, 'tib-uppsala');
+  const board = await TestClient.connect(server.port);
+  await board.nextOfType('snapshot');
+
+  const posted = await orebro.command(post({
+    kind: 'alert', to: ['orebro', 'sormland', 'vastmanland'], level: 'staff',
+    text: 'Bussolycka E18/E20 vid Arboga, 51 ombord. Gå upp i stabsläge.',
+  }));
+  assert.equal(posted.type, 'ack');
+  const id = `live:${posted.seq}`;
+  const announced = await board.next((m) => m.type === 'delta' && m.event.kind === 'message_posted');
+  assert.equal(announced.message.id, id);
+  assert.equal(announced.message.from, 'orebro');
+  assert.deepEqual(announced.message.pending, ['sormland', 'vastmanland', 'orebro']);  // config order
+
+  assert.equal((await uppsala.command(acknowledge(id))).code, 'not_addressed');
+  for (const [client, region, remaining] of [[sormland, 'sormland', 2], [orebro, 'orebro', 1]]) {
+    assert.equal((await client.command(acknowledge(id))).type, 'ack');
+    const update = await board.next((m) => m.type === 'delta' && m.event.kind === 'message_acknowledged');
+    assert.equal(update.message.pending.length, remaining);
+    assert.equal(update.message.acks[region].by, `tib-${region}`);
+  }
+  const twice = await sormland.command(acknowledge(id));
+  assert.equal(twice.type, 'ack');
+  assert.equal(twice.already, true);
+  let state = (await getJson(server, '/api/state')).body.state;
+  assert.deepEqual(state.messages.find((m) => m.id === id).pending, ['vastmanland']);
+
+  assert.equal((await vastmanland.command(acknowledge(id))).type, 'ack');
+  state = (await getJson(server, '/api/state')).body.state;
+  const cleared = state.messages.find((m) => m.id === id);
+  assert.deepEqual(cleared.pending, []);
+  assert.deepEqual(Object.keys(cleared.acks).sort(), ['orebro', 'sormland', 'vastmanland']);
+  assert.equal((await orebro.command(acknowledge('live:999999'))).code, 'unknown_message');
+  await Promise.all([orebro, sormland, vastmanland, uppsala, board].map((c) => c.close()));
+});
+
+test('METHANE reports and situation reports are validated and stored', async () => {
+  const trainer = await TestClient.connectAs(server, 'trainer');
+  const methane = await trainer.command(post({
+    kind: 'methane', to: 'all',
+    methane: { major_incident: 'Ja', exact_location: 'E18 km 154', type: 'Bussolycka', hazards: 'Halka',
+      access: 'Från väster', number_of_casualties: '51 ombord, 9 döda', emergency_services: '6 ambulanser' },
+  }));
+  assert.equal(methane.type, 'ack');
+  assert.equal((await trainer.command(post({ kind: 'methane', to: 'all', methane: { colour: 'red' } }))).code, 'bad_message');
+  assert.equal((await trainer.command(post({ kind: 'alert', to: ['orebro'], text: 'x' }))).field, 'level');
+  assert.equal((await trainer.command(post({ kind: 'information', to: ['gotland'], text: 'x' }))).code, 'unknown_region');
+  assert.equal((await trainer.command(post({ kind: 'information', to: 'all', text: 'x'.repeat(4001) }))).code, 'invalid_value');
+  assert.equal((await trainer.command(post({ kind: 'gossip', to: 'all', text: 'x' }))).code, 'invalid_value');
+  const sitrep = await trainer.command(post({ kind: 'situation_report', to: ['uppsala'], text: 'Läget stabilt', fields: { skadade: '12' }, requires_ack: true }));
+  assert.equal(sitrep.type, 'ack');
+  const { body } = await getJson(server, '/api/state');
+  const stored = body.state.messages.find((m) => m.id === `live:${methane.seq}`);
+  assert.equal(stored.methane.exact_location, 'E18 km 154');
+  assert.equal(stored.to.length, 7);
+  assert.equal(stored.from, null);
+  assert.deepEqual(body.state.messages.find((m) => m.id === `live:${sitrep.seq}`).pending, ['uppsala']);
+  await trainer.close();
+});
+
+test('the history of a hospital returns every change in order', async () => {
+  const karlstad = await TestClient.connectAs(server, 'tib-varmland');
+  const seqs = [];
+  for (const available of [9, 7, 4]) {
+    seqs.push((await karlstad.command(report('karlstad', { beds: { AdultICU: { available } } }))).seq);
+  }
+  seqs.push((await karlstad.command({ v: 1, type: 'confirm_figures', id: 'c-1', space: 'live', hospital: 'karlstad' })).seq);
+  await karlstad.command(report('arvika', { beds: { AdultICU: { available: 1 } } }));  // not Karlstad's
+  const { status, body } = await getJson(server, '/api/history?hospital=karlstad');
+  assert.equal(status, 200);
+  assert.deepEqual(body.entries.map((e) => e.seq), seqs);
+  assert.deepEqual(body.entries.slice(0, 3).map((e) => e.report.beds.AdultICU.available), [9, 7, 4]);
+  assert.equal(body.entries[3].kind, 'figures_confirmed');
+  assert.ok(body.entries.every((e) => e.by === 'tib-varmland'));
+  // A time window.
+  const from = body.entries[1].at;
+  const windowed = await getJson(server, `/api/history?hospital=karlstad&from=${encodeURIComponent(from)}`);
+  assert.ok(windowed.body.entries.length >= 2 && windowed.body.entries[0].seq >= seqs[0]);
+  assert.equal((await getJson(server, '/api/history?hospital=nowhere')).status, 404);
+  assert.equal((await getJson(server, '/api/history?hospital=karlstad&from=yesterday')).status, 400);
+  await karlstad.close();
+});
+
+test('staleness flags appear when the clock passes the limit, stricter at higher readiness', async () => {
+  const dalarna = await TestClient.connectAs(server, 'tib-dalarna');
+  assert.equal((await dalarna.command(report('mora', {
+    beds: { AdultICU: { available: 1 }, MedicalSurgical: { available: 20 }, OperatingRooms: { available: 2 },
+      EmergencyDepartment: { available: 5 }, Pediatrics: { available: 0 } },
+    reception: { P1: 1, P2: 1, P3: 2 }, ed_status: 'open',
+  }))).type, 'ack');
+  const stateAt = async (minutes) => {
+    const at = new Date(Date.now() + minutes * 60000).toISOString();
+    const { body } = await getJson(server, `/api/state?at=${encodeURIComponent(at)}`);
+    return body.state.hospitals.find((h) => h.id === 'mora');
+  };
+  const now = await stateAt(0);
+  assert.equal(now.stale, false);
+  assert.deepEqual(now.overdue.filter((f) => f !== 'beds.PediatricICU' && f !== 'beds.Burn'), []);
+  assert.equal((await stateAt(55)).stale, false);
+  const late = await stateAt(61);
+  assert.equal(late.stale, true);
+  assert.ok(late.overdue.includes('beds.AdultICU') && late.overdue.includes('reception.P1'));
+  // In katastrofläge the limit is 15 minutes.
+  await dalarna.command({ v: 1, type: 'set_region_readiness', id: 'rl', space: 'live', region: 'dalarna', level: 'disaster' });
+  assert.equal((await stateAt(16)).stale, true);
+  // Confirming the figures makes them fresh again.
+  await dalarna.command({ v: 1, type: 'confirm_figures', id: 'cf', space: 'live', hospital: 'mora' });
+  assert.equal((await stateAt(14)).stale, false);
+  assert.equal((await getJson(server, '/api/state?at=soon')).status, 400);
+  await dalarna.close();
+});
