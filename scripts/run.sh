@@ -6,4 +6,11 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 cmake --preset release >/dev/null
 cmake --build --preset release --target lagesbild
-exec build/release/lagesbild serve --db data/lagesbild.db "$@"
+if [ ! -s data/users.json ]; then
+  # A first trainer, so somebody can sign in and create the rest. The token is shown only here.
+  token=$(build/release/lagesbild users add ovningsledare --role trainer --users data/users.json)
+  echo "lagesbild: created user 'ovningsledare' (trainer). Token, shown once: $token"
+  echo "lagesbild: sign in on the TiB page: http://127.0.0.1:8080/tib.html#token=$token"
+  echo "lagesbild: more users: build/release/lagesbild users add tib-uppsala --role reporter --region uppsala"
+fi
+exec build/release/lagesbild serve --db data/lagesbild.db --users data/users.json "$@"
