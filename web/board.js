@@ -5,13 +5,20 @@
 // and gets exactly the missed deltas (or a fresh snapshot). It needs no domain logic: every delta
 // carries the whole post-event hospital or region record, which simply replaces the old one.
 //
+// Messages (larm, METHANE, lägesrapporter) come whole in the snapshot and in deltas; the ones that
+// still wait for acknowledgement stand in their own panel. Each hospital card draws a small trend of
+// available IVA and vårdplatser from GET /api/history plus the live deltas.
+//
 // Everything from the server is put into the DOM with textContent (via h()/setText()).
 
 import {
-  PROTOCOL_VERSION, READINESS, ED_STATUS, PRIORITIES,
+  PROTOCOL_VERSION, READINESS, ED_STATUS, PRIORITIES, MESSAGE_KINDS, MESSAGE_KIND_ORDER,
   pageSpace, wsUrl, pageLink, h, setText, timeHM, timeHMS, dayLong, timeWithDay, parseTime,
-  ageText, showNumber,
+  ageText, ageShort, showNumber, effectiveLevel, staleLimitMinutes, expectedFigures, figureAge,
 } from './common.js';
+import {
+  renderMessage, sortMessages, upsertMessage, updateAgeLabels, pendingOf, addressees, regionNamer,
+} from './messages.js';
 
 const SPACE = pageSpace();
 const AGE_TICK_MS = 10_000;     // ages and stale flags are re-evaluated this often
@@ -23,12 +30,15 @@ const OFFLINE_AFTER_MS = 2_000; // after this long without a connection the boar
 // The figures of a hospital card, in display order.
 const FIGURES = [
   {key: 'AdultICU', bed: true, label: 'IVA', title: 'IVA-platser: lediga / totalt', withBaseline: true},
-  {key: 'MedicalSurgical', bed: true, label: 'Vårdpl.', title: 'Vårdplatser lediga'},
-  {key: 'OperatingRooms', bed: true, label: 'Op-sal', title: 'Operationssalar lediga'},
+  {key: 'MedicalSurgical', bed: true, label: 'Vpl', title: 'Vårdplatser lediga'},
+  // Secondary figures, stacked small in one column so that a card stays one line wide.
+  {key: 'OperatingRooms', bed: true, label: 'Op-sal', title: 'Operationssalar lediga', minor: true},
   {key: 'Burn', bed: true, label: 'Bränn.', title: 'Brännskadevård: lediga / totalt', withBaseline: true,
-    onlyIfBaseline: true},
+    onlyIfBaseline: true, minor: true},
 ];
 const TOTAL_KEYS = ['AdultICU', 'MedicalSurgical', 'P1', 'P2', 'P3'];
+const TREND_KEYS = ['AdultICU', 'MedicalSurgical'];
+const TREND_WINDOW_MS = 12 * 3600_000; // the sparkline covers at most the last 12 hours
 
 // ---------------------------------------------------------------------------------------------
 // Model
@@ -41,8 +51,12 @@ const model = {
   offsetMs: 0,          // server clock − local clock, measured at the last snapshot
   hcr: null,            // {id, name}
   staleAfterMin: 60,
+  staleness: null,      // {normal: 60, staff: 30, …} minutes per readiness level, or null
   regions: [],          // region records, config order
   hospitals: new Map(), // id → hospital record
+  messages: [],         // message records, seq order
+  trend: new Map(),     // hospital id → Map(seq → {seq, at, kind, report}) from history + deltas
+  trendGen: 0,          // bumped on every snapshot; late history answers of older ones are dropped
 };
 
 const serverNow = () => Date.now() + model.offsetMs;
@@ -54,10 +68,33 @@ function figureValue(hosp, key) {
 }
 const baselineOf = (hosp, key) => hosp?.beds?.[key]?.baseline ?? 0;
 
-function isStale(hosp) {
-  const t = parseTime(hosp.last_reported_at);
-  return Number.isFinite(t) && serverNow() - t > model.staleAfterMin * 60_000;
+const regionOf = (hosp) => model.regions.find((r) => r.id === hosp?.region);
+
+/** The hospital's effective readiness level and its staleness limit in minutes. */
+function limitOf(hosp) {
+  const level = effectiveLevel(hosp, regionOf(hosp));
+  return {level, minutes: staleLimitMinutes({staleness: model.staleness, stale_after_minutes: model.staleAfterMin}, level)};
 }
+
+/**
+ * Staleness as the server defines it (protocol.md "Staleness"): at least one reported figure is
+ * older than the limit of the hospital's effective level. Returns {stale, count, oldest, limit}.
+ */
+function staleness(hosp) {
+  const limit = limitOf(hosp);
+  const now = serverNow();
+  let count = 0, overdue = 0, oldest = Infinity;
+  for (const f of expectedFigures(hosp)) {
+    const a = figureAge(f.rec, now, limit.minutes);
+    if (a.overdue) overdue++;   // never reported, or too old
+    if (a.never || !a.overdue) continue;
+    count++;
+    oldest = Math.min(oldest, now - a.ageMs);
+  }
+  return {stale: count > 0, count, overdue, oldest, limit};
+}
+
+const isStale = (hosp) => staleness(hosp).stale;
 
 /** Sums over the hospitals that reported each figure; unreported ones are counted, not summed. */
 function totalsOf(hospitals) {
@@ -125,14 +162,27 @@ function setReadiness(badge, rec, who) {
     : '');
 }
 
-function bigFigure(key, label, title, withBaseline) {
+const SVG_NS = 'http://www.w3.org/2000/svg';
+const svg = (tag, attrs = {}) => {
+  const el = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  return el;
+};
+
+function bigFigure(key, label, title, withBaseline, withTrend) {
   const num = h('span', {class: 'num', dataset: {figure: key}, text: '–'});
   const of = withBaseline ? h('span', {class: 'of'}) : null;
-  const cell = h('div', {class: `fig fig-${key}`, title},
-    h('span', {class: 'fig-label'}, label),
+  let trend = null;
+  if (withTrend) {
+    trend = svg('svg', {class: 'trend', viewBox: '0 0 100 20', preserveAspectRatio: 'none',
+      'data-trend': key, 'aria-hidden': 'true'});
+  }
+  // The trend sits in the label row, beside the short label: it costs no height on the wall.
+  const cell = h('div', {class: `fig fig-${key}${withTrend ? ' has-trend' : ''}`, title},
+    h('span', {class: 'fig-label'}, label, trend),
     h('span', {class: 'fig-value'}, num, of),
     h('span', {class: 'arrow', 'aria-hidden': 'true'}));
-  return {cell, num, of, value: undefined};
+  return {cell, num, of, trend, value: undefined};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -157,17 +207,21 @@ function buildHospital(hosp) {
   const readiness = readinessBadge();
   const figs = {};
   const figRow = h('div', {class: 'h-figs'});
+  const minor = h('div', {class: 'minor-group'});
   for (const f of FIGURES) {
-    figs[f.key] = bigFigure(f.key, f.label, f.title, f.withBaseline);
+    figs[f.key] = bigFigure(f.key, f.label, f.title, f.withBaseline, TREND_KEYS.includes(f.key));
     figs[f.key].def = f;
-    figRow.append(figs[f.key].cell);
+    figs[f.key].parent = f.minor ? minor : figRow;
+    if (f.minor) figs[f.key].cell.classList.add('minor');
+    figs[f.key].parent.append(figs[f.key].cell);
   }
-  const prio = h('div', {class: 'prio-group', title: 'Mottagningskapacitet: patienter per timme'});
+  figRow.append(minor);
+  const prio = h('div', {class: 'prio-group', title: 'Mottagningskapacitet P1, P2, P3: patienter per timme'});
   for (const p of PRIORITIES) {
     figs[p] = bigFigure(p, '', `Mottagning ${p}: patienter per timme`, false);
     figs[p].cell.classList.add('prio');
     figs[p].cell.querySelector('.fig-label').append(
-      h('span', {class: `chip ${p.toLowerCase()}`, 'aria-hidden': 'true'}), p, h('span', {class: 'per'}, '/tim'));
+      h('span', {class: `chip ${p.toLowerCase()}`, 'aria-hidden': 'true'}), p);
     prio.append(figs[p].cell);
   }
   figRow.append(prio);
@@ -272,7 +326,7 @@ function updateHospital(id, doFlash) {
     const baseline = baselineOf(hosp, f.key);
     if (f.onlyIfBaseline) {
       const show = baseline > 0;
-      if (show && !ref.cell.isConnected) v.figRow.insertBefore(ref.cell, v.figRow.querySelector('.prio-group'));
+      if (show && !ref.cell.isConnected) ref.parent.append(ref.cell); // the last of its group
       if (!show && ref.cell.isConnected) ref.cell.remove();
     }
     setFigure(ref, figureValue(hosp, f.key), f.withBaseline ? baseline : undefined, doFlash);
@@ -298,6 +352,7 @@ function updateHospital(id, doFlash) {
   v.readinessValue = level;
 
   updateHospitalAge(id);
+  updateTrends(id);
 }
 
 /** "Rapporterat för 12 min sedan (10:14) av tib-uppsala", and the stale flag. */
@@ -307,22 +362,120 @@ function updateHospitalAge(id) {
   if (!hosp || !v) return;
   const t = parseTime(hosp.last_reported_at);
   const now = serverNow();
-  const stale = isStale(hosp);
+  const st = staleness(hosp);
+  const stale = st.stale;
+  const levelLabel = READINESS[st.limit.level]?.label.toLowerCase() || st.limit.level;
   if (!Number.isFinite(t)) {
     setText(v.reported, 'Ej rapporterat');
     setText(v.reportedBy, '');
     v.el.classList.add('never');
   } else {
     v.el.classList.remove('never');
-    // Beside the INAKTUELL tag there is less room: the time comes first.
+    // Beside the INAKTUELL tag there is less room: the oldest figure and the limit come first.
     setText(v.reported, stale
-      ? `Senast ${timeWithDay(t, now)}, ${ageText(now - t)}`
+      ? `Äldsta ${timeWithDay(st.oldest, now)} (${ageShort(now - st.oldest)}), gräns ${st.limit.minutes} min`
       : `Rapporterat ${ageText(now - t)} (${timeWithDay(t, now)})`);
     setText(v.reportedBy, latestReporter(hosp) ? `av ${latestReporter(hosp)}` : '');
   }
   v.el.dataset.stale = stale ? 'true' : 'false';
+  v.el.dataset.overdue = String(st.overdue);
   v.staleTag.hidden = !stale;
+  v.staleTag.title = stale
+    ? `${st.count} uppgift${st.count === 1 ? '' : 'er'} äldre än ${st.limit.minutes} min (gränsen i ${levelLabel})`
+    : '';
   v.el.classList.toggle('stale', stale);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Trend sparklines: available over time, from GET /api/history plus the live deltas
+
+/** Points {t, v} of one figure: entries without the figure carry the previous value. */
+function trendPoints(id, key) {
+  const entries = [...(model.trend.get(id)?.values() || [])].sort((a, b) => a.seq - b.seq);
+  const pts = [];
+  let v = null;
+  for (const e of entries) {
+    const nv = e.report?.beds?.[key]?.available;
+    if (typeof nv === 'number') v = nv;
+    const t = parseTime(e.at);
+    if (v === null || !Number.isFinite(t)) continue;
+    pts.push({t, v});
+  }
+  return pts;
+}
+
+function drawTrend(el, pts, now, label) {
+  el.replaceChildren();
+  const from = Math.max(pts[0].t, now - TREND_WINDOW_MS);
+  // Points before the window: the last of them gives the value at the window's start.
+  let shown = pts.filter((p) => p.t >= from);
+  const before = pts.filter((p) => p.t < from).at(-1);
+  if (before) shown = [{t: from, v: before.v}, ...shown];
+  const span = Math.max(now - from, 60_000);
+  const max = Math.max(1, ...shown.map((p) => p.v));
+  const x = (t) => Math.min(100, Math.max(0, ((t - from) / span) * 100));
+  const y = (v) => 18 - (v / max) * 16;
+  // A step line: a value holds until the next report.
+  let d = `M${x(shown[0].t).toFixed(2)},${y(shown[0].v).toFixed(2)}`;
+  for (let i = 1; i < shown.length; i++) {
+    d += `H${x(shown[i].t).toFixed(2)}V${y(shown[i].v).toFixed(2)}`;
+  }
+  d += `H100`;
+  el.append(
+    svg('line', {class: 'trend-zero', x1: 0, x2: 100, y1: 18, y2: 18, 'vector-effect': 'non-scaling-stroke'}),
+    svg('path', {class: 'trend-line', d, 'vector-effect': 'non-scaling-stroke'}));
+  const first = shown[0].v, last = shown.at(-1).v, low = Math.min(...shown.map((p) => p.v));
+  const title = svg('title');
+  title.textContent = `${label} lediga senaste ${ageShort(now - from)}: ${first} → ${last} (lägst ${low})`;
+  el.prepend(title);
+  el.dataset.points = String(shown.length);
+  el.dataset.last = String(last);
+  el.dataset.direction = last > first ? 'up' : last < first ? 'down' : 'flat';
+}
+
+function updateTrends(id) {
+  const v = view.hospitals.get(id);
+  if (!v) return;
+  const now = serverNow();
+  for (const key of TREND_KEYS) {
+    const el = v.figs[key]?.trend;
+    if (!el) continue;
+    const pts = trendPoints(id, key);
+    if (pts.length < 2) {
+      if (el.childNodes.length) el.replaceChildren();
+      el.dataset.points = String(pts.length);
+      el.classList.add('empty');
+      continue;
+    }
+    el.classList.remove('empty');
+    drawTrend(el, pts, now, key === 'AdultICU' ? 'IVA' : 'Vårdplatser');
+  }
+}
+
+function addTrendEntry(id, e) {
+  if (!id || !e || typeof e.seq !== 'number') return;
+  if (e.kind !== 'capacity_reported' && e.kind !== 'figures_confirmed') return;
+  if (!model.trend.has(id)) model.trend.set(id, new Map());
+  model.trend.get(id).set(e.seq, {seq: e.seq, at: e.at, kind: e.kind, report: e.report});
+}
+
+/** After a snapshot: the whole trend of every hospital, fetched again. */
+function loadHistory() {
+  const gen = ++model.trendGen;
+  model.trend = new Map();
+  const from = new Date(serverNow() - TREND_WINDOW_MS).toISOString();
+  for (const id of model.hospitals.keys()) {
+    const url = `/api/history?hospital=${encodeURIComponent(id)}&space=${encodeURIComponent(model.space)}` +
+      `&from=${encodeURIComponent(from)}`;
+    fetch(url, {cache: 'no-store'})
+      .then((r) => (r.ok ? r.json() : null))
+      .then((body) => {
+        if (gen !== model.trendGen || !body || !Array.isArray(body.entries)) return;
+        for (const e of body.entries) addTrendEntry(id, e);
+        updateTrends(id);
+      })
+      .catch(() => { /* no trend: the figures themselves are what counts */ });
+  }
 }
 
 /** Who made the newest report of this hospital (the reported_by of its newest figure). */
@@ -348,6 +501,9 @@ function updateRegion(id, doFlash) {
   v.el.dataset.readiness = level ?? '';
   if (doFlash && v.level !== undefined && v.level !== level) flash(v.badge.el, 'changed');
   v.level = level;
+
+  // The region's level is part of each hospital's effective level, hence of its staleness limit.
+  for (const hid of region.hospitals || []) updateHospitalAge(hid);
 
   const hospitals = (region.hospitals || []).map((hid) => model.hospitals.get(hid));
   const totals = totalsOf(hospitals);
@@ -392,16 +548,77 @@ function updateSummary() {
   const stale = all.filter(isStale).length;
   const parts = [`${all.length} sjukhus`];
   parts.push(never ? `${never} ej rapporterat` : 'alla har rapporterat');
-  if (stale) parts.push(`${stale} inaktuella (> ${model.staleAfterMin} min)`);
+  if (stale) parts.push(`${stale} inaktuella`);
   setText($('summary'), parts.join(' · '));
-  $('summary').title = `Inaktuell: senaste rapport äldre än ${model.staleAfterMin} minuter`;
+  $('summary').title = `Inaktuell: minst en uppgift äldre än gränsen för sjukhusets beredskapsläge (${limitsText()})`;
   $('summary').classList.toggle('warn', never > 0 || stale > 0);
+}
+
+/** "normalläge 60 min, stabsläge 30 min, …" */
+function limitsText() {
+  const st = {staleness: model.staleness, stale_after_minutes: model.staleAfterMin};
+  return Object.keys(READINESS).map((l) => `${READINESS[l].label.toLowerCase()} ${staleLimitMinutes(st, l)} min`).join(', ');
 }
 
 function updateAges() {
   if (!model.have) return;
-  for (const id of view.hospitals.keys()) updateHospitalAge(id);
+  for (const id of view.hospitals.keys()) { updateHospitalAge(id); updateTrends(id); }
   updateSummary();
+  updateAgeLabels(document.getElementById('messages'), serverNow());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Messages: the unacknowledged panel and the message log
+
+const filters = {region: '', kind: ''};
+
+function messageMatches(msg) {
+  if (filters.kind && msg.kind !== filters.kind) return false;
+  if (filters.region) {
+    const to = addressees(msg, model.regions);
+    if (msg.from !== filters.region && !to.includes(filters.region)) return false;
+  }
+  return true;
+}
+
+function fillFilters() {
+  const sel = $('filter-region');
+  const keep = filters.region;
+  sel.replaceChildren(h('option', {value: ''}, 'Alla regioner'),
+    ...model.regions.map((r) => h('option', {value: r.id}, r.name)));
+  sel.value = model.regions.some((r) => r.id === keep) ? keep : '';
+  filters.region = sel.value;
+  const kinds = $('filter-kind');
+  if (kinds.options.length <= 1) {
+    kinds.append(...MESSAGE_KIND_ORDER.map((k) => h('option', {value: k}, MESSAGE_KINDS[k].label)));
+  }
+}
+
+function renderMessages() {
+  const now = serverNow();
+  const regionName = regionNamer(model.regions);
+  const opts = {regions: model.regions, regionName, now};
+
+  // Unacknowledged: every message that still waits for some region, newest first (a fresh alarm
+  // is on top).
+  const waiting = sortMessages(model.messages.filter((m) => pendingOf(m).length > 0));
+  const panel = $('unacknowledged');
+  panel.dataset.count = String(waiting.length);
+  panel.classList.add('ready');
+  panel.classList.toggle('has-pending', waiting.length > 0);
+  setText($('unack-count'), String(waiting.length));
+  const unackList = $('unack-list');
+  unackList.replaceChildren(...waiting.map((m) => renderMessage(m, {...opts, compact: true})));
+  setText($('unack-empty'), 'Inga okvitterade meddelanden');
+  $('unack-empty').hidden = waiting.length > 0;
+
+  const shown = sortMessages(model.messages.filter(messageMatches));
+  const list = $('log-list');
+  list.replaceChildren(...shown.map((m) => renderMessage(m, opts)));
+  const total = model.messages.length;
+  setText($('log-empty'), total === 0 ? 'Inga meddelanden ännu' : 'Inga meddelanden med det här urvalet');
+  $('log-empty').hidden = shown.length > 0;
+  setText($('log-count'), shown.length === total ? `${total}` : `${shown.length} av ${total}`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -453,8 +670,12 @@ function applySnapshot(msg) {
   model.offsetMs = Number.isFinite(t) ? t - Date.now() : 0;
   model.hcr = st.healthcare_region || null;
   model.staleAfterMin = st.stale_after_minutes || 60;
+  model.staleness = st.staleness && typeof st.staleness === 'object' ? st.staleness : null;
   model.regions = st.regions || [];
   model.hospitals = new Map((st.hospitals || []).map((x) => [x.id, x]));
+  model.messages = Array.isArray(st.messages) ? [...st.messages] : [];
+  model.messages.sort((a, b) => (a.seq || 0) - (b.seq || 0));
+  loadHistory();
 
   if (sameSpace && structureKey() === view.structure) {
     // A resync of the board already on screen: update in place and highlight what changed.
@@ -464,11 +685,14 @@ function applySnapshot(msg) {
   } else {
     rebuild();
   }
+  fillFilters();
+  renderMessages();
   updateHeader();
   tickClock();
 }
 
 function applyDelta(msg) {
+  if (msg.hospital && msg.hospital.id) addTrendEntry(msg.hospital.id, msg.event);
   if (msg.hospital && msg.hospital.id) {
     const known = model.hospitals.has(msg.hospital.id);
     model.hospitals.set(msg.hospital.id, msg.hospital);
@@ -488,6 +712,12 @@ function applyDelta(msg) {
     if (i >= 0) model.regions[i] = msg.region; else model.regions.push(msg.region);
     if (sameHospitals && view.regions.has(msg.region.id)) updateRegion(msg.region.id, true);
     else rebuild();
+    if (!sameHospitals) fillFilters();
+    updateSummary();
+  }
+  if (msg.message && msg.message.id) {
+    upsertMessage(model.messages, msg.message);
+    renderMessages();
   }
   model.seq = msg.seq;
   updateHeader();
@@ -634,7 +864,10 @@ function tickConnection() {
 // ---------------------------------------------------------------------------------------------
 
 function start() {
-  $('report-link').href = pageLink('report.html');
+  $('tib-link').href = pageLink('tib.html');
+  for (const [id, key] of [['filter-region', 'region'], ['filter-kind', 'kind']]) {
+    $(id).addEventListener('change', () => { filters[key] = $(id).value; renderMessages(); });
+  }
   if (SPACE !== 'live') { model.space = SPACE; updateHeader(); }
   setConnState('reconnecting');
   tickClock();

@@ -1,4 +1,4 @@
-// Lägesbild — helpers shared by the board (board.js) and the report page (report.js).
+// Lägesbild — helpers shared by the board (board.js) and the TiB page (tib.js).
 // Plain ES module, no dependencies, no network access beyond the page's own server.
 // Server strings (names, towns, reporters) must only ever reach the DOM through textContent:
 // use h() below, never innerHTML.
@@ -41,6 +41,87 @@ export const ED_STATUS = {
   closed: {label: 'Stängd', icon: '✖'},
 };
 export const ED_ORDER = ['open', 'restricted', 'closed'];
+
+// Messages (protocol.md "post_message"). The icon is text, so the kind never depends on colour.
+export const MESSAGE_KINDS = {
+  alert: {label: 'Larm', icon: '⚠'},
+  methane: {label: 'METHANE-rapport', icon: '◆'},
+  situation_report: {label: 'Lägesrapport', icon: '▤'},
+  information: {label: 'Information', icon: 'ℹ'},
+};
+export const MESSAGE_KIND_ORDER = ['situation_report', 'methane', 'alert', 'information'];
+
+// METHANE in its fixed order; the letter is shown beside each field.
+export const METHANE_FIELDS = [
+  {key: 'major_incident', letter: 'M', label: 'Större händelse deklarerad?'},
+  {key: 'exact_location', letter: 'E', label: 'Exakt plats'},
+  {key: 'type', letter: 'T', label: 'Typ av händelse'},
+  {key: 'hazards', letter: 'H', label: 'Risker'},
+  {key: 'access', letter: 'A', label: 'Åtkomst/väg in och ut'},
+  {key: 'number_of_casualties', letter: 'N', label: 'Antal skadade och svårighetsgrad'},
+  {key: 'emergency_services', letter: 'E', label: 'Insatta och behövda resurser'},
+];
+
+export const ROLE_LABELS = {trainer: 'Övningsledare', reporter: 'Rapportör', viewer: 'Läsare'};
+
+// ---------------------------------------------------------------------------------------------
+// Staleness (protocol.md "Staleness"): a figure is overdue when never reported or older than the
+// limit of the hospital's effective level, the higher of its own and its region's.
+
+const rankOf = (level) => READINESS[level]?.rank ?? 1;
+
+/** The higher of the hospital's and the region's readiness level ("normal" when neither is set). */
+export function effectiveLevel(hosp, region) {
+  const a = hosp?.readiness?.value || 'normal';
+  const b = region?.readiness?.value || 'normal';
+  return rankOf(b) > rankOf(a) ? b : a;
+}
+
+/** Minutes a figure may age at this level: state.staleness[level], else stale_after_minutes, else 60. */
+export function staleLimitMinutes(state, level) {
+  const v = state?.staleness?.[level];
+  if (Number.isFinite(v) && v > 0) return v;
+  const fallback = state?.stale_after_minutes;
+  return Number.isFinite(fallback) && fallback > 0 ? fallback : 60;
+}
+
+/**
+ * The figures a hospital is expected to report, each {path, key, value, rec}, as the server judges
+ * them: the bed types with baseline + surge24h > 0 (path "beds.X"; only a reported count counts),
+ * the reception priorities ("reception.Pn") and the emergency department status ("ed_status").
+ */
+export function expectedFigures(hosp) {
+  const out = [];
+  for (const key of BED_TYPES) {
+    const b = hosp?.beds?.[key];
+    if (!b || (b.baseline || 0) + (b.surge24h || 0) <= 0) continue;
+    const value = b.available ?? null;
+    out.push({path: `beds.${key}`, key, value, rec: value === null ? null : b});
+  }
+  for (const p of PRIORITIES) {
+    const r = hosp?.reception?.[p];
+    out.push({path: `reception.${p}`, key: p, value: r?.value ?? null, rec: r || null});
+  }
+  const ed = hosp?.ed_status;
+  out.push({path: 'ed_status', key: 'ed_status', value: ed?.value ?? null, rec: ed || null});
+  return out;
+}
+
+/**
+ * Overdue check of one figure record at time `now` (ms) against `limitMin`:
+ * {overdue, never, ageMs}.
+ */
+export function figureAge(rec, now, limitMin) {
+  const t = parseTime(rec?.reported_at);
+  if (!Number.isFinite(t)) return {overdue: true, never: true, ageMs: NaN};
+  const ageMs = now - t;
+  return {overdue: ageMs > limitMin * 60_000, never: false, ageMs};
+}
+
+/** "Region Örebro län" → "Örebro län" (for tight places; the full name stays in titles). */
+export function shortRegionName(name) {
+  return String(name || '').replace(/^Region\s+/, '');
+}
 
 // ---------------------------------------------------------------------------------------------
 // Page parameters and server addresses
@@ -128,6 +209,16 @@ export function timeWithDay(t, now) {
 export function parseTime(s) {
   if (!s) return NaN;
   return Date.parse(s);
+}
+
+/** "12 min", "1 h 5 min", "2 dygn", "< 1 min": a short age for tight places. */
+export function ageShort(ms) {
+  if (!Number.isFinite(ms) || ms < 60_000) return '< 1 min';
+  const min = Math.floor(ms / 60_000);
+  if (min < 60) return `${min} min`;
+  const hours = Math.floor(min / 60);
+  if (hours < 24) return min % 60 ? `${hours} h ${min % 60} min` : `${hours} h`;
+  return `${Math.floor(hours / 24)} dygn`;
 }
 
 /** "för 12 min sedan", "för 1 h 5 min sedan", "för 2 dygn sedan", "nyss". */

@@ -1,0 +1,126 @@
+// The TiB page in headless Chromium: it sends a report and the board shows it; an alert stands
+// unacknowledged on the board until another region's TiB page acknowledges it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, makeTempDir, getJson } from '../support/server.mjs';
+import { TestClient } from '../support/client.mjs';
+import { launchBrowser, artifactPath } from '../support/browser.mjs';
+
+let dir;
+let server;
+let chromium;
+let context;
+
+before(async () => {
+  dir = makeTempDir();
+  server = await startServer({ dbPath: `${dir.path}/log.db` });
+  chromium = await launchBrowser();
+  context = await chromium.browser.newContext({ locale: 'sv-SE', timezoneId: 'Europe/Stockholm' });
+  context.on('page', (page) => page.on('pageerror', (error) => { throw error; }));
+});
+
+after(async () => {
+  await chromium?.close();
+  await server?.stop();
+  dir?.remove();
+});
+
+async function openBoard() {
+  const board = await context.newPage();
+  await board.setViewportSize({ width: 1920, height: 1080 });
+  await board.goto(server.url('/'));
+  await board.locator('#connection[data-state="connected"]').waitFor();
+  return board;
+}
+
+async function openTib(user, viewport = { width: 1280, height: 900 }) {
+  const page = await context.newPage();
+  await page.setViewportSize(viewport);
+  await page.goto(server.url(`/tib.html#token=${server.tokens[user]}`));
+  await page.locator('#user').filter({ hasText: user }).waitFor({ timeout: 5000 });
+  assert.ok(!page.url().includes(server.tokens[user]), 'the token is removed from the address bar');
+  return page;
+}
+
+test('a report from the TiB page is confirmed only after the durable ack, and reaches the board', async () => {
+  const board = await openBoard();
+  const tib = await openTib('tib-varmland');
+  assert.equal(await tib.locator('tr[data-hospital]').count(), 3, 'only Region Värmland\'s hospitals');
+  await tib.fill('input[name="karlstad.AdultICU"]', '6');
+  await tib.fill('input[name="karlstad.P1"]', '2');
+  await tib.selectOption('select[name="karlstad.ed_status"]', 'restricted');
+  await tib.click('button[data-action="send"][data-hospital="karlstad"]');
+  await tib.locator('[data-result="karlstad"][data-state="ok"]').waitFor({ timeout: 5000 });
+  assert.match(await tib.locator('[data-result="karlstad"]').textContent(), /Sparat \(nr \d+\)/);
+
+  await board.waitForFunction(
+    () => document.querySelector('[data-hospital="karlstad"] [data-figure="AdultICU"]')?.textContent.trim() === '6',
+    null, { timeout: 2000 });
+  assert.equal(await board.locator('[data-hospital="karlstad"]').getAttribute('data-ed'), 'restricted');
+  const karlstad = (await getJson(server, '/api/state')).body.state.hospitals.find((h) => h.id === 'karlstad');
+  assert.equal(karlstad.beds.AdultICU.reported_by, 'tib-varmland');
+  assert.equal(karlstad.beds.MedicalSurgical.available, null, 'untouched fields are not sent');
+
+  // "No change": one click re-stamps the figures.
+  const before = (await getJson(server, '/healthz')).body.spaces.live;
+  await tib.click('button[data-action="confirm"][data-hospital="karlstad"]');
+  await tib.locator('[data-result="karlstad"][data-state="ok"]').filter({ hasText: String(before + 1) }).waitFor();
+  const history = (await getJson(server, '/api/history?hospital=karlstad')).body.entries;
+  assert.equal(history.at(-1).kind, 'figures_confirmed');
+
+  // Validation before sending: nothing impossible reaches the server.
+  await tib.fill('input[name="torsby.AdultICU"]', '500');
+  await tib.click('button[data-action="send"][data-hospital="torsby"]');
+  await tib.locator('#err-torsby-AdultICU').filter({ hasText: /\S/ }).waitFor({ timeout: 2000 });
+  assert.equal((await getJson(server, '/healthz')).body.spaces.live, before + 1);
+  await tib.screenshot({ path: artifactPath('tib-page.png'), fullPage: true });
+  await tib.setViewportSize({ width: 820, height: 1180 });  // a tablet
+  assert.ok(await tib.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), 'no sideways scroll on a tablet');
+  await tib.screenshot({ path: artifactPath('tib-page-tablet.png'), fullPage: true });
+  await board.close();
+  await tib.close();
+});
+
+test('an alert stands unacknowledged on the board until every addressed region acknowledges', async () => {
+  const board = await openBoard();
+  const sender = await TestClient.connectAs(server, 'tib-orebro');
+  const posted = await sender.command({
+    v: 1, type: 'post_message', id: 'alert-1', space: 'live', kind: 'alert', level: 'staff',
+    to: ['orebro', 'sormland'], text: 'Bussolycka E18/E20 vid Arboga. Gå upp i stabsläge.',
+  });
+  assert.equal(posted.type, 'ack');
+  const id = `live:${posted.seq}`;
+  const onBoard = board.locator(`#unacknowledged [data-message="${id}"]`);
+  await onBoard.waitFor({ timeout: 2000 });
+  assert.equal(await onBoard.getAttribute('data-pending'), '2');
+  assert.match(await onBoard.textContent(), /Bussolycka/);
+  await board.screenshot({ path: artifactPath('board-alert-pending.png') });
+
+  const sormland = await openTib('tib-sormland');
+  const inInbox = sormland.locator(`#inbox [data-message="${id}"]`);
+  await inInbox.waitFor();
+  await inInbox.locator('button[data-action="acknowledge"]').click();
+  await inInbox.locator('.my-ack').waitFor({ timeout: 5000 });
+  await board.waitForFunction(
+    (messageId) => document.querySelector(`#unacknowledged [data-message="${messageId}"]`)?.dataset.pending === '1',
+    id, { timeout: 2000 });
+  assert.equal(await board.locator(`#unacknowledged [data-message="${id}"] [data-ack-region="sormland"]`).getAttribute('data-acked'), 'true');
+
+  assert.equal((await sender.command({ v: 1, type: 'acknowledge', id: 'k', space: 'live', message: id })).type, 'ack');
+  await onBoard.waitFor({ state: 'detached', timeout: 2000 });
+  assert.equal(await board.locator(`#message-log [data-message="${id}"]`).count(), 1, 'still in the message log');
+  await sender.close();
+  await board.close();
+  await sormland.close();
+});
+
+test('without a token the TiB page is read-only', async () => {
+  const page = await context.newPage();
+  await page.goto(server.url('/tib.html'));
+  await page.locator('#connection[data-state="connected"]').waitFor();
+  assert.notEqual(await page.locator('body').getAttribute('data-can-write'), 'true');
+  await page.fill('#token', 'wrong-token');
+  await page.click('#sign-in');
+  await page.locator('#sign-in-result[data-state="error"]').waitFor({ timeout: 5000 });
+  await page.close();
+});
