@@ -13,7 +13,7 @@
 
 import {
   PROTOCOL_VERSION, READINESS, ED_STATUS, PRIORITIES, MESSAGE_KINDS, MESSAGE_KIND_ORDER,
-  pageSpace, wsUrl, pageLink, h, setText, timeHM, timeHMS, dayLong, timeWithDay, parseTime,
+  pageSpace, syncExerciseBanner, wsUrl, pageLink, h, setText, timeHM, timeHMS, dayLong, timeWithDay, parseTime,
   ageText, ageShort, showNumber, effectiveLevel, staleLimitMinutes, expectedFigures, figureAge,
 } from './common.js';
 import {
@@ -633,19 +633,7 @@ function updateHeader() {
   setText(chip, exercise ? `Övning: ${model.space}` : 'Skarpt läge');
   document.title = exercise ? `ÖVNING – ${model.hcr?.name || 'Lägesbild'}` : `Lägesbild – ${model.hcr?.name || ''}`;
 
-  let banner = $('exercise-banner');
-  if (exercise && !banner) {
-    banner = h('div', {id: 'exercise-banner', role: 'note', 'aria-label': 'Övning'},
-      h('span', {class: 'ex-side', 'aria-hidden': 'true'}),
-      h('span', {class: 'ex-word', text: 'ÖVNING'}),
-      h('span', {class: 'ex-detail'}),
-      h('span', {class: 'ex-side', 'aria-hidden': 'true'}));
-    $('banner-slot').append(banner);
-  } else if (!exercise && banner) {
-    banner.remove();
-    banner = null;
-  }
-  if (banner) setText(banner.querySelector('.ex-detail'), `Övningsutrymme ”${model.space}” – inte skarpt läge`);
+  syncExerciseBanner(exercise, `Övningsutrymme ”${model.space}” – inte skarpt läge`);
   setText($('seq'), model.have ? String(model.seq) : '–');
   document.body.dataset.seq = String(model.seq);
 }

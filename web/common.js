@@ -179,6 +179,26 @@ export function setText(el, text) {
   if (el.textContent !== t) el.textContent = t;
 }
 
+/**
+ * Shows the unmistakable ÖVNING banner in #banner-slot while `exercise` is true (and removes it
+ * otherwise). Every page that can show exercise data calls this on each snapshot.
+ */
+export function syncExerciseBanner(exercise, detail) {
+  let banner = document.getElementById('exercise-banner');
+  if (exercise && !banner) {
+    banner = h('div', {id: 'exercise-banner', role: 'note', 'aria-label': 'Övning'},
+      h('span', {class: 'ex-side', 'aria-hidden': 'true'}),
+      h('span', {class: 'ex-word', text: 'ÖVNING'}),
+      h('span', {class: 'ex-detail'}),
+      h('span', {class: 'ex-side', 'aria-hidden': 'true'}));
+    document.getElementById('banner-slot').append(banner);
+  } else if (!exercise && banner) {
+    banner.remove();
+    banner = null;
+  }
+  if (banner) setText(banner.querySelector('.ex-detail'), detail);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Time — the wire is UTC; everything shown is Europe/Stockholm.
 

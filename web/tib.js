@@ -13,7 +13,7 @@
 import {
   PROTOCOL_VERSION, BED_TYPES, BED_LABELS, PRIORITIES, PRIORITY_LABELS, READINESS, READINESS_ORDER,
   ED_STATUS, ED_ORDER, METHANE_FIELDS, ROLE_LABELS,
-  pageSpace, wsUrl, pageLink, h, setText, timeHM, timeWithDay, parseTime, ageShort, commandId,
+  pageSpace, syncExerciseBanner, wsUrl, pageLink, h, setText, timeHM, timeWithDay, parseTime, ageShort, commandId,
   effectiveLevel, staleLimitMinutes, expectedFigures, figureAge, shortRegionName,
 } from './common.js';
 import {
@@ -142,19 +142,7 @@ function renderHeader() {
   const region = regionById(st.region);
   setText($('region-title'), region ? region.name : (st.snap ? 'Välj region' : 'Ansluter…'));
   document.title = `${exercise ? 'ÖVNING – ' : ''}TiB${region ? ` ${shortRegionName(region.name)}` : ''} – Lägesbild`;
-  let banner = $('exercise-banner');
-  if (exercise && !banner) {
-    banner = h('div', {id: 'exercise-banner', role: 'note', 'aria-label': 'Övning'},
-      h('span', {class: 'ex-side', 'aria-hidden': 'true'}),
-      h('span', {class: 'ex-word', text: 'ÖVNING'}),
-      h('span', {class: 'ex-detail'}),
-      h('span', {class: 'ex-side', 'aria-hidden': 'true'}));
-    $('banner-slot').append(banner);
-  } else if (!exercise && banner) {
-    banner.remove();
-    banner = null;
-  }
-  if (banner) setText(banner.querySelector('.ex-detail'), `Allt du skickar går till övningen ”${SPACE}”, inte till skarpt läge`);
+  syncExerciseBanner(exercise, `Allt du skickar går till övningen ”${SPACE}”, inte till skarpt läge`);
   document.body.dataset.seq = String(st.seq);
 }
 

@@ -458,7 +458,8 @@ void Server::Impl::ServeHistory(WsServer::connection_ptr connection, const Resou
       Json entry{{"seq", event.seq}, {"at", FormatUtc(event.at)}, {"by", event.actor_id},
                  {"kind", event.kind}};
       if (event.kind == "capacity_reported") {
-        entry["report"] = Json::parse(event.json, nullptr, false).value("report", Json::object());
+        const Json stored = Json::parse(event.json, nullptr, /*allow_exceptions=*/false);
+        entry["report"] = stored.is_object() ? stored.value("report", Json::object()) : Json::object();
       }
       entries.push_back(std::move(entry));
     }
