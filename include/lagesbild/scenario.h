@@ -1,0 +1,122 @@
+// A scripted scenario (docs/scenarios.md): metadata and injects at elapsed exercise times.
+// Parsing is pure and checks everything the file can get wrong, against the configuration it is
+// meant for, so nothing starts from a broken file. Immutable once loaded.
+#ifndef LAGESBILD_SCENARIO_H_
+#define LAGESBILD_SCENARIO_H_
+
+#include <array>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "lagesbild/commands.h"
+#include "lagesbild/config.h"
+
+namespace lagesbild {
+
+using ElapsedMs = std::int64_t;  // exercise time since the scenario's 00:00
+
+struct MessageInject {
+  std::string from_region;  // empty: the exercise command
+  MessageContent content;
+};
+
+// Patients of one wave going to one hospital.
+struct Allocation {
+  std::string hospital;
+  std::array<std::int64_t, kAllTriage.size()> patients{};  // P1, P2, P3
+  std::int64_t transport_minutes = 0;
+  bool operator==(const Allocation& o) const {
+    return hospital == o.hospital && patients == o.patients &&
+           transport_minutes == o.transport_minutes;
+  }
+};
+
+struct CasualtyWave {
+  std::string location;
+  std::array<std::int64_t, kAllTriage.size()> casualties{};
+  std::int64_t deceased = 0;
+  bool suggest = false;                // the server distributes (see SuggestDistribution)
+  std::vector<Allocation> scripted;    // when !suggest
+  std::vector<std::pair<std::string, std::int64_t>> transport_minutes;  // hospital, minutes
+  bool operator==(const CasualtyWave& o) const {
+    return location == o.location && casualties == o.casualties && deceased == o.deceased &&
+           suggest == o.suggest && scripted == o.scripted &&
+           transport_minutes == o.transport_minutes;
+  }
+};
+
+struct CapacityChange {
+  CapacityReport report;
+  std::string reason;
+};
+
+struct ReadinessInject {
+  std::string region;    // one of region / hospital
+  std::string hospital;
+  ReadinessLevel level = ReadinessLevel::kNormal;
+};
+
+struct CheckpointExpectation {
+  enum class Event { kRegionReadinessSet, kCapacityReported, kMessageAcknowledged, kMessagePosted };
+  Event event = Event::kRegionReadinessSet;
+  std::string region;                     // region_readiness_set
+  std::optional<ReadinessLevel> min_level;
+  bool receiving_hospitals = false;       // capacity_reported: "receiving"
+  std::vector<std::string> hospitals;     // capacity_reported: listed
+  std::string message_inject;             // message_acknowledged
+  std::vector<std::string> regions;       // message_acknowledged (empty: all addressees)
+  std::string from_region;                // message_posted
+  std::optional<MessageKind> message_kind;
+};
+
+struct Checkpoint {
+  std::string description;
+  ElapsedMs within_ms = 0;
+  CheckpointExpectation expect;
+};
+
+using InjectBody = std::variant<MessageInject, CasualtyWave, CapacityChange, ReadinessInject,
+                                Checkpoint>;
+
+struct Inject {
+  std::string id;
+  ElapsedMs at = 0;
+  InjectBody body;
+};
+
+std::string_view InjectKind(const InjectBody& body);  // "message", "casualty_wave", …
+std::string InjectSummary(const HealthcareRegionConfig& config, const Inject& inject);
+
+struct Scenario {
+  std::string id;
+  std::string name;
+  std::string description;
+  std::string incident;
+  std::string source;
+  std::string healthcare_region;
+  ElapsedMs planned_ms = 0;
+  bool start_from_live = true;
+  std::vector<CapacityReport> baseline_reports;
+  std::vector<std::pair<std::string, ReadinessLevel>> baseline_regions;
+  std::vector<Inject> injects;  // sorted by `at`, then file order
+  const Inject* FindInject(const std::string& id) const;
+};
+
+struct ScenarioLoadResult {
+  std::optional<Scenario> scenario;
+  std::vector<std::string> errors;  // "<source>: <json path>: <problem>"
+};
+
+ScenarioLoadResult ParseScenario(const std::string& text, const std::string& source_name,
+                                 const HealthcareRegionConfig& config);
+
+// "MM:SS" or "HH:MM:SS" to milliseconds.
+std::optional<ElapsedMs> ParseElapsed(const std::string& text);
+std::string FormatElapsed(ElapsedMs elapsed);  // "HH:MM:SS"
+
+}  // namespace lagesbild
+
+#endif  // LAGESBILD_SCENARIO_H_

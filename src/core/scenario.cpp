@@ -1,0 +1,464 @@
+#include "lagesbild/scenario.h"
+
+#include <algorithm>
+#include <regex>
+#include <set>
+
+#include "lagesbild/json_mapping.h"
+#include "lagesbild/time_format.h"
+
+namespace lagesbild {
+namespace {
+
+// Thrown only inside this file; each is caught where reading can go on, so one file reports as
+// many problems as it has.
+struct Problem {
+  std::string path;
+  std::string what;
+};
+
+const Json& Field(const Json& object, const std::string& path, const char* key) {
+  auto it = object.find(key);
+  if (it == object.end()) throw Problem{path + "." + key, "is missing"};
+  return *it;
+}
+
+void RequireObject(const Json& value, const std::string& path) {
+  if (!value.is_object()) throw Problem{path, "must be an object"};
+}
+
+void AllowOnly(const Json& object, const std::string& path, std::set<std::string> allowed) {
+  for (const auto& item : object.items()) {
+    if (!allowed.count(item.key())) throw Problem{path + "." + item.key(), "unknown field"};
+  }
+}
+
+std::string Text(const Json& object, const std::string& path, const char* key,
+                 std::size_t max_length, bool required = true) {
+  auto it = object.find(key);
+  if (it == object.end()) {
+    if (required) throw Problem{path + "." + key, "is missing"};
+    return {};
+  }
+  if (!it->is_string() || (required && it->get_ref<const std::string&>().empty()) ||
+      it->get_ref<const std::string&>().size() > 4 * max_length) {
+    throw Problem{path + "." + key, "must be a text of at most " + std::to_string(max_length) +
+                                        " characters" + (required ? ", not empty" : "")};
+  }
+  return it->get<std::string>();
+}
+
+std::int64_t Count(const Json& value, const std::string& path, std::int64_t max) {
+  if (!value.is_number_integer() || value.get<std::int64_t>() < 0 ||
+      (value.is_number_unsigned() && value.get<std::uint64_t>() > static_cast<std::uint64_t>(max)) ||
+      value.get<std::int64_t>() > max) {
+    throw Problem{path, "must be a whole number from 0 to " + std::to_string(max)};
+  }
+  return value.get<std::int64_t>();
+}
+
+void RequireRegion(const HealthcareRegionConfig& config, const std::string& id,
+                   const std::string& path) {
+  if (!config.FindRegion(id)) throw Problem{path, "no region '" + id + "' in " + config.id};
+}
+
+void RequireHospital(const HealthcareRegionConfig& config, const std::string& id,
+                     const std::string& path) {
+  if (!config.FindHospital(id)) throw Problem{path, "no hospital '" + id + "' in " + config.id};
+}
+
+ReadinessLevel Level(const Json& value, const std::string& path) {
+  auto level = value.is_string() ? ParseReadinessLevel(value.get<std::string>()) : std::nullopt;
+  if (!level) throw Problem{path, "must be normal, staff, reinforced or disaster"};
+  return *level;
+}
+
+// A report body (beds, reception, ed_status, readiness) read with the wire's own mapping.
+CapacityReport ReportBody(const Json& object, const std::string& path, std::string hospital) {
+  auto report = CapacityReportFromJson(object, std::move(hospital));
+  if (auto* error = std::get_if<Error>(&report)) {
+    throw Problem{path + (error->field.empty() ? "" : "." + error->field), error->message};
+  }
+  if (std::get<CapacityReport>(report).Empty()) throw Problem{path, "contains no figures"};
+  return std::get<CapacityReport>(std::move(report));
+}
+
+std::array<std::int64_t, 3> Patients(const Json& object, const std::string& path,
+                                     std::int64_t* deceased) {
+  std::array<std::int64_t, 3> counts{};
+  for (const auto& item : object.items()) {
+    if (deceased && item.key() == "deceased") {
+      *deceased = Count(item.value(), path + ".deceased", 10000);
+      continue;
+    }
+    auto priority = ParseTriage(item.key());
+    if (!priority) {
+      if (item.key() == "hospital" && !deceased) continue;
+      throw Problem{path + "." + item.key(), "unknown field (P1, P2, P3" +
+                                                 std::string(deceased ? ", deceased)" : ")")};
+    }
+    counts[Index(*priority)] = Count(item.value(), path + "." + item.key(), 10000);
+  }
+  return counts;
+}
+
+MessageInject ReadMessage(const Json& json, const std::string& path,
+                          const HealthcareRegionConfig& config) {
+  AllowOnly(json, path, {"id", "at", "kind", "from", "to", "message_kind", "text", "fields",
+                         "methane", "level", "requires_ack"});
+  Json body = json;
+  body["kind"] = Field(json, path, "message_kind");
+  auto content = MessageContentFromJson(body);
+  if (auto* error = std::get_if<Error>(&content)) {
+    const std::string field = error->field == "kind" ? "message_kind" : error->field;
+    throw Problem{path + (field.empty() ? "" : "." + field), error->message};
+  }
+  MessageInject inject{Text(json, path, "from", 40, false),
+                       std::get<MessageContent>(std::move(content))};
+  if (!inject.from_region.empty()) RequireRegion(config, inject.from_region, path + ".from");
+  for (std::size_t i = 0; i < inject.content.to.size(); ++i) {
+    RequireRegion(config, inject.content.to[i], path + ".to[" + std::to_string(i) + "]");
+  }
+  const auto& c = inject.content;
+  if (c.kind != MessageKind::kMethane && c.text.empty()) throw Problem{path + ".text", "is missing"};
+  if ((c.kind == MessageKind::kAlert) != c.level.has_value()) {
+    throw Problem{path + ".level", c.level ? "belongs to an alert only" : "an alert needs a level"};
+  }
+  if ((c.kind == MessageKind::kMethane) != c.methane.has_value()) {
+    throw Problem{path + ".methane", c.methane ? "belongs to a methane report only"
+                                               : "a methane report needs its fields"};
+  }
+  return inject;
+}
+
+CasualtyWave ReadWave(const Json& json, const std::string& path,
+                      const HealthcareRegionConfig& config) {
+  AllowOnly(json, path, {"id", "at", "kind", "location", "casualties", "distribution",
+                         "transport_minutes"});
+  CasualtyWave wave;
+  wave.location = Text(json, path, "location", 200);
+  const Json& casualties = Field(json, path, "casualties");
+  RequireObject(casualties, path + ".casualties");
+  wave.casualties = Patients(casualties, path + ".casualties", &wave.deceased);
+  const Json& transport = Field(json, path, "transport_minutes");
+  RequireObject(transport, path + ".transport_minutes");
+  for (const auto& item : transport.items()) {
+    RequireHospital(config, item.key(), path + ".transport_minutes." + item.key());
+    wave.transport_minutes.emplace_back(
+        item.key(), Count(item.value(), path + ".transport_minutes." + item.key(), 600));
+  }
+  if (wave.transport_minutes.empty()) throw Problem{path + ".transport_minutes", "is empty"};
+  const auto transport_of = [&](const std::string& hospital) -> std::optional<std::int64_t> {
+    for (const auto& [id, minutes] : wave.transport_minutes) {
+      if (id == hospital) return minutes;
+    }
+    return std::nullopt;
+  };
+  const Json& distribution = Field(json, path, "distribution");
+  if (distribution.is_string() && distribution.get<std::string>() == "suggest") {
+    wave.suggest = true;
+    return wave;
+  }
+  if (!distribution.is_array() || distribution.empty()) {
+    throw Problem{path + ".distribution", "must be \"suggest\" or a non-empty list"};
+  }
+  std::array<std::int64_t, 3> sums{};
+  for (std::size_t i = 0; i < distribution.size(); ++i) {
+    const std::string item_path = path + ".distribution[" + std::to_string(i) + "]";
+    RequireObject(distribution[i], item_path);
+    Allocation allocation;
+    allocation.hospital = Text(distribution[i], item_path, "hospital", 40);
+    RequireHospital(config, allocation.hospital, item_path + ".hospital");
+    allocation.patients = Patients(distribution[i], item_path, nullptr);
+    auto minutes = transport_of(allocation.hospital);
+    if (!minutes) {
+      throw Problem{item_path + ".hospital",
+                    "'" + allocation.hospital + "' has no transport_minutes"};
+    }
+    allocation.transport_minutes = *minutes;
+    for (std::size_t p = 0; p < sums.size(); ++p) sums[p] += allocation.patients[p];
+    wave.scripted.push_back(std::move(allocation));
+  }
+  for (Triage priority : kAllTriage) {
+    if (sums[Index(priority)] != wave.casualties[Index(priority)]) {
+      throw Problem{path + ".distribution",
+                    std::string(WireName(priority)) + " adds up to " +
+                        std::to_string(sums[Index(priority)]) + ", casualties say " +
+                        std::to_string(wave.casualties[Index(priority)])};
+    }
+  }
+  return wave;
+}
+
+Checkpoint ReadCheckpoint(const Json& json, const std::string& path,
+                          const HealthcareRegionConfig& config) {
+  AllowOnly(json, path, {"id", "at", "kind", "description", "within_minutes", "expect"});
+  Checkpoint checkpoint;
+  checkpoint.description = Text(json, path, "description", 500);
+  checkpoint.within_ms = Count(Field(json, path, "within_minutes"), path + ".within_minutes", 1440) * 60000;
+  const std::string expect_path = path + ".expect";
+  const Json& expect = Field(json, path, "expect");
+  RequireObject(expect, expect_path);
+  const std::string event = Text(expect, expect_path, "event", 40);
+  auto& e = checkpoint.expect;
+  if (event == "region_readiness_set") {
+    AllowOnly(expect, expect_path, {"event", "region", "min_level"});
+    e.event = CheckpointExpectation::Event::kRegionReadinessSet;
+    e.region = Text(expect, expect_path, "region", 40);
+    RequireRegion(config, e.region, expect_path + ".region");
+    if (expect.contains("min_level")) e.min_level = Level(expect["min_level"], expect_path + ".min_level");
+  } else if (event == "capacity_reported") {
+    AllowOnly(expect, expect_path, {"event", "hospitals"});
+    e.event = CheckpointExpectation::Event::kCapacityReported;
+    const Json& hospitals = Field(expect, expect_path, "hospitals");
+    if (hospitals.is_string() && hospitals.get<std::string>() == "receiving") {
+      e.receiving_hospitals = true;
+    } else if (hospitals.is_array() && !hospitals.empty()) {
+      for (std::size_t i = 0; i < hospitals.size(); ++i) {
+        const std::string item = expect_path + ".hospitals[" + std::to_string(i) + "]";
+        if (!hospitals[i].is_string()) throw Problem{item, "must be a hospital id"};
+        RequireHospital(config, hospitals[i].get<std::string>(), item);
+        e.hospitals.push_back(hospitals[i].get<std::string>());
+      }
+    } else {
+      throw Problem{expect_path + ".hospitals", "must be \"receiving\" or a list of hospitals"};
+    }
+  } else if (event == "message_acknowledged") {
+    AllowOnly(expect, expect_path, {"event", "message", "regions"});
+    e.event = CheckpointExpectation::Event::kMessageAcknowledged;
+    e.message_inject = Text(expect, expect_path, "message", 40);
+    if (auto regions = expect.find("regions"); regions != expect.end()) {
+      if (!regions->is_array()) throw Problem{expect_path + ".regions", "must be a list"};
+      for (std::size_t i = 0; i < regions->size(); ++i) {
+        const std::string item = expect_path + ".regions[" + std::to_string(i) + "]";
+        if (!(*regions)[i].is_string()) throw Problem{item, "must be a region id"};
+        RequireRegion(config, (*regions)[i].get<std::string>(), item);
+        e.regions.push_back((*regions)[i].get<std::string>());
+      }
+    }
+  } else if (event == "message_posted") {
+    AllowOnly(expect, expect_path, {"event", "from", "message_kind"});
+    e.event = CheckpointExpectation::Event::kMessagePosted;
+    e.from_region = Text(expect, expect_path, "from", 40, false);
+    if (!e.from_region.empty()) RequireRegion(config, e.from_region, expect_path + ".from");
+    if (expect.contains("message_kind")) {
+      const Json& kind = expect["message_kind"];
+      e.message_kind = kind.is_string() ? ParseMessageKind(kind.get<std::string>()) : std::nullopt;
+      if (!e.message_kind) throw Problem{expect_path + ".message_kind", "unknown message kind"};
+    }
+  } else {
+    throw Problem{expect_path + ".event",
+                  "must be region_readiness_set, capacity_reported, message_acknowledged or "
+                  "message_posted"};
+  }
+  return checkpoint;
+}
+
+InjectBody ReadInjectBody(const Json& json, const std::string& path, const std::string& kind,
+                          const HealthcareRegionConfig& config) {
+  if (kind == "message") return ReadMessage(json, path, config);
+  if (kind == "casualty_wave") return ReadWave(json, path, config);
+  if (kind == "capacity_change") {
+    AllowOnly(json, path, {"id", "at", "kind", "hospital", "beds", "reception", "ed_status",
+                           "readiness", "reason"});
+    const std::string hospital = Text(json, path, "hospital", 40);
+    RequireHospital(config, hospital, path + ".hospital");
+    return CapacityChange{ReportBody(json, path, hospital), Text(json, path, "reason", 500, false)};
+  }
+  if (kind == "readiness") {
+    AllowOnly(json, path, {"id", "at", "kind", "region", "hospital", "level"});
+    ReadinessInject inject;
+    inject.region = Text(json, path, "region", 40, false);
+    inject.hospital = Text(json, path, "hospital", 40, false);
+    if (inject.region.empty() == inject.hospital.empty()) {
+      throw Problem{path, "needs exactly one of region and hospital"};
+    }
+    if (!inject.region.empty()) RequireRegion(config, inject.region, path + ".region");
+    if (!inject.hospital.empty()) RequireHospital(config, inject.hospital, path + ".hospital");
+    inject.level = Level(Field(json, path, "level"), path + ".level");
+    return inject;
+  }
+  if (kind == "checkpoint") return ReadCheckpoint(json, path, config);
+  throw Problem{path + ".kind",
+                "must be message, casualty_wave, capacity_change, readiness or checkpoint"};
+}
+
+}  // namespace
+
+std::optional<ElapsedMs> ParseElapsed(const std::string& text) {
+  static const std::regex kShort("([0-9]{1,3}):([0-5][0-9])");
+  static const std::regex kLong("([0-9]{1,2}):([0-5][0-9]):([0-5][0-9])");
+  std::smatch match;
+  if (std::regex_match(text, match, kShort)) {
+    return (std::stoll(match[1]) * 60 + std::stoll(match[2])) * 1000;
+  }
+  if (std::regex_match(text, match, kLong)) {
+    return ((std::stoll(match[1]) * 60 + std::stoll(match[2])) * 60 + std::stoll(match[3])) * 1000;
+  }
+  return std::nullopt;
+}
+
+std::string FormatElapsed(ElapsedMs elapsed) {
+  const ElapsedMs seconds = elapsed / 1000;
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%02lld:%02lld:%02lld",
+                static_cast<long long>(seconds / 3600), static_cast<long long>(seconds / 60 % 60),
+                static_cast<long long>(seconds % 60));
+  return buffer;
+}
+
+std::string_view InjectKind(const InjectBody& body) {
+  static constexpr std::string_view kNames[] = {"message", "casualty_wave", "capacity_change",
+                                                "readiness", "checkpoint"};
+  return kNames[body.index()];
+}
+
+std::string InjectSummary(const HealthcareRegionConfig& config, const Inject& inject) {
+  const auto hospital_name = [&](const std::string& id) {
+    auto index = config.FindHospital(id);
+    return index ? config.hospitals[*index].name : id;
+  };
+  if (const auto* message = std::get_if<MessageInject>(&inject.body)) {
+    return std::string(WireName(message->content.kind)) + ": " +
+           (message->content.text.empty() ? std::string("METHANE") : message->content.text.substr(0, 120));
+  }
+  if (const auto* wave = std::get_if<CasualtyWave>(&inject.body)) {
+    return wave->location + ": P1 " + std::to_string(wave->casualties[0]) + ", P2 " +
+           std::to_string(wave->casualties[1]) + ", P3 " + std::to_string(wave->casualties[2]) +
+           ", döda " + std::to_string(wave->deceased) + (wave->suggest ? " (fördelning föreslås)" : "");
+  }
+  if (const auto* change = std::get_if<CapacityChange>(&inject.body)) {
+    return hospital_name(change->report.hospital) + (change->reason.empty() ? "" : ": " + change->reason);
+  }
+  if (const auto* readiness = std::get_if<ReadinessInject>(&inject.body)) {
+    return (readiness->region.empty() ? hospital_name(readiness->hospital) : readiness->region) +
+           " → " + std::string(WireName(readiness->level));
+  }
+  return std::get<Checkpoint>(inject.body).description;
+}
+
+const Inject* Scenario::FindInject(const std::string& id) const {
+  for (const Inject& inject : injects) {
+    if (inject.id == id) return &inject;
+  }
+  return nullptr;
+}
+
+ScenarioLoadResult ParseScenario(const std::string& text, const std::string& source_name,
+                                 const HealthcareRegionConfig& config) {
+  ScenarioLoadResult result;
+  const auto problem = [&](const Problem& p) {
+    result.errors.push_back(source_name + ": " + p.path + ": " + p.what);
+  };
+  Json root;
+  try {
+    root = Json::parse(text);
+  } catch (const Json::parse_error& e) {
+    result.errors.push_back(source_name + ": not valid JSON: " + e.what());
+    return result;
+  }
+  Scenario scenario;
+  try {
+    RequireObject(root, "$");
+    AllowOnly(root, "$", {"format", "id", "name", "description", "modelled_on",
+                          "healthcare_region", "planned_duration_minutes", "start_from",
+                          "baseline", "injects", "note"});
+    if (Field(root, "$", "format") != 1) throw Problem{"$.format", "must be 1"};
+    static const std::regex kId("[a-z0-9-]{1,40}");
+    scenario.id = Text(root, "$", "id", 40);
+    if (!std::regex_match(scenario.id, kId)) throw Problem{"$.id", "must be 1-40 of a-z, 0-9, -"};
+    scenario.name = Text(root, "$", "name", 120);
+    scenario.description = Text(root, "$", "description", 2000);
+    const Json& modelled_on = Field(root, "$", "modelled_on");
+    RequireObject(modelled_on, "$.modelled_on");
+    AllowOnly(modelled_on, "$.modelled_on", {"incident", "source"});
+    scenario.incident = Text(modelled_on, "$.modelled_on", "incident", 500);
+    scenario.source = Text(modelled_on, "$.modelled_on", "source", 2000);
+    scenario.healthcare_region = Text(root, "$", "healthcare_region", 40);
+    if (scenario.healthcare_region != config.id) {
+      throw Problem{"$.healthcare_region", "the scenario is for '" + scenario.healthcare_region +
+                                               "', the server runs '" + config.id + "'"};
+    }
+    scenario.planned_ms = Count(Field(root, "$", "planned_duration_minutes"),
+                                "$.planned_duration_minutes", 1440) * 60000;
+    if (scenario.planned_ms == 0) throw Problem{"$.planned_duration_minutes", "must be at least 1"};
+    const std::string start_from = Text(root, "$", "start_from", 20);
+    if (start_from != "live" && start_from != "scenario") {
+      throw Problem{"$.start_from", "must be live or scenario"};
+    }
+    scenario.start_from_live = start_from == "live";
+  } catch (const Problem& p) {
+    problem(p);
+  }
+  if (auto baseline = root.find("baseline"); root.is_object() && baseline != root.end()) {
+    try {
+      RequireObject(*baseline, "$.baseline");
+      AllowOnly(*baseline, "$.baseline", {"hospitals", "regions"});
+      if (auto hospitals = baseline->find("hospitals"); hospitals != baseline->end()) {
+        RequireObject(*hospitals, "$.baseline.hospitals");
+        for (const auto& item : hospitals->items()) {
+          const std::string path = "$.baseline.hospitals." + item.key();
+          RequireHospital(config, item.key(), path);
+          RequireObject(item.value(), path);
+          AllowOnly(item.value(), path, {"beds", "reception", "ed_status", "readiness"});
+          scenario.baseline_reports.push_back(ReportBody(item.value(), path, item.key()));
+        }
+      }
+      if (auto regions = baseline->find("regions"); regions != baseline->end()) {
+        RequireObject(*regions, "$.baseline.regions");
+        for (const auto& item : regions->items()) {
+          const std::string path = "$.baseline.regions." + item.key();
+          RequireRegion(config, item.key(), path);
+          scenario.baseline_regions.emplace_back(item.key(), Level(item.value(), path));
+        }
+      }
+    } catch (const Problem& p) {
+      problem(p);
+    }
+  }
+  const Json* injects = root.is_object() && root.contains("injects") ? &root["injects"] : nullptr;
+  if (!injects || !injects->is_array() || injects->empty()) {
+    problem(Problem{"$.injects", "must be a non-empty list"});
+  }
+  std::set<std::string> ids;  // every inject id read, including those of broken injects
+  if (injects && injects->is_array()) {
+    for (std::size_t i = 0; i < injects->size(); ++i) {
+      const std::string path = "$.injects[" + std::to_string(i) + "]";
+      try {
+        const Json& json = (*injects)[i];
+        RequireObject(json, path);
+        Inject inject;
+        inject.id = Text(json, path, "id", 40);
+        if (!ids.insert(inject.id).second) throw Problem{path + ".id", "'" + inject.id + "' is used twice"};
+        const Json& at = Field(json, path, "at");
+        auto elapsed = at.is_string() ? ParseElapsed(at.get<std::string>()) : std::nullopt;
+        if (!elapsed) throw Problem{path + ".at", "must be \"MM:SS\" or \"HH:MM:SS\""};
+        if (scenario.planned_ms && *elapsed > scenario.planned_ms) {
+          throw Problem{path + ".at", "is after the planned duration"};
+        }
+        inject.at = *elapsed;
+        inject.body = ReadInjectBody(json, path, Text(json, path, "kind", 40), config);
+        scenario.injects.push_back(std::move(inject));
+      } catch (const Problem& p) {
+        problem(p);
+      }
+    }
+  }
+  // Checkpoints that name a message inject: it must exist and be a message.
+  for (std::size_t i = 0; i < scenario.injects.size(); ++i) {
+    const auto* checkpoint = std::get_if<Checkpoint>(&scenario.injects[i].body);
+    if (!checkpoint || checkpoint->expect.message_inject.empty()) continue;
+    const Inject* target = scenario.FindInject(checkpoint->expect.message_inject);
+    const bool reported_already = !target && ids.count(checkpoint->expect.message_inject);
+    if (!reported_already && (!target || !std::holds_alternative<MessageInject>(target->body))) {
+      problem(Problem{"$.injects[id=" + scenario.injects[i].id + "].expect.message",
+                      "no message inject '" + checkpoint->expect.message_inject + "'"});
+    }
+  }
+  std::stable_sort(scenario.injects.begin(), scenario.injects.end(),
+                   [](const Inject& a, const Inject& b) { return a.at < b.at; });
+  if (result.errors.empty()) result.scenario = std::move(scenario);
+  return result;
+}
+
+}  // namespace lagesbild

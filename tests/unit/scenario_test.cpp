@@ -1,0 +1,153 @@
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include "lagesbild/json_mapping.h"
+#include "lagesbild/scenario.h"
+#include "test_support.h"
+
+using namespace lagesbild;
+
+namespace {
+
+// A valid scenario for the small test configuration; tests break one thing at a time.
+Json ValidScenario() {
+  return Json::parse(R"({
+    "format": 1, "id": "test-crash", "name": "Testolycka", "description": "En buss i diket.",
+    "modelled_on": {"incident": "Ingen", "source": "Påhittad för test"},
+    "healthcare_region": "test", "planned_duration_minutes": 60, "start_from": "scenario",
+    "baseline": {"hospitals": {"big": {"beds": {"AdultICU": {"available": 6}}, "reception": {"P1": 2}}},
+                 "regions": {"north": "staff"}},
+    "injects": [
+      {"id": "wave", "at": "10:00", "kind": "casualty_wave", "location": "E4",
+       "casualties": {"P1": 3, "P2": 1, "P3": 0, "deceased": 2},
+       "distribution": [{"hospital": "big", "P1": 2, "P2": 1}, {"hospital": "small", "P1": 1}],
+       "transport_minutes": {"big": 20, "small": 5}},
+      {"id": "alarm", "at": "00:00", "kind": "message", "from": "north", "to": ["north", "south"],
+       "message_kind": "alert", "level": "staff", "text": "Larm"},
+      {"id": "cp", "at": "00:00", "kind": "checkpoint", "within_minutes": 3,
+       "description": "Kvittera larmet", "expect": {"event": "message_acknowledged", "message": "alarm"}},
+      {"id": "staff", "at": "20:00", "kind": "capacity_change", "hospital": "big",
+       "beds": {"AdultICU": {"available": 1}}, "reason": "Personalbrist"},
+      {"id": "level", "at": "01:00:00", "kind": "readiness", "hospital": "burns", "level": "disaster"}
+    ]})");
+}
+
+ScenarioLoadResult Load(const Json& json) {
+  return ParseScenario(json.dump(), "scenarios/test.json", testing::SmallConfig());
+}
+
+std::string OnlyError(const Json& json) {
+  auto result = Load(json);
+  REQUIRE_FALSE(result.scenario);
+  REQUIRE(result.errors.size() == 1);
+  return result.errors[0];
+}
+
+}  // namespace
+
+TEST_CASE("a valid scenario loads with injects sorted by time") {
+  auto result = Load(ValidScenario());
+  INFO((result.errors.empty() ? "" : result.errors[0]));
+  REQUIRE(result.scenario);
+  const Scenario& s = *result.scenario;
+  CHECK(s.planned_ms == 3600000);
+  CHECK_FALSE(s.start_from_live);
+  REQUIRE(s.baseline_reports.size() == 1);
+  CHECK(s.baseline_reports[0].beds[Index(BedType::kAdultICU)]->available == 6);
+  CHECK(s.baseline_regions[0].second == ReadinessLevel::kStaff);
+  REQUIRE(s.injects.size() == 5);
+  CHECK(s.injects[0].id == "alarm");  // 00:00, file order among equals
+  CHECK(s.injects[1].id == "cp");
+  CHECK(s.injects[2].id == "wave");
+  CHECK(s.injects[4].at == 3600000);
+  const auto& wave = std::get<CasualtyWave>(s.injects[2].body);
+  CHECK(wave.deceased == 2);
+  REQUIRE(wave.scripted.size() == 2);
+  CHECK(wave.scripted[1] == Allocation{"small", {1, 0, 0}, 5});
+  CHECK(InjectKind(s.injects[2].body) == "casualty_wave");
+}
+
+TEST_CASE("scenario errors name the file and the JSON path") {
+  Json broken = ValidScenario();
+  broken["injects"][0]["distribution"][0]["P1"] = 1;
+  CHECK(OnlyError(broken) == "scenarios/test.json: $.injects[0].distribution: P1 adds up to 2, casualties say 3");
+
+  broken = ValidScenario();
+  broken["injects"][3]["at"] = "5 min";
+  CHECK(OnlyError(broken) == "scenarios/test.json: $.injects[3].at: must be \"MM:SS\" or \"HH:MM:SS\"");
+
+  broken = ValidScenario();
+  broken["injects"][3]["hospital"] = "karolinska";
+  CHECK(OnlyError(broken) == "scenarios/test.json: $.injects[3].hospital: no hospital 'karolinska' in test");
+
+  broken = ValidScenario();
+  broken["injects"][3]["beds"]["AdultICU"]["available"] = "one";
+  CHECK(OnlyError(broken) == "scenarios/test.json: $.injects[3].beds.AdultICU.available: beds.AdultICU.available must be a whole number");
+
+  broken = ValidScenario();
+  broken["injects"][2]["expect"]["message"] = "nope";
+  CHECK(OnlyError(broken) == "scenarios/test.json: $.injects[id=cp].expect.message: no message inject 'nope'");
+
+  broken = ValidScenario();
+  broken["healthcare_region"] = "sydost";
+  CHECK(OnlyError(broken) == "scenarios/test.json: $.healthcare_region: the scenario is for 'sydost', the server runs 'test'");
+
+  broken = ValidScenario();
+  broken["injects"][4]["at"] = "01:00:01";
+  CHECK(OnlyError(broken) == "scenarios/test.json: $.injects[4].at: is after the planned duration");
+
+  broken = ValidScenario();
+  broken["injects"][1]["kind"] = "earthquake";
+  CHECK(OnlyError(broken) == "scenarios/test.json: $.injects[1].kind: must be message, casualty_wave, capacity_change, readiness or checkpoint");
+
+  broken = ValidScenario();
+  broken["injects"][1].erase("level");
+  CHECK(OnlyError(broken) == "scenarios/test.json: $.injects[1].level: an alert needs a level");
+
+  broken = ValidScenario();
+  broken["injects"][0]["distribution"][1]["hospital"] = "burns";
+  CHECK(OnlyError(broken) == "scenarios/test.json: $.injects[0].distribution[1].hospital: 'burns' has no transport_minutes");
+
+  CHECK(Load(Json::array()).errors.at(0) == "scenarios/test.json: $: must be an object");
+}
+
+TEST_CASE("several problems in one file are all reported") {
+  Json broken = ValidScenario();
+  broken["injects"][3]["at"] = "x";
+  broken["injects"][0]["location"] = 5;
+  broken["injects"][4]["id"] = "alarm";
+  auto result = Load(broken);
+  CHECK_FALSE(result.scenario);
+  CHECK(result.errors.size() == 3);
+  CHECK(ParseScenario("{", "scenarios/test.json", testing::SmallConfig()).errors[0].rfind("scenarios/test.json: not valid JSON", 0) == 0);
+}
+
+TEST_CASE("elapsed times") {
+  CHECK(ParseElapsed("00:00") == 0);
+  CHECK(ParseElapsed("95:30") == 5730000);
+  CHECK(ParseElapsed("1:02:03") == 3723000);
+  CHECK_FALSE(ParseElapsed("00:60"));
+  CHECK_FALSE(ParseElapsed("-1:00"));
+  CHECK(FormatElapsed(3723000) == "01:02:03");
+}
+
+TEST_CASE("every scenario shipped in scenarios/ loads against its configuration") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(LAGESBILD_SOURCE_DIR) / "scenarios";
+  int loaded = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (entry.path().extension() != ".json") continue;
+    std::ifstream in(entry.path());
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string region = Json::parse(text).value("healthcare_region", "");
+    const auto config = testing::LoadRepoConfig(region == "sydost" ? "sydost.json" : "mellansverige.json");
+    auto result = ParseScenario(text, entry.path().string(), config);
+    INFO(entry.path().string() << (result.errors.empty() ? "" : ": " + result.errors[0]));
+    CHECK(result.scenario);
+    if (result.scenario) CHECK(entry.path().stem() == result.scenario->id);
+    ++loaded;
+  }
+  CHECK(loaded >= 6);
+}
