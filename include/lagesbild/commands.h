@@ -72,8 +72,14 @@ struct MessageContent {
 };
 
 struct PostMessage {
+  PostMessage() = default;
+  PostMessage(MessageContent content_, std::string as_region_ = "")
+      : content(std::move(content_)), as_region(std::move(as_region_)) {}
   MessageContent content;
-  bool operator==(const PostMessage& o) const { return content == o.content; }
+  std::string as_region;  // scenarios only: the region a scripted message appears to come from
+  bool operator==(const PostMessage& o) const {
+    return content == o.content && as_region == o.as_region;
+  }
 };
 
 struct Acknowledge {
@@ -84,8 +90,71 @@ struct Acknowledge {
   }
 };
 
+// Creates an exercise space (it must not exist) from a scenario. The engine fills
+// `baseline_reports` / `baseline_regions` from live when the scenario starts from live.
+struct StartExercise {
+  std::string scenario_id;
+  std::string scenario_name;
+  std::int64_t planned_ms = 0;
+  bool paused = false;
+  std::vector<CapacityReport> baseline_reports;
+  std::vector<std::pair<std::string, ReadinessLevel>> baseline_regions;
+  bool copy_live = false;
+  bool operator==(const StartExercise& o) const {
+    return scenario_id == o.scenario_id && scenario_name == o.scenario_name &&
+           planned_ms == o.planned_ms && paused == o.paused &&
+           baseline_reports == o.baseline_reports && baseline_regions == o.baseline_regions &&
+           copy_live == o.copy_live;
+  }
+};
+
+// A change of the exercise clock (pause, resume, speed, jump, stop), as its new state.
+struct SetExerciseClock {
+  std::string status;  // running, paused, stopped
+  int speed = 1;
+  std::int64_t elapsed_ms = 0;
+  bool operator==(const SetExerciseClock& o) const {
+    return status == o.status && speed == o.speed && elapsed_ms == o.elapsed_ms;
+  }
+};
+
+// One hospital's share of a casualty wave, decided by the script or by SuggestDistribution().
+struct DispatchedPatients {
+  std::string hospital;
+  std::array<std::int64_t, 3> patients{};
+  std::int64_t transport_minutes = 0;
+  bool operator==(const DispatchedPatients& o) const {
+    return hospital == o.hospital && patients == o.patients &&
+           transport_minutes == o.transport_minutes;
+  }
+};
+
+// A casualty wave played at `elapsed_ms`. With `suggest`, Decide() distributes the casualties
+// over the `candidates` from the current state, so replays are deterministic.
+struct PlayCasualtyWave {
+  std::string wave;
+  std::string location;
+  std::int64_t elapsed_ms = 0;
+  std::array<std::int64_t, 3> casualties{};
+  std::int64_t deceased = 0;
+  bool suggest = false;
+  std::vector<DispatchedPatients> allocations;  // scripted, or the candidates with 0 patients
+  bool operator==(const PlayCasualtyWave& o) const {
+    return wave == o.wave && location == o.location && elapsed_ms == o.elapsed_ms &&
+           casualties == o.casualties && deceased == o.deceased && suggest == o.suggest &&
+           allocations == o.allocations;
+  }
+};
+
+// Plays every casualty arrival due at or before `elapsed_ms`.
+struct AdvanceArrivals {
+  std::int64_t elapsed_ms = 0;
+  bool operator==(const AdvanceArrivals& o) const { return elapsed_ms == o.elapsed_ms; }
+};
+
 using CommandBody =
-    std::variant<CapacityReport, SetRegionReadiness, ConfirmFigures, PostMessage, Acknowledge>;
+    std::variant<CapacityReport, SetRegionReadiness, ConfirmFigures, PostMessage, Acknowledge,
+                 StartExercise, SetExerciseClock, PlayCasualtyWave, AdvanceArrivals>;
 std::string_view CommandName(const CommandBody& body);  // the wire type, e.g. "report_capacity"
 
 struct Command {

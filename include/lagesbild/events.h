@@ -58,8 +58,39 @@ struct AccessDenied {
   }
 };
 
+struct ExerciseStarted {
+  StartExercise start;  // with the baseline filled in
+  bool operator==(const ExerciseStarted& o) const { return start == o.start; }
+};
+
+struct ExerciseClockSet {
+  SetExerciseClock clock;
+  bool operator==(const ExerciseClockSet& o) const { return clock == o.clock; }
+};
+
+struct CasualtiesDispatched {
+  std::string wave;
+  std::string location;
+  DispatchedPatients to;
+  std::int64_t due_elapsed_ms = 0;  // arrival
+  bool operator==(const CasualtiesDispatched& o) const {
+    return wave == o.wave && location == o.location && to == o.to &&
+           due_elapsed_ms == o.due_elapsed_ms;
+  }
+};
+
+struct CasualtiesArrived {
+  std::string wave;
+  std::string hospital;
+  std::array<std::int64_t, 3> patients{};
+  bool operator==(const CasualtiesArrived& o) const {
+    return wave == o.wave && hospital == o.hospital && patients == o.patients;
+  }
+};
+
 using EventBody = std::variant<CapacityReported, RegionReadinessSet, FiguresConfirmed,
-                               MessagePosted, MessageAcknowledged, AccessDenied>;
+                               MessagePosted, MessageAcknowledged, AccessDenied, ExerciseStarted,
+                               ExerciseClockSet, CasualtiesDispatched, CasualtiesArrived>;
 
 struct Event {
   std::string space;

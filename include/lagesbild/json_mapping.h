@@ -28,6 +28,9 @@ Json StateToJson(const HealthcareRegionConfig& config, const SpaceState& state);
 Json ActorToJson(const Actor& actor);
 Json MessageContentToJson(const MessageContent& content);
 Json MessageToJson(const std::string& space, const MessageState& message);
+// The logged part of an exercise's clock and scenario (the runner adds the live clock).
+Json ExerciseInfoToJson(const ExerciseInfo& info);
+Json PatientsToJson(const PatientCounts& patients);
 // Reads a message's content from `object` (the fields of post_message); type errors only, the
 // rules are the core's business.
 std::variant<MessageContent, Error> MessageContentFromJson(const Json& object);

@@ -6,6 +6,7 @@
 //   set_region_readiness             any       R                         -
 //   post_message                     any       from R                    -
 //   acknowledge                      any       for R                     -
+//   start/control exercise, injects  any       -                         -
 //
 // Scenarios and the system act with a trainer's rights.
 #ifndef LAGESBILD_PERMISSIONS_H_

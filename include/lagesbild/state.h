@@ -43,16 +43,32 @@ struct BedFigure {
   }
 };
 
+using PatientCounts = std::array<std::int64_t, kAllTriage.size()>;  // P1, P2, P3
+
+// Patients of an exercise's casualty waves at one hospital.
+struct Casualties {
+  PatientCounts incoming{};  // dispatched, not yet arrived
+  PatientCounts received{};  // arrived so far
+  std::vector<std::pair<TimeMs, PatientCounts>> arrivals;  // for the last hour's load
+  bool over_capacity = false;
+  std::string over_capacity_reason;
+  bool operator==(const Casualties& o) const {
+    return incoming == o.incoming && received == o.received && arrivals == o.arrivals &&
+           over_capacity == o.over_capacity && over_capacity_reason == o.over_capacity_reason;
+  }
+};
+
 struct HospitalState {
   std::array<BedFigure, kAllBedTypes.size()> beds{};
   Reported<EdStatus> ed_status;
   std::array<Reported<std::int64_t>, kAllTriage.size()> reception{};  // patients per hour
   Reported<ReadinessLevel> readiness;
+  Casualties casualties;  // exercises only
 
   std::optional<TimeMs> LastReportedAt() const;
   bool operator==(const HospitalState& o) const {
     return beds == o.beds && ed_status == o.ed_status && reception == o.reception &&
-           readiness == o.readiness;
+           readiness == o.readiness && casualties == o.casualties;
   }
 };
 
@@ -91,6 +107,41 @@ std::string MessageId(const std::string& space, Seq seq);
 std::vector<std::string> Addressees(const HealthcareRegionConfig& config,
                                     const MessageContent& content);
 
+// A casualty-wave arrival the exercise has dispatched but not yet played.
+struct PendingArrival {
+  std::int64_t due_elapsed_ms = 0;
+  std::string wave;
+  std::string hospital;
+  PatientCounts patients{};
+  bool operator==(const PendingArrival& o) const {
+    return due_elapsed_ms == o.due_elapsed_ms && wave == o.wave && hospital == o.hospital &&
+           patients == o.patients;
+  }
+};
+
+enum class ExerciseStatus { kRunning, kPaused, kStopped };
+std::string_view WireName(ExerciseStatus status);
+std::optional<ExerciseStatus> ParseExerciseStatus(std::string_view name);
+
+// What the event log says about an exercise's clock: the state at its last change. The running
+// clock (wall-time anchor) lives with the exercise runner, outside the core.
+struct ExerciseInfo {
+  std::string scenario_id;
+  std::string scenario_name;
+  TimeMs start = 0;              // exercise time of 00:00 (the wall time it was started)
+  std::int64_t planned_ms = 0;
+  ExerciseStatus status = ExerciseStatus::kRunning;
+  int speed = 1;
+  std::int64_t elapsed_ms = 0;   // at the last clock change
+  std::vector<PendingArrival> pending_arrivals;  // in due order
+  bool operator==(const ExerciseInfo& o) const {
+    return scenario_id == o.scenario_id && scenario_name == o.scenario_name &&
+           start == o.start && planned_ms == o.planned_ms && status == o.status &&
+           speed == o.speed && elapsed_ms == o.elapsed_ms &&
+           pending_arrivals == o.pending_arrivals;
+  }
+};
+
 struct SpaceState {
   std::string space;      // "live" or an exercise id
   bool exercise = false;  // true: must be shown as ÖVNING and never mixed with live data
@@ -98,13 +149,15 @@ struct SpaceState {
   std::vector<HospitalState> hospitals;  // parallel to HealthcareRegionConfig::hospitals
   std::vector<RegionState> regions;      // parallel to HealthcareRegionConfig::regions
   std::vector<MessageState> messages;    // in sequence order
+  std::optional<ExerciseInfo> exercise_info;  // set by the exercise's first event
 
   const MessageState* FindMessage(const std::string& id) const;
   MessageState* FindMessage(const std::string& id);
 
   bool operator==(const SpaceState& o) const {
     return space == o.space && exercise == o.exercise && seq == o.seq &&
-           hospitals == o.hospitals && regions == o.regions && messages == o.messages;
+           hospitals == o.hospitals && regions == o.regions && messages == o.messages &&
+           exercise_info == o.exercise_info;
   }
 };
 

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "lagesbild/core.h"
 
 namespace lagesbild {
@@ -31,6 +33,44 @@ void ConfirmReported(const Stamp& stamp, HospitalState& hospital) {
     if (rate.stamp.at) rate.stamp = stamp;
   }
   if (hospital.readiness.stamp.at) hospital.readiness.stamp = stamp;
+}
+
+// Patients take capacity: each P1 an IVA bed, each P2 a vårdplats, while any are free. More P1
+// than free IVA beds, or more patients in the last hour than the reported reception capacity,
+// is over capacity.
+void ReceivePatients(const PatientCounts& patients, const Stamp& stamp, HospitalState& hospital) {
+  Casualties& casualties = hospital.casualties;
+  std::string reason;
+  for (auto [priority, type] : {std::pair{Triage::kP1, BedType::kAdultICU},
+                                std::pair{Triage::kP2, BedType::kMedicalSurgical}}) {
+    BedFigure& bed = hospital.beds[Index(type)];
+    const std::int64_t count = patients[Index(priority)];
+    if (count == 0) continue;
+    const std::int64_t free = bed.available.value_or(0);
+    if (priority == Triage::kP1 && count > free) {
+      reason = std::to_string(count) + " P1 men " + std::to_string(free) + " lediga IVA-platser";
+    }
+    bed.available = std::max<std::int64_t>(0, free - count);
+    bed.stamp = stamp;
+  }
+  const TimeMs now = stamp.at.value_or(0);
+  casualties.arrivals.emplace_back(now, patients);
+  for (Triage priority : kAllTriage) {
+    const std::size_t p = Index(priority);
+    casualties.incoming[p] = std::max<std::int64_t>(0, casualties.incoming[p] - patients[p]);
+    casualties.received[p] += patients[p];
+    std::int64_t last_hour = 0;
+    for (const auto& [at, counts] : casualties.arrivals) {
+      if (now - at < 3600000) last_hour += counts[p];
+    }
+    const auto& rate = hospital.reception[p].value;
+    if (reason.empty() && rate && last_hour > *rate) {
+      reason = std::to_string(last_hour) + " " + std::string(WireName(priority)) +
+               " senaste timmen, mottagning " + std::to_string(*rate) + "/h";
+    }
+  }
+  casualties.over_capacity = !reason.empty();
+  casualties.over_capacity_reason = reason;
 }
 
 }  // namespace
@@ -83,6 +123,56 @@ std::optional<Error> Apply(const HealthcareRegionConfig& config, SpaceState& sta
                        "event acknowledges unknown message '" + acknowledged->message_id + "'");
     }
     message->acks[acknowledged->region] = Acknowledgement{stamp, event.seq};
+  } else if (const auto* started = std::get_if<ExerciseStarted>(&event.body)) {
+    const StartExercise& start = started->start;
+    ExerciseInfo info;
+    info.scenario_id = start.scenario_id;
+    info.scenario_name = start.scenario_name;
+    info.start = event.at;
+    info.planned_ms = start.planned_ms;
+    info.status = start.paused ? ExerciseStatus::kPaused : ExerciseStatus::kRunning;
+    state.exercise_info = info;
+    const Stamp baseline{event.at, "baseline"};
+    for (const CapacityReport& report : start.baseline_reports) {
+      if (auto index = config.FindHospital(report.hospital)) {
+        ApplyReport(report, baseline, state.hospitals[*index]);
+      }
+    }
+    for (const auto& [region, level] : start.baseline_regions) {
+      if (auto index = config.FindRegion(region)) state.regions[*index].readiness = {level, baseline};
+    }
+  } else if (const auto* clock = std::get_if<ExerciseClockSet>(&event.body)) {
+    if (!state.exercise_info) return MakeError("not_an_exercise", "space", "clock of a non-exercise");
+    state.exercise_info->status =
+        ParseExerciseStatus(clock->clock.status).value_or(ExerciseStatus::kPaused);
+    state.exercise_info->speed = clock->clock.speed;
+    state.exercise_info->elapsed_ms = clock->clock.elapsed_ms;
+  } else if (const auto* dispatched = std::get_if<CasualtiesDispatched>(&event.body)) {
+    auto index = config.FindHospital(dispatched->to.hospital);
+    if (!index || !state.exercise_info) {
+      return MakeError("unknown_hospital", "hospital", "dispatch to '" + dispatched->to.hospital + "'");
+    }
+    Casualties& casualties = state.hospitals[*index].casualties;
+    for (std::size_t p = 0; p < casualties.incoming.size(); ++p) {
+      casualties.incoming[p] += dispatched->to.patients[p];
+    }
+    auto& pending = state.exercise_info->pending_arrivals;
+    const auto position = std::upper_bound(
+        pending.begin(), pending.end(), dispatched->due_elapsed_ms,
+        [](std::int64_t due, const PendingArrival& a) { return due < a.due_elapsed_ms; });
+    pending.insert(position, PendingArrival{dispatched->due_elapsed_ms, dispatched->wave,
+                                            dispatched->to.hospital, dispatched->to.patients});
+  } else if (const auto* arrived = std::get_if<CasualtiesArrived>(&event.body)) {
+    auto index = config.FindHospital(arrived->hospital);
+    if (!index || !state.exercise_info) {
+      return MakeError("unknown_hospital", "hospital", "arrival at '" + arrived->hospital + "'");
+    }
+    auto& pending = state.exercise_info->pending_arrivals;
+    auto match = std::find_if(pending.begin(), pending.end(), [&](const PendingArrival& a) {
+      return a.wave == arrived->wave && a.hospital == arrived->hospital;
+    });
+    if (match != pending.end()) pending.erase(match);
+    ReceivePatients(arrived->patients, stamp, state.hospitals[*index]);
   }
   state.seq = event.seq;
   return std::nullopt;

@@ -2,6 +2,7 @@
 #include <string>
 
 #include "lagesbild/core.h"
+#include "lagesbild/distribution.h"
 #include "lagesbild/permissions.h"
 
 namespace lagesbild {
@@ -130,6 +131,11 @@ Decision Decide(const HealthcareRegionConfig& config, const SpaceState& state,
                 const Command& command) {
   Decision decision;
   Event event{state.space, state.seq + 1, command.at, command.actor, {}};
+  if (state.exercise_info && state.exercise_info->status == ExerciseStatus::kStopped) {
+    decision.error = MakeError("exercise_stopped", "space",
+                               "the exercise " + state.space + " has ended; it can only be read");
+    return decision;
+  }
   if (auto reason = DenialReason(config, command.actor, command.body)) {
     decision.error = MakeError("forbidden", "", *reason);
     event.body = AccessDenied{std::string(CommandName(command.body)),
@@ -161,7 +167,76 @@ Decision Decide(const HealthcareRegionConfig& config, const SpaceState& state,
     decision.error = CheckMessage(config, post->content);
     const bool from_region =
         command.actor.kind == Actor::Kind::kUser && command.actor.role == Role::kReporter;
-    event.body = MessagePosted{from_region ? command.actor.region : "", post->content};
+    const bool scripted = command.actor.kind != Actor::Kind::kUser;
+    if (scripted && !post->as_region.empty() && !config.FindRegion(post->as_region)) {
+      decision.error = MakeError("unknown_region", "from", "no region '" + post->as_region + "'");
+    }
+    event.body = MessagePosted{from_region ? command.actor.region
+                               : scripted  ? post->as_region
+                                           : "",
+                               post->content};
+  } else if (const auto* start = std::get_if<StartExercise>(&command.body)) {
+    if (!state.exercise || state.seq != 0) {
+      decision.error = MakeError("space_exists", "space",
+                                 "space '" + state.space + "' exists already");
+    }
+    for (const CapacityReport& report : start->baseline_reports) {
+      if (!decision.error) decision.error = CheckReport(config, state, report);
+    }
+    for (const auto& [region, level] : start->baseline_regions) {
+      if (!decision.error && !config.FindRegion(region)) {
+        decision.error = MakeError("unknown_region", "baseline", "no region '" + region + "'");
+      }
+    }
+    event.body = ExerciseStarted{*start};
+  } else if (const auto* clock = std::get_if<SetExerciseClock>(&command.body)) {
+    const auto status = ParseExerciseStatus(clock->status);
+    if (!state.exercise_info) {
+      decision.error = MakeError("not_an_exercise", "space", state.space + " is not an exercise");
+    } else if (!status) {
+      decision.error = MakeError("invalid_value", "status", "status must be running, paused or stopped");
+    } else if (clock->speed < 1 || clock->speed > 60) {
+      decision.error = MakeError("invalid_value", "speed", "speed must be 1-60");
+    } else if (clock->elapsed_ms < state.exercise_info->elapsed_ms) {
+      decision.error = MakeError("invalid_value", "to", "exercise time never goes backwards");
+    }
+    event.body = ExerciseClockSet{*clock};
+  } else if (const auto* wave = std::get_if<PlayCasualtyWave>(&command.body)) {
+    if (!state.exercise_info) {
+      decision.error = MakeError("not_an_exercise", "space", state.space + " is not an exercise");
+      return decision;
+    }
+    const std::vector<DispatchedPatients> allocations =
+        wave->suggest ? SuggestDistribution(config, state, wave->casualties, wave->allocations)
+                      : wave->allocations;
+    for (const DispatchedPatients& allocation : allocations) {
+      if (!config.FindHospital(allocation.hospital)) {
+        decision.error = MakeError("unknown_hospital", "hospital",
+                                   "no hospital '" + allocation.hospital + "'");
+        return decision;
+      }
+      if (allocation.patients == PatientCounts{}) continue;
+      Event dispatched = event;
+      dispatched.seq = state.seq + 1 + static_cast<Seq>(decision.events.size());
+      dispatched.body = CasualtiesDispatched{wave->wave, wave->location, allocation,
+                                             wave->elapsed_ms + allocation.transport_minutes * 60000};
+      decision.events.push_back(std::move(dispatched));
+    }
+    return decision;
+  } else if (const auto* advance = std::get_if<AdvanceArrivals>(&command.body)) {
+    if (!state.exercise_info) {
+      decision.error = MakeError("not_an_exercise", "space", state.space + " is not an exercise");
+      return decision;
+    }
+    for (const PendingArrival& arrival : state.exercise_info->pending_arrivals) {
+      if (arrival.due_elapsed_ms > advance->elapsed_ms) break;  // kept in due order
+      Event arrived = event;
+      arrived.seq = state.seq + 1 + static_cast<Seq>(decision.events.size());
+      arrived.at = state.exercise_info->start + arrival.due_elapsed_ms;
+      arrived.body = CasualtiesArrived{arrival.wave, arrival.hospital, arrival.patients};
+      decision.events.push_back(std::move(arrived));
+    }
+    return decision;
   } else if (const auto* ack = std::get_if<Acknowledge>(&command.body)) {
     const std::string region = ack->region.empty() ? command.actor.region : ack->region;
     const MessageState* message = state.FindMessage(ack->message_id);

@@ -138,6 +138,11 @@ Json HospitalToJson(const HealthcareRegionConfig& config, std::size_t index,
   }
   out["readiness"] =
       ReportedToJson(hospital.readiness, [](ReadinessLevel l) { return NameOf(l); });
+  const Casualties& casualties = hospital.casualties;
+  out["casualties"] = {{"incoming", PatientsToJson(casualties.incoming)},
+                       {"received", PatientsToJson(casualties.received)},
+                       {"over_capacity", casualties.over_capacity},
+                       {"reason", casualties.over_capacity_reason}};
   const auto last = hospital.LastReportedAt();
   out["last_reported_at"] = last ? Json(FormatUtc(*last)) : Json(nullptr);
   return out;
@@ -178,6 +183,20 @@ Json StateToJson(const HealthcareRegionConfig& config, const SpaceState& state) 
     messages.push_back(MessageToJson(state.space, message));
   }
   return out;
+}
+
+Json PatientsToJson(const PatientCounts& patients) {
+  return {{"P1", patients[0]}, {"P2", patients[1]}, {"P3", patients[2]}};
+}
+
+Json ExerciseInfoToJson(const ExerciseInfo& info) {
+  return {{"scenario", {{"id", info.scenario_id}, {"name", info.scenario_name}}},
+          {"status", WireName(info.status)},
+          {"speed", info.speed},
+          {"elapsed_ms", info.elapsed_ms},
+          {"planned_ms", info.planned_ms},
+          {"start", FormatUtc(info.start)},
+          {"pending_arrivals", info.pending_arrivals.size()}};
 }
 
 Json ActorToJson(const Actor& actor) {
@@ -363,6 +382,35 @@ Json EventToJson(const Event& event) {
     out["command"] = denied->command;
     out["target"] = denied->target;
     out["reason"] = denied->reason;
+  } else if (const auto* started = std::get_if<ExerciseStarted>(&event.body)) {
+    const StartExercise& start = started->start;
+    Json baseline = Json::array();
+    for (const CapacityReport& report : start.baseline_reports) {
+      Json entry = CapacityReportToJson(report);
+      entry["hospital"] = report.hospital;
+      baseline.push_back(std::move(entry));
+    }
+    Json regions = Json::object();
+    for (const auto& [region, level] : start.baseline_regions) regions[region] = WireName(level);
+    out["scenario"] = {{"id", start.scenario_id}, {"name", start.scenario_name}};
+    out["planned_ms"] = start.planned_ms;
+    out["paused"] = start.paused;
+    out["baseline"] = {{"hospitals", std::move(baseline)}, {"regions", std::move(regions)}};
+  } else if (const auto* clock = std::get_if<ExerciseClockSet>(&event.body)) {
+    out["status"] = clock->clock.status;
+    out["speed"] = clock->clock.speed;
+    out["elapsed_ms"] = clock->clock.elapsed_ms;
+  } else if (const auto* dispatched = std::get_if<CasualtiesDispatched>(&event.body)) {
+    out["wave"] = dispatched->wave;
+    out["location"] = dispatched->location;
+    out["hospital"] = dispatched->to.hospital;
+    out["patients"] = PatientsToJson(dispatched->to.patients);
+    out["transport_minutes"] = dispatched->to.transport_minutes;
+    out["due_elapsed_ms"] = dispatched->due_elapsed_ms;
+  } else if (const auto* arrived = std::get_if<CasualtiesArrived>(&event.body)) {
+    out["wave"] = arrived->wave;
+    out["hospital"] = arrived->hospital;
+    out["patients"] = PatientsToJson(arrived->patients);
   }
   return out;
 }
@@ -404,6 +452,42 @@ std::variant<Event, Error> EventFromJson(const Json& json) {
     } else if (event_kind == "message_acknowledged") {
       event.body = MessageAcknowledged{json.at("message").get<std::string>(),
                                        json.at("region").get<std::string>()};
+    } else if (event_kind == "exercise_started") {
+      StartExercise start;
+      start.scenario_id = json.at("scenario").at("id").get<std::string>();
+      start.scenario_name = json.at("scenario").at("name").get<std::string>();
+      start.planned_ms = json.at("planned_ms").get<std::int64_t>();
+      start.paused = json.at("paused").get<bool>();
+      for (const Json& entry : json.at("baseline").at("hospitals")) {
+        auto report = CapacityReportFromJson(entry, entry.at("hospital").get<std::string>());
+        if (auto* error = std::get_if<Error>(&report)) return Corrupt(error->message);
+        start.baseline_reports.push_back(std::get<CapacityReport>(std::move(report)));
+      }
+      for (const auto& item : json.at("baseline").at("regions").items()) {
+        auto level = ParseReadinessLevel(item.value().get<std::string>());
+        if (!level) return Corrupt("bad baseline level");
+        start.baseline_regions.emplace_back(item.key(), *level);
+      }
+      event.body = ExerciseStarted{std::move(start)};
+    } else if (event_kind == "exercise_clock_set") {
+      event.body = ExerciseClockSet{SetExerciseClock{json.at("status").get<std::string>(),
+                                                     json.at("speed").get<int>(),
+                                                     json.at("elapsed_ms").get<std::int64_t>()}};
+    } else if (event_kind == "casualties_dispatched" || event_kind == "casualties_arrived") {
+      PatientCounts patients{};
+      for (Triage priority : kAllTriage) {
+        patients[Index(priority)] = json.at("patients").at(std::string(WireName(priority))).get<std::int64_t>();
+      }
+      const std::string wave = json.at("wave").get<std::string>();
+      const std::string hospital = json.at("hospital").get<std::string>();
+      if (event_kind == "casualties_arrived") {
+        event.body = CasualtiesArrived{wave, hospital, patients};
+      } else {
+        event.body = CasualtiesDispatched{
+            wave, json.at("location").get<std::string>(),
+            DispatchedPatients{hospital, patients, json.at("transport_minutes").get<std::int64_t>()},
+            json.at("due_elapsed_ms").get<std::int64_t>()};
+      }
     } else if (event_kind == "access_denied") {
       event.body = AccessDenied{json.at("command").get<std::string>(),
                                 json.at("target").get<std::string>(),

@@ -6,6 +6,12 @@ namespace {
 std::optional<std::string> ReporterDenial(const HealthcareRegionConfig& config,
                                           const Actor& actor, const CommandBody& command) {
   if (actor.region.empty()) return "reporter '" + actor.id + "' has no region";
+  if (std::holds_alternative<StartExercise>(command) ||
+      std::holds_alternative<SetExerciseClock>(command) ||
+      std::holds_alternative<PlayCasualtyWave>(command) ||
+      std::holds_alternative<AdvanceArrivals>(command)) {
+    return "only a trainer runs exercises";
+  }
   const auto outside = [&](const std::string& region) -> std::optional<std::string> {
     if (region == actor.region) return std::nullopt;
     return "reporter '" + actor.id + "' reports for " + actor.region + ", not for " + region;
@@ -53,6 +59,10 @@ std::string_view CommandName(const CommandBody& body) {
     std::string_view operator()(const ConfirmFigures&) const { return "confirm_figures"; }
     std::string_view operator()(const PostMessage&) const { return "post_message"; }
     std::string_view operator()(const Acknowledge&) const { return "acknowledge"; }
+    std::string_view operator()(const StartExercise&) const { return "start_exercise"; }
+    std::string_view operator()(const SetExerciseClock&) const { return "control_exercise"; }
+    std::string_view operator()(const PlayCasualtyWave&) const { return "casualty_wave"; }
+    std::string_view operator()(const AdvanceArrivals&) const { return "advance_arrivals"; }
   };
   return std::visit(Visitor{}, body);
 }
@@ -68,6 +78,10 @@ std::string CommandTarget(const CommandBody& command) {
       return to;
     }
     std::string operator()(const Acknowledge& c) const { return c.message_id; }
+    std::string operator()(const StartExercise& c) const { return c.scenario_id; }
+    std::string operator()(const SetExerciseClock&) const { return ""; }
+    std::string operator()(const PlayCasualtyWave& c) const { return c.wave; }
+    std::string operator()(const AdvanceArrivals&) const { return ""; }
   };
   return std::visit(Visitor{}, command);
 }

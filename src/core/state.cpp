@@ -58,6 +58,12 @@ std::string_view EventKind(const EventBody& body) {
       return "message_acknowledged";
     }
     std::string_view operator()(const AccessDenied&) const { return "access_denied"; }
+    std::string_view operator()(const ExerciseStarted&) const { return "exercise_started"; }
+    std::string_view operator()(const ExerciseClockSet&) const { return "exercise_clock_set"; }
+    std::string_view operator()(const CasualtiesDispatched&) const {
+      return "casualties_dispatched";
+    }
+    std::string_view operator()(const CasualtiesArrived&) const { return "casualties_arrived"; }
   };
   return std::visit(Visitor{}, body);
 }
@@ -70,8 +76,25 @@ std::string EventSubject(const EventBody& body) {
     std::string operator()(const MessagePosted& e) const { return e.from_region; }
     std::string operator()(const MessageAcknowledged& e) const { return e.message_id; }
     std::string operator()(const AccessDenied& e) const { return e.target; }
+    std::string operator()(const ExerciseStarted& e) const { return e.start.scenario_id; }
+    std::string operator()(const ExerciseClockSet&) const { return ""; }
+    std::string operator()(const CasualtiesDispatched& e) const { return e.to.hospital; }
+    std::string operator()(const CasualtiesArrived& e) const { return e.hospital; }
   };
   return std::visit(Visitor{}, body);
+}
+
+std::string_view WireName(ExerciseStatus status) {
+  static constexpr std::string_view kNames[] = {"running", "paused", "stopped"};
+  return kNames[static_cast<std::size_t>(status)];
+}
+
+std::optional<ExerciseStatus> ParseExerciseStatus(std::string_view name) {
+  for (ExerciseStatus status :
+       {ExerciseStatus::kRunning, ExerciseStatus::kPaused, ExerciseStatus::kStopped}) {
+    if (WireName(status) == name) return status;
+  }
+  return std::nullopt;
 }
 
 std::string MessageId(const std::string& space, Seq seq) {

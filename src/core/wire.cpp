@@ -228,6 +228,14 @@ std::string DeltaMessage(const HealthcareRegionConfig& config, const SpaceState&
     put_message(MessageId(event.space, event.seq));
   } else if (const auto* acknowledged = std::get_if<MessageAcknowledged>(&event.body)) {
     put_message(acknowledged->message_id);
+  } else if (const auto* dispatched = std::get_if<CasualtiesDispatched>(&event.body)) {
+    put_hospital(dispatched->to.hospital);
+  } else if (const auto* arrived = std::get_if<CasualtiesArrived>(&event.body)) {
+    put_hospital(arrived->hospital);
+  } else if (std::holds_alternative<ExerciseStarted>(event.body) ||
+             std::holds_alternative<ExerciseClockSet>(event.body)) {
+    // Clients anchor the clock at the moment the delta arrives.
+    if (state.exercise_info) body["exercise_info"] = ExerciseInfoToJson(*state.exercise_info);
   }
   return Envelope(std::move(body));
 }

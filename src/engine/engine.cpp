@@ -1,6 +1,7 @@
 #include "lagesbild/engine.h"
 
 #include "lagesbild/core.h"
+#include "lagesbild/exercise.h"
 #include "lagesbild/json_mapping.h"
 
 namespace lagesbild {
@@ -151,6 +152,13 @@ void Engine::ProcessBatch(std::vector<Submission>& batch) {
       outcomes[i].error = broken_;
       continue;
     }
+    bool created = false;
+    if (auto* start = std::get_if<StartExercise>(&submission.command.body);
+        start && submission.space != kLiveSpace && !spaces_.count(submission.space)) {
+      spaces_[submission.space] = InitialState(*config_, submission.space, /*exercise=*/true);
+      if (start->copy_live) CopyBaseline(*config_, spaces_[kLiveSpace], start);
+      created = true;
+    }
     auto space = spaces_.find(submission.space);
     if (space == spaces_.end()) {
       outcomes[i].error = MakeError("unknown_space", "space",
@@ -159,6 +167,10 @@ void Engine::ProcessBatch(std::vector<Submission>& batch) {
     }
     Decision decision = Decide(*config_, space->second, submission.command);
     outcomes[i].error = decision.error;
+    if (created && decision.error) {
+      spaces_.erase(space);  // nothing was started
+      continue;
+    }
     if (decision.already_done_at != 0) {
       outcomes[i].seq = decision.already_done_at;
       outcomes[i].already = true;
