@@ -89,6 +89,7 @@ int main(int argc, char** argv) {
   std::string db_path = "data/lagesbild.db";
   lagesbild::ServerOptions options;
   options.web_root = LAGESBILD_DEFAULT_WEB;
+  options.scenarios_dir = LAGESBILD_DEFAULT_SCENARIOS;
   int port = options.port;
   CLI::App* serve = app.add_subcommand("serve", "run the server");
   serve->add_option("--config", config_path, "healthcare region configuration (JSON)")
@@ -102,6 +103,8 @@ int main(int argc, char** argv) {
                     "address to listen on (0.0.0.0 for every interface)")
       ->capture_default_str();
   serve->add_option("--web", options.web_root, "directory with the board's files")
+      ->capture_default_str();
+  serve->add_option("--scenarios", options.scenarios_dir, "directory with scenario files")
       ->capture_default_str();
   serve->add_option("--resume-window", options.deltas_kept,
                     "deltas kept per space for reconnecting clients (older: fresh snapshot)")

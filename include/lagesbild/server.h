@@ -28,6 +28,7 @@ struct ServerOptions {
   std::size_t deltas_kept = 4096;  // per space, for reconnecting clients
   bool handle_signals = true;   // SIGINT/SIGTERM start a graceful shutdown
   UserDirectory users;          // who may sign in; without a token a connection only reads
+  std::string scenarios_dir;    // scenario files for exercises
 };
 
 class Server {

@@ -40,7 +40,23 @@ struct CommandRequest {
   CommandBody body;
 };
 
-using ClientMessage = std::variant<SubscribeRequest, HelloRequest, CommandRequest>;
+struct StartExerciseRequest {
+  std::string id;
+  std::string scenario;
+  std::string space;  // empty: the server names it
+  bool paused = false;
+};
+
+struct ControlExerciseRequest {
+  std::string id;
+  std::string space;
+  std::string action;  // pause, resume, speed, jump, stop, reset
+  int speed = 1;
+  std::int64_t to_ms = 0;
+};
+
+using ClientMessage = std::variant<SubscribeRequest, HelloRequest, CommandRequest,
+                                   StartExerciseRequest, ControlExerciseRequest>;
 
 struct WireError {
   std::string id;  // the command id if it could be read, else empty (sent as null)
@@ -49,12 +65,14 @@ struct WireError {
 
 std::variant<ClientMessage, WireError> ParseClientMessage(std::string_view text);
 
+// For an exercise, `elapsed_now` is the running clock's exercise time at `server_time`.
 std::string SnapshotMessage(const HealthcareRegionConfig& config, const SpaceState& state,
-                            TimeMs server_time);
+                            TimeMs server_time, std::optional<std::int64_t> elapsed_now = {});
 // The snapshot as served by GET /api/state: each hospital also carries "overdue" and "stale",
 // evaluated at `evaluate_at`.
 std::string StateApiMessage(const HealthcareRegionConfig& config, const SpaceState& state,
-                            TimeMs server_time, TimeMs evaluate_at);
+                            TimeMs server_time, TimeMs evaluate_at,
+                            std::optional<std::int64_t> elapsed_now = {});
 // `state` is the state right after `event` was applied.
 std::string DeltaMessage(const HealthcareRegionConfig& config, const SpaceState& state,
                          const Event& event);
@@ -63,6 +81,8 @@ std::string ResumedMessage(const std::string& space, Seq seq);
 std::string AckMessage(const std::string& id, const std::string& space, Seq seq,
                        bool already = false);
 std::string WelcomeMessage(const Actor& user);
+// The ack of start_exercise / reset: names the new space.
+std::string ExerciseAckMessage(const std::string& id, const std::string& space, Seq seq);
 std::string ErrorMessage(const std::string& id, const Error& error);
 
 }  // namespace lagesbild

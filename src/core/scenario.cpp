@@ -313,6 +313,14 @@ std::string_view InjectKind(const InjectBody& body) {
   return kNames[body.index()];
 }
 
+// At most `max_bytes`, never cutting a UTF-8 character in two.
+std::string TruncateUtf8(const std::string& text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  std::size_t end = max_bytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end) + "…";
+}
+
 std::string InjectSummary(const HealthcareRegionConfig& config, const Inject& inject) {
   const auto hospital_name = [&](const std::string& id) {
     auto index = config.FindHospital(id);
@@ -320,7 +328,7 @@ std::string InjectSummary(const HealthcareRegionConfig& config, const Inject& in
   };
   if (const auto* message = std::get_if<MessageInject>(&inject.body)) {
     return std::string(WireName(message->content.kind)) + ": " +
-           (message->content.text.empty() ? std::string("METHANE") : message->content.text.substr(0, 120));
+           (message->content.text.empty() ? std::string("METHANE") : TruncateUtf8(message->content.text, 120));
   }
   if (const auto* wave = std::get_if<CasualtyWave>(&inject.body)) {
     return wave->location + ": P1 " + std::to_string(wave->casualties[0]) + ", P2 " +

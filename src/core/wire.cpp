@@ -4,6 +4,7 @@
 #include <set>
 
 #include "lagesbild/json_mapping.h"
+#include "lagesbild/scenario.h"
 #include "lagesbild/staleness.h"
 #include "lagesbild/time_format.h"
 
@@ -111,7 +112,8 @@ CommandRequest ParseAcknowledge(const Json& message, std::string id) {
 
 std::string Envelope(Json body) {
   body["v"] = kProtocolVersion;
-  return body.dump();
+  // Texts were checked as UTF-8 when they came in; replacing beats throwing if one slipped by.
+  return body.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 }  // namespace
@@ -157,6 +159,40 @@ std::variant<ClientMessage, WireError> ParseClientMessage(std::string_view text)
         {"confirm_figures", ParseConfirmFigures},
         {"post_message", ParsePostMessage},
         {"acknowledge", ParseAcknowledge}};
+    if (name == "start_exercise" || name == "control_exercise") {
+      if (id.empty()) Reject("bad_message", "id", "id is missing (it is echoed in ack/error)");
+      if (name == "start_exercise") {
+        AllowOnlyFields(message, name, {"id", "scenario", "space", "paused"});
+        StartExerciseRequest request{id, RequireText(message, "scenario", kMaxIdLength), "", false};
+        if (message.contains("space")) request.space = RequireText(message, "space", kMaxIdLength);
+        if (auto paused = message.find("paused"); paused != message.end()) {
+          if (!paused->is_boolean()) Reject("bad_message", "paused", "paused must be true or false");
+          request.paused = paused->get<bool>();
+        }
+        return ClientMessage{request};
+      }
+      AllowOnlyFields(message, name, {"id", "space", "action", "speed", "to"});
+      ControlExerciseRequest request{id, RequireText(message, "space", kMaxIdLength),
+                                     RequireText(message, "action", 20), 1, 0};
+      static const std::set<std::string> kActions{"pause", "resume", "speed", "jump", "stop", "reset"};
+      if (!kActions.count(request.action)) {
+        Reject("invalid_value", "action", "action must be pause, resume, speed, jump, stop or reset");
+      }
+      if (request.action == "speed") {
+        auto speed = message.find("speed");
+        if (speed == message.end() || !speed->is_number_integer() || speed->get<std::int64_t>() < 1 ||
+            speed->get<std::int64_t>() > 60) {
+          Reject("invalid_value", "speed", "speed must be a whole number from 1 to 60");
+        }
+        request.speed = speed->get<int>();
+      }
+      if (request.action == "jump") {
+        auto to = ParseElapsed(RequireText(message, "to", 12));
+        if (!to) Reject("invalid_value", "to", "to must be \"MM:SS\" or \"HH:MM:SS\"");
+        request.to_ms = *to;
+      }
+      return ClientMessage{request};
+    }
     if (auto command = kCommands.find(name); command != kCommands.end()) {
       if (id.empty()) Reject("bad_message", "id", "id is missing (it is echoed in ack/error)");
       return ClientMessage{command->second(message, id)};
@@ -171,25 +207,33 @@ std::variant<ClientMessage, WireError> ParseClientMessage(std::string_view text)
 namespace {
 
 Json SnapshotJson(const HealthcareRegionConfig& config, const SpaceState& state,
-                  TimeMs server_time) {
-  return {{"type", "snapshot"},
-          {"space", state.space},
-          {"exercise", state.exercise},
-          {"seq", state.seq},
-          {"server_time", FormatUtc(server_time)},
-          {"state", StateToJson(config, state)}};
+                  TimeMs server_time, std::optional<std::int64_t> elapsed_now) {
+  Json body{{"type", "snapshot"},
+            {"space", state.space},
+            {"exercise", state.exercise},
+            {"seq", state.seq},
+            {"server_time", FormatUtc(server_time)},
+            {"state", StateToJson(config, state)}};
+  if (state.exercise_info) {
+    Json info = ExerciseInfoToJson(*state.exercise_info);
+    if (elapsed_now) info["elapsed_ms"] = *elapsed_now;
+    info["clock_wall_time"] = FormatUtc(server_time);
+    body["exercise_info"] = std::move(info);
+  }
+  return body;
 }
 
 }  // namespace
 
 std::string SnapshotMessage(const HealthcareRegionConfig& config, const SpaceState& state,
-                            TimeMs server_time) {
-  return Envelope(SnapshotJson(config, state, server_time));
+                            TimeMs server_time, std::optional<std::int64_t> elapsed_now) {
+  return Envelope(SnapshotJson(config, state, server_time, elapsed_now));
 }
 
 std::string StateApiMessage(const HealthcareRegionConfig& config, const SpaceState& state,
-                            TimeMs server_time, TimeMs evaluate_at) {
-  Json body = SnapshotJson(config, state, server_time);
+                            TimeMs server_time, TimeMs evaluate_at,
+                            std::optional<std::int64_t> elapsed_now) {
+  Json body = SnapshotJson(config, state, server_time, elapsed_now);
   body["evaluated_at"] = FormatUtc(evaluate_at);
   Json& hospitals = body["state"]["hospitals"];
   for (std::size_t h = 0; h < hospitals.size(); ++h) {
@@ -248,6 +292,10 @@ std::string AckMessage(const std::string& id, const std::string& space, Seq seq,
   Json body{{"type", "ack"}, {"id", id}, {"space", space}, {"seq", seq}};
   if (already) body["already"] = true;
   return Envelope(std::move(body));
+}
+
+std::string ExerciseAckMessage(const std::string& id, const std::string& space, Seq seq) {
+  return Envelope({{"type", "ack"}, {"id", id}, {"space", space}, {"seq", seq}});
 }
 
 std::string WelcomeMessage(const Actor& user) {

@@ -17,8 +17,9 @@ std::variant<SharedMessage, Error> SpaceReplica::Publish(const Event& event) {
   return message;
 }
 
-std::string SpaceReplica::Snapshot(TimeMs server_time) const {
-  return SnapshotMessage(*config_, state_, server_time);
+std::string SpaceReplica::Snapshot(TimeMs server_time,
+                                   std::optional<std::int64_t> elapsed_now) const {
+  return SnapshotMessage(*config_, state_, server_time, elapsed_now);
 }
 
 std::optional<std::vector<SharedMessage>> SpaceReplica::DeltasAfter(Seq since) const {

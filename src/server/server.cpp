@@ -1,6 +1,7 @@
 // The only translation unit that sees WebSocket++ and Asio (they take ~15 s to compile).
 #include "lagesbild/server.h"
 
+#include <algorithm>
 #include <cctype>
 #include <limits>
 #include <map>
@@ -10,6 +11,8 @@
 #include <websocketpp/server.hpp>
 
 #include "lagesbild/engine.h"
+#include "lagesbild/exercise.h"
+#include "lagesbild/scenario_files.h"
 #include "lagesbild/json_mapping.h"
 #include "lagesbild/time_format.h"
 #include "lagesbild/space_replica.h"
@@ -118,6 +121,16 @@ class Server::Impl : public CommitListener {
                  std::optional<Seq> since);
   void HandleCommand(ConnectionHandle handle, const Session& session, CommandRequest request);
   void Publish(const std::vector<Event>& events);
+  // Exercises (network thread).
+  struct Runner;
+  void StartExercise(ConnectionHandle handle, const Session& session, StartExerciseRequest request);
+  void ControlExercise(ConnectionHandle handle, const Session& session, ControlExerciseRequest request);
+  void PlayDue(Runner& runner);
+  void Schedule(Runner& runner);
+  std::optional<std::int64_t> ElapsedNow(const std::string& space) const;
+  TimeMs CommandTime(const std::string& space);
+  std::string ScenariosJson() const;
+  std::string SpacesJson() const;
   void BeginShutdown();
   void Send(ConnectionHandle handle, const std::string& text);
   void SendError(ConnectionHandle handle, const std::string& id, const Error& error) {
@@ -138,6 +151,17 @@ class Server::Impl : public CommitListener {
   std::map<std::string, SpaceReplica> replicas_;
   std::map<ConnectionHandle, Session, std::owner_less<ConnectionHandle>> sessions_;
   bool shutting_down_ = false;
+
+  // One running exercise: its scenario, clock, player and wake-up timer.
+  struct Runner {
+    std::string space;
+    std::shared_ptr<const Scenario> scenario;
+    TimeMs start = 0;  // exercise time of 00:00
+    ExerciseClock clock;
+    ScenarioPlayer player;
+    std::unique_ptr<asio::steady_timer> timer;
+  };
+  std::map<std::string, std::unique_ptr<Runner>> runners_;
 };
 
 std::optional<Error> Server::Impl::Open() {
@@ -202,6 +226,7 @@ void Server::Impl::BeginShutdown() {
   endpoint_.stop_listening(ec);
   asio::error_code ignored;
   signals_.cancel(ignored);
+  for (auto& [space, runner] : runners_) runner->timer->cancel();
   // Commits and completes what was already submitted; its acks and deltas are posted to this
   // thread ahead of the close below, so no accepted report goes unacknowledged.
   engine_.Stop();
@@ -260,7 +285,7 @@ void Server::Impl::Subscribe(ConnectionHandle handle, Session& session, const st
       return;
     }
   }
-  Send(handle, replica->second.Snapshot(clock_->Now()));
+  Send(handle, replica->second.Snapshot(clock_->Now(), ElapsedNow(space)));
 }
 
 void Server::Impl::OnMessage(ConnectionHandle handle, WsServer::message_ptr message) {
@@ -287,6 +312,10 @@ void Server::Impl::OnMessage(ConnectionHandle handle, WsServer::message_ptr mess
                                       "unknown token; still signed in as " +
                                           session->second.actor.id));
     }
+  } else if (auto* start = std::get_if<StartExerciseRequest>(&request)) {
+    StartExercise(handle, session->second, std::move(*start));
+  } else if (auto* control = std::get_if<ControlExerciseRequest>(&request)) {
+    ControlExercise(handle, session->second, std::move(*control));
   } else {
     HandleCommand(handle, session->second, std::get<CommandRequest>(std::move(request)));
   }
@@ -304,7 +333,7 @@ void Server::Impl::HandleCommand(ConnectionHandle handle, const Session& session
               MakeError("unknown_space", "space", "no space '" + request.space + "'"));
     return;
   }
-  Command command{session.actor, clock_->Now(), std::move(request.body)};
+  Command command{session.actor, CommandTime(request.space), std::move(request.body)};
   engine_.Submit(request.space, std::move(command),
                  [this, handle, id = std::move(request.id)](const CommandOutcome& outcome) {
                    // Engine thread: only hand off.
@@ -339,6 +368,11 @@ void Server::Impl::Publish(const std::vector<Event>& events) {
     const SharedMessage& delta = std::get<SharedMessage>(published);
     for (const auto& [handle, session] : sessions_) {
       if (session.space == event.space) Send(handle, *delta);
+    }
+    if (std::holds_alternative<CasualtiesDispatched>(event.body)) {
+      if (auto runner = runners_.find(event.space); runner != runners_.end()) {
+        Schedule(*runner->second);  // an arrival to wake up for
+      }
     }
   }
 }
@@ -397,9 +431,13 @@ void Server::Impl::OnHttp(ConnectionHandle handle) {
                    MakeError("bad_message", "at", "at must be a UTC time like 2026-11-23T10:15:00Z"));
       } else {
         respond(websocketpp::http::status_code::ok, "application/json",
-                StateApiMessage(*config_, replica->second.state(), now, *at));
+                StateApiMessage(*config_, replica->second.state(), now, *at, ElapsedNow(name)));
       }
     }
+  } else if (resource.path == "/api/scenarios") {
+    respond(websocketpp::http::status_code::ok, "application/json", ScenariosJson());
+  } else if (resource.path == "/api/spaces") {
+    respond(websocketpp::http::status_code::ok, "application/json", SpacesJson());
   } else if (resource.path == "/api/history") {
     ServeHistory(connection, resource, method == "HEAD");
   } else if (const StaticFile* file = files_.Find(resource.path)) {
@@ -475,6 +513,205 @@ void Server::Impl::ServeHistory(WsServer::connection_ptr connection, const Resou
       connection->send_http_response(send_error);
     });
   });
+}
+
+TimeMs Server::Impl::CommandTime(const std::string& space) {
+  auto runner = runners_.find(space);
+  if (runner == runners_.end()) return clock_->Now();
+  // What the scenario owes up to now is played first, so a participant's command is judged
+  // after every inject due before it.
+  PlayDue(*runner->second);
+  return runner->second->start + runner->second->clock.Elapsed(clock_->Now());
+}
+
+std::optional<std::int64_t> Server::Impl::ElapsedNow(const std::string& space) const {
+  auto runner = runners_.find(space);
+  if (runner == runners_.end()) return std::nullopt;
+  return runner->second->clock.Elapsed(clock_->Now());
+}
+
+void Server::Impl::PlayDue(Runner& runner) {
+  if (runner.clock.status() == ExerciseStatus::kStopped) return;
+  const Actor scenario_actor{Actor::Kind::kScenario, runner.scenario->id, Role::kViewer, ""};
+  const std::int64_t elapsed = std::min(runner.clock.Elapsed(clock_->Now()), runner.scenario->planned_ms);
+  for (TimedCommand& due : runner.player.Due(elapsed)) {
+    const std::string inject = due.inject_id;
+    engine_.Submit(runner.space, Command{scenario_actor, runner.start + due.at, std::move(due.body)},
+                   [space = runner.space, inject](const CommandOutcome& outcome) {
+                     if (outcome.error && !inject.empty()) {
+                       std::fprintf(stderr, "lagesbild: %s: inject %s: %s\n", space.c_str(),
+                                    inject.c_str(), outcome.error->message.c_str());
+                     }
+                   });
+  }
+}
+
+void Server::Impl::Schedule(Runner& runner) {
+  runner.timer->cancel();
+  if (runner.clock.status() != ExerciseStatus::kRunning || shutting_down_) return;
+  // Wake for the next inject, the next arrival, or the planned end, whichever comes first.
+  std::int64_t next = runner.scenario->planned_ms;
+  if (auto inject = runner.player.NextAt()) next = std::min(next, *inject);
+  if (auto replica = replicas_.find(runner.space); replica != replicas_.end()) {
+    const auto& info = replica->second.state().exercise_info;
+    if (info && !info->pending_arrivals.empty()) {
+      next = std::min(next, info->pending_arrivals.front().due_elapsed_ms);
+    }
+  }
+  const TimeMs now = clock_->Now();
+  const TimeMs wake = runner.clock.WallTimeOf(next, now).value_or(now);
+  runner.timer->expires_after(std::chrono::milliseconds(std::max<TimeMs>(0, wake - now)));
+  runner.timer->async_wait([this, space = runner.space](const asio::error_code& error) {
+    if (error) return;
+    auto it = runners_.find(space);
+    if (it == runners_.end()) return;
+    Runner& current = *it->second;
+    PlayDue(current);
+    if (current.clock.Elapsed(clock_->Now()) >= current.scenario->planned_ms) {
+      // The planned duration is over: the clock stops for good, and that is logged too.
+      current.clock.Stop(clock_->Now());
+      SetExerciseClock stop = current.clock.AsCommand(clock_->Now());
+      stop.elapsed_ms = current.scenario->planned_ms;
+      engine_.Submit(space, Command{Actor{Actor::Kind::kSystem, "system", Role::kViewer, ""},
+                                    current.start + stop.elapsed_ms, stop},
+                     [](const CommandOutcome&) {});
+      return;
+    }
+    Schedule(current);
+  });
+}
+
+void Server::Impl::StartExercise(ConnectionHandle handle, const Session& session,
+                                 StartExerciseRequest request) {
+  const auto files = LoadScenarioFiles(options_.scenarios_dir, *config_);
+  auto file = std::find_if(files.begin(), files.end(),
+                           [&](const ScenarioFile& f) { return f.id == request.scenario; });
+  if (file == files.end()) {
+    SendError(handle, request.id, MakeError("unknown_scenario", "scenario",
+                                            "no scenario '" + request.scenario + "'"));
+    return;
+  }
+  if (!file->scenario) {
+    SendError(handle, request.id, MakeError("invalid_scenario", "scenario",
+                                            file->errors.empty() ? "the file is broken" : file->errors[0]));
+    return;
+  }
+  std::string space = request.space;
+  if (space.empty()) {
+    for (int n = 1; space.empty() || replicas_.count(space); ++n) {
+      space = "ovning-" + request.scenario + "-" + std::to_string(n);
+    }
+  }
+  if (space.rfind("ovning-", 0) != 0) {
+    SendError(handle, request.id, MakeError("invalid_value", "space", "an exercise space is named ovning-…"));
+    return;
+  }
+  auto scenario = file->scenario;
+  const TimeMs start = clock_->Now();
+  engine_.Submit(space, Command{session.actor, start, StartCommand(*scenario, request.paused)},
+                 [this, handle, id = request.id, space, scenario, start, paused = request.paused](
+                     const CommandOutcome& outcome) {
+                   asio::post(io_, [=] {
+                     if (outcome.error) {
+                       SendError(handle, id, *outcome.error);
+                       return;
+                     }
+                     auto runner = std::make_unique<Runner>(Runner{space, scenario, start, {},
+                                                                   ScenarioPlayer(*scenario), nullptr});
+                     runner->timer = std::make_unique<asio::steady_timer>(io_);
+                     runner->clock.Start(start, paused);
+                     Runner& started = *runner;
+                     runners_[space] = std::move(runner);
+                     Send(handle, ExerciseAckMessage(id, space, outcome.seq));
+                     PlayDue(started);
+                     Schedule(started);
+                   });
+                 });
+}
+
+void Server::Impl::ControlExercise(ConnectionHandle handle, const Session& session,
+                                   ControlExerciseRequest request) {
+  auto it = runners_.find(request.space);
+  if (it == runners_.end()) {
+    SendError(handle, request.id, MakeError(replicas_.count(request.space) ? "not_running" : "unknown_space",
+                                            "space", "no running exercise '" + request.space + "'"));
+    return;
+  }
+  if (request.action == "reset") {
+    // A fresh exercise from the same scenario; the old one is stopped and kept for its review.
+    ControlExerciseRequest stop = request;
+    stop.action = "stop";
+    stop.id = request.id + "-stop";
+    if (it->second->clock.status() != ExerciseStatus::kStopped) ControlExercise(handle, session, stop);
+    StartExercise(handle, session, StartExerciseRequest{request.id, it->second->scenario->id, "", false});
+    return;
+  }
+  Runner& runner = *it->second;
+  PlayDue(runner);  // everything due before the change, at the old pace
+  const TimeMs now = clock_->Now();
+  ExerciseClock next = runner.clock;
+  if (request.action == "pause") next.Pause(now);
+  if (request.action == "resume") next.Resume(now);
+  if (request.action == "speed") next.SetSpeed(now, request.speed);
+  if (request.action == "jump") next.JumpTo(now, std::min(request.to_ms, runner.scenario->planned_ms));
+  if (request.action == "stop") next.Stop(now);
+  const SetExerciseClock change = next.AsCommand(now);
+  engine_.Submit(request.space, Command{session.actor, runner.start + runner.clock.Elapsed(now), change},
+                 [this, handle, id = request.id, space = request.space, next](const CommandOutcome& outcome) {
+                   asio::post(io_, [=] {
+                     auto runner = runners_.find(space);
+                     if (outcome.error || runner == runners_.end()) {
+                       SendError(handle, id, outcome.error ? *outcome.error
+                                                           : MakeError("not_running", "space", "gone"));
+                       return;
+                     }
+                     runner->second->clock = next;
+                     Send(handle, AckMessage(id, space, outcome.seq));
+                     PlayDue(*runner->second);  // a jump plays everything up to its target
+                     Schedule(*runner->second);
+                   });
+                 });
+}
+
+std::string Server::Impl::ScenariosJson() const {
+  Json list = Json::array();
+  for (const ScenarioFile& file : LoadScenarioFiles(options_.scenarios_dir, *config_)) {
+    Json entry{{"id", file.id}, {"name", file.name}, {"description", file.description},
+               {"modelled_on", {{"incident", file.incident}, {"source", file.source}}},
+               {"healthcare_region", file.healthcare_region},
+               {"planned_duration_minutes", file.planned_minutes},
+               {"valid", file.scenario != nullptr}, {"errors", file.errors}};
+    Json injects = Json::array();
+    if (file.scenario) {
+      for (const Inject& inject : file.scenario->injects) {
+        injects.push_back({{"id", inject.id}, {"at_ms", inject.at}, {"kind", InjectKind(inject.body)},
+                           {"summary", InjectSummary(*config_, inject)}});
+      }
+    }
+    entry["injects"] = std::move(injects);
+    list.push_back(std::move(entry));
+  }
+  return Json{{"v", kProtocolVersion}, {"scenarios", std::move(list)}}.dump(
+      -1, ' ', false, Json::error_handler_t::replace);
+}
+
+std::string Server::Impl::SpacesJson() const {
+  Json list = Json::array();
+  for (const auto& [name, replica] : replicas_) {
+    Json entry{{"space", name}, {"exercise", replica.state().exercise}, {"seq", replica.state().seq}};
+    if (const auto& info = replica.state().exercise_info) {
+      Json described = ExerciseInfoToJson(*info);
+      if (auto elapsed = ElapsedNow(name)) {
+        described["elapsed_ms"] = *elapsed;
+        described["status"] = WireName(runners_.at(name)->clock.status());
+        described["speed"] = runners_.at(name)->clock.speed();
+      }
+      described["clock_wall_time"] = FormatUtc(clock_->Now());
+      entry["exercise_info"] = std::move(described);
+    }
+    list.push_back(std::move(entry));
+  }
+  return Json{{"v", kProtocolVersion}, {"spaces", std::move(list)}}.dump();
 }
 
 Server::Server(std::shared_ptr<const HealthcareRegionConfig> config,

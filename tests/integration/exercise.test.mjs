@@ -1,0 +1,98 @@
+// Exercises against the real server: a scenario runs at high speed in its own space, every inject
+// reaches board clients in order marked as exercise, and live operation is untouched.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { startServer, makeTempDir, getJson, repoRoot } from '../support/server.mjs';
+import { TestClient, report } from '../support/client.mjs';
+
+let dir;
+let server;
+before(async () => {
+  dir = makeTempDir();
+  server = await startServer({ dbPath: `${dir.path}/log.db` });
+});
+after(async () => {
+  await server?.stop();
+  dir?.remove();
+});
+
+const demo = JSON.parse(readFileSync(`${repoRoot}/scenarios/demo-10min.json`, 'utf8'));
+
+test('the scenario list shows every file with its validation status', async () => {
+  const { body } = await getJson(server, '/api/scenarios');
+  const ids = body.scenarios.map((s) => s.id);
+  for (const id of ['arboga-bus', 'demo-10min', 'disco-fire', 'orebro-school', 'train-derailment']) {
+    const entry = body.scenarios.find((s) => s.id === id);
+    assert.ok(entry, id);
+    assert.equal(entry.valid, true, `${id}: ${entry.errors.join('; ')}`);
+    assert.ok(entry.injects.length > 3);
+  }
+  // The Sydöstra scenario is listed but cannot run under the Mellansverige configuration.
+  const sydost = body.scenarios.find((s) => s.healthcare_region === 'sydost');
+  assert.equal(sydost.valid, false);
+  assert.match(sydost.errors[0], /is for 'sydost'/);
+  assert.ok(ids.length >= 6);
+});
+
+test('the demo scenario runs at high speed in its own space; live is unchanged', async () => {
+  const trainer = await TestClient.connectAs(server, 'trainer');
+  const liveReply = await trainer.command(report('uso', { beds: { AdultICU: { available: 5 } } }));
+  assert.equal(liveReply.type, 'ack');
+  const liveBefore = (await getJson(server, '/api/state')).body;
+
+  const reporter = await TestClient.connectAs(server, 'tib-uppsala');
+  assert.equal((await reporter.command({ v: 1, type: 'start_exercise', id: 'x', scenario: 'demo-10min' })).code, 'forbidden');
+  const started = await trainer.command({ v: 1, type: 'start_exercise', id: 's1', scenario: 'demo-10min', paused: true });
+  assert.equal(started.type, 'ack', JSON.stringify(started));
+  const space = started.space;
+  assert.match(space, /^ovning-demo-10min-/);
+
+  const board = await TestClient.connect(server.port, `?space=${space}`);
+  const snapshot = await board.nextOfType('snapshot');
+  assert.equal(snapshot.exercise, true);
+  assert.equal(snapshot.exercise_info.scenario.id, 'demo-10min');
+  assert.equal(snapshot.exercise_info.status, 'paused');
+  if (demo.start_from === 'live') {
+    assert.equal(snapshot.state.hospitals.find((h) => h.id === 'uso').beds.AdultICU.available, 5, 'a copy of live');
+  }
+
+  assert.equal((await trainer.command({ v: 1, type: 'control_exercise', id: 'c1', space, action: 'speed', speed: 60 })).type, 'ack');
+  assert.equal((await trainer.command({ v: 1, type: 'control_exercise', id: 'c2', space, action: 'resume' })).type, 'ack');
+  // A participant acts in the exercise, with exercise time.
+  const inExercise = await reporter.command(report('akademiska', { beds: { AdultICU: { available: 2 } } }, space));
+  assert.equal(inExercise.type, 'ack', JSON.stringify(inExercise));
+  assert.equal((await trainer.command({ v: 1, type: 'control_exercise', id: 'c3', space, action: 'jump', to: '10:00' })).type, 'ack');
+
+  // Every played inject reaches the board, in order, as exercise deltas.
+  const expectedMessages = demo.injects.filter((i) => i.kind === 'message').length;
+  const deltas = [];
+  const deadline = Date.now() + 15000;
+  while (Date.now() < deadline) {
+    const delta = await board.nextOfType('delta', 15000);
+    deltas.push(delta);
+    if (delta.event.kind === 'exercise_clock_set' && delta.event.status === 'stopped') break;
+  }
+  assert.ok(deltas.every((d) => d.space === space));
+  const seqs = deltas.map((d) => d.seq);
+  assert.deepEqual(seqs, seqs.map((_, i) => seqs[0] + i), 'no gaps, no repeats');
+  // Injects due at 00:00 were played at the start, so they are in the snapshot already.
+  const inSnapshot = snapshot.state.messages.filter((m) => m.sent_by === 'demo-10min').length;
+  const inDeltas = deltas.filter((d) => d.event.kind === 'message_posted' && d.event.actor.kind === 'scenario').length;
+  assert.equal(inSnapshot + inDeltas, expectedMessages);
+  const injectTimes = deltas.filter((d) => d.event.actor.kind === 'scenario').map((d) => Date.parse(d.event.at));
+  assert.deepEqual(injectTimes, [...injectTimes].sort((a, b) => a - b), 'injects in exercise-time order');
+  assert.ok(deltas.some((d) => d.event.kind === 'casualties_arrived'));
+  assert.equal(deltas.at(-1).event.kind, 'exercise_clock_set');
+
+  // Nothing of it touched live.
+  const liveAfter = (await getJson(server, '/api/state')).body;
+  assert.equal(liveAfter.seq, liveBefore.seq);
+  assert.deepEqual(liveAfter.state.hospitals, liveBefore.state.hospitals);
+  assert.deepEqual(liveAfter.state.messages, liveBefore.state.messages);
+  // The ended exercise can only be read.
+  assert.equal((await reporter.command(report('akademiska', { reception: { P1: 1 } }, space))).code, 'exercise_stopped');
+  const { body } = await getJson(server, '/api/spaces');
+  assert.equal(body.spaces.find((s) => s.space === space).exercise_info.status, 'stopped');
+  await Promise.all([trainer, reporter, board].map((c) => c.close()));
+});
