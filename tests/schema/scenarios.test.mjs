@@ -1,0 +1,504 @@
+// Scenario files (scenarios/*.json) against docs/scenario.schema.json and the cross-field rules of
+// docs/scenarios.md that a schema cannot express. Run from the repository root:
+//   node --test tests/schema/
+// No server or build is needed: this reads the files and the configurations only.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Ajv2020 from 'ajv/dist/2020.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const scenarioDir = path.join(root, 'scenarios');
+const schema = JSON.parse(readFileSync(path.join(root, 'docs', 'scenario.schema.json'), 'utf8'));
+
+const ajv = new Ajv2020({ allErrors: true, strictTypes: true, strictTuples: true });
+const validate = ajv.compile(schema);
+
+const files = readdirSync(scenarioDir).filter((f) => f.endsWith('.json')).sort();
+const scenarios = files.map((file) => ({
+  file,
+  data: JSON.parse(readFileSync(path.join(scenarioDir, file), 'utf8')),
+}));
+
+const INJECT_KINDS = ['message', 'casualty_wave', 'capacity_change', 'readiness', 'checkpoint'];
+const MESSAGE_KINDS = ['situation_report', 'methane', 'alert', 'information'];
+const PRIORITIES = ['P1', 'P2', 'P3'];
+
+// Hospitals a scenario deliberately sends more patients per hour than about twice their planning
+// reception figure (what a hospital in katastrofläge might report). Such a scenario must say so in
+// its description ("över kapacitet"). Anything else that overloads a hospital is a mistake.
+const INTENTIONAL_OVERLOAD = {
+  'arboga-bus': ['uso'],
+  'disco-fire': ['vasteras', 'akademiska', 'eskilstuna'],
+};
+
+// ---------------------------------------------------------------------------------------------
+// Configuration
+
+const configs = new Map();
+function loadConfig(id) {
+  if (configs.has(id)) return configs.get(id);
+  const file = path.join(root, 'config', `${id}.json`);
+  let config = null;
+  if (/^[a-z0-9-]{1,40}$/.test(id) && existsSync(file)) {
+    const raw = JSON.parse(readFileSync(file, 'utf8'));
+    const regions = new Map();
+    const hospitals = new Map();
+    for (const region of raw.regions) {
+      regions.set(region.id, region);
+      for (const hospital of region.hospitals) hospitals.set(hospital.id, { ...hospital, region: region.id });
+    }
+    config = { id: raw.healthcare_region.id, regions, hospitals };
+  }
+  configs.set(id, config);
+  return config;
+}
+
+function bedCapacity(hospital, type) {
+  const bed = hospital.beds?.[type];
+  return bed ? bed.baseline + (bed.surge24h ?? 0) : 0;
+}
+
+function receptionBaseline(hospital, priority) {
+  return hospital.reception_baseline?.[priority] ?? 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cross-field rules
+
+// "MM:SS" (minutes may exceed 59) or "HH:MM:SS" to milliseconds; null when malformed.
+function parseAt(text) {
+  const m = /^([0-9]{1,3}):([0-5][0-9])$/.exec(text) ?? /^([0-9]{1,2}):([0-5][0-9]):([0-5][0-9])$/.exec(text);
+  if (!m) return null;
+  const parts = m.slice(1).map(Number);
+  const seconds = parts.length === 2 ? parts[0] * 60 + parts[1] : (parts[0] * 60 + parts[1]) * 60 + parts[2];
+  return seconds * 1000;
+}
+
+function formatMs(ms) {
+  const s = Math.round(ms / 1000);
+  return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+}
+
+// Every problem docs/scenarios.md names that a schema cannot see, as "file: $.path: problem".
+// Assumes the scenario passed the schema.
+function crossCheck(scenario, file) {
+  const errors = [];
+  const fail = (where, problem) => errors.push(`${file}: ${where}: ${problem}`);
+
+  if (file !== `${scenario.id}.json`) fail('$.id', `file must be named ${scenario.id}.json`);
+  const config = loadConfig(scenario.healthcare_region);
+  if (!config) {
+    fail('$.healthcare_region', `no configuration config/${scenario.healthcare_region}.json`);
+    return errors;
+  }
+  const plannedMs = scenario.planned_duration_minutes * 60_000;
+  const region = (id, where) => {
+    if (!config.regions.has(id)) fail(where, `no region '${id}' in ${config.id}`);
+  };
+  const hospital = (id, where) => {
+    if (!config.hospitals.has(id)) {
+      fail(where, `no hospital '${id}' in ${config.id}`);
+      return null;
+    }
+    return config.hospitals.get(id);
+  };
+  const checkReport = (id, report, where) => {
+    const h = hospital(id, where);
+    if (!h) return;
+    for (const [type, bed] of Object.entries(report.beds ?? {})) {
+      const capacity = (bed.baseline ?? h.beds?.[type]?.baseline ?? 0) + (bed.surge24h ?? h.beds?.[type]?.surge24h ?? 0);
+      if (bed.available !== undefined && bed.available > capacity) {
+        fail(`${where}.beds.${type}.available`, `${bed.available} is more than baseline + surge ${capacity} of ${id}`);
+      }
+    }
+  };
+
+  for (const [id, report] of Object.entries(scenario.baseline?.hospitals ?? {})) {
+    checkReport(id, report, `$.baseline.hospitals.${id}`);
+  }
+  for (const id of Object.keys(scenario.baseline?.regions ?? {})) region(id, `$.baseline.regions.${id}`);
+
+  const injectById = new Map();
+  scenario.injects.forEach((inject, i) => {
+    if (injectById.has(inject.id)) fail(`$.injects[${i}].id`, `duplicate inject id '${inject.id}'`);
+    else injectById.set(inject.id, { inject, at: parseAt(inject.at) });
+  });
+
+  const addressees = (to) => (to === 'all' ? [...config.regions.keys()] : to);
+  const arrivals = []; // {hospital, priority, count, atMs}
+  let checkpoints = 0;
+
+  scenario.injects.forEach((inject, i) => {
+    const where = `$.injects[${i}]`;
+    const at = parseAt(inject.at);
+    if (at === null) {
+      fail(`${where}.at`, `'${inject.at}' is not MM:SS or HH:MM:SS`);
+      return;
+    }
+    if (at > plannedMs) {
+      fail(`${where}.at`, `${inject.at} is after planned_duration_minutes ${scenario.planned_duration_minutes}`);
+    }
+    switch (inject.kind) {
+      case 'message': {
+        if (inject.from !== undefined) region(inject.from, `${where}.from`);
+        if (inject.to !== 'all') inject.to.forEach((r, k) => region(r, `${where}.to[${k}]`));
+        break;
+      }
+      case 'casualty_wave': {
+        for (const id of Object.keys(inject.transport_minutes)) {
+          hospital(id, `${where}.transport_minutes.${id}`);
+          // Not a loader rule: patients should reach hospital before the exercise ends.
+          if (at + inject.transport_minutes[id] * 60_000 > plannedMs) {
+            fail(`${where}.transport_minutes.${id}`, `arrival ${formatMs(at + inject.transport_minutes[id] * 60_000)} is after the planned end`);
+          }
+        }
+        if (inject.distribution === 'suggest') {
+          // Not a loader rule: with the scenario's own baseline, the suggestion should rest on
+          // reception figures the scenario sets, so every run of it plays the same way.
+          if (scenario.start_from === 'scenario') {
+            for (const id of Object.keys(inject.transport_minutes)) {
+              const reception = scenario.baseline?.hospitals?.[id]?.reception ?? {};
+              if (PRIORITIES.some((p) => (inject.casualties[p] ?? 0) > 0 && reception[p] === undefined)) {
+                fail(`${where}.transport_minutes.${id}`, `suggest candidate ${id} has no reception figure in the baseline`);
+              }
+            }
+          }
+          break;
+        }
+        const sums = { P1: 0, P2: 0, P3: 0 };
+        const seen = new Set();
+        inject.distribution.forEach((allocation, k) => {
+          const w = `${where}.distribution[${k}]`;
+          const h = hospital(allocation.hospital, `${w}.hospital`);
+          if (seen.has(allocation.hospital)) fail(`${w}.hospital`, `'${allocation.hospital}' appears twice`);
+          seen.add(allocation.hospital);
+          const minutes = inject.transport_minutes[allocation.hospital];
+          if (minutes === undefined) fail(`${w}.hospital`, `'${allocation.hospital}' has no transport_minutes`);
+          for (const p of PRIORITIES) {
+            const count = allocation[p] ?? 0;
+            sums[p] += count;
+            if (count > 0 && minutes !== undefined) {
+              arrivals.push({ hospital: allocation.hospital, priority: p, count, atMs: at + minutes * 60_000 });
+            }
+          }
+          // Not a loader rule: a P1 belongs where there is intensive care.
+          if (h && (allocation.P1 ?? 0) > 0 && bedCapacity(h, 'AdultICU') === 0) {
+            fail(`${w}.P1`, `${allocation.hospital} has no AdultICU beds for P1 patients`);
+          }
+        });
+        for (const p of PRIORITIES) {
+          if (sums[p] !== (inject.casualties[p] ?? 0)) {
+            fail(`${where}.distribution`, `${p} adds up to ${sums[p]}, casualties.${p} is ${inject.casualties[p] ?? 0}`);
+          }
+        }
+        break;
+      }
+      case 'capacity_change':
+        checkReport(inject.hospital, inject, where);
+        break;
+      case 'readiness':
+        if (inject.region !== undefined) region(inject.region, `${where}.region`);
+        if (inject.hospital !== undefined) hospital(inject.hospital, `${where}.hospital`);
+        break;
+      case 'checkpoint': {
+        checkpoints += 1;
+        // Not a loader rule: a checkpoint that can only close after the end is never judged.
+        if (at + inject.within_minutes * 60_000 > plannedMs) {
+          fail(`${where}.within_minutes`, `due ${formatMs(at + inject.within_minutes * 60_000)} is after the planned end`);
+        }
+        const e = inject.expect;
+        const w = `${where}.expect`;
+        if (e.event === 'region_readiness_set') region(e.region, `${w}.region`);
+        if (e.event === 'capacity_reported' && e.hospitals === 'receiving' &&
+            !scenario.injects.some((x) => x.kind === 'casualty_wave' && parseAt(x.at) !== null && parseAt(x.at) <= at)) {
+          fail(`${w}.hospitals`, '"receiving" before any casualty wave has been sent');
+        }
+        if (e.event === 'capacity_reported' && Array.isArray(e.hospitals)) {
+          e.hospitals.forEach((id, k) => hospital(id, `${w}.hospitals[${k}]`));
+        }
+        if (e.event === 'message_posted' && e.from !== undefined) region(e.from, `${w}.from`);
+        if (e.event === 'message_acknowledged') {
+          const target = injectById.get(e.message);
+          if (!target || target.inject.kind !== 'message') {
+            fail(`${w}.message`, `'${e.message}' is not a message inject of this scenario`);
+            break;
+          }
+          const message = target.inject;
+          if (message.message_kind !== 'alert' && message.requires_ack !== true) {
+            fail(`${w}.message`, `'${e.message}' does not require acknowledgement (not an alert, no requires_ack)`);
+          }
+          if (target.at !== null && at < target.at) {
+            fail(`${where}.at`, `checkpoint opens before message '${e.message}' is sent (${message.at})`);
+          }
+          const to = addressees(message.to);
+          (e.regions ?? []).forEach((r, k) => {
+            region(r, `${w}.regions[${k}]`);
+            if (!to.includes(r)) fail(`${w}.regions[${k}]`, `'${r}' is not an addressee of '${e.message}'`);
+          });
+        }
+        break;
+      }
+      default:
+        fail(`${where}.kind`, `unknown kind '${inject.kind}'`);
+    }
+  });
+
+  if (checkpoints < 2) fail('$.injects', `${checkpoints} checkpoint(s); every scenario needs at least 2`);
+  if (!scenario.modelled_on?.source?.trim()) fail('$.modelled_on.source', 'missing public source');
+
+  // Reception load: scripted arrivals per hospital and priority in any 60-minute window.
+  const allowed = new Set(INTENTIONAL_OVERLOAD[scenario.id] ?? []);
+  const overloaded = new Set();
+  for (const h of new Set(arrivals.map((a) => a.hospital))) {
+    const info = config.hospitals.get(h);
+    if (!info) continue;
+    const p1Total = arrivals.filter((a) => a.hospital === h && a.priority === 'P1').reduce((n, a) => n + a.count, 0);
+    if (p1Total > bedCapacity(info, 'AdultICU')) {
+      fail('$.injects', `${h} receives ${p1Total} P1, more than its AdultICU baseline + surge ${bedCapacity(info, 'AdultICU')}`);
+    }
+    for (const p of PRIORITIES) {
+      const times = arrivals.filter((a) => a.hospital === h && a.priority === p);
+      let peak = 0;
+      for (const start of times) {
+        const inHour = times.filter((a) => a.atMs >= start.atMs && a.atMs < start.atMs + 3_600_000);
+        peak = Math.max(peak, inHour.reduce((n, a) => n + a.count, 0));
+      }
+      const limit = 2 * receptionBaseline(info, p);
+      if (peak > limit) overloaded.add(h);
+      if (peak > limit && !allowed.has(h)) {
+        fail('$.injects', `${h} receives ${peak} ${p} within an hour, more than twice its reception baseline (${limit}); list it in INTENTIONAL_OVERLOAD and say so in the description if that is the point`);
+      }
+    }
+  }
+  for (const h of allowed) {
+    if (!overloaded.has(h)) fail('$.injects', `${h} is listed in INTENTIONAL_OVERLOAD but is not overloaded`);
+  }
+  if (allowed.size > 0 && !/över kapacitet/i.test(scenario.description)) {
+    fail('$.description', 'overloads hospitals on purpose but does not say "över kapacitet"');
+  }
+  return errors;
+}
+
+function schemaErrors(data) {
+  return validate(data) ? [] : validate.errors.map((e) => `${e.instancePath || '/'} ${e.message}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The scenario files
+
+test('there are six or more scenario files', () => {
+  assert.ok(scenarios.length >= 6, `found ${scenarios.length}: ${files.join(', ')}`);
+});
+
+for (const { file, data } of scenarios) {
+  test(`${file} is valid against docs/scenario.schema.json`, () => {
+    assert.deepEqual(schemaErrors(data), []);
+  });
+
+  test(`${file} keeps the cross-field rules of docs/scenarios.md`, () => {
+    assert.equal(validate(data), true, 'schema errors first');
+    assert.deepEqual(crossCheck(data, file), []);
+  });
+}
+
+test('scenario ids are unique across files', () => {
+  const ids = scenarios.map((s) => s.data.id);
+  const duplicates = ids.filter((id, i) => ids.indexOf(id) !== i);
+  assert.deepEqual(duplicates, []);
+});
+
+test('the set covers what trainers need', () => {
+  const demo = scenarios.filter((s) => /demo/.test(s.data.id) && s.data.planned_duration_minutes <= 10);
+  assert.ok(demo.length >= 1, 'at least one demo scenario of at most 10 minutes');
+  assert.ok(scenarios.some((s) => s.data.healthcare_region === 'sydost'), 'at least one sydost scenario');
+  assert.ok(scenarios.some((s) => s.data.healthcare_region === 'mellansverige'), 'at least one mellansverige scenario');
+  const injects = scenarios.flatMap((s) => s.data.injects);
+  for (const kind of INJECT_KINDS) {
+    assert.ok(injects.some((i) => i.kind === kind), `inject kind ${kind} is used`);
+  }
+  for (const kind of MESSAGE_KINDS) {
+    assert.ok(injects.some((i) => i.kind === 'message' && i.message_kind === kind), `message_kind ${kind} is used`);
+  }
+  assert.ok(injects.some((i) => i.kind === 'casualty_wave' && i.distribution === 'suggest'), 'a "suggest" distribution');
+  assert.ok(injects.some((i) => i.kind === 'casualty_wave' && Array.isArray(i.distribution)), 'a scripted distribution');
+  assert.ok(scenarios.some((s) => s.data.start_from === 'live'), 'a scenario that starts from live');
+  assert.ok(scenarios.some((s) => s.data.start_from === 'scenario'), 'a scenario with its own baseline');
+  for (const event of ['region_readiness_set', 'capacity_reported', 'message_acknowledged', 'message_posted']) {
+    assert.ok(injects.some((i) => i.kind === 'checkpoint' && i.expect.event === event), `checkpoint event ${event}`);
+  }
+});
+
+test('the demo starts every Uppsala, Västmanland and Örebro hospital with figures', () => {
+  const demo = scenarios.find((s) => /demo/.test(s.data.id) && s.data.planned_duration_minutes <= 10).data;
+  assert.equal(demo.start_from, 'scenario');
+  const config = loadConfig(demo.healthcare_region);
+  const expected = [...config.hospitals.values()]
+    .filter((h) => ['uppsala', 'vastmanland', 'orebro'].includes(h.region))
+    .map((h) => h.id)
+    .sort();
+  assert.deepEqual(Object.keys(demo.baseline.hospitals).sort(), expected);
+  for (const id of expected) {
+    const report = demo.baseline.hospitals[id];
+    const h = config.hospitals.get(id);
+    for (const type of Object.keys(h.beds)) {
+      if (bedCapacity(h, type) > 0) assert.ok(report.beds?.[type]?.available !== undefined, `${id} ${type}`);
+    }
+    assert.deepEqual(Object.keys(report.reception ?? {}).sort(), PRIORITIES, `${id} reception`);
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// The schema and the checks are not vacuous
+
+const sample = () => structuredClone(scenarios.find((s) => s.data.id === 'demo-10min')?.data ?? scenarios[0].data);
+
+test('an unmodified copy passes (control for the broken copies below)', () => {
+  assert.deepEqual(schemaErrors(sample()), []);
+  assert.deepEqual(crossCheck(sample(), `${sample().id}.json`), []);
+});
+
+// The first inject of that kind (matching pred), and its JSON pointer.
+function pick(s, kind, pred = () => true) {
+  const i = s.injects.findIndex((x) => x.kind === kind && pred(x));
+  assert.notEqual(i, -1, `the sample has a ${kind} inject`);
+  return [s.injects[i], `/injects/${i}`];
+}
+const isKind = (k) => (i) => i.message_kind === k;
+const scripted = (i) => Array.isArray(i.distribution);
+
+// Each mutation returns the JSON pointer where validation must report an error.
+const broken = {
+  'missing id': (s) => { delete s.id; return ''; },
+  'id with capitals': (s) => { s.id = 'Demo'; return '/id'; },
+  'format 2': (s) => { s.format = 2; return '/format'; },
+  'bad at (seconds 60)': (s) => { s.injects[0].at = '00:60'; return '/injects/0/at'; },
+  'bad at (not a time)': (s) => { s.injects[0].at = '5 min'; return '/injects/0/at'; },
+  'bad at (hours with 3 digits)': (s) => { s.injects[0].at = '100:00:00'; return '/injects/0/at'; },
+  'unknown kind': (s) => { s.injects[0].kind = 'explosion'; return '/injects/0/kind'; },
+  'extra top-level property': (s) => { s.extra = true; return ''; },
+  'extra inject property': (s) => { s.injects[0].colour = 'red'; return '/injects/0'; },
+  'extra property in baseline bed': (s) => { s.baseline.hospitals.uso.beds.AdultICU.occupied = 2; return '/baseline/hospitals/uso/beds/AdultICU'; },
+  'bad bed type in baseline': (s) => { s.baseline.hospitals.uso.beds.ICU = { available: 1 }; return '/baseline/hospitals/uso/beds'; },
+  'bad bed type in capacity_change': (s) => {
+    const [c, at] = pick(s, 'capacity_change');
+    c.beds = { Intensive: { available: 1 } };
+    return `${at}/beds`;
+  },
+  'negative available': (s) => { s.baseline.hospitals.uso.beds.AdultICU.available = -1; return '/baseline/hospitals/uso/beds/AdultICU/available'; },
+  'bad ed_status': (s) => { const [c, at] = pick(s, 'capacity_change'); c.ed_status = 'full'; return `${at}/ed_status`; },
+  'bad readiness level': (s) => { const [r, at] = pick(s, 'readiness'); r.level = 'panic'; return `${at}/level`; },
+  'readiness with both region and hospital': (s) => { const [r, at] = pick(s, 'readiness'); r.region = 'orebro'; return at; },
+  'capacity_change without reason': (s) => { const [c, at] = pick(s, 'capacity_change'); delete c.reason; return at; },
+  'capacity_change with nothing to change': (s) => {
+    const [c, at] = pick(s, 'capacity_change');
+    delete c.beds; delete c.ed_status;
+    return at;
+  },
+  'bad message_kind': (s) => { const [m, at] = pick(s, 'message'); m.message_kind = 'tweet'; return `${at}/message_kind`; },
+  'alert without level': (s) => { const [m, at] = pick(s, 'message', isKind('alert')); delete m.level; return at; },
+  'level on a non-alert': (s) => { const [m, at] = pick(s, 'message', isKind('information')); m.level = 'staff'; return at; },
+  'methane without methane fields': (s) => { const [m, at] = pick(s, 'message', isKind('methane')); delete m.methane; return at; },
+  'methane with only empty fields': (s) => {
+    const [m, at] = pick(s, 'message', isKind('methane'));
+    m.methane = { major_incident: '', type: '  ' };
+    return `${at}/methane`;
+  },
+  'unknown METHANE field': (s) => { const [m, at] = pick(s, 'message', isKind('methane')); m.methane.weather = 'dimma'; return `${at}/methane`; },
+  'information without text': (s) => { const [m, at] = pick(s, 'message', isKind('information')); delete m.text; return at; },
+  'alert with blank text': (s) => { const [m, at] = pick(s, 'message', isKind('alert')); m.text = '   '; return `${at}/text`; },
+  'fields on an alert': (s) => { const [m, at] = pick(s, 'message', isKind('alert')); m.fields = { a: 'b' }; return at; },
+  'empty to list': (s) => { const [m, at] = pick(s, 'message'); m.to = []; return `${at}/to`; },
+  'bad triage priority': (s) => { const [w, at] = pick(s, 'casualty_wave'); w.casualties.P4 = 1; return `${at}/casualties`; },
+  'too many casualties': (s) => { const [w, at] = pick(s, 'casualty_wave'); w.casualties.P3 = 10001; return `${at}/casualties/P3`; },
+  'distribution neither suggest nor list': (s) => { const [w, at] = pick(s, 'casualty_wave'); w.distribution = 'auto'; return `${at}/distribution`; },
+  'transport over 600 minutes': (s) => { const [w, at] = pick(s, 'casualty_wave'); w.transport_minutes.uso = 601; return `${at}/transport_minutes/uso`; },
+  'checkpoint with unknown event': (s) => { const [c, at] = pick(s, 'checkpoint'); c.expect = { event: 'coffee_served' }; return `${at}/expect`; },
+  'checkpoint without within_minutes': (s) => { const [c, at] = pick(s, 'checkpoint'); delete c.within_minutes; return at; },
+  'start_from unknown': (s) => { s.start_from = 'yesterday'; return '/start_from'; },
+  'duration 0': (s) => { s.planned_duration_minutes = 0; return '/planned_duration_minutes'; },
+  'duration above 1440': (s) => { s.planned_duration_minutes = 1441; return '/planned_duration_minutes'; },
+  'no injects': (s) => { s.injects = []; return '/injects'; },
+  'name too long': (s) => { s.name = 'x'.repeat(121); return '/name'; },
+  'modelled_on without source': (s) => { delete s.modelled_on.source; return '/modelled_on'; },
+};
+
+for (const [what, mutate] of Object.entries(broken)) {
+  test(`schema refuses a broken copy: ${what}`, () => {
+    const s = sample();
+    const where = mutate(s);
+    assert.equal(validate(s), false, `${what} should fail validation`);
+    const paths = validate.errors.map((e) => e.instancePath);
+    assert.ok(paths.some((p) => p === where || p.startsWith(`${where}/`)),
+      `expected an error at '${where}', got ${JSON.stringify(paths)}`);
+  });
+}
+
+// Each mutation returns the copy (and optionally another file name) and a text the report must contain.
+const brokenCross = {
+  'file name differs from id': (s) => ({ s, file: 'other.json', expect: 'must be named' }),
+  'distribution does not add up': (s) => {
+    pick(s, 'casualty_wave', scripted)[0].casualties.P2 += 1;
+    return { s, expect: 'P2 adds up to' };
+  },
+  'distributed hospital without transport_minutes': (s) => {
+    const [wave] = pick(s, 'casualty_wave', scripted);
+    delete wave.transport_minutes[wave.distribution[0].hospital];
+    return { s, expect: 'has no transport_minutes' };
+  },
+  'hospital twice in a distribution': (s) => {
+    const [wave] = pick(s, 'casualty_wave', scripted);
+    wave.distribution.push({ hospital: wave.distribution[0].hospital, P1: 0, P2: 0, P3: 0 });
+    return { s, expect: 'appears twice' };
+  },
+  'unknown hospital': (s) => { pick(s, 'capacity_change')[0].hospital = 'sahlgrenska'; return { s, expect: "no hospital 'sahlgrenska'" }; },
+  'unknown region': (s) => { pick(s, 'message')[0].to = ['stockholm']; return { s, expect: "no region 'stockholm'" }; },
+  'hospital of another healthcare region': (s) => { pick(s, 'readiness')[0].hospital = 'linkoping'; return { s, expect: "no hospital 'linkoping'" }; },
+  'duplicate inject id': (s) => { s.injects[1].id = s.injects[0].id; return { s, expect: 'duplicate inject id' }; },
+  'at after the planned duration': (s) => { s.injects[0].at = '10:01'; return { s, expect: 'after planned_duration_minutes' }; },
+  'checkpoint names a missing message': (s) => {
+    pick(s, 'checkpoint', (i) => i.expect.event === 'message_acknowledged')[0].expect.message = 'nope';
+    return { s, expect: "'nope' is not a message inject" };
+  },
+  'acknowledgement of a message that needs none': (s) => {
+    const [info] = pick(s, 'message', isKind('information'));
+    pick(s, 'checkpoint', (i) => i.expect.event === 'message_acknowledged')[0].expect.message = info.id;
+    return { s, expect: 'does not require acknowledgement' };
+  },
+  'available above baseline + surge': (s) => { s.baseline.hospitals.uso.beds.AdultICU.available = 99; return { s, expect: 'more than baseline + surge' }; },
+  'only one checkpoint': (s) => {
+    let kept = false;
+    s.injects = s.injects.filter((i) => i.kind !== 'checkpoint' || (!kept && (kept = true)));
+    return { s, expect: 'at least 2' };
+  },
+  'unknown healthcare_region': (s) => { s.healthcare_region = 'norrland'; return { s, expect: 'no configuration' }; },
+  'P1 to a hospital without intensive care': (s) => {
+    const [wave] = pick(s, 'casualty_wave', scripted);
+    wave.casualties.P1 += 1;
+    wave.distribution.push({ hospital: 'koping', P1: 1, P2: 0, P3: 0 });
+    wave.transport_minutes.koping = 2;
+    return { s, expect: 'has no AdultICU beds' };
+  },
+  'overloaded hospital not declared': (s) => {
+    const [wave] = pick(s, 'casualty_wave', scripted);
+    wave.casualties.P3 += 40;
+    wave.distribution[0].P3 = (wave.distribution[0].P3 ?? 0) + 40;
+    return { s, expect: 'more than twice its reception baseline' };
+  },
+  'suggest candidate without a reception figure': (s) => {
+    const [wave] = pick(s, 'casualty_wave', (i) => i.distribution === 'suggest');
+    wave.transport_minutes.falun = 5;
+    return { s, expect: 'no reception figure' };
+  },
+};
+
+for (const [what, mutate] of Object.entries(brokenCross)) {
+  test(`cross-field check refuses a broken copy: ${what}`, () => {
+    const { s, file, expect } = mutate(sample());
+    assert.deepEqual(schemaErrors(s), [], 'the copy is still schema-valid');
+    const errors = crossCheck(s, file ?? `${s.id}.json`);
+    assert.ok(errors.some((e) => e.includes(expect)), `expected '${expect}' in ${JSON.stringify(errors)}`);
+  });
+}
