@@ -161,6 +161,7 @@ struct Command {
   Actor actor;
   TimeMs at = 0;  // from the target space's clock
   CommandBody body;
+  std::string inject = {};  // the scenario inject it plays, if any (kept with its events)
 };
 
 }  // namespace lagesbild

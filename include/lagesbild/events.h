@@ -98,8 +98,10 @@ struct Event {
   TimeMs at = 0;
   Actor actor;
   EventBody body;
+  std::string inject = {};  // the scenario inject that caused it, if any
   bool operator==(const Event& o) const {
-    return space == o.space && seq == o.seq && at == o.at && actor == o.actor && body == o.body;
+    return space == o.space && seq == o.seq && at == o.at && actor == o.actor &&
+           body == o.body && inject == o.inject;
   }
 };
 

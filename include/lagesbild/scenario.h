@@ -116,6 +116,8 @@ ScenarioLoadResult ParseScenario(const std::string& text, const std::string& sou
 // "MM:SS" or "HH:MM:SS" to milliseconds.
 std::optional<ElapsedMs> ParseElapsed(const std::string& text);
 std::string FormatElapsed(ElapsedMs elapsed);  // "HH:MM:SS"
+// At most `max_bytes` of `text`, never cutting a UTF-8 character in two ("…" marks a cut).
+std::string TruncateUtf8(const std::string& text, std::size_t max_bytes);
 
 }  // namespace lagesbild
 

@@ -130,7 +130,7 @@ std::optional<Error> CheckMessage(const HealthcareRegionConfig& config,
 Decision Decide(const HealthcareRegionConfig& config, const SpaceState& state,
                 const Command& command) {
   Decision decision;
-  Event event{state.space, state.seq + 1, command.at, command.actor, {}};
+  Event event{state.space, state.seq + 1, command.at, command.actor, {}, command.inject};
   if (state.exercise_info && state.exercise_info->status == ExerciseStatus::kStopped) {
     decision.error = MakeError("exercise_stopped", "space",
                                "the exercise " + state.space + " has ended; it can only be read");

@@ -364,6 +364,7 @@ Json EventToJson(const Event& event) {
   out["at"] = FormatUtc(event.at);
   out["kind"] = EventKind(event.body);
   out["actor"] = ActorToJson(event.actor);
+  if (!event.inject.empty()) out["inject"] = event.inject;
   if (const auto* reported = std::get_if<CapacityReported>(&event.body)) {
     out["hospital"] = reported->report.hospital;
     out["report"] = CapacityReportToJson(reported->report);
@@ -423,6 +424,7 @@ std::variant<Event, Error> EventFromJson(const Json& json) {
     auto at = ParseUtc(json.at("at").get<std::string>());
     if (!at) return Corrupt("bad time " + json.at("at").dump());
     event.at = *at;
+    event.inject = json.value("inject", "");
     const Json& actor = json.at("actor");
     auto kind = ParseActorKind(actor.at("kind").get<std::string>());
     if (!kind) return Corrupt("bad actor kind");

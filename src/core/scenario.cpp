@@ -313,7 +313,6 @@ std::string_view InjectKind(const InjectBody& body) {
   return kNames[body.index()];
 }
 
-// At most `max_bytes`, never cutting a UTF-8 character in two.
 std::string TruncateUtf8(const std::string& text, std::size_t max_bytes) {
   if (text.size() <= max_bytes) return text;
   std::size_t end = max_bytes;

@@ -12,6 +12,7 @@
 
 #include "lagesbild/engine.h"
 #include "lagesbild/exercise.h"
+#include "lagesbild/review.h"
 #include "lagesbild/scenario_files.h"
 #include "lagesbild/json_mapping.h"
 #include "lagesbild/time_format.h"
@@ -131,6 +132,7 @@ class Server::Impl : public CommitListener {
   TimeMs CommandTime(const std::string& space);
   std::string ScenariosJson() const;
   std::string SpacesJson() const;
+  void ServeReview(WsServer::connection_ptr connection, const Resource& resource);
   void BeginShutdown();
   void Send(ConnectionHandle handle, const std::string& text);
   void SendError(ConnectionHandle handle, const std::string& id, const Error& error) {
@@ -438,6 +440,8 @@ void Server::Impl::OnHttp(ConnectionHandle handle) {
     respond(websocketpp::http::status_code::ok, "application/json", ScenariosJson());
   } else if (resource.path == "/api/spaces") {
     respond(websocketpp::http::status_code::ok, "application/json", SpacesJson());
+  } else if (resource.path == "/api/review") {
+    ServeReview(connection, resource);
   } else if (resource.path == "/api/history") {
     ServeHistory(connection, resource, method == "HEAD");
   } else if (const StaticFile* file = files_.Find(resource.path)) {
@@ -536,7 +540,8 @@ void Server::Impl::PlayDue(Runner& runner) {
   const std::int64_t elapsed = std::min(runner.clock.Elapsed(clock_->Now()), runner.scenario->planned_ms);
   for (TimedCommand& due : runner.player.Due(elapsed)) {
     const std::string inject = due.inject_id;
-    engine_.Submit(runner.space, Command{scenario_actor, runner.start + due.at, std::move(due.body)},
+    engine_.Submit(runner.space,
+                   Command{scenario_actor, runner.start + due.at, std::move(due.body), inject},
                    [space = runner.space, inject](const CommandOutcome& outcome) {
                      if (outcome.error && !inject.empty()) {
                        std::fprintf(stderr, "lagesbild: %s: inject %s: %s\n", space.c_str(),
@@ -671,6 +676,60 @@ void Server::Impl::ControlExercise(ConnectionHandle handle, const Session& sessi
                      Schedule(*runner->second);
                    });
                  });
+}
+
+void Server::Impl::ServeReview(WsServer::connection_ptr connection, const Resource& resource) {
+  auto param = resource.query.find("space");
+  const std::string space = param == resource.query.end() ? "" : param->second;
+  auto replica = replicas_.find(space);
+  if (replica == replicas_.end() || !replica->second.state().exercise_info) {
+    connection->set_status(websocketpp::http::status_code::not_found);
+    connection->append_header("Content-Type", "application/json");
+    connection->set_body(ErrorMessage("", MakeError("unknown_space", "space", "no exercise '" + space + "'")));
+    return;
+  }
+  auto format = resource.query.find("format");
+  const bool csv = format != resource.query.end() && format->second == "csv";
+  connection->defer_http_response();
+  engine_.Query([this, connection, space, csv](EventStore& store) {
+    // Engine thread: read the log; the review itself is built on the network thread, which owns
+    // the replica and the runners.
+    std::vector<StoredEvent> stored;
+    auto error = store.ReadAfter(space, 0, 10000000, &stored);
+    std::vector<Event> events;
+    for (const StoredEvent& entry : stored) {
+      auto event = EventFromJson(Json::parse(entry.json, nullptr, false));
+      if (auto* parsed = std::get_if<Event>(&event)) events.push_back(std::move(*parsed));
+    }
+    asio::post(io_, [this, connection, space, csv, error, events = std::move(events)] {
+      const SpaceState& state = replicas_.at(space).state();
+      std::shared_ptr<const Scenario> scenario;
+      if (auto runner = runners_.find(space); runner != runners_.end()) {
+        scenario = runner->second->scenario;
+      } else {
+        for (const ScenarioFile& file : LoadScenarioFiles(options_.scenarios_dir, *config_)) {
+          if (file.id == state.exercise_info->scenario_id) scenario = file.scenario;
+        }
+      }
+      const std::int64_t elapsed = ElapsedNow(space).value_or(state.exercise_info->elapsed_ms);
+      const Json review = BuildReview(*config_, scenario.get(), state, events, elapsed);
+      connection->set_status(error ? websocketpp::http::status_code::internal_server_error
+                                   : websocketpp::http::status_code::ok);
+      connection->append_header("Cache-Control", "no-cache");
+      if (csv) {
+        connection->append_header("Content-Type", "text/csv; charset=utf-8");
+        connection->append_header("Content-Disposition",
+                                  "attachment; filename=\"OVNING-" + space + ".csv\"");
+        connection->set_body(ReviewCsv(review));
+      } else {
+        connection->append_header("Content-Type", "application/json");
+        connection->set_body(error ? ErrorMessage("", *error)
+                                   : review.dump(-1, ' ', false, Json::error_handler_t::replace));
+      }
+      websocketpp::lib::error_code ignored;
+      connection->send_http_response(ignored);
+    });
+  });
 }
 
 std::string Server::Impl::ScenariosJson() const {

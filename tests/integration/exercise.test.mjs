@@ -94,5 +94,17 @@ test('the demo scenario runs at high speed in its own space; live is unchanged',
   assert.equal((await reporter.command(report('akademiska', { reception: { P1: 1 } }, space))).code, 'exercise_stopped');
   const { body } = await getJson(server, '/api/spaces');
   assert.equal(body.spaces.find((s) => s.space === space).exercise_info.status, 'stopped');
+
+  // The after-action review: every checkpoint judged, the participant's report counted.
+  const review = (await getJson(server, `/api/review?space=${space}`)).body;
+  assert.equal(review.label, 'ÖVNING');
+  assert.equal(review.checkpoints.length, demo.injects.filter((i) => i.kind === 'checkpoint').length);
+  assert.ok(review.checkpoints.every((c) => ['met', 'missed'].includes(c.status)), 'all judged once the exercise is over');
+  assert.equal(review.first_reports.find((f) => f.hospital === 'akademiska').by, 'tib-uppsala');
+  assert.ok(review.injects.every((i) => i.status === 'played'));
+  assert.ok(review.timeline.length >= deltas.length);
+  const csv = await (await fetch(server.url(`/api/review?space=${space}&format=csv`))).text();
+  assert.match(csv, /^# ÖVNING/);
+  assert.equal((await getJson(server, '/api/review?space=live')).status, 404);
   await Promise.all([trainer, reporter, board].map((c) => c.close()));
 });

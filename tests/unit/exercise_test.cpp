@@ -4,6 +4,7 @@
 #include "lagesbild/distribution.h"
 #include "lagesbild/exercise.h"
 #include "lagesbild/json_mapping.h"
+#include "lagesbild/review.h"
 #include "test_support.h"
 
 using namespace lagesbild;
@@ -182,4 +183,66 @@ TEST_CASE("exercise commands: only in exercises, never after the end, only by tr
   Decision stop = Decide(SmallConfig(), exercise, Command{testing::Trainer(), 0, SetExerciseClock{"stopped", 1, 1000}});
   REQUIRE_FALSE(Apply(SmallConfig(), exercise, stop.events.at(0)));
   CHECK(Decide(SmallConfig(), exercise, testing::Report("big", BedType::kAdultICU, 1)).error->code == "exercise_stopped");
+}
+
+TEST_CASE("the review judges checkpoints against their targets and times acknowledgements") {
+  Scenario scenario = TestScenario(false);
+  // A second checkpoint that is met: Region Syd sets a readiness level within 10 min.
+  Inject readiness_checkpoint;
+  readiness_checkpoint.id = "cp-syd";
+  readiness_checkpoint.at = 0;
+  Checkpoint checkpoint;
+  checkpoint.description = "Syd sätter beredskapsläge inom 10 min";
+  checkpoint.within_ms = 10 * kMinute;
+  checkpoint.expect.event = CheckpointExpectation::Event::kRegionReadinessSet;
+  checkpoint.expect.region = "south";
+  readiness_checkpoint.body = checkpoint;
+  scenario.injects.insert(scenario.injects.begin() + 1, readiness_checkpoint);
+
+  SpaceState state = InitialState(SmallConfig(), "ovning-1", true);
+  std::vector<Event> log;
+  auto submit = [&](const Actor& actor, ElapsedMs at, CommandBody body, std::string inject = "") {
+    Decision decision = Decide(SmallConfig(), state, Command{actor, kStartWall + at, std::move(body), inject});
+    REQUIRE(decision.ok());
+    for (const Event& event : decision.events) {
+      REQUIRE_FALSE(Apply(SmallConfig(), state, event));
+      log.push_back(event);
+    }
+  };
+  submit(testing::Trainer(), 0, StartCommand(scenario, false));
+  ScenarioPlayer player(scenario);
+  for (TimedCommand& due : player.Due(0)) submit(testing::Scenario("test-crash"), due.at, due.body, due.inject_id);
+  submit(testing::Reporter("tib-syd", "south"), 4 * kMinute, SetRegionReadiness{"south", ReadinessLevel::kStaff});
+  submit(testing::Reporter("tib-nord", "north"), 2 * kMinute, Acknowledge{"ovning-1:2", ""});
+  submit(testing::Reporter("tib-syd", "south"), 7 * kMinute, Acknowledge{"ovning-1:2", ""});
+  submit(testing::Reporter("tib-nord", "north"), 8 * kMinute, testing::Report("big", BedType::kAdultICU, 2).body);
+
+  const Json review = BuildReview(SmallConfig(), &scenario, state, log, 20 * kMinute);
+  CHECK(review["label"] == "ÖVNING");
+  const Json& checkpoints = review["checkpoints"];
+  REQUIRE(checkpoints.size() == 2);
+  CHECK(checkpoints[0]["id"] == "cp-syd");
+  CHECK(checkpoints[0]["status"] == "met");
+  CHECK(checkpoints[0]["met_ms"] == 4 * kMinute);
+  CHECK(checkpoints[0]["by"] == "tib-syd");
+  CHECK(checkpoints[1]["id"] == "cp");  // both regions within 3 min: south took 7
+  CHECK(checkpoints[1]["status"] == "missed");
+  // Judged at 2 min, the acknowledgement checkpoint is still open.
+  CHECK(BuildReview(SmallConfig(), &scenario, state, log, 2 * kMinute)["checkpoints"][1]["status"] == "not_done");
+
+  const Json& acks = review["acknowledgements"];
+  REQUIRE(acks.size() == 2);
+  CHECK(acks[0]["inject"] == "alarm");
+  CHECK(acks[0]["region"] == "north");
+  CHECK(acks[0]["acknowledged_ms"] == 2 * kMinute);
+  CHECK(acks[1]["acknowledged_ms"] == 7 * kMinute);
+  CHECK(review["first_reports"][0]["first_report_ms"] == 8 * kMinute);
+  CHECK(review["first_reports"][1]["first_report_ms"].is_null());
+  CHECK(review["injects"][0]["status"] == "played");
+  CHECK(review["injects"][1]["status"] == "pending");  // the wave at 05:00 was not played here
+
+  const std::string csv = ReviewCsv(review);
+  CHECK(csv.rfind("# ÖVNING – Testolycka (ovning-1)\n", 0) == 0);
+  CHECK(csv.find("checkpoint,\"cp\",,\"Kvittera\",00:03:00,,missed,\"\"") != std::string::npos);
+  CHECK(csv.find("acknowledgement,\"ovning-1:2\",\"south\",\"alarm\",00:00:00,00:07:00,acknowledged,\"tib-syd\"") != std::string::npos);
 }

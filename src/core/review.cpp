@@ -1,0 +1,257 @@
+#include "lagesbild/review.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "lagesbild/time_format.h"
+
+namespace lagesbild {
+namespace {
+
+bool ByParticipant(const Event& event) { return event.actor.kind == Actor::Kind::kUser; }
+
+std::string Summary(const HealthcareRegionConfig& config, const Event& event) {
+  const auto hospital_name = [&](const std::string& id) {
+    auto index = config.FindHospital(id);
+    return index ? config.hospitals[*index].name : id;
+  };
+  if (const auto* reported = std::get_if<CapacityReported>(&event.body)) {
+    return "Kapacitet: " + hospital_name(reported->report.hospital);
+  }
+  if (const auto* confirmed = std::get_if<FiguresConfirmed>(&event.body)) {
+    return "Oförändrat: " + hospital_name(confirmed->hospital);
+  }
+  if (const auto* readiness = std::get_if<RegionReadinessSet>(&event.body)) {
+    return "Beredskapsläge " + readiness->region + ": " + std::string(WireName(readiness->level));
+  }
+  if (const auto* posted = std::get_if<MessagePosted>(&event.body)) {
+    return std::string(WireName(posted->content.kind)) + ": " +
+           TruncateUtf8(posted->content.text, 80);
+  }
+  if (const auto* acknowledged = std::get_if<MessageAcknowledged>(&event.body)) {
+    return "Kvittens " + acknowledged->region + " av " + acknowledged->message_id;
+  }
+  if (const auto* dispatched = std::get_if<CasualtiesDispatched>(&event.body)) {
+    const auto& p = dispatched->to.patients;
+    return "Skadade till " + hospital_name(dispatched->to.hospital) + ": P1 " +
+           std::to_string(p[0]) + ", P2 " + std::to_string(p[1]) + ", P3 " + std::to_string(p[2]);
+  }
+  if (const auto* arrived = std::get_if<CasualtiesArrived>(&event.body)) {
+    return "Ankomst " + hospital_name(arrived->hospital);
+  }
+  if (const auto* clock = std::get_if<ExerciseClockSet>(&event.body)) {
+    return "Övningsklocka: " + clock->clock.status + " ×" + std::to_string(clock->clock.speed);
+  }
+  if (std::holds_alternative<ExerciseStarted>(event.body)) return "Övningen startad";
+  return std::string(EventKind(event.body));
+}
+
+struct Outcome {
+  std::optional<std::int64_t> met_ms;
+  std::string by;
+};
+
+Outcome Evaluate(const Checkpoint& checkpoint, std::int64_t from, std::int64_t due,
+                 const std::vector<Event>& events, TimeMs start,
+                 const std::map<std::string, std::string>& message_of_inject,
+                 const SpaceState& state) {
+  const auto elapsed = [&](const Event& e) { return e.at - start; };
+  const auto in_window = [&](const Event& e) {
+    return ByParticipant(e) && elapsed(e) >= from && elapsed(e) <= due;
+  };
+  const CheckpointExpectation& expect = checkpoint.expect;
+  using Kind = CheckpointExpectation::Event;
+  if (expect.event == Kind::kRegionReadinessSet || expect.event == Kind::kMessagePosted) {
+    for (const Event& e : events) {
+      if (!in_window(e)) continue;
+      if (const auto* r = std::get_if<RegionReadinessSet>(&e.body);
+          r && expect.event == Kind::kRegionReadinessSet && r->region == expect.region &&
+          (!expect.min_level || r->level >= *expect.min_level)) {
+        return {elapsed(e), e.actor.id};
+      }
+      if (const auto* m = std::get_if<MessagePosted>(&e.body);
+          m && expect.event == Kind::kMessagePosted &&
+          (expect.from_region.empty() || m->from_region == expect.from_region) &&
+          (!expect.message_kind || m->content.kind == *expect.message_kind)) {
+        return {elapsed(e), e.actor.id};
+      }
+    }
+    return {};
+  }
+  // Every one of a set must happen; met when the last one does.
+  std::set<std::string> needed;
+  std::string message_id;
+  if (expect.event == Kind::kCapacityReported) {
+    if (expect.receiving_hospitals) {
+      for (const Event& e : events) {
+        if (const auto* d = std::get_if<CasualtiesDispatched>(&e.body); d && elapsed(e) <= due) {
+          needed.insert(d->to.hospital);
+        }
+      }
+    } else {
+      needed.insert(expect.hospitals.begin(), expect.hospitals.end());
+    }
+  } else {
+    auto found = message_of_inject.find(expect.message_inject);
+    if (found == message_of_inject.end()) return {};
+    message_id = found->second;
+    if (expect.regions.empty()) {
+      if (const MessageState* message = state.FindMessage(message_id)) {
+        needed.insert(message->addressees.begin(), message->addressees.end());
+      }
+    } else {
+      needed.insert(expect.regions.begin(), expect.regions.end());
+    }
+  }
+  if (needed.empty()) return {};
+  Outcome outcome;
+  for (const Event& e : events) {
+    if (!in_window(e) && !(expect.event == Kind::kMessageAcknowledged && ByParticipant(e) &&
+                           elapsed(e) <= due)) {
+      continue;
+    }
+    std::string who;
+    if (const auto* r = std::get_if<CapacityReported>(&e.body)) who = r->report.hospital;
+    if (const auto* c = std::get_if<FiguresConfirmed>(&e.body)) who = c->hospital;
+    if (const auto* a = std::get_if<MessageAcknowledged>(&e.body); a && a->message_id == message_id) {
+      who = a->region;
+    }
+    if (expect.event == Kind::kMessageAcknowledged &&
+        !std::holds_alternative<MessageAcknowledged>(e.body)) {
+      continue;
+    }
+    if (needed.erase(who)) {
+      outcome.met_ms = elapsed(e);
+      outcome.by = e.actor.id;
+    }
+    if (needed.empty()) return outcome;
+  }
+  return {};
+}
+
+std::string Csv(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+std::string Clock(const Json& ms) {
+  return ms.is_number() ? FormatElapsed(ms.get<std::int64_t>()) : std::string();
+}
+
+}  // namespace
+
+Json BuildReview(const HealthcareRegionConfig& config, const Scenario* scenario,
+                 const SpaceState& state, const std::vector<Event>& events,
+                 std::int64_t elapsed_now) {
+  Json review{{"v", 1}, {"label", "ÖVNING"}, {"space", state.space}};
+  const TimeMs start = state.exercise_info ? state.exercise_info->start : 0;
+  if (state.exercise_info) {
+    review["scenario"] = {{"id", state.exercise_info->scenario_id},
+                          {"name", state.exercise_info->scenario_name}};
+    Json info = ExerciseInfoToJson(*state.exercise_info);
+    info["elapsed_ms"] = elapsed_now;
+    review["exercise_info"] = std::move(info);
+  }
+  std::map<std::string, std::string> message_of_inject;  // inject id -> message id
+  std::map<std::string, Seq> first_event_of_inject;
+  Json& timeline = review["timeline"] = Json::array();
+  for (const Event& event : events) {
+    if (!event.inject.empty()) {
+      first_event_of_inject.emplace(event.inject, event.seq);
+      if (std::holds_alternative<MessagePosted>(event.body)) {
+        message_of_inject.emplace(event.inject, MessageId(state.space, event.seq));
+      }
+    }
+    if (std::holds_alternative<AccessDenied>(event.body)) continue;
+    Json entry{{"seq", event.seq}, {"at", FormatUtc(event.at)}, {"elapsed_ms", event.at - start},
+               {"kind", EventKind(event.body)}, {"actor", ActorToJson(event.actor)},
+               {"summary", Summary(config, event)}};
+    if (!event.inject.empty()) entry["inject"] = event.inject;
+    timeline.push_back(std::move(entry));
+  }
+  Json& injects = review["injects"] = Json::array();
+  Json& checkpoints = review["checkpoints"] = Json::array();
+  if (scenario) {
+    for (const Inject& inject : scenario->injects) {
+      if (const auto* checkpoint = std::get_if<Checkpoint>(&inject.body)) {
+        const std::int64_t due = inject.at + checkpoint->within_ms;
+        const Outcome outcome = Evaluate(*checkpoint, inject.at, due, events, start,
+                                         message_of_inject, state);
+        const char* status = outcome.met_ms ? "met" : elapsed_now > due ? "missed" : "not_done";
+        checkpoints.push_back({{"id", inject.id}, {"description", checkpoint->description},
+                               {"from_ms", inject.at}, {"due_ms", due}, {"status", status},
+                               {"met_ms", outcome.met_ms ? Json(*outcome.met_ms) : Json(nullptr)},
+                               {"by", outcome.met_ms ? Json(outcome.by) : Json(nullptr)}});
+        continue;
+      }
+      auto played = first_event_of_inject.find(inject.id);
+      injects.push_back({{"id", inject.id}, {"at_ms", inject.at}, {"kind", InjectKind(inject.body)},
+                         {"summary", InjectSummary(config, inject)},
+                         {"status", played != first_event_of_inject.end() ? "played" : "pending"},
+                         {"seq", played != first_event_of_inject.end() ? Json(played->second) : Json(nullptr)}});
+    }
+  }
+  std::map<Seq, std::string> inject_of_message;
+  for (const auto& [inject, message] : message_of_inject) {
+    inject_of_message[std::stoll(message.substr(message.rfind(':') + 1))] = inject;
+  }
+  Json& acknowledgements = review["acknowledgements"] = Json::array();
+  for (const MessageState& message : state.messages) {
+    if (!message.RequiresAck()) continue;
+    for (const std::string& region : message.addressees) {
+      auto ack = message.acks.find(region);
+      const auto inject = inject_of_message.find(message.seq);
+      acknowledgements.push_back(
+          {{"message", MessageId(state.space, message.seq)},
+           {"inject", inject != inject_of_message.end() ? Json(inject->second) : Json(nullptr)},
+           {"region", region}, {"sent_ms", message.at - start},
+           {"acknowledged_ms", ack != message.acks.end() ? Json(*ack->second.stamp.at - start) : Json(nullptr)},
+           {"by", ack != message.acks.end() ? Json(ack->second.stamp.by) : Json(nullptr)}});
+    }
+  }
+  Json& first_reports = review["first_reports"] = Json::array();
+  for (const HospitalConfig& hospital : config.hospitals) {
+    Json entry{{"hospital", hospital.id}, {"name", hospital.name},
+               {"first_report_ms", nullptr}, {"by", nullptr}};
+    for (const Event& event : events) {
+      const auto* reported = std::get_if<CapacityReported>(&event.body);
+      const auto* confirmed = std::get_if<FiguresConfirmed>(&event.body);
+      if (ByParticipant(event) && ((reported && reported->report.hospital == hospital.id) ||
+                                   (confirmed && confirmed->hospital == hospital.id))) {
+        entry["first_report_ms"] = event.at - start;
+        entry["by"] = event.actor.id;
+        break;
+      }
+    }
+    first_reports.push_back(std::move(entry));
+  }
+  return review;
+}
+
+std::string ReviewCsv(const Json& review) {
+  std::string csv = "# ÖVNING – " + review.value("/scenario/name"_json_pointer, std::string()) +
+                    " (" + review.value("space", "") + ")\n";
+  csv += "type,id,subject,description,target,actual,status,by\n";
+  for (const Json& c : review["checkpoints"]) {
+    csv += "checkpoint," + Csv(c["id"]) + ",," + Csv(c["description"]) + "," + Clock(c["due_ms"]) +
+           "," + Clock(c["met_ms"]) + "," + c["status"].get<std::string>() + "," +
+           Csv(c["by"].is_string() ? c["by"].get<std::string>() : "") + "\n";
+  }
+  for (const Json& a : review["acknowledgements"]) {
+    csv += "acknowledgement," + Csv(a["message"]) + "," + Csv(a["region"]) + "," +
+           Csv(a["inject"].is_string() ? a["inject"].get<std::string>() : "") + "," +
+           Clock(a["sent_ms"]) + "," + Clock(a["acknowledged_ms"]) + "," +
+           (a["acknowledged_ms"].is_null() ? "pending" : "acknowledged") + "," +
+           Csv(a["by"].is_string() ? a["by"].get<std::string>() : "") + "\n";
+  }
+  for (const Json& f : review["first_reports"]) {
+    csv += "first_report," + Csv(f["hospital"]) + "," + Csv(f["name"]) + ",,," +
+           Clock(f["first_report_ms"]) + "," + (f["first_report_ms"].is_null() ? "none" : "reported") +
+           "," + Csv(f["by"].is_string() ? f["by"].get<std::string>() : "") + "\n";
+  }
+  return csv;
+}
+
+}  // namespace lagesbild
