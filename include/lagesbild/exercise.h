@@ -58,6 +58,8 @@ class ScenarioPlayer {
   std::vector<TimedCommand> Due(ElapsedMs elapsed);
   std::optional<ElapsedMs> NextAt() const;
   std::size_t played() const { return next_; }
+  // Marks every inject due by `elapsed` as played without playing it (after a restart).
+  void Skip(ElapsedMs elapsed);
 
  private:
   const Scenario* scenario_;

@@ -29,7 +29,7 @@ class SpaceReplica {
   // Applies the next event; returns its delta message, or an error if it is out of sequence.
   std::variant<SharedMessage, Error> Publish(const Event& event);
 
-  std::string Snapshot(TimeMs server_time, std::optional<std::int64_t> elapsed_now = {}) const;
+  std::string Snapshot(TimeMs server_time, std::optional<SetExerciseClock> clock_now = {}) const;
 
   // The deltas after `since`, oldest first, or nothing when they are no longer held or `since`
   // is ahead of this replica (the client must then take a snapshot).

@@ -65,14 +65,14 @@ struct WireError {
 
 std::variant<ClientMessage, WireError> ParseClientMessage(std::string_view text);
 
-// For an exercise, `elapsed_now` is the running clock's exercise time at `server_time`.
+// For an exercise, `clock_now` is the runner's clock at `server_time`.
 std::string SnapshotMessage(const HealthcareRegionConfig& config, const SpaceState& state,
-                            TimeMs server_time, std::optional<std::int64_t> elapsed_now = {});
+                            TimeMs server_time, std::optional<SetExerciseClock> clock_now = {});
 // The snapshot as served by GET /api/state: each hospital also carries "overdue" and "stale",
 // evaluated at `evaluate_at`.
 std::string StateApiMessage(const HealthcareRegionConfig& config, const SpaceState& state,
                             TimeMs server_time, TimeMs evaluate_at,
-                            std::optional<std::int64_t> elapsed_now = {});
+                            std::optional<SetExerciseClock> clock_now = {});
 // `state` is the state right after `event` was applied.
 std::string DeltaMessage(const HealthcareRegionConfig& config, const SpaceState& state,
                          const Event& event);

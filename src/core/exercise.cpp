@@ -153,6 +153,10 @@ std::vector<TimedCommand> ScenarioPlayer::Due(ElapsedMs elapsed) {
   return due;
 }
 
+void ScenarioPlayer::Skip(ElapsedMs elapsed) {
+  while (next_ < scenario_->injects.size() && scenario_->injects[next_].at <= elapsed) ++next_;
+}
+
 std::optional<ElapsedMs> ScenarioPlayer::NextAt() const {
   if (next_ >= scenario_->injects.size()) return std::nullopt;
   return scenario_->injects[next_].at;

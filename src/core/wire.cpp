@@ -207,7 +207,7 @@ std::variant<ClientMessage, WireError> ParseClientMessage(std::string_view text)
 namespace {
 
 Json SnapshotJson(const HealthcareRegionConfig& config, const SpaceState& state,
-                  TimeMs server_time, std::optional<std::int64_t> elapsed_now) {
+                  TimeMs server_time, std::optional<SetExerciseClock> clock_now) {
   Json body{{"type", "snapshot"},
             {"space", state.space},
             {"exercise", state.exercise},
@@ -216,7 +216,11 @@ Json SnapshotJson(const HealthcareRegionConfig& config, const SpaceState& state,
             {"state", StateToJson(config, state)}};
   if (state.exercise_info) {
     Json info = ExerciseInfoToJson(*state.exercise_info);
-    if (elapsed_now) info["elapsed_ms"] = *elapsed_now;
+    if (clock_now) {
+      info["elapsed_ms"] = clock_now->elapsed_ms;
+      info["status"] = clock_now->status;
+      info["speed"] = clock_now->speed;
+    }
     info["clock_wall_time"] = FormatUtc(server_time);
     body["exercise_info"] = std::move(info);
   }
@@ -226,14 +230,14 @@ Json SnapshotJson(const HealthcareRegionConfig& config, const SpaceState& state,
 }  // namespace
 
 std::string SnapshotMessage(const HealthcareRegionConfig& config, const SpaceState& state,
-                            TimeMs server_time, std::optional<std::int64_t> elapsed_now) {
-  return Envelope(SnapshotJson(config, state, server_time, elapsed_now));
+                            TimeMs server_time, std::optional<SetExerciseClock> clock_now) {
+  return Envelope(SnapshotJson(config, state, server_time, clock_now));
 }
 
 std::string StateApiMessage(const HealthcareRegionConfig& config, const SpaceState& state,
                             TimeMs server_time, TimeMs evaluate_at,
-                            std::optional<std::int64_t> elapsed_now) {
-  Json body = SnapshotJson(config, state, server_time, elapsed_now);
+                            std::optional<SetExerciseClock> clock_now) {
+  Json body = SnapshotJson(config, state, server_time, clock_now);
   body["evaluated_at"] = FormatUtc(evaluate_at);
   Json& hospitals = body["state"]["hospitals"];
   for (std::size_t h = 0; h < hospitals.size(); ++h) {

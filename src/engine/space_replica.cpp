@@ -18,8 +18,8 @@ std::variant<SharedMessage, Error> SpaceReplica::Publish(const Event& event) {
 }
 
 std::string SpaceReplica::Snapshot(TimeMs server_time,
-                                   std::optional<std::int64_t> elapsed_now) const {
-  return SnapshotMessage(*config_, state_, server_time, elapsed_now);
+                                   std::optional<SetExerciseClock> clock_now) const {
+  return SnapshotMessage(*config_, state_, server_time, clock_now);
 }
 
 std::optional<std::vector<SharedMessage>> SpaceReplica::DeltasAfter(Seq since) const {

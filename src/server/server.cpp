@@ -129,9 +129,11 @@ class Server::Impl : public CommitListener {
   void PlayDue(Runner& runner);
   void Schedule(Runner& runner);
   std::optional<std::int64_t> ElapsedNow(const std::string& space) const;
+  std::optional<SetExerciseClock> ClockNow(const std::string& space) const;
   TimeMs CommandTime(const std::string& space);
   std::string ScenariosJson() const;
   std::string SpacesJson() const;
+  void ResumeExercises();
   void ServeReview(WsServer::connection_ptr connection, const Resource& resource);
   void BeginShutdown();
   void Send(ConnectionHandle handle, const std::string& text);
@@ -216,7 +218,48 @@ std::optional<Error> Server::Impl::Open() {
     });
   }
   engine_.Start();
+  ResumeExercises();
   return std::nullopt;
+}
+
+void Server::Impl::ResumeExercises() {
+  // Exercises that were running when the server stopped come back paused where their log ends,
+  // so a trainer resumes them deliberately. Injects up to then are not played again.
+  const auto files = LoadScenarioFiles(options_.scenarios_dir, *config_);
+  for (const auto& [space, replica] : replicas_) {
+    const SpaceState& state = replica.state();
+    if (!state.exercise_info || state.exercise_info->status == ExerciseStatus::kStopped) continue;
+    auto file = std::find_if(files.begin(), files.end(), [&](const ScenarioFile& f) {
+      return f.id == state.exercise_info->scenario_id && f.scenario;
+    });
+    if (file == files.end()) {
+      std::fprintf(stderr, "lagesbild: %s: scenario '%s' is gone; the exercise stays as it is\n",
+                   space.c_str(), state.exercise_info->scenario_id.c_str());
+      continue;
+    }
+    std::int64_t elapsed = state.exercise_info->elapsed_ms;
+    for (const MessageState& message : state.messages) {
+      elapsed = std::max(elapsed, message.at - state.exercise_info->start);
+    }
+    for (const HospitalState& hospital : state.hospitals) {
+      if (auto last = hospital.LastReportedAt()) elapsed = std::max(elapsed, *last - state.exercise_info->start);
+    }
+    auto runner = std::make_unique<Runner>(Runner{space, file->scenario, state.exercise_info->start,
+                                                  {}, ScenarioPlayer(*file->scenario), nullptr});
+    runner->timer = std::make_unique<asio::steady_timer>(io_);
+    const TimeMs now = clock_->Now();
+    runner->clock.Start(now, /*paused=*/true);
+    runner->clock.SetSpeed(now, state.exercise_info->speed);
+    runner->clock.JumpTo(now, elapsed);
+    runner->player.Skip(elapsed);
+    engine_.Submit(space,
+                   Command{Actor{Actor::Kind::kSystem, "system", Role::kViewer, ""},
+                           runner->start + elapsed, runner->clock.AsCommand(now)},
+                   [](const CommandOutcome&) {});
+    std::printf("lagesbild: exercise %s resumed paused at %s\n", space.c_str(),
+                FormatElapsed(elapsed).c_str());
+    runners_[space] = std::move(runner);
+  }
 }
 
 void Server::Impl::Run() { io_.run(); }
@@ -287,7 +330,7 @@ void Server::Impl::Subscribe(ConnectionHandle handle, Session& session, const st
       return;
     }
   }
-  Send(handle, replica->second.Snapshot(clock_->Now(), ElapsedNow(space)));
+  Send(handle, replica->second.Snapshot(clock_->Now(), ClockNow(space)));
 }
 
 void Server::Impl::OnMessage(ConnectionHandle handle, WsServer::message_ptr message) {
@@ -433,7 +476,7 @@ void Server::Impl::OnHttp(ConnectionHandle handle) {
                    MakeError("bad_message", "at", "at must be a UTC time like 2026-11-23T10:15:00Z"));
       } else {
         respond(websocketpp::http::status_code::ok, "application/json",
-                StateApiMessage(*config_, replica->second.state(), now, *at, ElapsedNow(name)));
+                StateApiMessage(*config_, replica->second.state(), now, *at, ClockNow(name)));
       }
     }
   } else if (resource.path == "/api/scenarios") {
@@ -532,6 +575,12 @@ std::optional<std::int64_t> Server::Impl::ElapsedNow(const std::string& space) c
   auto runner = runners_.find(space);
   if (runner == runners_.end()) return std::nullopt;
   return runner->second->clock.Elapsed(clock_->Now());
+}
+
+std::optional<SetExerciseClock> Server::Impl::ClockNow(const std::string& space) const {
+  auto runner = runners_.find(space);
+  if (runner == runners_.end()) return std::nullopt;
+  return runner->second->clock.AsCommand(clock_->Now());
 }
 
 void Server::Impl::PlayDue(Runner& runner) {

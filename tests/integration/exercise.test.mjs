@@ -108,3 +108,38 @@ test('the demo scenario runs at high speed in its own space; live is unchanged',
   assert.equal((await getJson(server, '/api/review?space=live')).status, 404);
   await Promise.all([trainer, reporter, board].map((c) => c.close()));
 });
+
+test('after a restart a running exercise comes back paused where its log ends, and resumes', async () => {
+  const trainer = await TestClient.connectAs(server, 'trainer');
+  const started = await trainer.command({ v: 1, type: 'start_exercise', id: 'r1', scenario: 'arboga-bus' });
+  assert.equal(started.type, 'ack');
+  const space = started.space;
+  assert.equal((await trainer.command({ v: 1, type: 'control_exercise', id: 'r2', space, action: 'jump', to: '20:00' })).type, 'ack');
+  // The jump's injects are committed after its ack: wait until the log stands still.
+  let before = (await getJson(server, `/api/state?space=${space}`)).body;
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const now = (await getJson(server, `/api/state?space=${space}`)).body;
+    if (now.seq === before.seq) break;
+    before = now;
+  }
+  assert.ok(before.state.messages.length >= 2, 'the injects up to 20:00 were played');
+  await trainer.close();
+  const dbPath = `${dir.path}/log.db`;
+  await server.stop();
+  server = await startServer({ dbPath });
+  assert.match(server.output(), new RegExp(`exercise ${space} resumed paused at 00:2`));
+  let after = (await getJson(server, `/api/state?space=${space}`)).body;
+  for (let i = 0; i < 20 && after.seq === before.seq; i++) {  // the pause is being committed
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    after = (await getJson(server, `/api/state?space=${space}`)).body;
+  }
+  assert.equal(after.exercise_info.status, 'paused');
+  assert.ok(after.exercise_info.elapsed_ms >= 20 * 60000);
+  assert.equal(after.seq, before.seq + 1, 'only the pause was added: no inject played twice');
+  const again = await TestClient.connectAs(server, 'trainer');
+  assert.equal((await again.command({ v: 1, type: 'control_exercise', id: 'r3', space, action: 'resume' })).type, 'ack');
+  assert.equal((await getJson(server, '/api/spaces')).body.spaces.find((s) => s.space === space).exercise_info.status, 'running');
+  assert.equal((await again.command({ v: 1, type: 'control_exercise', id: 'r4', space, action: 'stop' })).type, 'ack');
+  await again.close();
+});
