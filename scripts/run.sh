@@ -13,4 +13,5 @@ if [ ! -s data/users.json ]; then
   echo "lagesbild: sign in on the TiB page: http://127.0.0.1:8080/tib.html#token=$token"
   echo "lagesbild: more users: build/release/lagesbild users add tib-uppsala --role reporter --region uppsala"
 fi
-exec build/release/lagesbild serve --db data/lagesbild.db --users data/users.json "$@"
+# The demo exercise runs beside live operation, in its own space (ÖVNING).
+exec build/release/lagesbild serve --db data/lagesbild.db --users data/users.json --start-exercise demo-10min "$@"

@@ -73,6 +73,13 @@ int Serve(const std::string& config_path, const std::string& db_path,
   std::printf("lagesbild: %s (%zu hospitals), event log %s\n", config->name.c_str(),
               config->hospitals.size(), db_path.c_str());
   std::printf("lagesbild: listening on http://%s:%u/\n", host.c_str(), server.port());
+  if (!server.started_exercise().empty()) {
+    std::printf("lagesbild: exercise (ÖVNING) %s: board http://%s:%u/?space=%s, trainer "
+                "http://%s:%u/trainer.html?space=%s\n",
+                server.started_exercise().c_str(), host.c_str(), server.port(),
+                server.started_exercise().c_str(), host.c_str(), server.port(),
+                server.started_exercise().c_str());
+  }
   std::fflush(stdout);
   server.Run();
   std::printf("lagesbild: stopped\n");
@@ -106,6 +113,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   serve->add_option("--scenarios", options.scenarios_dir, "directory with scenario files")
       ->capture_default_str();
+  serve->add_option("--start-exercise", options.start_scenario,
+                    "start this scenario as an exercise at once (e.g. demo-10min)");
   serve->add_option("--resume-window", options.deltas_kept,
                     "deltas kept per space for reconnecting clients (older: fresh snapshot)")
       ->check(CLI::Range(1, 1000000))

@@ -29,6 +29,7 @@ struct ServerOptions {
   bool handle_signals = true;   // SIGINT/SIGTERM start a graceful shutdown
   UserDirectory users;          // who may sign in; without a token a connection only reads
   std::string scenarios_dir;    // scenario files for exercises
+  std::string start_scenario;   // start this scenario as an exercise once listening (demo)
 };
 
 class Server {
@@ -42,6 +43,8 @@ class Server {
   // Recovers state from the event log, loads the web files and starts listening.
   std::optional<Error> Open();
   std::uint16_t port() const;
+  // The space of the exercise started by ServerOptions::start_scenario, if any.
+  std::string started_exercise() const;
   // Serves until SIGINT/SIGTERM or Shutdown(): then stops accepting, commits and acknowledges
   // what was already submitted, closes every connection and returns.
   void Run();

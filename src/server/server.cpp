@@ -101,6 +101,7 @@ class Server::Impl : public CommitListener {
 
   std::optional<Error> Open();
   std::uint16_t port() const { return port_; }
+  const std::string& started_exercise() const { return started_exercise_; }
   void Run();
   void Shutdown() {
     asio::post(io_, [this] { BeginShutdown(); });
@@ -124,7 +125,8 @@ class Server::Impl : public CommitListener {
   void Publish(const std::vector<Event>& events);
   // Exercises (network thread).
   struct Runner;
-  void StartExercise(ConnectionHandle handle, const Session& session, StartExerciseRequest request);
+  // Returns the space it starts (empty when refused before reaching the engine).
+  std::string StartExercise(ConnectionHandle handle, const Session& session, StartExerciseRequest request);
   void ControlExercise(ConnectionHandle handle, const Session& session, ControlExerciseRequest request);
   void PlayDue(Runner& runner);
   void Schedule(Runner& runner);
@@ -155,6 +157,7 @@ class Server::Impl : public CommitListener {
   std::map<std::string, SpaceReplica> replicas_;
   std::map<ConnectionHandle, Session, std::owner_less<ConnectionHandle>> sessions_;
   bool shutting_down_ = false;
+  std::string started_exercise_;  // by ServerOptions::start_scenario
 
   // One running exercise: its scenario, clock, player and wake-up timer.
   struct Runner {
@@ -219,6 +222,15 @@ std::optional<Error> Server::Impl::Open() {
   }
   engine_.Start();
   ResumeExercises();
+  if (!options_.start_scenario.empty()) {
+    // The demo of the run command: started by the system, acknowledged to nobody.
+    Session system{Actor{Actor::Kind::kSystem, "system", Role::kViewer, ""}, ""};
+    started_exercise_ =
+        StartExercise(ConnectionHandle(), system, StartExerciseRequest{"startup", options_.start_scenario, "", false});
+    if (started_exercise_.empty()) {
+      return MakeError("config", "start-exercise", "cannot start scenario '" + options_.start_scenario + "'");
+    }
+  }
   return std::nullopt;
 }
 
@@ -635,20 +647,20 @@ void Server::Impl::Schedule(Runner& runner) {
   });
 }
 
-void Server::Impl::StartExercise(ConnectionHandle handle, const Session& session,
-                                 StartExerciseRequest request) {
+std::string Server::Impl::StartExercise(ConnectionHandle handle, const Session& session,
+                                        StartExerciseRequest request) {
   const auto files = LoadScenarioFiles(options_.scenarios_dir, *config_);
   auto file = std::find_if(files.begin(), files.end(),
                            [&](const ScenarioFile& f) { return f.id == request.scenario; });
   if (file == files.end()) {
     SendError(handle, request.id, MakeError("unknown_scenario", "scenario",
                                             "no scenario '" + request.scenario + "'"));
-    return;
+    return "";
   }
   if (!file->scenario) {
     SendError(handle, request.id, MakeError("invalid_scenario", "scenario",
                                             file->errors.empty() ? "the file is broken" : file->errors[0]));
-    return;
+    return "";
   }
   std::string space = request.space;
   if (space.empty()) {
@@ -658,7 +670,7 @@ void Server::Impl::StartExercise(ConnectionHandle handle, const Session& session
   }
   if (space.rfind("ovning-", 0) != 0) {
     SendError(handle, request.id, MakeError("invalid_value", "space", "an exercise space is named ovning-…"));
-    return;
+    return "";
   }
   auto scenario = file->scenario;
   const TimeMs start = clock_->Now();
@@ -681,6 +693,7 @@ void Server::Impl::StartExercise(ConnectionHandle handle, const Session& session
                      Schedule(started);
                    });
                  });
+  return space;
 }
 
 void Server::Impl::ControlExercise(ConnectionHandle handle, const Session& session,
@@ -830,6 +843,7 @@ Server::Server(std::shared_ptr<const HealthcareRegionConfig> config,
 Server::~Server() = default;
 std::optional<Error> Server::Open() { return impl_->Open(); }
 std::uint16_t Server::port() const { return impl_->port(); }
+std::string Server::started_exercise() const { return impl_->started_exercise(); }
 void Server::Run() { impl_->Run(); }
 void Server::Shutdown() { impl_->Shutdown(); }
 
