@@ -9,13 +9,19 @@
 // still wait for acknowledgement stand in their own panel. Each hospital card draws a small trend of
 // available IVA and vårdplatser from GET /api/history plus the live deltas.
 //
+// In an exercise space the ÖVNING banner carries the exercise clock (extrapolated every second,
+// replaced by each exercise_clock_set delta), and "now" for ages, staleness and the header clock is
+// exercise time, the time every event of the space is stamped with.
+//
 // Everything from the server is put into the DOM with textContent (via h()/setText()).
 
 import {
   PROTOCOL_VERSION, READINESS, ED_STATUS, PRIORITIES, MESSAGE_KINDS, MESSAGE_KIND_ORDER,
-  pageSpace, syncExerciseBanner, wsUrl, pageLink, h, setText, timeHM, timeHMS, dayLong, timeWithDay, parseTime,
+  pageSpace, syncExerciseBanner, syncExerciseClock, exerciseNow, exerciseName, wsUrl, pageLink, h, setText,
+  timeHM, timeHMS, dayLong, timeWithDay, parseTime,
   ageText, ageShort, showNumber, effectiveLevel, staleLimitMinutes, expectedFigures, figureAge,
 } from './common.js';
+import {initSpaceSwitch} from './spaces.js';
 import {
   renderMessage, sortMessages, upsertMessage, updateAgeLabels, pendingOf, addressees, regionNamer,
 } from './messages.js';
@@ -47,6 +53,7 @@ const model = {
   have: false,          // a snapshot has been applied
   space: SPACE,
   exercise: false,
+  exerciseInfo: null,   // exercise_info (the exercise clock) of an exercise space, else null
   seq: 0,               // last applied seq
   offsetMs: 0,          // server clock − local clock, measured at the last snapshot
   hcr: null,            // {id, name}
@@ -59,7 +66,12 @@ const model = {
   trendGen: 0,          // bumped on every snapshot; late history answers of older ones are dropped
 };
 
-const serverNow = () => Date.now() + model.offsetMs;
+const wallNow = () => Date.now() + model.offsetMs;
+/** "Now" for the space's data: exercise time (start + elapsed) in an exercise, else the server's clock. */
+function serverNow() {
+  const t = exerciseNow(model.exerciseInfo, wallNow());
+  return Number.isFinite(t) ? t : wallNow();
+}
 
 function figureValue(hosp, key) {
   if (!hosp) return null;
@@ -560,8 +572,11 @@ function limitsText() {
   return Object.keys(READINESS).map((l) => `${READINESS[l].label.toLowerCase()} ${staleLimitMinutes(st, l)} min`).join(', ');
 }
 
+let lastAges = -Infinity;  // serverNow() of the last updateAges()
+
 function updateAges() {
   if (!model.have) return;
+  lastAges = serverNow();
   for (const id of view.hospitals.keys()) { updateHospitalAge(id); updateTrends(id); }
   updateSummary();
   updateAgeLabels(document.getElementById('messages'), serverNow());
@@ -630,10 +645,13 @@ function updateHeader() {
   document.body.classList.toggle('exercise', exercise);
   const chip = $('space-chip');
   chip.className = `space-chip ${exercise ? 'is-exercise' : 'is-live'}`;
-  setText(chip, exercise ? `Övning: ${model.space}` : 'Skarpt läge');
+  setText(chip, exercise ? 'Övning' : 'Skarpt läge');
+  chip.title = exercise ? `Övningsutrymme ${model.space}` : 'Skarpt läge: den verkliga lägesbilden';
   document.title = exercise ? `ÖVNING – ${model.hcr?.name || 'Lägesbild'}` : `Lägesbild – ${model.hcr?.name || ''}`;
 
-  syncExerciseBanner(exercise, `Övningsutrymme ”${model.space}” – inte skarpt läge`);
+  const name = model.exerciseInfo ? `${exerciseName(model.exerciseInfo, model.space)} · ` : '';
+  syncExerciseBanner(exercise, `${name}Övningsutrymme ”${model.space}” – inte skarpt läge`);
+  syncExerciseClock(model.exerciseInfo, wallNow());
   setText($('seq'), model.have ? String(model.seq) : '–');
   document.body.dataset.seq = String(model.seq);
 }
@@ -642,6 +660,12 @@ function tickClock() {
   const now = serverNow();
   setText($('clock'), timeHMS(now));
   setText($('date-line'), dayLong(now));
+  const inExercise = !!model.exerciseInfo;
+  $('clock').setAttribute('aria-label', inExercise ? 'Övningens klocka' : 'Svensk tid');
+  $('clock').title = inExercise
+    ? 'Övningens klocka: övningens start plus övningstiden. Alla händelser i övningen har den här tiden.'
+    : 'Svensk tid';
+  syncExerciseClock(model.exerciseInfo, wallNow());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -653,6 +677,8 @@ function applySnapshot(msg) {
   model.have = true;
   model.space = msg.space || SPACE;
   model.exercise = !!msg.exercise;
+  model.exerciseInfo = msg.exercise && msg.exercise_info && typeof msg.exercise_info === 'object'
+    ? msg.exercise_info : null;
   model.seq = msg.seq;
   const t = parseTime(msg.server_time);
   model.offsetMs = Number.isFinite(t) ? t - Date.now() : 0;
@@ -707,6 +733,12 @@ function applyDelta(msg) {
     upsertMessage(model.messages, msg.message);
     renderMessages();
   }
+  // exercise_clock_set: the delta carries the new clock.
+  if (msg.exercise_info && typeof msg.exercise_info === 'object') {
+    model.exerciseInfo = msg.exercise_info;
+    tickClock();
+    updateAges();
+  }
   model.seq = msg.seq;
   updateHeader();
 }
@@ -747,7 +779,7 @@ function setConnState(state) {
     setText(text, model.have ? 'Återansluter…' : 'Ansluter…');
   } else {
     setText(text, model.have
-      ? `Frånkopplad – visar senast kända läge (${timeHM(conn.lostAt ?? serverNow())})`
+      ? `Frånkopplad – visar senast kända läge (${timeHM(conn.lostAt ?? wallNow())})`
       : 'Frånkopplad – inget läge mottaget ännu');
   }
 }
@@ -777,7 +809,7 @@ function connect() {
 
 function scheduleReconnect() {
   if (conn.timer) return;
-  if (conn.lostAt === null) conn.lostAt = serverNow();
+  if (conn.lostAt === null) conn.lostAt = wallNow();
   let delay;
   if (conn.resyncNow) {
     conn.resyncNow = false;
@@ -787,7 +819,7 @@ function scheduleReconnect() {
     delay = conn.backoff;
     conn.backoff = Math.min(conn.backoff * 2, BACKOFF_MAX_MS);
   }
-  const away = serverNow() - conn.lostAt;
+  const away = wallNow() - conn.lostAt;
   setConnState(conn.failures >= 2 || away >= OFFLINE_AFTER_MS ? 'offline' : 'reconnecting');
   conn.timer = setTimeout(connect, delay);
 }
@@ -844,23 +876,32 @@ function onMessage(data) {
 // While disconnected, move from "Återansluter…" to "Frånkopplad" even between attempts.
 function tickConnection() {
   if (conn.lostAt !== null && $('connection').dataset.state === 'reconnecting' &&
-      serverNow() - conn.lostAt >= OFFLINE_AFTER_MS) {
+      wallNow() - conn.lostAt >= OFFLINE_AFTER_MS) {
     setConnState('offline');
   }
 }
 
 // ---------------------------------------------------------------------------------------------
 
+/** Every second: clocks; ages every AGE_TICK_MS of the space's time (faster in a sped-up exercise). */
+function everySecond() {
+  tickClock();
+  tickConnection();
+  const now = serverNow();
+  if (now - lastAges >= AGE_TICK_MS || now < lastAges) updateAges();
+}
+
 function start() {
   $('tib-link').href = pageLink('tib.html');
+  $('trainer-link').href = pageLink('trainer.html');
+  initSpaceSwitch({space: SPACE});
   for (const [id, key] of [['filter-region', 'region'], ['filter-kind', 'kind']]) {
     $(id).addEventListener('change', () => { filters[key] = $(id).value; renderMessages(); });
   }
   if (SPACE !== 'live') { model.space = SPACE; updateHeader(); }
   setConnState('reconnecting');
   tickClock();
-  setInterval(() => { tickClock(); tickConnection(); }, 1000);
-  setInterval(updateAges, AGE_TICK_MS);
+  setInterval(everySecond, 1000);
   connect();
 }
 

@@ -1,4 +1,5 @@
-// Lägesbild — helpers shared by the board (board.js) and the TiB page (tib.js).
+// Lägesbild — helpers shared by the pages: the board (board.js), the TiB page (tib.js), the
+// trainer page (trainer.js) and the after-action review (review.js).
 // Plain ES module, no dependencies, no network access beyond the page's own server.
 // Server strings (names, towns, reporters) must only ever reach the DOM through textContent:
 // use h() below, never innerHTML.
@@ -61,6 +62,27 @@ export const METHANE_FIELDS = [
   {key: 'number_of_casualties', letter: 'N', label: 'Antal skadade och svårighetsgrad'},
   {key: 'emergency_services', letter: 'E', label: 'Insatta och behövda resurser'},
 ];
+
+/** Swedish texts of the server's error codes (protocol.md "error"). */
+export const ERROR_TEXT = {
+  bad_json: 'Servern kunde inte läsa meddelandet',
+  unsupported_version: 'Fel protokollversion',
+  unknown_type: 'Okänd meddelandetyp',
+  bad_message: 'Felaktigt meddelande',
+  message_too_large: 'Meddelandet är för stort',
+  unknown_space: 'Okänt utrymme',
+  unknown_hospital: 'Okänt sjukhus',
+  unknown_region: 'Okänd region',
+  invalid_value: 'Ogiltigt värde',
+  over_capacity: 'Fler lediga platser än sjukhuset har',
+  empty_report: 'Rapporten är tom',
+  store_failed: 'Servern kunde inte spara – inget sparades',
+  unauthorized: 'Okänd inloggningsnyckel',
+  forbidden: 'Behörighet saknas',
+  unknown_message: 'Meddelandet finns inte',
+  not_addressed: 'Meddelandet är inte ställt till regionen eller kräver ingen kvittens',
+  shutting_down: 'Servern stängs av – inget sparades',
+};
 
 export const ROLE_LABELS = {trainer: 'Övningsledare', reporter: 'Rapportör', viewer: 'Läsare'};
 
@@ -267,4 +289,112 @@ export function commandId(prefix = 'c') {
     ? crypto.randomUUID().slice(0, 8)
     : Math.random().toString(36).slice(2, 10);
   return `${prefix}-${Date.now().toString(36)}-${rnd}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exercises (protocol.md "Exercises"): the exercise clock, extrapolated between clock events.
+
+export const EXERCISE_STATUS = {
+  running: {label: 'Pågår', icon: '▶'},
+  paused: {label: 'Pausad', icon: '❚❚'},
+  stopped: {label: 'Avslutad', icon: '■'},
+};
+
+/**
+ * Elapsed exercise time (ms) at server time `serverNowMs`:
+ * elapsed_ms + (running ? (serverNow − clock_wall_time) × speed : 0). NaN without an exercise.
+ */
+export function exerciseElapsed(info, serverNowMs) {
+  if (!info || typeof info !== 'object') return NaN;
+  const base = Number(info.elapsed_ms);
+  if (!Number.isFinite(base)) return NaN;
+  if (info.status !== 'running') return base;
+  const wall = parseTime(info.clock_wall_time);
+  const speed = Number(info.speed) > 0 ? Number(info.speed) : 1;
+  if (!Number.isFinite(wall)) return base;
+  // Never before the last clock event (a client clock a little behind the server's).
+  return Math.max(base, base + (serverNowMs - wall) * speed);
+}
+
+/**
+ * The exercise's own time of day (ms): start + elapsed. Every event of an exercise space is stamped
+ * with it, so ages and overdue figures in an exercise are judged against it, not the wall clock.
+ */
+export function exerciseNow(info, serverNowMs) {
+  const start = parseTime(info?.start);
+  const elapsed = exerciseElapsed(info, serverNowMs);
+  return Number.isFinite(start) && Number.isFinite(elapsed) ? start + elapsed : NaN;
+}
+
+const pad2 = (n) => String(n).padStart(2, '0');
+
+/** 754000 → "00:12:34" (hours may pass 24). */
+export function formatElapsed(ms) {
+  const s = Math.max(0, Math.floor((Number(ms) || 0) / 1000));
+  return `${pad2(Math.floor(s / 3600))}:${pad2(Math.floor(s / 60) % 60)}:${pad2(s % 60)}`;
+}
+
+/** 5400000 → "90:00", the "MM:SS" of control_exercise jump (minutes may pass 59). */
+export function formatMinSec(ms) {
+  const s = Math.max(0, Math.floor((Number(ms) || 0) / 1000));
+  return `${pad2(Math.floor(s / 60))}:${pad2(s % 60)}`;
+}
+
+/** "MM:SS" or "HH:MM:SS" (as in scenario files) → ms; NaN when it is neither. */
+export function parseElapsed(text) {
+  const m = /^\s*(?:(\d{1,3}):)?(\d{1,4}):([0-5]\d)\s*$/.exec(String(text ?? ''));
+  if (!m) return NaN;
+  if (m[1] !== undefined && Number(m[2]) > 59) return NaN;
+  return ((Number(m[1] || 0) * 60 + Number(m[2])) * 60 + Number(m[3])) * 1000;
+}
+
+/**
+ * Keeps #exercise-clock current: "Övningstid 00:12:34 · ×10 · Pausad", with data-status
+ * (running|paused|stopped) and data-elapsed-ms (an integer). A page with its own #exercise-clock
+ * (the trainer page) gets that one filled in; otherwise the clock lives in the ÖVNING banner, so
+ * call this after syncExerciseBanner(), on every snapshot, clock delta and second.
+ * Returns the elapsed ms (NaN when `info` is null: the clock is then removed or emptied).
+ */
+export function syncExerciseClock(info, serverNowMs) {
+  let el = document.getElementById('exercise-clock');
+  const valid = info && typeof info === 'object' && Number.isFinite(Number(info.elapsed_ms));
+  if (!valid) {
+    if (el && !el.hasAttribute('data-fixed')) el.remove();
+    else if (el) { el.dataset.status = ''; el.dataset.elapsedMs = ''; }
+    return NaN;
+  }
+  if (!el) {
+    const banner = document.getElementById('exercise-banner');
+    if (!banner) return NaN;
+    el = h('div', {id: 'exercise-clock', role: 'timer', 'aria-label': 'Övningstid'},
+      h('span', {class: 'xc-label'}, 'Övningstid'),
+      h('span', {class: 'xc-time'}),
+      h('span', {class: 'xc-speed'}),
+      h('span', {class: 'xc-status'}, h('span', {class: 'xc-icon', 'aria-hidden': 'true'}), h('span', {class: 'xc-status-text'})));
+    const sides = banner.querySelectorAll('.ex-side');
+    banner.insertBefore(el, sides[sides.length - 1] || null);
+  }
+  const elapsed = Math.floor(exerciseElapsed(info, serverNowMs));
+  const status = EXERCISE_STATUS[info.status] ? info.status : 'running';
+  el.dataset.status = status;
+  el.dataset.elapsedMs = String(elapsed);
+  const speed = Number(info.speed) > 0 ? Number(info.speed) : 1;
+  el.dataset.speed = String(speed);
+  const part = (cls) => el.querySelector(`.${cls}`);
+  if (part('xc-time')) setText(part('xc-time'), formatElapsed(elapsed));
+  if (part('xc-speed')) {
+    setText(part('xc-speed'), `×${speed}`);
+    part('xc-speed').title = speed === 1 ? 'Realtid' : `${speed} gånger realtid`;
+  }
+  if (part('xc-icon')) setText(part('xc-icon'), EXERCISE_STATUS[status].icon);
+  if (part('xc-status-text')) setText(part('xc-status-text'), EXERCISE_STATUS[status].label);
+  const planned = Number(info.planned_ms);
+  el.title = `Övningstid ${formatElapsed(elapsed)}${planned > 0 ? ` av planerat ${formatElapsed(planned)}` : ''}` +
+    ` · ${EXERCISE_STATUS[status].label.toLowerCase()}${status === 'running' ? `, ×${speed}` : ''}`;
+  return elapsed;
+}
+
+/** "Bussolycka på E18/E20 vid Arboga" or the space name, for banners and titles. */
+export function exerciseName(info, space) {
+  return info?.scenario?.name || info?.scenario?.id || space || '';
 }

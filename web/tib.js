@@ -2,9 +2,11 @@
 // duty officer (tjänsteman i beredskap) on a laptop or a tablet.
 //
 // One WebSocket to /ws?space=… (protocol.md). On every (re)connect the page first sends
-// `hello {token}`; the server answers `welcome {user}` or `error unauthorized`. Until then, and
-// without a token, the connection is an anonymous viewer and the page is read-only. Commands name
-// their space; a command is shown as saved only when its durable `ack` arrives.
+// `hello {token}` (session.js); the server answers `welcome {user}` or `error unauthorized`. Until
+// then, and without a token, the connection is an anonymous viewer and the page is read-only.
+// Commands name their space; a command is shown as saved only when its durable `ack` arrives.
+// In an exercise space the page shows the exercise clock, and ages are judged against exercise
+// time (the time every event of the space is stamped with).
 //
 // The inputs hold the current figures: a figure the user has not touched follows the live state,
 // a touched one ("ändrad") keeps what was typed until it is sent. Only changed fields are sent.
@@ -12,42 +14,24 @@
 
 import {
   PROTOCOL_VERSION, BED_TYPES, BED_LABELS, PRIORITIES, PRIORITY_LABELS, READINESS, READINESS_ORDER,
-  ED_STATUS, ED_ORDER, METHANE_FIELDS, ROLE_LABELS,
-  pageSpace, syncExerciseBanner, wsUrl, pageLink, h, setText, timeHM, timeWithDay, parseTime, ageShort, commandId,
+  ED_STATUS, ED_ORDER, METHANE_FIELDS, ROLE_LABELS, ERROR_TEXT,
+  pageSpace, syncExerciseBanner, syncExerciseClock, exerciseNow, exerciseName, wsUrl, pageLink, h, setText,
+  timeHM, timeWithDay, parseTime, ageShort, commandId,
   effectiveLevel, staleLimitMinutes, expectedFigures, figureAge, shortRegionName,
 } from './common.js';
 import {
   renderMessage, upsertMessage, updateAgeLabels, pendingOf, addressees, regionNamer,
 } from './messages.js';
+import {Session} from './session.js';
+import {initSpaceSwitch} from './spaces.js';
 
 const SPACE = pageSpace();
-const TOKEN_KEY = 'lagesbild.token';
 const REGION_KEY = 'lagesbild.tib.region';
 const MAX_VALUE = 100000;
 const NO_ANSWER_MS = 10_000;
 const TICK_MS = 15_000;
 const BACKOFF_MIN_MS = 500;
 const BACKOFF_MAX_MS = 5_000;
-
-const ERROR_CODES = {
-  bad_json: 'Servern kunde inte läsa meddelandet',
-  unsupported_version: 'Fel protokollversion',
-  unknown_type: 'Okänd meddelandetyp',
-  bad_message: 'Felaktigt meddelande',
-  message_too_large: 'Meddelandet är för stort',
-  unknown_space: 'Okänt utrymme',
-  unknown_hospital: 'Okänt sjukhus',
-  unknown_region: 'Okänd region',
-  invalid_value: 'Ogiltigt värde',
-  over_capacity: 'Fler lediga platser än sjukhuset har',
-  empty_report: 'Rapporten är tom',
-  store_failed: 'Servern kunde inte spara – inget sparades',
-  unauthorized: 'Okänd inloggningsnyckel',
-  forbidden: 'Behörighet saknas',
-  unknown_message: 'Meddelandet finns inte',
-  not_addressed: 'Meddelandet är inte ställt till regionen eller kräver ingen kvittens',
-  shutting_down: 'Servern stängs av – inget sparades',
-};
 
 const $ = (id) => document.getElementById(id);
 
@@ -58,46 +42,45 @@ const st = {
   snap: null,          // the latest snapshot, kept current with deltas
   seq: 0,
   offsetMs: 0,         // server clock − local clock
-  user: null,          // {id, role, region} from `welcome` on the current socket
-  signing: false,      // hello sent on the current socket, no answer yet
+  exerciseInfo: null,  // exercise_info of an exercise space (the clock), else null
   region: '',          // the region shown
   structure: '',       // what the hospital table was built for
 };
-const serverNow = () => Date.now() + st.offsetMs;
+const wallNow = () => Date.now() + st.offsetMs;
+/** "Now" for judging the space's data: exercise time in an exercise, the server's clock otherwise. */
+function serverNow() {
+  const t = exerciseNow(st.exerciseInfo, wallNow());
+  return Number.isFinite(t) ? t : wallNow();
+}
 const state = () => st.snap?.state || {};
 const regions = () => state().regions || [];
 const regionById = (id) => regions().find((r) => r.id === id);
 const hospitalById = (id) => (state().hospitals || []).find((x) => x.id === id);
 const messages = () => state().messages || [];
 
-function token() {
-  try { return sessionStorage.getItem(TOKEN_KEY) || ''; } catch { return ''; }
-}
-function setToken(t) {
-  try {
-    if (t) sessionStorage.setItem(TOKEN_KEY, t); else sessionStorage.removeItem(TOKEN_KEY);
-  } catch { /* private mode: the token lives only as long as the connection */ }
-}
+let ws = null;
+const session = new Session({
+  socket: () => ws,
+  regionName: (id) => regionById(id)?.name,
+  errorText: (msg) => errorText(msg),
+  onChange: (what) => {
+    if (what === 'welcome' && session.user?.role === 'reporter' && session.user.region) {
+      st.region = session.user.region;
+    }
+    renderAll();
+  },
+  onSignOut: () => reconnectNow(),
+});
 
-/** A token in the address (#token=…) is taken once, then removed from the address bar. */
-function takeTokenFromFragment() {
-  const m = /(?:^#|&)token=([^&]*)/.exec(location.hash);
-  if (!m) return;
-  let t = '';
-  try { t = decodeURIComponent(m[1]).trim(); } catch { t = ''; }
-  history.replaceState(history.state, '', location.pathname + location.search);
-  if (t) setToken(t);
-}
-
-const role = () => st.user?.role || 'anonymous';
+const role = () => session.role;
 /** May the signed-in user write for this region (report, readiness, acknowledge)? */
 function canWrite(regionId) {
-  const u = st.user;
+  const u = session.user;
   if (!u) return false;
   if (u.role === 'trainer') return true;
   return u.role === 'reporter' && !!regionId && u.region === regionId;
 }
-const canPost = () => !!st.user && (st.user.role === 'trainer' || st.user.role === 'reporter');
+const canPost = () => !!session.user && (session.user.role === 'trainer' || session.user.role === 'reporter');
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers
@@ -127,7 +110,7 @@ function parseCount(raw) {
   return {value: n};
 }
 
-const errorText = (msg) => ERROR_CODES[msg.code] || 'Fel';
+const errorText = (msg) => ERROR_TEXT[msg.code] || 'Fel';
 
 // ---------------------------------------------------------------------------------------------
 // Header, exercise banner, sign-in
@@ -142,76 +125,29 @@ function renderHeader() {
   const region = regionById(st.region);
   setText($('region-title'), region ? region.name : (st.snap ? 'Välj region' : 'Ansluter…'));
   document.title = `${exercise ? 'ÖVNING – ' : ''}TiB${region ? ` ${shortRegionName(region.name)}` : ''} – Lägesbild`;
-  syncExerciseBanner(exercise, `Allt du skickar går till övningen ”${SPACE}”, inte till skarpt läge`);
+  const name = exerciseName(st.exerciseInfo, SPACE);
+  syncExerciseBanner(exercise, 'Allt du skickar hamnar i övningen – inte i skarpt läge');
+  $('exercise-banner')?.setAttribute('title', `Övningen ”${name}” (${SPACE})`);
+  renderClock();
   document.body.dataset.seq = String(st.seq);
 }
 
+/** The exercise clock in the banner (every second, and on every clock event). */
+function renderClock() {
+  syncExerciseClock(st.exerciseInfo, wallNow());
+}
+
 function renderAuth() {
-  const u = st.user;
+  const u = session.user;
   document.body.dataset.role = role();
   document.body.dataset.canWrite = canWrite(st.region) ? 'true' : 'false';
-  $('signed-in').hidden = !u;
-  $('sign-in-form').hidden = !!u;
-  if (u) {
-    const region = u.region ? regionById(u.region) : null;
-    const where = u.region ? `, ${region ? region.name : u.region}` : '';
-    setText($('user'), `${u.id} · ${ROLE_LABELS[u.role] || u.role}${where}`);
-  }
+  session.render();
   for (const note of document.querySelectorAll('.read-only-note')) {
     setText(note, u ? `Du är inloggad som ${(ROLE_LABELS[u.role] || u.role).toLowerCase()} och kan se läget men inte rapportera.`
       : 'Du ser läget men kan inte rapportera. Logga in med din nyckel för att rapportera för din region.');
   }
   // Reporters report for their own region only; the others pick one.
   $('region-picker').hidden = u?.role === 'reporter';
-  $('sign-in').disabled = st.signing;
-  setText($('sign-in'), st.signing ? 'Loggar in…' : 'Logga in');
-}
-
-function signIn(t) {
-  setToken(t);
-  if (ws && ws.readyState === WebSocket.OPEN) {
-    sendHello(ws);
-  } else {
-    showResult($('sign-in-result'), 'pending', 'Loggar in när anslutningen är uppe…');
-  }
-}
-
-function sendHello(sock) {
-  const t = token();
-  if (!t) return;
-  st.signing = true;
-  sock.send(JSON.stringify({v: PROTOCOL_VERSION, type: 'hello', token: t}));
-  showResult($('sign-in-result'), 'pending', 'Loggar in…');
-  renderAuth();
-}
-
-function onWelcome(msg) {
-  st.signing = false;
-  st.user = msg.user && typeof msg.user === 'object' ? msg.user : null;
-  showResult($('sign-in-result'), '', '');
-  $('token').value = '';
-  if (st.user?.role === 'reporter' && st.user.region) st.region = st.user.region;
-  renderAll();
-}
-
-function onUnauthorized(msg) {
-  st.signing = false;
-  setToken('');
-  st.user = null;
-  showResult($('sign-in-result'), 'error',
-    `Inloggningen misslyckades: nyckeln är okänd eller ogiltig${msg.message ? ` (${msg.message})` : ''}. Du ser läget men kan inte rapportera.`);
-  renderAll();
-  $('token').focus();
-}
-
-function signOut() {
-  setToken('');
-  st.user = null;
-  st.signing = false;
-  showResult($('sign-in-result'), 'ok', 'Utloggad.');
-  renderAll();
-  // The server keeps a connection signed in: a fresh, anonymous connection ends it.
-  reconnectNow();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -219,7 +155,7 @@ function signOut() {
 
 function pickRegion() {
   const ids = regions().map((r) => r.id);
-  if (st.user?.role === 'reporter' && st.user.region) return st.user.region;
+  if (session.user?.role === 'reporter' && session.user.region) return session.user.region;
   if (st.region && ids.includes(st.region)) return st.region;
   const fromUrl = new URLSearchParams(location.search).get('region');
   if (fromUrl && ids.includes(fromUrl)) return fromUrl;
@@ -487,8 +423,8 @@ function updateRow(id) {
   for (const c of Object.values(r.cells)) c.input.readOnly = !writable;
   r.ed.disabled = !writable;
   r.rd.disabled = !writable;
-  r.send.disabled = !writable || busy || st.signing;
-  r.confirm.disabled = !writable || busy || st.signing;
+  r.send.disabled = !writable || busy || session.signing;
+  r.confirm.disabled = !writable || busy || session.signing;
 }
 
 function statusAge(rec, now) {
@@ -546,7 +482,7 @@ function renderRegionReadiness() {
     sel.dataset.dirty = 'false';
   }
   const pending = [...pendingCmds.values()].some((p) => p.kind === 'readiness');
-  $('set-region-readiness').disabled = !canWrite(st.region) || pending || st.signing;
+  $('set-region-readiness').disabled = !canWrite(st.region) || pending || session.signing;
   sel.disabled = !canWrite(st.region);
 }
 
@@ -559,7 +495,7 @@ const ackState = new Map();  // message id → {state, text} of this page's ackn
 function inboxMessages() {
   const all = messages();
   const rs = regions();
-  const isTrainer = st.user?.role === 'trainer';
+  const isTrainer = session.user?.role === 'trainer';
   const mine = isTrainer ? all : all.filter((m) => addressees(m, rs).includes(st.region));
   const waitsForMe = (m) => (isTrainer ? pendingOf(m).length > 0 : pendingOf(m).includes(st.region));
   return [...mine].sort((a, b) => {
@@ -574,7 +510,7 @@ function ackActions(m) {
   const name = regionNamer(rs);
   const box = h('div', {class: 'msg-actions'});
   const pend = pendingOf(m);
-  const isTrainer = st.user?.role === 'trainer';
+  const isTrainer = session.user?.role === 'trainer';
   const s = ackState.get(m.id);
   // My region's acknowledgement, when given: "Kvitterat 10:21 av tib-uppsala".
   const myRegion = isTrainer ? null : st.region;
@@ -590,7 +526,7 @@ function ackActions(m) {
     const allowed = canWrite(region);
     const busy = s?.state === 'pending' && s.region === region;
     const btn = h('button', {type: 'button', class: 'btn btn-ack', dataset: {action: 'acknowledge', forRegion: region},
-      disabled: !allowed || busy || st.signing},
+      disabled: !allowed || busy || session.signing},
     busy ? 'Kvitterar…' : (isTrainer ? `Kvittera för ${name(region)}` : 'Kvittera'));
     btn.addEventListener('click', () => sendAck(m.id, region));
     box.append(btn);
@@ -607,7 +543,7 @@ function renderInbox() {
   const rs = regions();
   const now = serverNow();
   const regionName = regionNamer(rs);
-  const isTrainer = st.user?.role === 'trainer';
+  const isTrainer = session.user?.role === 'trainer';
   const list = inboxMessages();
   const waiting = list.filter((m) => (isTrainer ? pendingOf(m).length > 0 : pendingOf(m).includes(st.region)));
   const els = list.map((m) => {
@@ -686,7 +622,7 @@ function syncCompose() {
   const all = mform.elements['to-all'].checked;
   for (const cb of mform.querySelectorAll('input[name="to"]')) cb.disabled = all;
   const canSend = canPost();
-  $('m-send').disabled = !canSend || st.signing || [...pendingCmds.values()].some((p) => p.kind === 'message');
+  $('m-send').disabled = !canSend || session.signing || [...pendingCmds.values()].some((p) => p.kind === 'message');
 }
 
 function setFieldError(name, text) {
@@ -750,7 +686,6 @@ function resetCompose() {
 // ---------------------------------------------------------------------------------------------
 // Commands
 
-let ws = null;
 const pendingCmds = new Map(); // command id → {kind, hospital?, cmd, timer, …}
 
 function socketReady() {
@@ -763,8 +698,8 @@ function sendCommand(cmd, entry, resultEl) {
     showResult(resultEl, 'error', 'Ingen anslutning till servern – inget skickades. Försök igen när anslutningen är tillbaka.');
     return false;
   }
-  if (!st.user) {
-    showResult(resultEl, 'error', st.signing ? 'Loggar in – försök igen om ett ögonblick.' : 'Logga in för att skicka.');
+  if (!session.user) {
+    showResult(resultEl, 'error', session.signing ? 'Loggar in – försök igen om ett ögonblick.' : 'Logga in för att skicka.');
     return false;
   }
   ws.send(JSON.stringify(cmd));
@@ -856,7 +791,7 @@ function sendRegionReadiness() {
 
 function sendAck(messageId, region) {
   const cmd = {v: PROTOCOL_VERSION, type: 'acknowledge', id: commandId('k'), space: SPACE, message: messageId};
-  if (st.user?.role === 'trainer') cmd.region = region;
+  if (session.user?.role === 'trainer') cmd.region = region;
   const holder = h('div');
   if (sendCommand(cmd, {kind: 'ack', message: messageId, region}, holder)) {
     ackState.set(messageId, {state: 'pending', region, text: 'Kvitterar…'});
@@ -969,6 +904,7 @@ function applySnapshot(msg) {
   st.seq = msg.seq;
   const t = parseTime(msg.server_time);
   st.offsetMs = Number.isFinite(t) ? t - Date.now() : 0;
+  st.exerciseInfo = msg.exercise && msg.exercise_info && typeof msg.exercise_info === 'object' ? msg.exercise_info : null;
   if (!Array.isArray(msg.state.messages)) msg.state.messages = [];
   msg.state.messages.sort((a, b) => (a.seq || 0) - (b.seq || 0));
   renderAll();
@@ -993,6 +929,11 @@ function applyDelta(msg) {
     replaceIn(s.regions, msg.region);
   }
   if (msg.message?.id) upsertMessage(s.messages, msg.message);
+  // exercise_clock_set: the delta carries the new clock.
+  if (msg.exercise_info && typeof msg.exercise_info === 'object') {
+    st.exerciseInfo = msg.exercise_info;
+    st.snap.exercise_info = msg.exercise_info;
+  }
   st.seq = msg.seq;
   st.snap.seq = msg.seq;
   if (structure) { renderAll(); return; }
@@ -1025,20 +966,14 @@ function onMessage(data) {
       applyDelta(msg);
       break;
     case 'welcome':
-      onWelcome(msg);
+      session.handle(msg);
       break;
     case 'ack':
       onAnswer(msg);
       break;
     case 'error':
       if (msg.id && pendingCmds.has(msg.id)) onAnswer(msg);
-      else if (msg.code === 'unauthorized') onUnauthorized(msg);
-      else if (st.signing && !msg.id) {
-        // Another answer to hello (e.g. bad_message): not signed in, but the key may still be right.
-        st.signing = false;
-        showResult($('sign-in-result'), 'error', `Inloggningen misslyckades: ${errorText(msg)}${msg.message ? ` – ${msg.message}` : ''}`);
-        renderAll();
-      }
+      else if (session.handle(msg)) { /* an answer to hello */ }
       else if (!st.snap) setConn('offline', `${errorText(msg)}: ${msg.message || msg.code || ''}`);
       break;
     default:
@@ -1075,19 +1010,17 @@ function connect() {
     return;
   }
   ws = sock;
-  st.user = null;
-  st.signing = false;
+  session.closed();
   sock.onopen = () => {
     if (ws !== sock) return;
-    if (token()) sendHello(sock);    // before anything else on this connection
+    session.opened(sock);    // hello before anything else on this connection
   };
   sock.onmessage = (ev) => { if (ws === sock) onMessage(ev.data); };
   sock.onclose = () => {
     if (ws !== sock) return;
     ws = null;
     dropPending('Anslutningen bröts innan servern bekräftade. Kontrollera om det kom fram; skicka annars igen.');
-    st.user = null;
-    st.signing = false;
+    session.closed();
     renderAll();
     scheduleReconnect();
   };
@@ -1106,7 +1039,7 @@ function dropPending(text) {
 function scheduleReconnect() {
   if (reconnectTimer) return;
   setConn(backoff > 1000 ? 'offline' : 'reconnecting', backoff > 1000
-    ? (st.snap ? `Frånkopplad – visar senast kända läge (${timeHM(serverNow())})` : 'Frånkopplad – försöker igen…')
+    ? (st.snap ? `Frånkopplad – visar senast kända läge (${timeHM(wallNow())})` : 'Frånkopplad – försöker igen…')
     : (st.snap ? 'Återansluter…' : 'Ansluter…'));
   reconnectTimer = setTimeout(connect, backoff);
   backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);
@@ -1127,27 +1060,27 @@ function reconnectNow() {
 
 // ---------------------------------------------------------------------------------------------
 
+let lastTick = -Infinity;  // serverNow() of the last tick()
+
 function tick() {
   if (!st.snap) return;
+  lastTick = serverNow();
   for (const id of rows.keys()) updateRow(id);
   updateOverdueSummary();
   updateAgeLabels($('inbox-card'), serverNow());
 }
 
+/** Every second: the exercise clock; ages every TICK_MS of the space's time (faster in a sped-up exercise). */
+function everySecond() {
+  renderClock();
+  const now = serverNow();
+  if (now - lastTick >= TICK_MS || now < lastTick) tick();
+}
+
 function start() {
-  takeTokenFromFragment();
+  session.bind();
   $('board-link').href = pageLink('index.html');
-  $('sign-in-form').addEventListener('submit', (ev) => {
-    ev.preventDefault();
-    const t = $('token').value.trim();
-    if (!t) {
-      showResult($('sign-in-result'), 'error', 'Ange din inloggningsnyckel.');
-      $('token').focus();
-      return;
-    }
-    signIn(t);
-  });
-  $('sign-out').addEventListener('click', signOut);
+  initSpaceSwitch({space: SPACE});
   $('region').addEventListener('change', () => {
     st.region = $('region').value;
     try { sessionStorage.setItem(REGION_KEY, st.region); } catch { /* ignore */ }
@@ -1163,7 +1096,7 @@ function start() {
   renderHeader();
   renderAuth();
   setConn('reconnecting', 'Ansluter…');
-  setInterval(tick, TICK_MS);
+  setInterval(everySecond, 1000);
   connect();
 }
 

@@ -1,0 +1,327 @@
+// Lägesbild — the after-action review of one exercise (protocol.md "After-action review"):
+// checkpoints against their targets, acknowledgement times per alert and region, time to each
+// hospital's first capacity report, and the whole timeline. Printable (review.css @media print)
+// and exportable (GET /api/review?space=S, &format=csv). While the exercise is still going it is
+// fetched again every 10 s. Names of regions, hospitals and messages come from GET /api/state.
+// Server strings reach the DOM only through textContent (h()/setText()).
+
+import {
+  EXERCISE_STATUS, MESSAGE_KINDS, pageSpace, syncExerciseBanner, exerciseElapsed, h, setText, formatElapsed, timeHMS,
+  timeHM, parseTime, shortRegionName,
+} from './common.js';
+
+const SPACE = pageSpace();
+const REFRESH_MS = 10_000;
+
+const CHECKPOINT_STATUS = {
+  met: {label: 'Uppfylld', icon: '✔'},
+  missed: {label: 'Missad', icon: '✖'},
+  not_done: {label: 'Ej utförd', icon: '○'},
+};
+
+const EVENT_KINDS = {
+  capacity_reported: 'Kapacitetsrapport',
+  figures_confirmed: 'Oförändrat, bekräftat',
+  region_readiness_set: 'Regionens beredskapsläge',
+  message_posted: 'Meddelande',
+  message_acknowledged: 'Kvittens',
+  exercise_clock_set: 'Övningsklockan',
+  exercise_started: 'Övningen startad',
+  casualties_dispatched: 'Patienter skickas',
+  casualties_arrived: 'Patienter anländer',
+  access_denied: 'Nekad åtgärd',
+};
+
+const $ = (id) => document.getElementById(id);
+
+const st = {
+  review: null,
+  names: {regions: new Map(), hospitals: new Map(), messages: new Map(), regionOf: new Map()},
+  namesLoaded: false,
+  loadedAt: null,
+  timer: null,
+};
+
+const regionName = (id) => st.names.regions.get(id) || id;
+const hospitalName = (id) => st.names.hospitals.get(id) || id;
+const elapsedText = (ms) => (Number.isFinite(ms) ? formatElapsed(ms) : '–');
+
+/** 130000 → "2 min 10 s"; 45000 → "45 s"; 3900000 → "1 h 5 min". */
+function durationText(ms) {
+  if (!Number.isFinite(ms)) return '–';
+  const s = Math.round(Math.abs(ms) / 1000);
+  if (s < 60) return `${s} s`;
+  const min = Math.floor(s / 60);
+  if (min < 60) return s % 60 ? `${min} min ${s % 60} s` : `${min} min`;
+  return min % 60 ? `${Math.floor(min / 60)} h ${min % 60} min` : `${Math.floor(min / 60)} h`;
+}
+
+function actorText(actor) {
+  if (!actor || typeof actor !== 'object') return '–';
+  if (actor.kind === 'scenario') return 'Scenariot';
+  if (actor.kind === 'system' || actor.kind === 'server') return 'Servern';
+  return actor.id || actor.kind || '–';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rendering
+
+/** The exercise clock when the review was fetched (its exercise_info is as of the last clock event). */
+function elapsedAtLoad() {
+  return exerciseElapsed(st.review?.exercise_info, st.loadedAt ?? Date.now());
+}
+
+function renderHeader(r) {
+  const info = r?.exercise_info || null;
+  const name = r?.scenario?.name || info?.scenario?.name || r?.scenario?.id || SPACE;
+  setText($('r-title'), `Utvärdering: ${name}`);
+  setText($('print-title'), name);
+  setText($('print-space'), SPACE);
+  document.title = `ÖVNING – Utvärdering ${name} – Lägesbild`;
+  const status = EXERCISE_STATUS[info?.status] ? info.status : '';
+  document.body.dataset.exerciseStatus = status;
+  const parts = [`Övningsutrymme ${SPACE}`];
+  const start = parseTime(info?.start);
+  if (Number.isFinite(start)) {
+    parts.push(`startad ${new Intl.DateTimeFormat('sv-SE', {timeZone: 'Europe/Stockholm', day: 'numeric', month: 'long', year: 'numeric'}).format(start)} ${timeHM(start)}`);
+  }
+  const elapsed = elapsedAtLoad();
+  if (Number.isFinite(elapsed)) {
+    const planned = Number(info.planned_ms);
+    parts.push(`övningstid ${formatElapsed(elapsed)}${planned > 0 ? ` av planerat ${formatElapsed(planned)}` : ''}`);
+  }
+  if (status) parts.push(EXERCISE_STATUS[status].label);
+  setText($('r-meta'), parts.join(' · '));
+  syncExerciseBanner(true, `Utvärdering av ”${name}” – inte skarpt läge`);
+}
+
+function statusCell(status) {
+  const s = CHECKPOINT_STATUS[status] || {label: status || '–', icon: '•'};
+  return h('td', {class: `cp-status cp-${status}`},
+    h('span', {class: 'cp-badge'}, h('span', {class: 'cp-icon', 'aria-hidden': 'true'}, s.icon), s.label));
+}
+
+function renderCheckpoints(r) {
+  const list = Array.isArray(r.checkpoints) ? r.checkpoints : [];
+  const opened = new Map((r.injects || []).map((i) => [i.id, i.at_ms]));
+  const now = elapsedAtLoad();
+  const rows = list.map((cp) => {
+    const due = Number(cp.due_ms);
+    const met = cp.met_ms === null || cp.met_ms === undefined ? NaN : Number(cp.met_ms);
+    let margin = '';
+    if (cp.status === 'met' && Number.isFinite(met) && Number.isFinite(due)) {
+      margin = due - met >= 0 ? `${durationText(due - met)} före målet` : `${durationText(met - due)} efter målet`;
+    } else if (cp.status === 'missed' && Number.isFinite(due)) {
+      margin = 'Målet passerat';
+    } else if (cp.status === 'not_done' && Number.isFinite(due) && Number.isFinite(now)) {
+      margin = due > now ? `${durationText(due - now)} kvar` : '';
+    }
+    const from = opened.get(cp.id);
+    return h('tr', {dataset: {checkpoint: cp.id, status: cp.status || ''}},
+      h('td', {class: 'cp-desc'}, h('span', {class: 'cp-text'}, cp.description || cp.id),
+        Number.isFinite(from) ? h('span', {class: 'cp-window'}, `Från ${formatElapsed(from)}`) : null),
+      h('td', {class: 't-num'}, elapsedText(due)),
+      h('td', {class: 't-num'}, elapsedText(met)),
+      h('td', {class: 'cp-margin'}, margin),
+      statusCell(cp.status),
+      h('td', {}, cp.by || '–'));
+  });
+  $('checkpoints').tBodies[0].replaceChildren(...rows);
+  $('checkpoints').hidden = rows.length === 0;
+  $('checkpoints-empty').hidden = rows.length > 0;
+  const metCount = list.filter((c) => c.status === 'met').length;
+  setStat('stat-checkpoints', list.length ? `${metCount} av ${list.length}` : '–',
+    list.some((c) => c.status === 'missed') ? 'bad' : list.length && metCount === list.length ? 'good' : '');
+}
+
+function messageTitle(entry) {
+  const m = st.names.messages.get(entry.message);
+  const kind = m ? (MESSAGE_KINDS[m.kind]?.label || m.kind) : 'Meddelande';
+  const text = m?.text ? String(m.text) : '';
+  return {kind, icon: m ? MESSAGE_KINDS[m.kind]?.icon || '•' : '•', text,
+    ref: [entry.inject ? `inspel ${entry.inject}` : null, entry.message].filter(Boolean).join(' · ')};
+}
+
+function renderAcknowledgements(r) {
+  const list = Array.isArray(r.acknowledgements) ? r.acknowledgements : [];
+  const groups = new Map();
+  for (const a of list) {
+    if (!groups.has(a.message)) groups.set(a.message, []);
+    groups.get(a.message).push(a);
+  }
+  const rows = [];
+  for (const [message, entries] of groups) {
+    const t = messageTitle(entries[0]);
+    const acked = entries.filter((a) => a.acknowledged_ms !== null && a.acknowledged_ms !== undefined).length;
+    rows.push(h('tr', {class: 'ack-group', dataset: {message}},
+      h('th', {scope: 'rowgroup', colspan: 5},
+        h('span', {class: 'ack-kind'}, h('span', {'aria-hidden': 'true'}, `${t.icon} `), t.kind),
+        t.text ? h('span', {class: 'ack-text'}, t.text) : null,
+        h('span', {class: 'ack-ref'}, `${t.ref} · ${acked} av ${entries.length} kvitterade`))));
+    for (const a of entries) {
+      const done = a.acknowledged_ms !== null && a.acknowledged_ms !== undefined;
+      const sent = Number(a.sent_ms);
+      const ack = done ? Number(a.acknowledged_ms) : NaN;
+      rows.push(h('tr', {class: done ? 'acked' : 'not-acked',
+        dataset: {message, region: a.region, acked: done ? 'true' : 'false'}},
+      h('td', {}, regionName(a.region)),
+      h('td', {class: 't-num'}, elapsedText(sent)),
+      h('td', {class: 't-num'}, done ? elapsedText(ack)
+        : h('span', {class: 'cp-badge neg'}, h('span', {'aria-hidden': 'true'}, '✖ '), 'Ej kvitterat')),
+      h('td', {class: 't-num'}, done && Number.isFinite(sent) ? durationText(ack - sent) : '–'),
+      h('td', {}, a.by || '–')));
+    }
+  }
+  $('acknowledgements').tBodies[0].replaceChildren(...rows);
+  $('acknowledgements').hidden = list.length === 0;
+  $('acknowledgements-empty').hidden = list.length > 0;
+  const done = list.filter((a) => a.acknowledged_ms !== null && a.acknowledged_ms !== undefined).length;
+  setStat('stat-acks', list.length ? `${done} av ${list.length}` : '–', list.length && done < list.length ? 'warn' : list.length ? 'good' : '');
+}
+
+function renderFirstReports(r) {
+  const list = Array.isArray(r.first_reports) ? [...r.first_reports] : [];
+  list.sort((a, b) => (a.first_report_ms ?? Infinity) - (b.first_report_ms ?? Infinity));
+  const rows = list.map((f) => {
+    const done = f.first_report_ms !== null && f.first_report_ms !== undefined;
+    const region = st.names.regionOf.get(f.hospital);
+    return h('tr', {class: done ? '' : 'not-reported', dataset: {hospital: f.hospital, reported: done ? 'true' : 'false'}},
+      h('td', {class: 'fr-name'}, hospitalName(f.hospital)),
+      h('td', {}, region ? shortRegionName(regionName(region)) : '–'),
+      h('td', {class: 't-num'}, done ? elapsedText(Number(f.first_report_ms))
+        : h('span', {class: 'cp-badge neg'}, h('span', {'aria-hidden': 'true'}, '✖ '), 'Ingen rapport')),
+      h('td', {}, f.by || '–'));
+  });
+  $('first-reports').tBodies[0].replaceChildren(...rows);
+  $('first-reports').hidden = rows.length === 0;
+  $('first-reports-empty').hidden = rows.length > 0;
+  const done = list.filter((f) => f.first_report_ms !== null && f.first_report_ms !== undefined).length;
+  setStat('stat-reports', list.length ? `${done} av ${list.length}` : '–', list.length && done < list.length ? 'warn' : list.length ? 'good' : '');
+}
+
+function renderTimeline(r) {
+  const list = Array.isArray(r.timeline) ? r.timeline : [];
+  const rows = list.map((e) => {
+    const at = parseTime(e.at);
+    const scenario = e.actor?.kind === 'scenario';
+    return h('tr', {class: `${scenario ? 'by-scenario' : ''} ev-${e.kind}`, dataset: {seq: String(e.seq ?? ''), kind: e.kind || ''}},
+      h('td', {class: 't-num'}, elapsedText(Number(e.elapsed_ms))),
+      h('td', {class: 't-num'}, Number.isFinite(at) ? timeHMS(at) : '–'),
+      h('td', {class: 't-num'}, String(e.seq ?? '')),
+      h('td', {class: 'ev-kind'}, EVENT_KINDS[e.kind] || e.kind || '–'),
+      h('td', {class: 'ev-actor'}, scenario ? h('span', {class: 'actor-scenario'}, 'Scenariot') : actorText(e.actor)),
+      h('td', {class: 'ev-summary'}, e.summary ? String(e.summary) : ''));
+  });
+  $('review-timeline').tBodies[0].replaceChildren(...rows);
+  $('review-timeline').hidden = rows.length === 0;
+  $('review-timeline-empty').hidden = rows.length > 0;
+  setStat('stat-events', String(list.length), '');
+}
+
+function setStat(id, value, tone) {
+  const el = $(id);
+  setText(el.querySelector('.r-stat-num'), value);
+  el.dataset.tone = tone || '';
+}
+
+function render() {
+  const r = st.review;
+  renderHeader(r);
+  if (!r) return;
+  renderCheckpoints(r);
+  renderAcknowledgements(r);
+  renderFirstReports(r);
+  renderTimeline(r);
+  $('review').setAttribute('aria-busy', 'false');
+  document.body.dataset.state = 'ok';
+  renderRefresh();
+}
+
+function renderRefresh() {
+  const status = st.review?.exercise_info?.status;
+  const going = status && status !== 'stopped';
+  setText($('refresh-state'), st.loadedAt === null ? ''
+    : `${going ? 'Övningen pågår: uppdateras var 10:e sekund' : 'Övningen är avslutad'} · hämtad ${timeHMS(st.loadedAt)}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loading
+
+function showError(text) {
+  const el = $('review-error');
+  el.hidden = !text;
+  setText(el, text || '');
+  if (text && !st.review) document.body.dataset.state = 'error';
+}
+
+async function loadNames() {
+  try {
+    const res = await fetch(`/api/state?space=${encodeURIComponent(SPACE)}`, {cache: 'no-store'});
+    if (!res.ok) return;
+    const snap = await res.json();
+    const s = snap?.state || {};
+    for (const r of s.regions || []) {
+      st.names.regions.set(r.id, r.name);
+      for (const hid of r.hospitals || []) st.names.regionOf.set(hid, r.id);
+    }
+    for (const x of s.hospitals || []) {
+      st.names.hospitals.set(x.id, x.name);
+      if (x.region) st.names.regionOf.set(x.id, x.region);
+    }
+    for (const m of s.messages || []) st.names.messages.set(m.id, m);
+    st.namesLoaded = true;
+  } catch { /* ids are shown instead of names */ }
+}
+
+async function load() {
+  try {
+    const res = await fetch(`/api/review?space=${encodeURIComponent(SPACE)}`, {cache: 'no-store'});
+    if (!res.ok) {
+      showError(res.status === 404
+        ? `Ingen utvärdering finns för ”${SPACE}”: utrymmet finns inte eller är ingen övning.`
+        : `Kunde inte hämta utvärderingen (HTTP ${res.status}).`);
+      return;
+    }
+    const body = await res.json();
+    // Messages posted since the names were read: read them again.
+    const known = (body.acknowledgements || []).every((a) => st.names.messages.has(a.message));
+    if (!known || !st.namesLoaded) await loadNames();
+    st.review = body;
+    st.loadedAt = Date.now();
+    showError(null);
+    render();
+  } catch {
+    showError(st.review ? 'Kunde inte uppdatera utvärderingen – visar senast hämtade.' : 'Kunde inte hämta utvärderingen från servern.');
+  } finally {
+    schedule();
+  }
+}
+
+/** Fetches again in 10 s while the exercise is still going (running or paused). */
+function schedule() {
+  clearTimeout(st.timer);
+  const status = st.review?.exercise_info?.status;
+  if (st.review && status === 'stopped') { renderRefresh(); return; }
+  st.timer = setTimeout(load, REFRESH_MS);
+}
+
+function start() {
+  const q = `space=${encodeURIComponent(SPACE)}`;
+  $('export-json').href = `/api/review?${q}`;
+  $('export-json').setAttribute('download', `utvardering-${SPACE}.json`);
+  $('export-csv').href = `/api/review?${q}&format=csv`;
+  $('export-csv').setAttribute('download', `utvardering-${SPACE}.csv`);
+  $('trainer-link').href = `trainer.html?${q}`;
+  $('board-link').href = `index.html?${q}`;
+  $('print').addEventListener('click', () => window.print());
+  renderHeader(null);
+  if (SPACE === 'live') {
+    showError('Ingen övning vald. Öppna utvärderingen från övningsledningen (review.html?space=…).');
+    $('export-json').removeAttribute('href');
+    $('export-csv').removeAttribute('href');
+    return;
+  }
+  load();
+}
+
+start();

@@ -1,0 +1,177 @@
+// Lägesbild — signing in (protocol.md "hello — sign in"), shared by the TiB page and the trainer
+// page.
+//
+// The token lives in sessionStorage ('lagesbild.token') for the tab's lifetime; a link may carry it
+// once in the fragment (#token=…), which is taken and then removed from the address bar. Tokens
+// never go into a URL the server sees. On every (re)connect the page sends `hello {token}` first;
+// the server answers `welcome {user}` or `error unauthorized`. Until then the connection is an
+// anonymous viewer.
+//
+// The page provides the sign-in box: #signed-in (with #user and #sign-out), #sign-in-form (with
+// #token and #sign-in) and #sign-in-result.
+
+import {PROTOCOL_VERSION, ROLE_LABELS, setText} from './common.js';
+
+export const TOKEN_KEY = 'lagesbild.token';
+
+export function storedToken() {
+  try { return sessionStorage.getItem(TOKEN_KEY) || ''; } catch { return ''; }
+}
+
+export function storeToken(t) {
+  try {
+    if (t) sessionStorage.setItem(TOKEN_KEY, t); else sessionStorage.removeItem(TOKEN_KEY);
+  } catch { /* private mode: the token lives only as long as the connection */ }
+}
+
+/**
+ * A token in the address (#token=…) is taken once, then removed from the address bar.
+ * Returns the token, or '' when there was none.
+ */
+export function takeTokenFromFragment() {
+  const m = /(?:^#|&)token=([^&]*)/.exec(location.hash);
+  if (!m) return '';
+  let t = '';
+  try { t = decodeURIComponent(m[1]).trim(); } catch { t = ''; }
+  history.replaceState(history.state, '', location.pathname + location.search);
+  if (t) storeToken(t);
+  return t;
+}
+
+const $ = (id) => document.getElementById(id);
+
+function showResult(el, state, text) {
+  if (!el) return;
+  el.dataset.state = state || '';
+  setText(el, text || '');
+}
+
+/**
+ * The signed-in user of the page's current connection.
+ *   socket():          the page's open WebSocket, or null
+ *   onChange(what):    after 'welcome', 'unauthorized', 'failed' or 'signed-out' (re-render)
+ *   onSignOut():       after signing out: the page opens a fresh, anonymous connection
+ *   regionName(id):    a region's name for the user line
+ *   errorText(msg):    Swedish text of an error code
+ */
+export class Session {
+  constructor({socket, onChange, onSignOut, regionName, errorText}) {
+    this.socket = socket;
+    this.onChange = onChange || (() => {});
+    this.onSignOut = onSignOut || (() => {});
+    this.regionName = regionName || ((id) => id);
+    this.errorText = errorText || ((msg) => msg.code || 'Fel');
+    this.user = null;      // {id, role, region} from `welcome` on the current socket
+    this.signing = false;  // hello sent on the current socket, no answer yet
+  }
+
+  get role() { return this.user?.role || 'anonymous'; }
+
+  /** Takes a #token= from the address and wires the sign-in form and the sign-out button. */
+  bind() {
+    takeTokenFromFragment();
+    $('sign-in-form').addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      const t = $('token').value.trim();
+      if (!t) {
+        showResult($('sign-in-result'), 'error', 'Ange din inloggningsnyckel.');
+        $('token').focus();
+        return;
+      }
+      this.signIn(t);
+    });
+    $('sign-out').addEventListener('click', () => this.signOut());
+    // A #token= link opened on a page that is already loaded.
+    window.addEventListener('hashchange', () => {
+      const t = takeTokenFromFragment();
+      if (t) this.signIn(t);
+    });
+  }
+
+  /** A new socket is open: nobody is signed in on it yet; hello goes first when there is a token. */
+  opened(sock) {
+    this.user = null;
+    this.signing = false;
+    if (storedToken()) this.hello(sock);
+  }
+
+  /** The socket is gone, and with it the sign-in. */
+  closed() {
+    this.user = null;
+    this.signing = false;
+  }
+
+  signIn(t) {
+    storeToken(t);
+    const sock = this.socket();
+    if (sock && sock.readyState === WebSocket.OPEN) this.hello(sock);
+    else showResult($('sign-in-result'), 'pending', 'Loggar in när anslutningen är uppe…');
+  }
+
+  hello(sock) {
+    const t = storedToken();
+    if (!t) return;
+    this.signing = true;
+    sock.send(JSON.stringify({v: PROTOCOL_VERSION, type: 'hello', token: t}));
+    showResult($('sign-in-result'), 'pending', 'Loggar in…');
+    this.render();
+  }
+
+  /**
+   * Handles `welcome`, `error unauthorized` and an id-less error while signing in (another answer
+   * to hello). Returns true when the message was one of these.
+   */
+  handle(msg) {
+    if (msg.type === 'welcome') {
+      this.signing = false;
+      this.user = msg.user && typeof msg.user === 'object' ? msg.user : null;
+      showResult($('sign-in-result'), '', '');
+      $('token').value = '';
+      this.onChange('welcome');
+      return true;
+    }
+    if (msg.type !== 'error') return false;
+    if (msg.code === 'unauthorized') {
+      this.signing = false;
+      storeToken('');
+      this.user = null;
+      showResult($('sign-in-result'), 'error',
+        `Inloggningen misslyckades: nyckeln är okänd eller ogiltig${msg.message ? ` (${msg.message})` : ''}. Du ser läget men kan inte ändra något.`);
+      this.onChange('unauthorized');
+      $('token').focus();
+      return true;
+    }
+    if (this.signing && !msg.id) {
+      // Not signed in, but the key may still be right (e.g. bad_message).
+      this.signing = false;
+      showResult($('sign-in-result'), 'error',
+        `Inloggningen misslyckades: ${this.errorText(msg)}${msg.message ? ` – ${msg.message}` : ''}`);
+      this.onChange('failed');
+      return true;
+    }
+    return false;
+  }
+
+  signOut() {
+    storeToken('');
+    this.user = null;
+    this.signing = false;
+    showResult($('sign-in-result'), 'ok', 'Utloggad.');
+    this.onChange('signed-out');
+    // The server keeps a connection signed in: a fresh, anonymous connection ends it.
+    this.onSignOut();
+  }
+
+  /** The sign-in box: who is signed in, or the form. */
+  render() {
+    const u = this.user;
+    $('signed-in').hidden = !u;
+    $('sign-in-form').hidden = !!u;
+    if (u) {
+      const where = u.region ? `, ${this.regionName(u.region) || u.region}` : '';
+      setText($('user'), `${u.id} · ${ROLE_LABELS[u.role] || u.role}${where}`);
+    }
+    $('sign-in').disabled = this.signing;
+    setText($('sign-in'), this.signing ? 'Loggar in…' : 'Logga in');
+  }
+}
