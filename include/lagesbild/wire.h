@@ -73,9 +73,10 @@ std::string SnapshotMessage(const HealthcareRegionConfig& config, const SpaceSta
 std::string StateApiMessage(const HealthcareRegionConfig& config, const SpaceState& state,
                             TimeMs server_time, TimeMs evaluate_at,
                             std::optional<SetExerciseClock> clock_now = {});
-// `state` is the state right after `event` was applied.
+// `state` is the state right after `event` was applied; `server_time` (wall) anchors an
+// exercise clock change for clients.
 std::string DeltaMessage(const HealthcareRegionConfig& config, const SpaceState& state,
-                         const Event& event);
+                         const Event& event, TimeMs server_time = 0);
 std::string ResumedMessage(const std::string& space, Seq seq);
 // `already`: a repeated acknowledgement that stored nothing new; `seq` is the first one's.
 std::string AckMessage(const std::string& id, const std::string& space, Seq seq,

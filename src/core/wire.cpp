@@ -249,7 +249,7 @@ std::string StateApiMessage(const HealthcareRegionConfig& config, const SpaceSta
 }
 
 std::string DeltaMessage(const HealthcareRegionConfig& config, const SpaceState& state,
-                         const Event& event) {
+                         const Event& event, TimeMs server_time) {
   Json body{{"type", "delta"}, {"space", event.space}, {"seq", event.seq}};
   Json event_json = EventToJson(event);
   event_json.erase("space");
@@ -282,8 +282,11 @@ std::string DeltaMessage(const HealthcareRegionConfig& config, const SpaceState&
     put_hospital(arrived->hospital);
   } else if (std::holds_alternative<ExerciseStarted>(event.body) ||
              std::holds_alternative<ExerciseClockSet>(event.body)) {
-    // Clients anchor the clock at the moment the delta arrives.
-    if (state.exercise_info) body["exercise_info"] = ExerciseInfoToJson(*state.exercise_info);
+    if (state.exercise_info) {
+      Json info = ExerciseInfoToJson(*state.exercise_info);
+      info["clock_wall_time"] = FormatUtc(server_time);  // the change took effect then
+      body["exercise_info"] = std::move(info);
+    }
   }
   return Envelope(std::move(body));
 }

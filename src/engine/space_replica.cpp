@@ -9,9 +9,9 @@ SpaceReplica::SpaceReplica(std::shared_ptr<const HealthcareRegionConfig> config,
                            SpaceState initial, std::size_t deltas_kept)
     : config_(std::move(config)), state_(std::move(initial)), deltas_kept_(deltas_kept) {}
 
-std::variant<SharedMessage, Error> SpaceReplica::Publish(const Event& event) {
+std::variant<SharedMessage, Error> SpaceReplica::Publish(const Event& event, TimeMs server_time) {
   if (auto error = Apply(*config_, state_, event)) return *error;
-  auto message = std::make_shared<const std::string>(DeltaMessage(*config_, state_, event));
+  auto message = std::make_shared<const std::string>(DeltaMessage(*config_, state_, event, server_time));
   deltas_.push_back(message);
   if (deltas_.size() > deltas_kept_) deltas_.pop_front();
   return message;

@@ -414,7 +414,7 @@ void Server::Impl::Publish(const std::vector<Event>& events) {
                                           options_.deltas_kept))
                     .first;
     }
-    auto published = replica->second.Publish(event);
+    auto published = replica->second.Publish(event, clock_->Now());
     if (auto* error = std::get_if<Error>(&published)) {
       // Cannot happen while the engine is the only source; if it does, the replica is wrong and
       // subscribers must not be fed from it.
