@@ -113,6 +113,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   serve->add_option("--scenarios", options.scenarios_dir, "directory with scenario files")
       ->capture_default_str();
+  serve->add_option("--keepalive", options.keepalive_seconds,
+                    "seconds between pings; a connection silent for half of it after a ping is closed")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
   serve->add_option("--start-exercise", options.start_scenario,
                     "start this scenario as an exercise at once (e.g. demo-10min)");
   serve->add_option("--resume-window", options.deltas_kept,

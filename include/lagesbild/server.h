@@ -30,6 +30,7 @@ struct ServerOptions {
   UserDirectory users;          // who may sign in; without a token a connection only reads
   std::string scenarios_dir;    // scenario files for exercises
   std::string start_scenario;   // start this scenario as an exercise once listening (demo)
+  int keepalive_seconds = 20;   // ping every connection this often; no pong in half of it closes
 };
 
 class Server {

@@ -31,7 +31,20 @@ using HttpStatus = websocketpp::http::status_code::value;
 struct Session {
   Actor actor = AnonymousViewer();  // replaced by a signed-in user on "hello"
   std::string space;                // subscribed space; empty until subscribed
+  // A board that stopped reading: deltas are no longer queued for it (its memory is capped);
+  // once its queue drains it gets one fresh snapshot instead of everything it missed.
+  bool lagging = false;
+  TimeMs lagging_since = 0;
 };
+
+// Bytes WebSocket++ may hold unsent for one connection. Deltas stop at the soft cap; replies
+// (acks, errors, snapshots) may use up to the hard cap; a laggard is resynchronised once below
+// the low-water mark, or closed if it stays behind for kLaggardTimeoutMs.
+constexpr std::size_t kSoftBufferCap = 1 << 20;
+constexpr std::size_t kHardBufferCap = 4 << 20;
+constexpr std::size_t kLowWater = 64 << 10;
+constexpr TimeMs kLaggardTimeoutMs = 30000;
+constexpr auto kMaintenanceInterval = std::chrono::milliseconds(500);
 
 struct Resource {
   std::string path;
@@ -139,6 +152,8 @@ class Server::Impl : public CommitListener {
   void ServeReview(WsServer::connection_ptr connection, const Resource& resource);
   void BeginShutdown();
   void Send(ConnectionHandle handle, const std::string& text);
+  void SendDelta(ConnectionHandle handle, Session& session, const std::string& text);
+  void Maintain();  // twice a second: resync or close laggards; keepalive pings
   void SendError(ConnectionHandle handle, const std::string& id, const Error& error) {
     Send(handle, ErrorMessage(id, error));
   }
@@ -158,6 +173,11 @@ class Server::Impl : public CommitListener {
   std::map<ConnectionHandle, Session, std::owner_less<ConnectionHandle>> sessions_;
   bool shutting_down_ = false;
   std::string started_exercise_;  // by ServerOptions::start_scenario
+  asio::steady_timer maintenance_timer_{io_};
+  int maintenance_ticks_ = 0;
+  struct {
+    std::int64_t lagging_detected = 0, resynced = 0, closed_slow = 0, closed_no_pong = 0;
+  } stats_;
 
   // One running exercise: its scenario, clock, player and wake-up timer.
   struct Runner {
@@ -198,6 +218,12 @@ std::optional<Error> Server::Impl::Open() {
   endpoint_.set_fail_handler(std::bind(&Impl::OnClose, this, _1));
   endpoint_.set_message_handler(std::bind(&Impl::OnMessage, this, _1, _2));
   endpoint_.set_http_handler(std::bind(&Impl::OnHttp, this, _1));
+  endpoint_.set_pong_timeout(options_.keepalive_seconds * 500);
+  endpoint_.set_pong_timeout_handler([this](ConnectionHandle handle, std::string) {
+    ++stats_.closed_no_pong;  // a dead link: free its resources now
+    websocketpp::lib::error_code ec;
+    if (auto connection = endpoint_.get_con_from_hdl(handle, ec); !ec) connection->terminate(ec);
+  });
 
   asio::error_code address_error;
   const auto address = asio::ip::make_address(options_.bind_address, address_error);
@@ -221,6 +247,7 @@ std::optional<Error> Server::Impl::Open() {
     });
   }
   engine_.Start();
+  Maintain();
   ResumeExercises();
   if (!options_.start_scenario.empty()) {
     // The demo of the run command: started by the system, acknowledged to nobody.
@@ -284,6 +311,7 @@ void Server::Impl::BeginShutdown() {
   asio::error_code ignored;
   signals_.cancel(ignored);
   for (auto& [space, runner] : runners_) runner->timer->cancel();
+  maintenance_timer_.cancel();
   // Commits and completes what was already submitted; its acks and deltas are posted to this
   // thread ahead of the close below, so no accepted report goes unacknowledged.
   engine_.Stop();
@@ -337,11 +365,13 @@ void Server::Impl::Subscribe(ConnectionHandle handle, Session& session, const st
   session.space = space;
   if (since) {
     if (auto missed = replica->second.DeltasAfter(*since)) {
-      for (const SharedMessage& delta : *missed) Send(handle, *delta);
+      session.lagging = false;
+      for (const SharedMessage& delta : *missed) SendDelta(handle, session, *delta);
       Send(handle, ResumedMessage(space, replica->second.state().seq));
       return;
     }
   }
+  session.lagging = false;
   Send(handle, replica->second.Snapshot(clock_->Now(), ClockNow(space)));
 }
 
@@ -423,8 +453,8 @@ void Server::Impl::Publish(const std::vector<Event>& events) {
       continue;
     }
     const SharedMessage& delta = std::get<SharedMessage>(published);
-    for (const auto& [handle, session] : sessions_) {
-      if (session.space == event.space) Send(handle, *delta);
+    for (auto& [handle, session] : sessions_) {
+      if (session.space == event.space) SendDelta(handle, session, *delta);
     }
     if (std::holds_alternative<CasualtiesDispatched>(event.body)) {
       if (auto runner = runners_.find(event.space); runner != runners_.end()) {
@@ -436,14 +466,71 @@ void Server::Impl::Publish(const std::vector<Event>& events) {
 
 void Server::Impl::Send(ConnectionHandle handle, const std::string& text) {
   websocketpp::lib::error_code ec;
-  endpoint_.send(handle, text, websocketpp::frame::opcode::text, ec);
+  auto connection = endpoint_.get_con_from_hdl(handle, ec);
+  if (ec) return;
+  if (connection->get_buffered_amount() + text.size() > kHardBufferCap) {
+    ++stats_.closed_slow;
+    connection->terminate(ec);  // it is not reading at all; its close handler cleans up
+    return;
+  }
+  connection->send(text, websocketpp::frame::opcode::text);
   // A failed send means the connection is closing; its close handler cleans up.
+}
+
+void Server::Impl::SendDelta(ConnectionHandle handle, Session& session, const std::string& text) {
+  if (session.lagging) return;
+  websocketpp::lib::error_code ec;
+  auto connection = endpoint_.get_con_from_hdl(handle, ec);
+  if (ec) return;
+  if (connection->get_buffered_amount() + text.size() > kSoftBufferCap) {
+    session.lagging = true;
+    session.lagging_since = clock_->Now();
+    ++stats_.lagging_detected;
+    return;
+  }
+  connection->send(text, websocketpp::frame::opcode::text);
+}
+
+void Server::Impl::Maintain() {
+  const TimeMs now = clock_->Now();
+  const bool ping = ++maintenance_ticks_ % (2 * options_.keepalive_seconds) == 0;
+  for (auto& [handle, session] : sessions_) {
+    websocketpp::lib::error_code ec;
+    auto connection = endpoint_.get_con_from_hdl(handle, ec);
+    if (ec) continue;
+    if (session.lagging) {
+      if (connection->get_buffered_amount() < kLowWater) {
+        session.lagging = false;
+        ++stats_.resynced;
+        if (auto replica = replicas_.find(session.space); replica != replicas_.end()) {
+          Send(handle, replica->second.Snapshot(now, ClockNow(session.space)));
+        }
+      } else if (now - session.lagging_since > kLaggardTimeoutMs) {
+        ++stats_.closed_slow;
+        connection->terminate(ec);
+        continue;
+      }
+    }
+    if (ping) connection->ping("", ec);
+  }
+  maintenance_timer_.expires_after(kMaintenanceInterval);
+  maintenance_timer_.async_wait([this](const asio::error_code& error) {
+    if (!error && !shutting_down_) Maintain();
+  });
 }
 
 std::string Server::Impl::HealthJson() const {
   Json spaces = Json::object();
   for (const auto& [name, replica] : replicas_) spaces[name] = replica.state().seq;
-  return Json{{"status", shutting_down_ ? "stopping" : "ok"}, {"spaces", spaces}}.dump();
+  Json connections{{"open", sessions_.size()},
+                   {"lagging", std::count_if(sessions_.begin(), sessions_.end(),
+                                             [](const auto& s) { return s.second.lagging; })},
+                   {"lagging_detected", stats_.lagging_detected},
+                   {"resynced", stats_.resynced},
+                   {"closed_slow", stats_.closed_slow},
+                   {"closed_no_pong", stats_.closed_no_pong}};
+  return Json{{"status", shutting_down_ ? "stopping" : "ok"}, {"spaces", spaces},
+              {"connections", connections}}.dump();
 }
 
 void Server::Impl::OnHttp(ConnectionHandle handle) {

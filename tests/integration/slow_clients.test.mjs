@@ -1,0 +1,103 @@
+// Slow and dead clients: a board that stops reading is not queued for without limit; it gets one
+// fresh snapshot when it reads again; other boards are unaffected; dead links are reaped by ping.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { startServer, makeTempDir, getJson } from '../support/server.mjs';
+import { TestClient, report } from '../support/client.mjs';
+
+let dir;
+let server;
+before(async () => {
+  dir = makeTempDir();
+  server = await startServer({ dbPath: `${dir.path}/log.db`, args: ['--keepalive', '600'] });
+});
+after(async () => {
+  await server?.stop();
+  dir?.remove();
+});
+
+const rssKiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
+
+test('a board that stops reading is resynchronised with one snapshot; others get every delta', async () => {
+  const healthy = await TestClient.connect(server.port);
+  const start = (await healthy.nextOfType('snapshot')).seq;
+  // Count deltas as they arrive: every one must follow the one before.
+  healthy.deltaCount = 0;
+  healthy.deltaGaps = 0;
+  let expected = start + 1;
+  healthy.socket.on('message', (data) => {
+    const message = JSON.parse(String(data));
+    if (message.type !== 'delta') return;
+    if (message.seq !== expected) healthy.deltaGaps++;
+    expected = message.seq + 1;
+    healthy.deltaCount++;
+  });
+  const slow = await TestClient.connect(server.port);
+  await slow.nextOfType('snapshot');
+  slow.socket._socket.pause();  // stops reading: the kernel buffers fill, then the server's
+  const rssBefore = rssKiB(server.child.pid);
+
+  const trainer = await TestClient.connectAs(server, 'trainer');
+  const reports = 4000;
+  const hospitals = ['falun', 'mora', 'gavle', 'uso', 'akademiska', 'karlstad', 'vasteras'];
+  // A steady stream (16 reports in flight), as a busy day would bring: a reading board keeps up.
+  const replies = [];
+  for (let i = 0; i < reports; i += 16) {
+    const window = [];
+    for (let j = i; j < Math.min(i + 16, reports); j++) {
+      window.push(trainer.command(report(hospitals[j % hospitals.length], {
+        beds: { MedicalSurgical: { available: j % 20 } }, reception: { P3: j % 7 },
+      }), 60000));
+    }
+    replies.push(...await Promise.all(window));
+    healthy.received = healthy.received.filter((m) => m.type !== 'delta' || m.seq > replies.at(-1).seq - 64);
+  }
+  assert.ok(replies.every((r) => r.type === 'ack'));
+  const last = Math.max(...replies.map((r) => r.seq));
+  assert.equal(last, start + reports);
+
+  // The healthy board got every delta, in order (checked as they come, to keep memory flat).
+  await healthy.next((m) => m.type === 'delta' && m.seq === last, 20000);
+  assert.equal(healthy.deltaGaps, 0, 'no delta missing or out of order');
+  assert.equal(healthy.deltaCount, reports);
+  assert.ok(!healthy.received.some((m) => m.type === 'snapshot'), 'never needed a resync');
+  const health = (await getJson(server, '/healthz')).body.connections;
+  assert.ok(health.lagging_detected >= 1, JSON.stringify(health));
+  const growthKiB = rssKiB(server.child.pid) - rssBefore;
+  assert.ok(growthKiB < 64 * 1024, `server memory grew ${growthKiB} KiB`);
+
+  // Reading again, the laggard catches up with one snapshot at the latest sequence number.
+  slow.received.length = 0;
+  slow.socket._socket.resume();
+  const snapshot = await slow.next((m) => m.type === 'snapshot' && m.seq === last, 20000).catch((e) => {
+    throw new Error(`${e.message.slice(0, 100)} / last=${last} / ${JSON.stringify(slow.received.map((m) => [m.type, m.seq]).slice(-5))}`);
+  });
+  assert.equal(snapshot.seq, last);
+  const deltasSeen = slow.received.filter((m) => m.type === 'delta').length;
+  assert.ok(deltasSeen < reports, `coalesced: ${deltasSeen} deltas instead of ${reports}`);
+  assert.ok((await getJson(server, '/healthz')).body.connections.resynced >= 1);
+  await Promise.all([healthy, slow, trainer].map((c) => c.close()));
+});
+
+test('a connection that answers no ping is closed, and the others stay', async () => {
+  await server.stop();
+  server = await startServer({ dbPath: `${dir.path}/log.db`, args: ['--keepalive', '2'] });
+  const alive = await TestClient.connect(server.port);
+  await alive.nextOfType('snapshot');
+  const dead = await TestClient.connect(server.port);
+  await dead.nextOfType('snapshot');
+  dead.socket._socket.pause();  // never sees the ping, never answers
+  const before = (await getJson(server, '/healthz')).body.connections.closed_no_pong;
+  // Keepalive 2 s: a ping within 2 s, closed when no pong within 1 s more.
+  for (let i = 0; i < 40; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    if ((await getJson(server, '/healthz')).body.connections.closed_no_pong > before) break;
+  }
+  assert.ok((await getJson(server, '/healthz')).body.connections.closed_no_pong > before);
+  const trainer = await TestClient.connectAs(server, 'trainer');
+  assert.equal((await trainer.command(report('falun', { reception: { P1: 1 } }))).type, 'ack');
+  await alive.nextOfType('delta');  // the live one still gets deltas (it answers pings itself)
+  await Promise.all([alive, trainer].map((c) => c.close()));
+  dead.socket.terminate();
+});
