@@ -29,10 +29,15 @@ export class TestClient {
     this.socket = socket;
     this.received = [];
     this.waiters = [];
-    this.closed = new Promise((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
+    this.closed = new Promise((resolve) => socket.on('close', (code, reason) => {
+      resolve({ code, reason: String(reason) });
+      this.isClosed = true;
+      for (const waiter of this.waiters) waiter.fail(new Error(`connection closed (${code})`));
+      this.waiters = [];
+    }));
     socket.on('message', (data) => {
       this.received.push(JSON.parse(String(data)));
-      this.waiters = this.waiters.filter((waiter) => !waiter());
+      this.waiters = this.waiters.filter((waiter) => !waiter.check());
     });
   }
 
@@ -52,7 +57,13 @@ export class TestClient {
         resolve(this.received.splice(index, 1)[0]);
         return true;
       };
-      if (!check()) this.waiters.push(check);
+      if (check()) return;
+      if (this.isClosed) {
+        clearTimeout(timer);
+        reject(new Error('connection closed'));
+        return;
+      }
+      this.waiters.push({ check, fail: (error) => { clearTimeout(timer); reject(error); } });
     });
   }
 
