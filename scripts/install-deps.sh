@@ -10,7 +10,7 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 packages=(g++ cmake ninja-build pkg-config libasio-dev libwebsocketpp-dev libsqlite3-dev libsodium-dev
           nlohmann-json3-dev libcli11-dev catch2)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(chromium sqlite3)
+  packages+=(chromium sqlite3 clang libclang-rt-14-dev)
   command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 fi
 
