@@ -13,6 +13,12 @@
 // replaced by each exercise_clock_set delta), and "now" for ages, staleness and the header clock is
 // exercise time, the time every event of the space is stamped with.
 //
+// Casualties (exercises): a hospital record may carry `casualties` (patients on the way and received
+// per priority, and whether the hospital is över kapacitet with the reason). A card shows one short
+// line only when some count is non-zero or it is over capacity; over capacity adds a marked line
+// (icon + text + red frame). When those lines would push the wall past the screen, the board packs
+// its spacing tighter (body[data-fit]) rather than scroll.
+//
 // Everything from the server is put into the DOM with textContent (via h()/setText()).
 
 import {
@@ -107,6 +113,24 @@ function staleness(hosp) {
 }
 
 const isStale = (hosp) => staleness(hosp).stale;
+
+/** A non-negative integer count from the server, anything else as 0. */
+const nonNegative = (v) => (Number.isFinite(v) && v > 0 ? Math.floor(v) : 0);
+
+/**
+ * The hospital's casualties (protocol.md "Exercises"): {incoming, received} per priority with
+ * totals, over (bool), reason, and show — whether the card shows them at all.
+ */
+function casualtiesOf(hosp) {
+  const c = hosp?.casualties && typeof hosp.casualties === 'object' ? hosp.casualties : {};
+  const per = (o) => Object.fromEntries(PRIORITIES.map((p) => [p, nonNegative(o?.[p])]));
+  const incoming = per(c.incoming), received = per(c.received);
+  const sum = (o) => PRIORITIES.reduce((a, p) => a + o[p], 0);
+  const over = c.over_capacity === true;
+  const reason = typeof c.reason === 'string' ? c.reason.trim() : '';
+  const inTotal = sum(incoming), recTotal = sum(received);
+  return {incoming, received, inTotal, recTotal, over, reason, show: over || inTotal > 0 || recTotal > 0};
+}
 
 /** Sums over the hospitals that reported each figure; unreported ones are counted, not summed. */
 function totalsOf(hospitals) {
@@ -246,11 +270,23 @@ function buildHospital(hosp) {
   const reported = h('span', {class: 'reported'});
   const reportedBy = h('span', {class: 'reported-by'});
 
-  const el = h('article', {class: 'hospital', dataset: {hospital: hosp.id, stale: 'false'}},
+  // Casualties: the marked over-capacity line and the counts line, both hidden until there is
+  // something to show.
+  const overReason = h('span', {class: 'over-reason'});
+  const over = h('div', {class: 'h-over', hidden: true},
+    h('span', {class: 'over-tag'}, h('span', {class: 'over-icon', 'aria-hidden': 'true'}, '⚠'), 'ÖVER KAPACITET'),
+    overReason);
+  const cas = h('div', {class: 'h-cas', hidden: true,
+    dataset: {casualties: '', incoming: '0', received: '0'}});
+
+  const el = h('article', {class: 'hospital', dataset: {hospital: hosp.id, stale: 'false', overCapacity: 'false'}},
     h('div', {class: 'h-head'}, h('div', {class: 'h-title'}, name, town), readiness.el),
     figRow,
+    over,
+    cas,
     h('div', {class: 'h-foot'}, ed, staleTag, h('span', {class: 'reported-wrap'}, reported, reportedBy)));
   return {el, name, town, readiness, figs, figRow, ed, edIcon, edText, staleTag, reported, reportedBy,
+    over, overReason, cas, casKey: undefined, overValue: undefined,
     edValue: undefined, readinessValue: undefined};
 }
 
@@ -274,16 +310,20 @@ function buildRegion(region) {
       h('span', {class: `chip ${p.toLowerCase()}`, 'aria-hidden': 'true'}));
   }
   const missing = h('div', {class: 'region-missing'});
+  const overText = h('span', {class: 'region-over-text'});
+  const over = h('div', {class: 'region-over', hidden: true, dataset: {regionOverCapacity: '0'}},
+    h('span', {class: 'over-icon', 'aria-hidden': 'true'}, '⚠'), overText);
   const head = h('div', {class: 'region-head'},
     h('h2', {class: 'region-name', text: region.name}),
     badge.el,
     h('div', {class: 'region-totals', title: 'Regionens summa: lediga IVA / totalt, lediga vårdplatser, mottagning per timme'},
       h('div', {class: 'rt-line'}, totals.AdultICU.cell, totals.MedicalSurgical.cell),
       h('div', {class: 'rt-line'}, totals.P1.cell, totals.P2.cell, totals.P3.cell)),
+    over,
     missing);
   const list = h('div', {class: 'hospitals'});
   const el = h('section', {class: 'region', dataset: {region: region.id}}, head, list);
-  return {el, badge, totals, missing, list, level: undefined};
+  return {el, badge, totals, missing, over, overText, list, level: undefined};
 }
 
 function rebuild() {
@@ -308,6 +348,7 @@ function rebuild() {
   for (const region of model.regions) updateRegion(region.id, false);
   for (const id of view.hospitals.keys()) updateHospital(id, false);
   updateTotals(false);
+  fitBoard();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -363,8 +404,58 @@ function updateHospital(id, doFlash) {
   if (doFlash && v.readinessValue !== undefined && v.readinessValue !== level) flash(v.readiness.el, 'changed');
   v.readinessValue = level;
 
+  updateCasualties(hosp, v, doFlash);
   updateHospitalAge(id);
   updateTrends(id);
+}
+
+/** One priority count: "P1 2". */
+function casCount(p, n) {
+  return h('span', {class: `cas-n${n ? '' : ' zero'}`}, `${p} `, h('b', {}, String(n)));
+}
+
+/** "på väg P1 2 · P2 1 · P3 0" */
+function casPart(cls, word, counts, total) {
+  const items = [];
+  PRIORITIES.forEach((p, i) => {
+    if (i) items.push(h('span', {class: 'cas-sep'}, ' · '));
+    items.push(casCount(p, counts[p]));
+  });
+  return h('span', {class: `cas-part ${cls}${total ? '' : ' zero'}`}, h('span', {class: 'cas-word'}, word), ' ', ...items);
+}
+
+/**
+ * The casualties line "Skadade: på väg P1 2 · P2 1 · P3 0 — mottagna P1 3 · P2 2 · P3 3" and the
+ * över kapacitet marker; both hidden while every count is zero and the hospital is not over capacity.
+ */
+function updateCasualties(hosp, v, doFlash) {
+  const c = casualtiesOf(hosp);
+  v.el.classList.toggle('has-casualties', c.show);
+  v.el.classList.toggle('over-capacity', c.over);
+  v.el.dataset.overCapacity = c.over ? 'true' : 'false';
+  v.cas.hidden = !c.show;
+  v.cas.dataset.incoming = String(c.inTotal);
+  v.cas.dataset.received = String(c.recTotal);
+
+  const key = JSON.stringify([c.incoming, c.received]);
+  if (key !== v.casKey) {
+    v.cas.replaceChildren(
+      h('span', {class: 'cas-label'}, 'Skadade:'), ' ',
+      casPart('cas-incoming', 'på väg', c.incoming, c.inTotal),
+      h('span', {class: 'cas-sep cas-dash'}, ' — '),
+      casPart('cas-received', 'mottagna', c.received, c.recTotal));
+    v.cas.title = v.cas.textContent;
+    if (doFlash && v.casKey !== undefined && c.show) flash(v.cas, 'changed');
+    v.casKey = key;
+  }
+
+  v.over.hidden = !c.over;
+  setText(v.overReason, c.over ? c.reason : '');
+  v.over.title = c.over
+    ? `Över kapacitet${c.reason ? `: ${c.reason}` : ''} (mottagna senaste timmen jämfört med rapporterad mottagning per timme och lediga IVA-platser)`
+    : '';
+  if (doFlash && v.overValue !== undefined && v.overValue !== c.over && c.over) flash(v.over, 'changed');
+  v.overValue = c.over;
 }
 
 /** "Rapporterat för 12 min sedan (10:14) av tib-uppsala", and the stale flag. */
@@ -529,6 +620,12 @@ function updateRegion(id, doFlash) {
     ? `${never} sjukhus ej rapporterat`
     : partial ? `${partial} sjukhus delvis rapporterat` : '');
   v.missing.classList.toggle('has-missing', never > 0 || partial > 0);
+
+  const over = hospitals.filter((x) => x && casualtiesOf(x).over).length;
+  v.over.hidden = over === 0;
+  v.over.dataset.regionOverCapacity = String(over);
+  setText(v.overText, `${over} över kapacitet`);
+  v.over.title = `${over} sjukhus i regionen över kapacitet`;
 }
 
 const missingText = (n) => (n ? `${n} sjukhus ej rapporterat` : 'Alla sjukhus rapporterat');
@@ -564,6 +661,26 @@ function updateSummary() {
   setText($('summary'), parts.join(' · '));
   $('summary').title = `Inaktuell: minst en uppgift äldre än gränsen för sjukhusets beredskapsläge (${limitsText()})`;
   $('summary').classList.toggle('warn', never > 0 || stale > 0);
+}
+
+/**
+ * On the wall (one screen, no page scroll) the casualty lines add height: when the regions would
+ * then need scrolling, the spacing is packed tighter in steps (body[data-fit="1"|"2"]; board.css).
+ * A casualty line too wide for its card is set tighter (.tight). Re-measured after every change.
+ */
+const WALL = window.matchMedia('(min-width: 1701px)');
+const FIT_STEPS = 2;
+function fitBoard() {
+  const main = $('regions');
+  for (const el of main.querySelectorAll('.h-cas:not([hidden])')) {
+    el.classList.remove('tight');
+    if (el.scrollWidth > el.clientWidth) el.classList.add('tight');
+  }
+  delete document.body.dataset.fit;
+  if (!WALL.matches || !main.querySelector('.hospital.has-casualties')) return;
+  for (let step = 1; step <= FIT_STEPS && main.scrollHeight > main.clientHeight + 1; step++) {
+    document.body.dataset.fit = String(step);
+  }
 }
 
 /** "normalläge 60 min, stabsläge 30 min, …" */
@@ -696,6 +813,7 @@ function applySnapshot(msg) {
     for (const region of model.regions) updateRegion(region.id, true);
     for (const id of view.hospitals.keys()) updateHospital(id, true);
     updateTotals(true);
+    fitBoard();
   } else {
     rebuild();
   }
@@ -717,6 +835,7 @@ function applyDelta(msg) {
       const region = msg.hospital.region;
       if (region) updateRegion(region, true);
       updateTotals(true);
+      fitBoard();
     }
   }
   if (msg.region && msg.region.id) {
@@ -902,6 +1021,7 @@ function start() {
   setConnState('reconnecting');
   tickClock();
   setInterval(everySecond, 1000);
+  window.addEventListener('resize', fitBoard);
   connect();
 }
 
