@@ -23,7 +23,12 @@
 namespace lagesbild {
 namespace {
 
-using WsServer = websocketpp::server<websocketpp::config::asio>;
+// WebSocket++'s defaults, but a 1 KiB read buffer per connection instead of 16 KiB: clients send
+// small JSON messages, and an idle board should cost little memory (docs/performance.md).
+struct ServerConfig : public websocketpp::config::asio {
+  static const std::size_t connection_read_buffer_size = 1024;
+};
+using WsServer = websocketpp::server<ServerConfig>;
 using ConnectionHandle = websocketpp::connection_hdl;
 using HttpStatus = websocketpp::http::status_code::value;
 
