@@ -571,12 +571,23 @@ int main(int argc, char** argv) {
   double cpu0 = SelfCpuSeconds(), scpu0 = CpuSeconds(opt.server_pid);
   double t0 = NowMs();
   if (opt.mode == "latency") {
-    // Window W: at most W reports sent and not yet acknowledged (W=1: closed loop).
+    // Window W: at most W reports sent and not yet acknowledged. With W=1 the loop is closed on
+    // delivery: the next report goes once every board has the previous delta (or after 1 s), so
+    // the figures are fan-out latency without queueing, whether a server acks before or after
+    // it fans out.
     int next = 0;
     deadline = t0 + opt.timeout_s * 1000;
     long long expected = static_cast<long long>(open_boards) * total_reports;
+    double last_sent = 0;
+    auto delivered = [&] {
+      return opt.window > 1 || deltas_received >= static_cast<long long>(open_boards) * next ||
+             NowMs() - last_sent > 1000;
+    };
     while (NowMs() < deadline) {
-      while (next < total_reports && next - acks < opt.window) SendReport(next++);
+      while (next < total_reports && next - acks < opt.window && delivered()) {
+        SendReport(next++);
+        last_sent = NowMs();
+      }
       if (acks >= total_reports && (deltas_received >= expected)) break;
       if (reporter->state == State::kClosed) break;
       Poll(10);

@@ -564,6 +564,9 @@ function addTrendEntry(id, e) {
 
 /** After a snapshot: the whole trend of every hospital, fetched again. */
 function loadHistory() {
+  clearTimeout(historyReload.timer);
+  historyReload.timer = null;
+  historyReload.last = Date.now();
   const gen = ++model.trendGen;
   model.trend = new Map();
   const from = new Date(serverNow() - TREND_WINDOW_MS).toISOString();
@@ -579,6 +582,16 @@ function loadHistory() {
       })
       .catch(() => { /* no trend: the figures themselves are what counts */ });
   }
+}
+
+// In a flood of reports the server sends coalesced snapshots up to ten times a second; the
+// trends then follow at most every HISTORY_RELOAD_MIN_MS instead of refetching on each one.
+const HISTORY_RELOAD_MIN_MS = 5000;
+const historyReload = {last: 0, timer: null};
+function reloadHistorySoon() {
+  if (historyReload.timer) return;
+  const wait = Math.max(0, historyReload.last + HISTORY_RELOAD_MIN_MS - Date.now());
+  historyReload.timer = setTimeout(loadHistory, wait);
 }
 
 /** Who made the newest report of this hospital (the reported_by of its newest figure). */
@@ -806,7 +819,7 @@ function applySnapshot(msg) {
   model.hospitals = new Map((st.hospitals || []).map((x) => [x.id, x]));
   model.messages = Array.isArray(st.messages) ? [...st.messages] : [];
   model.messages.sort((a, b) => (a.seq || 0) - (b.seq || 0));
-  loadHistory();
+  if (sameSpace) reloadHistorySoon(); else loadHistory();
 
   if (sameSpace && structureKey() === view.structure) {
     // A resync of the board already on screen: update in place and highlight what changed.

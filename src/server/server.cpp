@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include <websocketpp/concurrency/none.hpp>
 #include <websocketpp/config/asio_no_tls.hpp>
 #include <websocketpp/server.hpp>
 
@@ -23,12 +24,29 @@
 namespace lagesbild {
 namespace {
 
-// WebSocket++'s defaults, but a 1 KiB read buffer per connection instead of 16 KiB: clients send
-// small JSON messages, and an idle board should cost little memory (docs/performance.md).
+// WebSocket++'s asio defaults with two changes (docs/performance.md):
+// - single-threaded: only the network thread ever touches the endpoint and its connections
+//   (other threads only post to io_), so WebSocket++'s mutexes and per-connection strands are
+//   pure cost on the fan-out path;
+// - a 1 KiB read buffer per connection instead of 16 KiB: clients send small JSON messages, and
+//   an idle board should cost little memory.
 struct ServerConfig : public websocketpp::config::asio {
+  using type = ServerConfig;
+  using base = websocketpp::config::asio;
+  using concurrency_type = websocketpp::concurrency::none;
+  using alog_type = websocketpp::log::basic<concurrency_type, websocketpp::log::alevel>;
+  using elog_type = websocketpp::log::basic<concurrency_type, websocketpp::log::elevel>;
+  struct transport_config : public base::transport_config {
+    using concurrency_type = type::concurrency_type;
+    using alog_type = type::alog_type;
+    using elog_type = type::elog_type;
+    static const bool enable_multithreading = false;
+  };
+  using transport_type = websocketpp::transport::asio::endpoint<transport_config>;
   static const std::size_t connection_read_buffer_size = 1024;
 };
 using WsServer = websocketpp::server<ServerConfig>;
+using PreparedMessage = WsServer::message_ptr;
 using ConnectionHandle = websocketpp::connection_hdl;
 using HttpStatus = websocketpp::http::status_code::value;
 
@@ -36,6 +54,8 @@ using HttpStatus = websocketpp::http::status_code::value;
 struct Session {
   Actor actor = AnonymousViewer();  // replaced by a signed-in user on "hello"
   std::string space;                // subscribed space; empty until subscribed
+  WsServer::connection_ptr connection;  // held from open to close
+  Seq sent_seq = 0;  // the last seq of `space` this board has been sent (delta or snapshot)
   // A board that stopped reading: deltas are no longer queued for it (its memory is capped);
   // once its queue drains it gets one fresh snapshot instead of everything it missed.
   bool lagging = false;
@@ -49,6 +69,27 @@ constexpr std::size_t kSoftBufferCap = 1 << 20;
 constexpr std::size_t kHardBufferCap = 4 << 20;
 constexpr std::size_t kLowWater = 64 << 10;
 constexpr TimeMs kLaggardTimeoutMs = 30000;
+// A board more than this many deltas behind at a fan-out gets one snapshot instead: under a
+// flood of reports the board needs the newest figures, not every step (coalescing).
+constexpr Seq kMaxDeltasPerFanOut = 32;
+// In a flood (some board was sent a snapshot because it was more than kMaxDeltasPerFanOut
+// behind), the space's next fan-out waits this long: boards then get the newest figures ten
+// times a second, and the network thread's time goes to acks and incoming reports instead of
+// sending every step to every board. Without a flood a fan-out follows its commit at once.
+constexpr auto kFloodFanOutInterval = std::chrono::milliseconds(100);
+
+// A server text frame built once and queued, unchanged, on every subscriber's connection:
+// WebSocket++ writes a prepared message as is (server frames are not masked).
+PreparedMessage PrepareText(const std::string& text) {
+  namespace frame = websocketpp::frame;
+  auto message = std::make_shared<WsServer::message_ptr::element_type>(
+      nullptr, frame::opcode::text, 0);
+  message->set_header(frame::prepare_header(frame::basic_header(frame::opcode::text, text.size(), true, false),
+                                            frame::extended_header(text.size())));
+  message->set_payload(text);
+  message->set_prepared(true);
+  return message;
+}
 constexpr auto kMaintenanceInterval = std::chrono::milliseconds(500);
 
 struct Resource {
@@ -141,6 +182,8 @@ class Server::Impl : public CommitListener {
                  std::optional<Seq> since);
   void HandleCommand(ConnectionHandle handle, const Session& session, CommandRequest request);
   void Publish(const std::vector<Event>& events);
+  void ScheduleFanOut(const std::string& space);
+  void FanOut(const std::string& space);
   // Exercises (network thread).
   struct Runner;
   // Returns the space it starts (empty when refused before reaching the engine).
@@ -157,7 +200,9 @@ class Server::Impl : public CommitListener {
   void ServeReview(WsServer::connection_ptr connection, const Resource& resource);
   void BeginShutdown();
   void Send(ConnectionHandle handle, const std::string& text);
-  void SendDelta(ConnectionHandle handle, Session& session, const std::string& text);
+  // Queues a delta or coalesced snapshot for a board; false if the board is too far behind
+  // (it is then marked lagging and resynchronised by Maintain()).
+  bool SendToBoard(Session& session, const PreparedMessage& message);
   void Maintain();  // twice a second: resync or close laggards; keepalive pings
   void SendError(ConnectionHandle handle, const std::string& id, const Error& error) {
     Send(handle, ErrorMessage(id, error));
@@ -168,7 +213,7 @@ class Server::Impl : public CommitListener {
   const std::shared_ptr<const HealthcareRegionConfig> config_;
   const std::shared_ptr<const Clock> clock_;
   const ServerOptions options_;
-  asio::io_context io_;
+  asio::io_context io_{1};  // run by the network thread alone
   WsServer endpoint_;
   Engine engine_;
   asio::signal_set signals_;
@@ -176,6 +221,13 @@ class Server::Impl : public CommitListener {
   std::uint16_t port_ = 0;
   std::map<std::string, SpaceReplica> replicas_;
   std::map<ConnectionHandle, Session, std::owner_less<ConnectionHandle>> sessions_;
+  struct FanOutState {
+    bool pending = false;      // a FanOut() is posted or timed and has not run yet
+    bool flooded = false;      // the last one sent a coalescing snapshot
+    std::chrono::steady_clock::time_point last;
+    std::unique_ptr<asio::steady_timer> timer;
+  };
+  std::map<std::string, FanOutState> fan_outs_;  // per space
   bool shutting_down_ = false;
   std::string started_exercise_;  // by ServerOptions::start_scenario
   asio::steady_timer maintenance_timer_{io_};
@@ -256,7 +308,8 @@ std::optional<Error> Server::Impl::Open() {
   ResumeExercises();
   if (!options_.start_scenario.empty()) {
     // The demo of the run command: started by the system, acknowledged to nobody.
-    Session system{Actor{Actor::Kind::kSystem, "system", Role::kViewer, ""}, ""};
+    Session system;
+    system.actor = Actor{Actor::Kind::kSystem, "system", Role::kViewer, ""};
     started_exercise_ =
         StartExercise(ConnectionHandle(), system, StartExerciseRequest{"startup", options_.start_scenario, "", false});
     if (started_exercise_.empty()) {
@@ -345,6 +398,7 @@ void Server::Impl::OnOpen(ConnectionHandle handle) {
   auto connection = endpoint_.get_con_from_hdl(handle, ec);
   if (ec) return;
   Session& session = sessions_[handle];
+  session.connection = connection;
   const Resource resource = ParseResource(connection->get_resource());
   std::optional<Seq> since;
   if (auto it = resource.query.find("since"); it != resource.query.end()) {
@@ -368,15 +422,17 @@ void Server::Impl::Subscribe(ConnectionHandle handle, Session& session, const st
     return;
   }
   session.space = space;
+  session.lagging = false;
+  session.sent_seq = replica->second.state().seq;
   if (since) {
     if (auto missed = replica->second.DeltasAfter(*since)) {
-      session.lagging = false;
-      for (const SharedMessage& delta : *missed) SendDelta(handle, session, *delta);
-      Send(handle, ResumedMessage(space, replica->second.state().seq));
+      for (const SharedMessage& delta : *missed) {
+        if (!SendToBoard(session, PrepareText(*delta))) return;  // Maintain() resynchronises it
+      }
+      Send(handle, ResumedMessage(space, session.sent_seq));
       return;
     }
   }
-  session.lagging = false;
   Send(handle, replica->second.Snapshot(clock_->Now(), ClockNow(space)));
 }
 
@@ -457,16 +513,69 @@ void Server::Impl::Publish(const std::vector<Event>& events) {
                    error->message.c_str());
       continue;
     }
-    const SharedMessage& delta = std::get<SharedMessage>(published);
-    for (auto& [handle, session] : sessions_) {
-      if (session.space == event.space) SendDelta(handle, session, *delta);
-    }
+    ScheduleFanOut(event.space);
     if (std::holds_alternative<CasualtiesDispatched>(event.body)) {
       if (auto runner = runners_.find(event.space); runner != runners_.end()) {
         Schedule(*runner->second);  // an arrival to wake up for
       }
     }
   }
+}
+
+// Posted rather than run at once: the acks of the batch just published are already queued behind
+// this handler, so reporters hear "stored" before the boards are fed, and everything committed
+// until the fan-out runs goes to each board in one pass (one write per board).
+void Server::Impl::ScheduleFanOut(const std::string& space) {
+  FanOutState& fan_out = fan_outs_[space];
+  if (fan_out.pending) return;
+  fan_out.pending = true;
+  if (!fan_out.flooded) {
+    asio::post(io_, [this, space] { FanOut(space); });
+    return;
+  }
+  if (!fan_out.timer) fan_out.timer = std::make_unique<asio::steady_timer>(io_);
+  fan_out.timer->expires_at(fan_out.last + kFloodFanOutInterval);
+  fan_out.timer->async_wait([this, space](const asio::error_code& error) {
+    if (!error) FanOut(space);
+  });
+}
+
+void Server::Impl::FanOut(const std::string& space) {
+  FanOutState& fan_out = fan_outs_[space];
+  fan_out.pending = false;
+  fan_out.last = std::chrono::steady_clock::now();
+  auto replica = replicas_.find(space);
+  if (replica == replicas_.end()) return;
+  const Seq head = replica->second.state().seq;
+
+  auto wants_deltas = [&](const Session& session) {
+    return session.space == space && !session.lagging && session.sent_seq < head &&
+           head - session.sent_seq <= kMaxDeltasPerFanOut;
+  };
+  // Each delta is framed once for all boards, from the oldest any board still needs.
+  Seq oldest_sent = head;
+  for (const auto& [handle, session] : sessions_) {
+    if (wants_deltas(session)) oldest_sent = std::min(oldest_sent, session.sent_seq);
+  }
+  std::vector<PreparedMessage> deltas;  // seq oldest_sent + 1 .. head
+  if (auto held = replica->second.DeltasAfter(oldest_sent)) {
+    for (const SharedMessage& delta : *held) deltas.push_back(PrepareText(*delta));
+  }
+  PreparedMessage snapshot;  // framed only if some board is too far behind
+  for (auto& [handle, session] : sessions_) {
+    if (session.space != space || session.lagging || session.sent_seq >= head) continue;
+    const Seq behind = head - session.sent_seq;
+    if (wants_deltas(session) && behind <= static_cast<Seq>(deltas.size())) {
+      for (auto delta = deltas.end() - behind; delta != deltas.end(); ++delta) {
+        if (!SendToBoard(session, *delta)) break;
+      }
+    } else {
+      if (!snapshot) snapshot = PrepareText(replica->second.Snapshot(clock_->Now(), ClockNow(space)));
+      SendToBoard(session, snapshot);
+    }
+    session.sent_seq = head;  // a board that turned lagging gets a snapshot later anyway
+  }
+  fan_out.flooded = snapshot != nullptr;
 }
 
 void Server::Impl::Send(ConnectionHandle handle, const std::string& text) {
@@ -482,18 +591,16 @@ void Server::Impl::Send(ConnectionHandle handle, const std::string& text) {
   // A failed send means the connection is closing; its close handler cleans up.
 }
 
-void Server::Impl::SendDelta(ConnectionHandle handle, Session& session, const std::string& text) {
-  if (session.lagging) return;
-  websocketpp::lib::error_code ec;
-  auto connection = endpoint_.get_con_from_hdl(handle, ec);
-  if (ec) return;
-  if (connection->get_buffered_amount() + text.size() > kSoftBufferCap) {
+bool Server::Impl::SendToBoard(Session& session, const PreparedMessage& message) {
+  if (session.lagging) return false;
+  if (session.connection->get_buffered_amount() + message->get_payload().size() > kSoftBufferCap) {
     session.lagging = true;
     session.lagging_since = clock_->Now();
     ++stats_.lagging_detected;
-    return;
+    return false;
   }
-  connection->send(text, websocketpp::frame::opcode::text);
+  session.connection->send(message);  // a failed send means it is closing: OnClose cleans up
+  return true;
 }
 
 void Server::Impl::Maintain() {
@@ -508,6 +615,7 @@ void Server::Impl::Maintain() {
         session.lagging = false;
         ++stats_.resynced;
         if (auto replica = replicas_.find(session.space); replica != replicas_.end()) {
+          session.sent_seq = replica->second.state().seq;
           Send(handle, replica->second.Snapshot(now, ClockNow(session.space)));
         }
       } else if (now - session.lagging_since > kLaggardTimeoutMs) {

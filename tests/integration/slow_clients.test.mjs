@@ -83,6 +83,46 @@ test('a board that stops reading is resynchronised with one snapshot; others get
   await Promise.all([healthy, slow, trainer].map((c) => c.close()));
 });
 
+test('a flood of reports is coalesced into snapshots; every report is acked; boards end current', async () => {
+  const board = await TestClient.connect(server.port);
+  const start = (await board.nextOfType('snapshot')).seq;
+  const trainer = await TestClient.connectAs(server, 'trainer');
+  const reports = 3000;
+  const hospitals = ['falun', 'mora', 'gavle', 'uso', 'akademiska', 'karlstad', 'vasteras'];
+  // All at once, as a flood would bring them (far more than 32 per fan-out).
+  const replies = await Promise.all(Array.from({ length: reports }, (_, i) => trainer.command(
+    report(hospitals[i % hospitals.length], { beds: { MedicalSurgical: { available: i % 40 } } }), 60000)));
+  assert.ok(replies.every((r) => r.type === 'ack'), JSON.stringify(replies.find((r) => r.type !== 'ack')));
+  const last = start + reports;
+  assert.equal(Math.max(...replies.map((r) => r.seq)), last);
+
+  // The board ends at the last seq, whether it got there by a delta or a snapshot...
+  const reached = () => board.received.some((m) => (m.type === 'snapshot' || m.type === 'delta') && m.seq === last);
+  for (let i = 0; i < 400 && !reached(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  const seen = board.received.filter((m) => m.type === 'snapshot' || m.type === 'delta');
+  assert.equal(Math.max(...seen.map((m) => m.seq)), last, 'the board reached the last report');
+  // ...having been sent far fewer messages than reports, snapshots among them.
+  assert.ok(seen.some((m) => m.type === 'snapshot'), 'a coalescing snapshot was sent');
+  assert.ok(seen.length < reports / 2, `${seen.length} messages for ${reports} reports`);
+  // What it was sent is never older than what it had: seq only grows.
+  for (let i = 1; i < seen.length; i++) {
+    assert.ok(seen[i].seq > seen[i - 1].seq, `seq went ${seen[i - 1].seq} -> ${seen[i].seq}`);
+  }
+  // Its last snapshot holds the figures the server has now for that seq.
+  const lastSnapshot = seen.filter((m) => m.type === 'snapshot').at(-1);
+  const now = (await getJson(server, '/api/state')).body;
+  assert.equal(now.seq, last);
+  if (lastSnapshot.seq === last) {
+    assert.deepEqual(lastSnapshot.state.hospitals.map((h) => h.beds.MedicalSurgical.available),
+      now.state.hospitals.map((h) => h.beds.MedicalSurgical.available));
+  }
+  // Quiet again: the next single report reaches the board as one delta, at once.
+  assert.equal((await trainer.command(report('mora', { reception: { P2: 3 } }))).type, 'ack');
+  const delta = await board.next((m) => m.type === 'delta' && m.seq === last + 1, 5000);
+  assert.equal(delta.hospital.reception.P2.value, 3);
+  await Promise.all([board, trainer].map((c) => c.close()));
+});
+
 test('a connection that answers no ping is closed, and the others stay', async () => {
   await server.stop();
   server = await startServer({ dbPath: `${dir.path}/log.db`, args: ['--keepalive', '2'] });
