@@ -2,6 +2,7 @@
 # Lägesbild load benchmark ("Proof under load").
 #   bash bench/run.sh          full run (~10-15 min)
 #   bash bench/run.sh quick    ~2 min subset
+#   bash bench/run.sh cold     only the cold start with 1,000,000 events
 # Uses the already-built build/release/lagesbild (never builds it), builds build/bench/loadgen,
 # prints a table and writes bench/results/latest.json (+ the raw log in bench/results/latest.log).
 set -euo pipefail
@@ -81,7 +82,9 @@ latency() {  # server boards reports
   stop_server
 }
 
-if [ "$MODE" = quick ]; then
+if [ "$MODE" = cold ]; then
+  COLD_EVENTS=1000000
+elif [ "$MODE" = quick ]; then
   for s in real peer; do latency $s 100 300; latency $s 1000 100; done
   start_real; run throughput-1000 --mode throughput --boards 1000 --window 256 --seconds 3; stop_server
   start_real; run throughput-0 --mode throughput --boards 0 --window 256 --seconds 3; stop_server
@@ -107,15 +110,17 @@ else
 fi
 
 # Cold start: a real event log of COLD_EVENTS capacity reports (bulk-inserted in exactly the
-# format the server writes), then the time from exec to "listening".
-echo "== real: cold start with $COLD_EVENTS events" | tee -a "$LOG"
-start_real; stop_server   # creates schema + meta of a fresh log
-COLD_DB=$LAST_DIR/events.db
-t0=$(date +%s.%N)
-sqlite3 -bail "$COLD_DB" > /dev/null <<SQL
+# format the server writes), then the time from exec to "listening", in three cases:
+#   no-checkpoint  the log was written by another tool: every event is replayed (and a
+#                  checkpoint is saved, as the server does whenever it replayed many);
+#   checkpoint     a clean stop (or a checkpoint just taken): nothing to replay;
+#   crash-tail     the worst a crash leaves: a checkpoint, then 19,999 events after it (the
+#                  server saves one every 20,000 events).
+insert_reports() {  # db first_seq last_seq
+  sqlite3 -bail "$1" > /dev/null <<SQL
 PRAGMA journal_mode=WAL;
 BEGIN;
-WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $COLD_EVENTS),
+WITH RECURSIVE n(i) AS (SELECT $2 UNION ALL SELECT i + 1 FROM n WHERE i < $3),
 h(k, id) AS (VALUES (0,'falun'),(1,'mora'),(2,'gavle'),(3,'hudiksvall'),(4,'bollnas'),(5,'eskilstuna'),
   (6,'nykoping'),(7,'katrineholm'),(8,'akademiska'),(9,'enkoping'),(10,'karlstad'),(11,'arvika'),
   (12,'torsby'),(13,'vasteras'),(14,'koping'),(15,'uso'),(16,'karlskoga'),(17,'lindesberg')),
@@ -131,23 +136,35 @@ FROM e;
 COMMIT;
 PRAGMA wal_checkpoint(TRUNCATE);
 SQL
-gen_s=$(printf "%.3f" "$(echo "$(date +%s.%N) - $t0" | bc)")
-echo "generated $COLD_EVENTS events in ${gen_s}s ($(du -h "$COLD_DB" | cut -f1))" | tee -a "$LOG"
-d=$(dirname "$COLD_DB")
-best=""
-for attempt in 1 2 3; do
-  t0=$(date +%s.%N)
+}
+
+cold_start() {  # case attempt
+  local d; d=$(dirname "$COLD_DB")
+  local t0; t0=$(date +%s.%N)
   "$BIN" serve --port 0 --db "$COLD_DB" --users "$d/users.json" "${KEEPALIVE[@]}" > "$d/cold.out" 2>&1 &
   SERVER_PID=$!
-  wait_listening "$d/cold.out" || { echo "cold start failed"; break; }
-  s=$(printf "%.3f" "$(echo "$(date +%s.%N) - $t0" | bc)")
-  rss=$(awk '/VmRSS/{print $2}' /proc/$SERVER_PID/status)
-  seqnow=$(curl -s "http://127.0.0.1:$PORT/healthz" || true)
-  echo "cold start $attempt: ${s}s to listening, VmRSS ${rss} KiB, healthz $seqnow" | tee -a "$LOG"
-  stop_server
-  echo "{\"server\":\"real\",\"mode\":\"cold_start\",\"label\":\"cold-$COLD_EVENTS\",\"events\":$COLD_EVENTS,\"attempt\":$attempt,\"seconds\":$s,\"rss_kib\":$rss,\"healthz\":${seqnow:-null}}" >> "$RESULTS"
-  [ $attempt -eq 2 ] && [ "$MODE" = quick ] && break
-done
+  wait_listening "$d/cold.out" || { echo "cold start failed"; return 1; }
+  local s; s=$(printf "%.3f" "$(echo "$(date +%s.%N) - $t0" | bc)")
+  local rss; rss=$(awk '/VmRSS/{print $2}' /proc/$SERVER_PID/status)
+  local seqnow; seqnow=$(curl -s "http://127.0.0.1:$PORT/healthz" || true)
+  local recovered; recovered=$(grep -o 'space live at seq.*' "$d/cold.out" || true)
+  echo "cold start $1 #$2: ${s}s to listening, VmRSS ${rss} KiB; $recovered" | tee -a "$LOG"
+  # Stopped with kill -9: a clean stop would save a checkpoint and hide the next case.
+  kill -9 "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
+  echo "{\"server\":\"real\",\"mode\":\"cold_start\",\"label\":\"cold-$COLD_EVENTS\",\"case\":\"$1\",\"events\":$COLD_EVENTS,\"attempt\":$2,\"seconds\":$s,\"rss_kib\":$rss,\"recovered\":\"$recovered\"}" >> "$RESULTS"
+}
+
+echo "== real: cold start with $COLD_EVENTS events" | tee -a "$LOG"
+start_real; stop_server   # creates schema + meta of a fresh log
+COLD_DB=$LAST_DIR/events.db
+t0=$(date +%s.%N)
+insert_reports "$COLD_DB" 1 "$COLD_EVENTS"
+gen_s=$(printf "%.3f" "$(echo "$(date +%s.%N) - $t0" | bc)")
+echo "generated $COLD_EVENTS events in ${gen_s}s ($(du -h "$COLD_DB" | cut -f1))" | tee -a "$LOG"
+cold_start no-checkpoint 1
+for attempt in 1 2 3; do cold_start checkpoint $attempt; done
+insert_reports "$COLD_DB" $((COLD_EVENTS + 1)) $((COLD_EVENTS + 19999))
+cold_start crash-tail 1
 
 node bench/summarize.mjs "$RESULTS" "$MODE" > "$OUT/latest.md"
 cat "$OUT/latest.md"

@@ -39,9 +39,9 @@ for (const r of rows.filter((r) => r.mode === 'idle')) {
   lines.push(`| ${r.server} | ${r.label} | ${r.open} | ${r.rss_before_kib} | ${r.rss_after_kib} | ${f(r.kib_per_connection, 2)} |`);
 }
 lines.push('');
-lines.push('| server | run | events | attempt | seconds to "listening" | VmRSS KiB |');
-lines.push('|---|---|---|---|---|---|');
+lines.push('| server | run | case | events | attempt | seconds to "listening" | VmRSS KiB | recovery |');
+lines.push('|---|---|---|---|---|---|---|---|');
 for (const r of rows.filter((r) => r.mode === 'cold_start')) {
-  lines.push(`| ${r.server} | ${r.label} | ${r.events} | ${r.attempt} | ${f(r.seconds, 3)} | ${r.rss_kib} |`);
+  lines.push(`| ${r.server} | ${r.label} | ${r.case ?? ''} | ${r.events} | ${r.attempt} | ${f(r.seconds, 3)} | ${r.rss_kib} | ${r.recovered ?? ''} |`);
 }
 console.log(lines.join('\n'));

@@ -67,6 +67,14 @@ int Serve(const std::string& config_path, const std::string& db_path,
     std::fprintf(stderr, "lagesbild: %s\n", open_error->message.c_str());
     return 2;
   }
+  for (const lagesbild::SpaceRecovery& space : server.recovery()) {
+    std::printf("lagesbild: space %s at seq %lld: checkpoint at %lld + %lld events replayed%s%s\n",
+                space.space.c_str(), static_cast<long long>(space.seq),
+                static_cast<long long>(space.checkpoint_seq),
+                static_cast<long long>(space.events_replayed),
+                space.checkpoint_unused.empty() ? "" : "; checkpoint not used: ",
+                space.checkpoint_unused.c_str());
+  }
   const std::string host =
       options.bind_address == "0.0.0.0" ? "localhost" : options.bind_address;
   // Tests read this line to learn the port; keep its shape.

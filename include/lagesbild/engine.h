@@ -8,6 +8,9 @@
 // Group commit: submissions queue up while a batch is being committed; the engine then judges the
 // whole queue, appends all its events in one transaction (one fsync) and only then completes
 // them. A completion without error therefore means the event is durable.
+//
+// Checkpoints: every `checkpoint_interval` events of a space, and at Stop(), the engine saves the
+// space's state beside the log (checkpoint.h), so Recover() replays only what came after it.
 #ifndef LAGESBILD_ENGINE_H_
 #define LAGESBILD_ENGINE_H_
 
@@ -39,6 +42,17 @@ struct CommandOutcome {
 
 using Completion = std::function<void(const CommandOutcome&)>;
 
+// How one space was rebuilt at start: from which checkpoint, and how many events after it.
+struct SpaceRecovery {
+  std::string space;
+  Seq checkpoint_seq = 0;      // 0: replayed from the first event
+  Seq events_replayed = 0;
+  Seq seq = 0;                 // where the space stands after recovery
+  std::string checkpoint_unused;  // why a stored checkpoint was not used (empty if it was/none)
+};
+
+inline constexpr Seq kDefaultCheckpointInterval = 20000;
+
 class CommitListener {
  public:
   virtual ~CommitListener() = default;
@@ -55,8 +69,12 @@ class Engine {
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
-  // Before Start(): rebuilds every space from the event log (the live space always exists).
+  // Before Start(): rebuilds every space from its latest checkpoint and the events after it (the
+  // live space always exists).
   std::optional<Error> Recover();
+  const std::vector<SpaceRecovery>& recovery() const { return recovery_; }
+  // Before Start(): events of a space between two checkpoints.
+  void set_checkpoint_interval(Seq events) { checkpoint_interval_ = events; }
   // Before Start(): the recovered state of a space (null if there is none), and all spaces.
   const SpaceState* Space(const std::string& name) const;
   std::vector<std::string> SpaceNames() const;
@@ -88,12 +106,18 @@ class Engine {
   void Run();
   void ProcessBatch(std::vector<Submission>& batch);
   std::optional<Error> RecoverSpace(const std::string& name);
+  // Saves the space's state if `at_least` events came since its last checkpoint. A failure
+  // only costs a longer replay at the next start, so it is counted, not raised.
+  void Checkpoint(const std::string& name, Seq at_least);
 
   const std::shared_ptr<const HealthcareRegionConfig> config_;
   const std::unique_ptr<EventStore> store_;
   CommitListener* const listener_;
   std::map<std::string, SpaceState> spaces_;  // owned by the engine thread after Start()
   std::optional<Error> broken_;              // engine thread: the log could not be reread
+  Seq checkpoint_interval_ = kDefaultCheckpointInterval;
+  std::map<std::string, Seq> checkpointed_;  // engine thread: seq of each space's checkpoint
+  std::vector<SpaceRecovery> recovery_;      // of the last Recover()
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;

@@ -12,9 +12,11 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "lagesbild/clock.h"
 #include "lagesbild/config.h"
+#include "lagesbild/engine.h"
 #include "lagesbild/error.h"
 #include "lagesbild/store.h"
 #include "lagesbild/users.h"
@@ -46,6 +48,8 @@ class Server {
   std::uint16_t port() const;
   // The space of the exercise started by ServerOptions::start_scenario, if any.
   std::string started_exercise() const;
+  // After Open(): how each space was rebuilt (checkpoint and events replayed).
+  std::vector<SpaceRecovery> recovery() const;
   // Serves until SIGINT/SIGTERM or Shutdown(): then stops accepting, commits and acknowledges
   // what was already submitted, closes every connection and returns.
   void Run();

@@ -33,6 +33,10 @@ class SqliteEventStore : public EventStore {
                                    TimeMs from, TimeMs to, std::size_t limit,
                                    std::vector<StoredEvent>* out) override;
   std::optional<Error> ListSpaces(std::vector<std::string>* out) override;
+  std::optional<Error> SaveCheckpoint(const std::string& space, Seq seq,
+                                      const std::string& text) override;
+  std::optional<Error> LoadCheckpoint(const std::string& space,
+                                      std::optional<std::string>* out) override;
 
   // The journal and sync modes in force on this connection, e.g. "journal_mode=wal
   // synchronous=full"; what the durability promise above rests on.

@@ -44,6 +44,14 @@ class EventStore {
 
   // Every space that has at least one event.
   virtual std::optional<Error> ListSpaces(std::vector<std::string>* out) = 0;
+
+  // Checkpoints (checkpoint.h): the state of a space at `seq`, as text, replacing the space's
+  // previous one. Only an optimisation of recovery; the events stay the truth.
+  virtual std::optional<Error> SaveCheckpoint(const std::string& space, Seq seq,
+                                              const std::string& text) = 0;
+  // The space's latest checkpoint, or nothing in `out` when there is none.
+  virtual std::optional<Error> LoadCheckpoint(const std::string& space,
+                                              std::optional<std::string>* out) = 0;
 };
 
 }  // namespace lagesbild

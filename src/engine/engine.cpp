@@ -1,5 +1,8 @@
 #include "lagesbild/engine.h"
 
+#include <set>
+
+#include "lagesbild/checkpoint.h"
 #include "lagesbild/core.h"
 #include "lagesbild/exercise.h"
 #include "lagesbild/json_mapping.h"
@@ -34,6 +37,23 @@ Engine::~Engine() { Stop(); }
 
 std::optional<Error> Engine::RecoverSpace(const std::string& name) {
   SpaceState& state = spaces_[name] = InitialState(*config_, name, name != kLiveSpace);
+  SpaceRecovery& report = recovery_.emplace_back();
+  report.space = name;
+  std::optional<std::string> checkpoint;
+  if (auto error = store_->LoadCheckpoint(name, &checkpoint)) {
+    report.checkpoint_unused = error->message;
+  } else if (checkpoint) {
+    auto loaded = CheckpointFromText(*config_, *checkpoint);
+    if (auto* error = std::get_if<Error>(&loaded)) {
+      report.checkpoint_unused = error->message;
+    } else if (std::get<SpaceState>(loaded).space != name) {
+      report.checkpoint_unused = "written for another space";
+    } else {
+      state = std::get<SpaceState>(std::move(loaded));
+      report.checkpoint_seq = state.seq;
+    }
+  }
+  checkpointed_[name] = report.checkpoint_seq;
   std::vector<StoredEvent> chunk;
   do {
     chunk.clear();
@@ -50,13 +70,26 @@ std::optional<Error> Engine::RecoverSpace(const std::string& name) {
       auto event = EventFromJson(json);
       if (auto* error = std::get_if<Error>(&event)) return *error;
       if (auto error = Apply(*config_, state, std::get<Event>(event))) return error;
+      ++report.events_replayed;
     }
   } while (chunk.size() == kRecoveryChunk);
+  report.seq = state.seq;
+  Checkpoint(name, checkpoint_interval_);  // the next start need not replay these again
   return std::nullopt;
+}
+
+void Engine::Checkpoint(const std::string& name, Seq at_least) {
+  const SpaceState& state = spaces_.at(name);
+  Seq& saved = checkpointed_[name];
+  if (state.seq == 0 || state.seq - saved < at_least || state.seq == saved) return;
+  if (!store_->SaveCheckpoint(name, state.seq, CheckpointToText(*config_, state))) {
+    saved = state.seq;
+  }
 }
 
 std::optional<Error> Engine::Recover() {
   spaces_.clear();
+  recovery_.clear();
   std::vector<std::string> names;
   if (auto error = store_->ListSpaces(&names)) return error;
   names.push_back(kLiveSpace);
@@ -89,6 +122,11 @@ void Engine::Stop() {
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
+  // The engine thread is gone: this thread owns the store now. A clean stop leaves nothing to
+  // replay at the next start.
+  if (!broken_) {
+    for (const auto& [name, state] : spaces_) Checkpoint(name, 1);
+  }
   // Submissions never picked up: before Start(), or Stop() without Start().
   std::vector<Submission> late;
   {
@@ -196,7 +234,10 @@ void Engine::ProcessBatch(std::vector<Submission>& batch) {
       // back fails, the state cannot be trusted and every later write is refused.
       broken_ = Recover();
     } else {
+      std::set<std::string> touched;
+      for (const Event& event : accepted) touched.insert(event.space);
       listener_->OnCommitted(std::move(accepted));
+      for (const std::string& name : touched) Checkpoint(name, checkpoint_interval_);
     }
   }
   for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(outcomes[i]);

@@ -161,6 +161,7 @@ class Server::Impl : public CommitListener {
   std::optional<Error> Open();
   std::uint16_t port() const { return port_; }
   const std::string& started_exercise() const { return started_exercise_; }
+  const std::vector<SpaceRecovery>& recovery() const { return engine_.recovery(); }
   void Run();
   void Shutdown() {
     asio::post(io_, [this] { BeginShutdown(); });
@@ -1044,6 +1045,7 @@ Server::~Server() = default;
 std::optional<Error> Server::Open() { return impl_->Open(); }
 std::uint16_t Server::port() const { return impl_->port(); }
 std::string Server::started_exercise() const { return impl_->started_exercise(); }
+std::vector<SpaceRecovery> Server::recovery() const { return impl_->recovery(); }
 void Server::Run() { impl_->Run(); }
 void Server::Shutdown() { impl_->Shutdown(); }
 

@@ -39,6 +39,10 @@ CREATE TABLE IF NOT EXISTS events(
   body     TEXT    NOT NULL,
   subject  TEXT    NOT NULL DEFAULT '',
   PRIMARY KEY(space, seq)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS checkpoints(
+  space TEXT    PRIMARY KEY,
+  seq   INTEGER NOT NULL,
+  state TEXT    NOT NULL);
 )sql";
 
 // Logs written before events had a subject column get it, filled from the stored JSON.
@@ -75,6 +79,8 @@ struct SqliteEventStore::Impl {
   Statement read_after;
   Statement read_subject;
   Statement list_spaces;
+  Statement save_checkpoint;
+  Statement load_checkpoint;
   // close_v2 defers the close until the statements (members, destroyed after this body) are
   // finalized.
   ~Impl() { sqlite3_close_v2(db); }
@@ -147,6 +153,11 @@ std::unique_ptr<SqliteEventStore> SqliteEventStore::Open(const std::string& path
                                  "WHERE space = ?1 AND subject = ?2 AND at_ms BETWEEN ?3 AND ?4 "
                                  "ORDER BY seq LIMIT ?5") != SQLITE_OK ||
       impl->list_spaces.Prepare(impl->db, "SELECT DISTINCT space FROM events ORDER BY space") !=
+          SQLITE_OK ||
+      impl->save_checkpoint.Prepare(impl->db,
+                                    "INSERT OR REPLACE INTO checkpoints(space, seq, state) "
+                                    "VALUES(?1, ?2, ?3)") != SQLITE_OK ||
+      impl->load_checkpoint.Prepare(impl->db, "SELECT state FROM checkpoints WHERE space = ?1") !=
           SQLITE_OK) {
     *error = StoreError(impl->db, "preparing statements");
     return nullptr;
@@ -240,6 +251,34 @@ std::optional<Error> SqliteEventStore::ListSpaces(std::vector<std::string>* out)
   while ((rc = sqlite3_step(list)) == SQLITE_ROW) out->push_back(Text(list, 0));
   sqlite3_reset(list);
   if (rc != SQLITE_DONE) return StoreError(impl_->db, "listing spaces");
+  return std::nullopt;
+}
+
+std::optional<Error> SqliteEventStore::SaveCheckpoint(const std::string& space, Seq seq,
+                                                      const std::string& text) {
+  sqlite3_stmt* save = impl_->save_checkpoint.get();
+  sqlite3_reset(save);
+  sqlite3_bind_text(save, 1, space.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(save, 2, seq);
+  sqlite3_bind_text(save, 3, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
+  const int rc = sqlite3_step(save);
+  sqlite3_reset(save);
+  sqlite3_clear_bindings(save);
+  if (rc != SQLITE_DONE) return StoreError(impl_->db, "saving checkpoint of " + space);
+  return std::nullopt;
+}
+
+std::optional<Error> SqliteEventStore::LoadCheckpoint(const std::string& space,
+                                                      std::optional<std::string>* out) {
+  sqlite3_stmt* load = impl_->load_checkpoint.get();
+  sqlite3_reset(load);
+  sqlite3_bind_text(load, 1, space.c_str(), -1, SQLITE_TRANSIENT);
+  const int rc = sqlite3_step(load);
+  if (rc == SQLITE_ROW) *out = Text(load, 0);
+  sqlite3_reset(load);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+    return StoreError(impl_->db, "reading checkpoint of " + space);
+  }
   return std::nullopt;
 }
 

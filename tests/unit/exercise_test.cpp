@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "lagesbild/checkpoint.h"
 #include "lagesbild/core.h"
 #include "lagesbild/distribution.h"
 #include "lagesbild/exercise.h"
@@ -139,6 +140,8 @@ TEST_CASE("injects become events at their exact exercise times, arrivals after t
   CHECK(to_big.due_elapsed_ms == 25 * kMinute);
   CHECK(state.hospitals[0].casualties.incoming == PatientCounts{3, 2, 3});
   CHECK(state.exercise_info->pending_arrivals.size() == 2);
+  // A checkpoint keeps the casualties on their way and the exercise clock.
+  CHECK(std::get<SpaceState>(CheckpointFromText(SmallConfig(), CheckpointToText(SmallConfig(), state))) == state);
 
   for (TimedCommand& due : player.Due(26 * kMinute)) submit(kStartWall + due.at, std::move(due.body));
   // small arrives at 15:00, before the capacity change at 12:00? No: 12:00 first, then 15:00, 25:00.
@@ -154,6 +157,7 @@ TEST_CASE("injects become events at their exact exercise times, arrivals after t
   CHECK(big.casualties.over_capacity_reason == "3 P1 senaste timmen, mottagning 2/h");
   CHECK_FALSE(state.hospitals[1].casualties.over_capacity);
   CHECK(state.exercise_info->pending_arrivals.empty());
+  CHECK(std::get<SpaceState>(CheckpointFromText(SmallConfig(), CheckpointToText(SmallConfig(), state))) == state);
 }
 
 TEST_CASE("a suggested distribution follows reception capacity, then transport time") {

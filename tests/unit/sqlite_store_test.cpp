@@ -128,3 +128,24 @@ TEST_CASE("a log written before the subject column gets it, filled from the even
   CHECK(big.size() == 1);
   CHECK(north.size() == 1);
 }
+
+TEST_CASE("a checkpoint is kept per space, replaced by the next, and survives reopening") {
+  testing::TempDir dir;
+  const std::string path = dir.path() + "/log.db";
+  {
+    auto store = OpenOrFail(path, "test");
+    std::optional<std::string> none;
+    REQUIRE_FALSE(store->LoadCheckpoint("live", &none));
+    CHECK_FALSE(none);
+    REQUIRE_FALSE(store->SaveCheckpoint("live", 10, "first"));
+    REQUIRE_FALSE(store->SaveCheckpoint("live", 20, "second"));
+    REQUIRE_FALSE(store->SaveCheckpoint("ovning", 5, "exercise"));
+  }
+  auto store = OpenOrFail(path, "test");
+  std::optional<std::string> live, exercise;
+  REQUIRE_FALSE(store->LoadCheckpoint("live", &live));
+  REQUIRE_FALSE(store->LoadCheckpoint("ovning", &exercise));
+  CHECK(live == std::optional<std::string>("second"));
+  CHECK(exercise == std::optional<std::string>("exercise"));
+  CHECK(Pragma(path, "SELECT count(*) FROM checkpoints") == "2");
+}

@@ -103,6 +103,18 @@ std::optional<Error> MemoryStore::ListSpaces(std::vector<std::string>* out) {
   return std::nullopt;
 }
 
+std::optional<Error> MemoryStore::SaveCheckpoint(const std::string& space, Seq,
+                                                  const std::string& text) {
+  checkpoints[space] = text;
+  return std::nullopt;
+}
+
+std::optional<Error> MemoryStore::LoadCheckpoint(const std::string& space,
+                                                  std::optional<std::string>* out) {
+  if (auto it = checkpoints.find(space); it != checkpoints.end()) *out = it->second;
+  return std::nullopt;
+}
+
 TempDir::TempDir() {
   static std::atomic<int> counter{0};
   path_ = (std::filesystem::temp_directory_path() /

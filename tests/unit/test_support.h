@@ -2,6 +2,7 @@
 #ifndef LAGESBILD_TESTS_TEST_SUPPORT_H_
 #define LAGESBILD_TESTS_TEST_SUPPORT_H_
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,8 +38,13 @@ class MemoryStore : public EventStore {
                                    TimeMs from, TimeMs to, std::size_t limit,
                                    std::vector<StoredEvent>* out) override;
   std::optional<Error> ListSpaces(std::vector<std::string>* out) override;
+  std::optional<Error> SaveCheckpoint(const std::string& space, Seq seq,
+                                      const std::string& text) override;
+  std::optional<Error> LoadCheckpoint(const std::string& space,
+                                      std::optional<std::string>* out) override;
 
   bool fail_appends = false;
+  std::map<std::string, std::string> checkpoints;  // by space
   std::size_t append_calls = 0;
   std::vector<StoredEvent> events;
 };

@@ -1,0 +1,167 @@
+#include <catch2/catch.hpp>
+
+#include <condition_variable>
+#include <mutex>
+
+#include "lagesbild/checkpoint.h"
+#include "lagesbild/core.h"
+#include "lagesbild/engine.h"
+#include "test_support.h"
+
+using namespace lagesbild;
+using testing::MemoryStore;
+using testing::SmallConfig;
+
+namespace {
+
+const Actor kNorth = testing::Reporter("tib-nord", "north");
+const Actor kSouth = testing::Reporter("tib-syd", "south");
+
+// A live space with something in every field a checkpoint must keep.
+SpaceState BusyLiveSpace() {
+  SpaceState state = InitialState(SmallConfig(), kLiveSpace, false);
+  TimeMs now = 1000;
+  auto send = [&](const Actor& actor, CommandBody body) {
+    Decision decision = Decide(SmallConfig(), state, Command{actor, now += 1000, std::move(body)});
+    REQUIRE(decision.ok());
+    for (const Event& event : decision.events) REQUIRE_FALSE(Apply(SmallConfig(), state, event));
+  };
+  CapacityReport report;
+  report.hospital = "big";
+  report.beds[Index(BedType::kAdultICU)] = BedReport{4, std::nullopt, std::nullopt};
+  report.ed_status = EdStatus::kClosed;
+  report.reception[Index(Triage::kP1)] = 2;
+  report.readiness = ReadinessLevel::kReinforced;
+  send(kNorth, report);
+  send(kNorth, SetRegionReadiness{"north", ReadinessLevel::kStaff});
+  MessageContent methane;
+  methane.kind = MessageKind::kMethane;
+  methane.to = {"south", "north"};
+  methane.methane = std::array<std::string, 7>{"Ja", "E18", "Buss", "Halka", "Norr", "51", "3 amb"};
+  methane.requires_ack = true;
+  send(kNorth, PostMessage{methane});
+  MessageContent sitrep;
+  sitrep.kind = MessageKind::kSituationReport;
+  sitrep.to_all = true;
+  sitrep.text = "Läget på akuten";
+  sitrep.fields = {{"beslut", "Stabsläge"}, {"resurser", "2 IVA-platser"}};
+  send(kSouth, PostMessage{sitrep});
+  send(kSouth, Acknowledge{MessageId(kLiveSpace, state.seq - 1), ""});
+  send(kNorth, ConfirmFigures{"big"});
+  return state;
+}
+
+std::string CheckpointField(const std::string& text, const std::string& key, const std::string& value) {
+  std::string changed = text;
+  const auto at = changed.find("\"" + key + "\":");
+  REQUIRE(at != std::string::npos);
+  const auto end = changed.find_first_of(",}", at);
+  changed.replace(at, end - at, "\"" + key + "\":" + value);
+  return changed;
+}
+
+class Counter : public CommitListener {
+ public:
+  void OnCommitted(std::vector<Event>) override {}
+  Completion Track() {
+    return [this](const CommandOutcome& outcome) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      REQUIRE_FALSE(outcome.error);
+      ++done_;
+      changed_.notify_all();
+    };
+  }
+  void WaitFor(int count) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    REQUIRE(changed_.wait_for(lock, std::chrono::seconds(10), [&] { return done_ >= count; }));
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  int done_ = 0;
+};
+
+}  // namespace
+
+TEST_CASE("a checkpoint gives back exactly the state it was written from") {
+  const SpaceState live = BusyLiveSpace();
+  REQUIRE(live.messages.size() == 2);
+  REQUIRE_FALSE(live.messages[0].acks.empty());
+  auto read = CheckpointFromText(SmallConfig(), CheckpointToText(SmallConfig(), live));
+  REQUIRE(std::holds_alternative<SpaceState>(read));
+  CHECK(std::get<SpaceState>(read) == live);
+}
+
+TEST_CASE("a checkpoint that is damaged, of another format or configuration is refused") {
+  const std::string text = CheckpointToText(SmallConfig(), BusyLiveSpace());
+  auto code = [](const std::variant<SpaceState, Error>& read) {
+    return std::holds_alternative<Error>(read) ? std::get<Error>(read).code : std::string("read");
+  };
+  CHECK(code(CheckpointFromText(SmallConfig(), text.substr(0, text.size() / 2))) == "checkpoint_corrupt");
+  CHECK(code(CheckpointFromText(SmallConfig(), "[]")) == "checkpoint_corrupt");
+  CHECK(code(CheckpointFromText(SmallConfig(), CheckpointField(text, "format", "99"))) == "checkpoint_format");
+  CHECK(code(CheckpointFromText(SmallConfig(), CheckpointField(text, "seq", "\"x\""))) == "checkpoint_corrupt");
+
+  HealthcareRegionConfig other = SmallConfig();
+  other.hospitals[0].beds[Index(BedType::kAdultICU)].baseline += 1;  // a changed baseline
+  CHECK(code(CheckpointFromText(other, text)) == "checkpoint_config");
+}
+
+TEST_CASE("recovery starts from the latest checkpoint and replays only the events after it") {
+  auto store = std::make_unique<MemoryStore>();
+  MemoryStore* log = store.get();
+  SpaceState before;
+  std::map<std::string, std::string> mid_run_checkpoints;
+  std::vector<StoredEvent> events;
+  {
+    Counter counter;
+    Engine engine(testing::SharedSmallConfig(), std::move(store), &counter);
+    engine.set_checkpoint_interval(3);
+    REQUIRE_FALSE(engine.Recover());
+    engine.Start();
+    for (int i = 0; i < 10; ++i) {
+      engine.Submit("live", testing::Report(i % 2 ? "big" : "small", BedType::kAdultICU, i % 3, 100 + i),
+                    counter.Track());
+      counter.WaitFor(i + 1);  // one batch each: a checkpoint after seq 3, 6 and 9
+    }
+    mid_run_checkpoints = log->checkpoints;  // as a crash here would leave them
+    engine.Stop();
+    before = *engine.Space("live");
+    events = log->events;
+    CHECK(std::get<SpaceState>(CheckpointFromText(SmallConfig(), log->checkpoints.at("live"))) == before);
+  }
+  REQUIRE(before.seq == 10);
+
+  SECTION("after a crash: checkpoint 9, one event replayed") {
+    auto copy = std::make_unique<MemoryStore>();
+    copy->events = events;
+    copy->checkpoints = mid_run_checkpoints;
+    Engine engine(testing::SharedSmallConfig(), std::move(copy), nullptr);
+    REQUIRE_FALSE(engine.Recover());
+    CHECK(*engine.Space("live") == before);
+    REQUIRE(engine.recovery().size() == 1);
+    CHECK(engine.recovery()[0].checkpoint_seq == 9);
+    CHECK(engine.recovery()[0].events_replayed == 1);
+  }
+  SECTION("after a clean stop: nothing to replay") {
+    auto copy = std::make_unique<MemoryStore>();
+    copy->events = events;
+    copy->checkpoints["live"] = CheckpointToText(SmallConfig(), before);
+    Engine engine(testing::SharedSmallConfig(), std::move(copy), nullptr);
+    REQUIRE_FALSE(engine.Recover());
+    CHECK(*engine.Space("live") == before);
+    CHECK(engine.recovery()[0].events_replayed == 0);
+  }
+  SECTION("a damaged checkpoint: the whole log is replayed, and the reason is told") {
+    auto copy = std::make_unique<MemoryStore>();
+    copy->events = events;
+    copy->checkpoints["live"] = "{\"format\":1";
+    Engine engine(testing::SharedSmallConfig(), std::move(copy), nullptr);
+    REQUIRE_FALSE(engine.Recover());
+    CHECK(*engine.Space("live") == before);
+    CHECK(engine.recovery()[0].checkpoint_seq == 0);
+    CHECK(engine.recovery()[0].events_replayed == 10);
+    CHECK_FALSE(engine.recovery()[0].checkpoint_unused.empty());
+  }
+}
