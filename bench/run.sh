@@ -3,6 +3,7 @@
 #   bash bench/run.sh          full run (~10-15 min)
 #   bash bench/run.sh quick    ~2 min subset
 #   bash bench/run.sh cold     only the cold start with 1,000,000 events
+#   bash bench/run.sh inject   only the scenario inject timing at 1x and 60x (~2 min)
 # Uses the already-built build/release/lagesbild (never builds it), builds build/bench/loadgen,
 # prints a table and writes bench/results/latest.json (+ the raw log in bench/results/latest.log).
 set -euo pipefail
@@ -44,11 +45,11 @@ wait_listening() {  # $1 = output file
   return 1
 }
 
-start_real() {  # fresh event log and users every time
+start_real() {  # fresh event log and users every time; extra arguments go to serve
   local d; d=$(mktemp -d "$WORK/real-XXXX")
   LAST_DIR=$d
   TOKEN=$("$BIN" users add trainer --role trainer --users "$d/users.json")
-  "$BIN" serve --port 0 --db "$d/events.db" --users "$d/users.json" "${KEEPALIVE[@]}" > "$d/out" 2>&1 &
+  "$BIN" serve --port 0 --db "$d/events.db" --users "$d/users.json" "${KEEPALIVE[@]}" "$@" > "$d/out" 2>&1 &
   SERVER_PID=$!
   wait_listening "$d/out"
   SERVER=real
@@ -76,6 +77,19 @@ run() {
   fi
 }
 
+# Scenario inject timing (bench/inject_timing.mjs) with the scenarios in bench/scenarios.
+inject_timing() {  # speed injects
+  start_real --scenarios "$ROOT/bench/scenarios"
+  local scenario=timing-1x; [ "$1" -gt 1 ] && scenario=timing-60x
+  echo "== real: inject-$1x" | tee -a "$LOG"
+  local out; out=$(node bench/inject_timing.mjs --port "$PORT" --token "$TOKEN" --scenario "$scenario" \
+    --speed "$1" --injects "$2" --label "inject-$1x" 2>&1) || true
+  echo "$out" | grep -v '^RESULT ' | tee -a "$LOG"
+  local json; json=$(echo "$out" | sed -n 's/^RESULT //p')
+  [ -n "$json" ] && echo "{\"server\":\"real\",${json#\{}" >> "$RESULTS"
+  stop_server
+}
+
 latency() {  # server boards reports
   if [ "$1" = real ]; then start_real; else start_peer; fi
   run "latency-$2" --mode latency --boards "$2" --reports "$3" --timeout 300
@@ -84,11 +98,15 @@ latency() {  # server boards reports
 
 if [ "$MODE" = cold ]; then
   COLD_EVENTS=1000000
+elif [ "$MODE" = inject ]; then
+  inject_timing 1 60; inject_timing 60 60
+  COLD_EVENTS=0
 elif [ "$MODE" = quick ]; then
   for s in real peer; do latency $s 100 300; latency $s 1000 100; done
   start_real; run throughput-1000 --mode throughput --boards 1000 --window 256 --seconds 3; stop_server
   start_real; run throughput-0 --mode throughput --boards 0 --window 256 --seconds 3; stop_server
   start_real; run idle-1000 --mode idle --boards 1000; stop_server
+  inject_timing 1 15; inject_timing 60 15
   COLD_EVENTS=100000
 else
   for s in real peer; do
@@ -106,6 +124,7 @@ else
     if [ $s = real ]; then start_real; else start_peer; fi
     run idle-5000 --mode idle --boards 5000; stop_server
   done
+  inject_timing 1 60; inject_timing 60 60
   COLD_EVENTS=1000000
 fi
 
@@ -154,6 +173,7 @@ cold_start() {  # case attempt
   echo "{\"server\":\"real\",\"mode\":\"cold_start\",\"label\":\"cold-$COLD_EVENTS\",\"case\":\"$1\",\"events\":$COLD_EVENTS,\"attempt\":$2,\"seconds\":$s,\"rss_kib\":$rss,\"recovered\":\"$recovered\"}" >> "$RESULTS"
 }
 
+[ "$COLD_EVENTS" -gt 0 ] && {
 echo "== real: cold start with $COLD_EVENTS events" | tee -a "$LOG"
 start_real; stop_server   # creates schema + meta of a fresh log
 COLD_DB=$LAST_DIR/events.db
@@ -165,6 +185,7 @@ cold_start no-checkpoint 1
 for attempt in 1 2 3; do cold_start checkpoint $attempt; done
 insert_reports "$COLD_DB" $((COLD_EVENTS + 1)) $((COLD_EVENTS + 19999))
 cold_start crash-tail 1
+}
 
 node bench/summarize.mjs "$RESULTS" "$MODE" > "$OUT/latest.md"
 cat "$OUT/latest.md"

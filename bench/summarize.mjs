@@ -17,6 +17,8 @@ const out = { generated_at: new Date().toISOString(), mode, machine, runs: rows 
 writeFileSync(join(dirname(fileURLToPath(import.meta.url)), 'results', 'latest.json'),
   `${JSON.stringify(out, null, 2)}\n`);
 
+// Lateness may be negative (early), so it is shown as is.
+const ms = (v) => (v === undefined || v === null ? '–' : Number(v).toFixed(2));
 const f = (v, d = 1) => (v === undefined || v === null || v < 0 ? '–' : Number(v).toFixed(d));
 const lines = [];
 lines.push(`Machine: ${machine.nproc} CPUs, ${machine.cpu_model}, ${machine.mem_gib} GiB, Linux ${machine.kernel}; mode ${mode}; ${out.generated_at}`);
@@ -43,5 +45,11 @@ lines.push('| server | run | case | events | attempt | seconds to "listening" | 
 lines.push('|---|---|---|---|---|---|---|---|');
 for (const r of rows.filter((r) => r.mode === 'cold_start')) {
   lines.push(`| ${r.server} | ${r.label} | ${r.case ?? ''} | ${r.events} | ${r.attempt} | ${f(r.seconds, 3)} | ${r.rss_kib} | ${r.recovered ?? ''} |`);
+}
+lines.push('');
+lines.push('| server | run | speed | injects seen | lateness p50 ms | p95 ms | p99 ms | max ms | min ms |');
+lines.push('|---|---|---|---|---|---|---|---|---|');
+for (const r of rows.filter((r) => r.mode === 'inject_timing')) {
+  lines.push(`| ${r.server} | ${r.label} | ${r.speed}x | ${r.injects_seen}/${r.injects_expected} | ${ms(r.p50_ms)} | ${ms(r.p95_ms)} | ${ms(r.p99_ms)} | ${ms(r.max_ms)} | ${ms(r.min_ms)} |`);
 }
 console.log(lines.join('\n'));
