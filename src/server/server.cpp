@@ -28,8 +28,9 @@ namespace {
 // - single-threaded: only the network thread ever touches the endpoint and its connections
 //   (other threads only post to io_), so WebSocket++'s mutexes and per-connection strands are
 //   pure cost on the fan-out path;
-// - a 1 KiB read buffer per connection instead of 16 KiB: clients send small JSON messages, and
-//   an idle board should cost little memory.
+// - a 512-byte read buffer per connection instead of 16 KiB: it is only the chunk each socket
+//   read takes (a larger frame is read in several), clients send small JSON messages (a report
+//   is 150-400 bytes), and an idle board should cost little memory.
 struct ServerConfig : public websocketpp::config::asio {
   using type = ServerConfig;
   using base = websocketpp::config::asio;
@@ -43,7 +44,7 @@ struct ServerConfig : public websocketpp::config::asio {
     static const bool enable_multithreading = false;
   };
   using transport_type = websocketpp::transport::asio::endpoint<transport_config>;
-  static const std::size_t connection_read_buffer_size = 1024;
+  static const std::size_t connection_read_buffer_size = 512;
 };
 using WsServer = websocketpp::server<ServerConfig>;
 using PreparedMessage = WsServer::message_ptr;
