@@ -745,7 +745,9 @@ void Server::Impl::ServeHistory(WsServer::connection_ptr connection, const Resou
   }
   websocketpp::lib::error_code ec;
   connection->defer_http_response();
-  engine_.Query([this, connection, hospital, space, from, to, head](EventStore& store) {
+  // The connection is moved on to the network thread's handler: its last reference must not be
+  // dropped on the engine thread (WebSocket++ runs single-threaded here).
+  engine_.Query([this, connection, hospital, space, from, to, head](EventStore& store) mutable {
     // Engine thread: read, build the answer, hand it back to the network thread.
     constexpr std::size_t kMaxEntries = 10000;
     std::vector<StoredEvent> events;
@@ -764,7 +766,8 @@ void Server::Impl::ServeHistory(WsServer::connection_ptr connection, const Resou
     }
     body["truncated"] = events.size() == kMaxEntries;
     std::string text = error ? ErrorMessage("", *error) : body.dump();
-    asio::post(io_, [connection, text = std::move(text), failed = error.has_value(), head] {
+    asio::post(io_, [connection = std::move(connection), text = std::move(text),
+                     failed = error.has_value(), head] {
       connection->set_status(failed ? websocketpp::http::status_code::internal_server_error
                                     : websocketpp::http::status_code::ok);
       connection->append_header("Content-Type", "application/json");
@@ -955,7 +958,7 @@ void Server::Impl::ServeReview(WsServer::connection_ptr connection, const Resour
   auto format = resource.query.find("format");
   const bool csv = format != resource.query.end() && format->second == "csv";
   connection->defer_http_response();
-  engine_.Query([this, connection, space, csv](EventStore& store) {
+  engine_.Query([this, connection, space, csv](EventStore& store) mutable {
     // Engine thread: read the log; the review itself is built on the network thread, which owns
     // the replica and the runners.
     std::vector<StoredEvent> stored;
@@ -965,7 +968,8 @@ void Server::Impl::ServeReview(WsServer::connection_ptr connection, const Resour
       auto event = EventFromJson(Json::parse(entry.json, nullptr, false));
       if (auto* parsed = std::get_if<Event>(&event)) events.push_back(std::move(*parsed));
     }
-    asio::post(io_, [this, connection, space, csv, error, events = std::move(events)] {
+    asio::post(io_, [this, connection = std::move(connection), space, csv, error,
+                     events = std::move(events)] {
       const SpaceState& state = replicas_.at(space).state();
       std::shared_ptr<const Scenario> scenario;
       if (auto runner = runners_.find(space); runner != runners_.end()) {
