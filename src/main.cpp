@@ -68,11 +68,11 @@ int Serve(const std::string& config_path, const std::string& db_path,
     return 2;
   }
   for (const lagesbild::SpaceRecovery& space : server.recovery()) {
-    std::printf("lagesbild: space %s at seq %lld: checkpoint at %lld + %lld events replayed%s%s\n",
+    std::printf("lagesbild: space %s at seq %lld: state checkpoint at %lld + %lld events replayed%s%s\n",
                 space.space.c_str(), static_cast<long long>(space.seq),
                 static_cast<long long>(space.checkpoint_seq),
                 static_cast<long long>(space.events_replayed),
-                space.checkpoint_unused.empty() ? "" : "; checkpoint not used: ",
+                space.checkpoint_unused.empty() ? "" : "; state checkpoint not used: ",
                 space.checkpoint_unused.c_str());
   }
   const std::string host =
