@@ -28,6 +28,7 @@ import {
   ageText, ageShort, showNumber, effectiveLevel, staleLimitMinutes, expectedFigures, figureAge,
 } from './common.js';
 import {initSpaceSwitch} from './spaces.js';
+import {Connection} from './connection.js';
 import {
   renderMessage, sortMessages, upsertMessage, updateAgeLabels, pendingOf, addressees, regionNamer,
 } from './messages.js';
@@ -35,9 +36,6 @@ import {
 const SPACE = pageSpace();
 const AGE_TICK_MS = 10_000;     // ages and stale flags are re-evaluated this often
 const FLASH_MS = 3_000;         // a changed figure stays highlighted this long
-const BACKOFF_MIN_MS = 500;
-const BACKOFF_MAX_MS = 5_000;
-const OFFLINE_AFTER_MS = 2_000; // after this long without a connection the board says "Frånkopplad"
 
 // The figures of a hospital card, in display order.
 const FIGURES = [
@@ -890,89 +888,19 @@ const ERROR_TEXT = {
 // ---------------------------------------------------------------------------------------------
 // Connection: reconnect with backoff and since=<last seq>
 
-const conn = {
-  ws: null,
-  backoff: BACKOFF_MIN_MS,
-  timer: null,
-  lostAt: null,       // server-adjusted time when the connection was lost (null while in sync)
-  failures: 0,
-  synced: false,      // the current socket delivered a snapshot or "resumed"
-  resyncNow: false,   // the next reconnect is for a gap, not a failure: go at once
-};
-
-function setConnState(state) {
-  const el = $('connection');
-  el.dataset.state = state;
-  document.body.dataset.conn = state;
-  const text = el.querySelector('.conn-text');
-  if (state === 'connected') {
-    setText(text, 'Ansluten');
-  } else if (state === 'reconnecting') {
-    setText(text, model.have ? 'Återansluter…' : 'Ansluter…');
-  } else {
-    setText(text, model.have
-      ? `Frånkopplad – visar senast kända läge (${timeHM(conn.lostAt ?? wallNow())})`
-      : 'Frånkopplad – inget läge mottaget ännu');
-  }
-}
-
-function connect() {
-  clearTimeout(conn.timer);
-  conn.timer = null;
-  conn.synced = false;
-  const params = {space: SPACE};
-  if (model.have && model.space === SPACE) params.since = model.seq;
-  let ws;
-  try {
-    ws = new WebSocket(wsUrl(params));
-  } catch (e) {
-    scheduleReconnect();
-    return;
-  }
-  conn.ws = ws;
-  ws.onmessage = (ev) => { if (conn.ws === ws) onMessage(ev.data); };
-  ws.onclose = () => {
-    if (conn.ws !== ws) return;
-    conn.ws = null;
-    scheduleReconnect();
-  };
-  ws.onerror = () => { /* onclose follows */ };
-}
-
-function scheduleReconnect() {
-  if (conn.timer) return;
-  if (conn.lostAt === null) conn.lostAt = wallNow();
-  let delay;
-  if (conn.resyncNow) {
-    conn.resyncNow = false;
-    delay = 0;
-  } else {
-    conn.failures++;
-    delay = conn.backoff;
-    conn.backoff = Math.min(conn.backoff * 2, BACKOFF_MAX_MS);
-  }
-  const away = wallNow() - conn.lostAt;
-  setConnState(conn.failures >= 2 || away >= OFFLINE_AFTER_MS ? 'offline' : 'reconnecting');
-  conn.timer = setTimeout(connect, delay);
-}
-
+const conn = new Connection({
+  url: () => {
+    const params = {space: SPACE};
+    if (model.have && model.space === SPACE) params.since = model.seq;
+    return wsUrl(params);
+  },
+  onMessage,
+  hasState: () => model.have,
+  now: () => wallNow(),
+});
+const markSynced = () => conn.markSynced();
 /** Drops the socket and reconnects at once with since=<last applied seq>. */
-function resync() {
-  const ws = conn.ws;
-  if (!ws) return;
-  conn.resyncNow = true;
-  conn.ws = null;
-  try { ws.close(4000, 'gap'); } catch { /* already closing */ }
-  scheduleReconnect();
-}
-
-function markSynced() {
-  conn.synced = true;
-  conn.backoff = BACKOFF_MIN_MS;
-  conn.failures = 0;
-  conn.lostAt = null;
-  setConnState('connected');
-}
+const resync = () => conn.reconnectNow('gap');
 
 function onMessage(data) {
   let msg;
@@ -1005,20 +933,12 @@ function onMessage(data) {
   }
 }
 
-// While disconnected, move from "Återansluter…" to "Frånkopplad" even between attempts.
-function tickConnection() {
-  if (conn.lostAt !== null && $('connection').dataset.state === 'reconnecting' &&
-      wallNow() - conn.lostAt >= OFFLINE_AFTER_MS) {
-    setConnState('offline');
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 
 /** Every second: clocks; ages every AGE_TICK_MS of the space's time (faster in a sped-up exercise). */
 function everySecond() {
   tickClock();
-  tickConnection();
+  conn.tick();
   const now = serverNow();
   if (now - lastAges >= AGE_TICK_MS || now < lastAges) updateAges();
 }
@@ -1031,11 +951,11 @@ function start() {
     $(id).addEventListener('change', () => { filters[key] = $(id).value; renderMessages(); });
   }
   if (SPACE !== 'live') { model.space = SPACE; updateHeader(); }
-  setConnState('reconnecting');
+  conn.show('reconnecting');
   tickClock();
   setInterval(everySecond, 1000);
   window.addEventListener('resize', fitBoard);
-  connect();
+  conn.connect();
 }
 
 start();

@@ -15,7 +15,7 @@
 import {
   PROTOCOL_VERSION, BED_TYPES, BED_LABELS, PRIORITIES, PRIORITY_LABELS, READINESS, READINESS_ORDER,
   ED_STATUS, ED_ORDER, METHANE_FIELDS, ROLE_LABELS, ERROR_TEXT,
-  pageSpace, syncExerciseBanner, syncExerciseClock, exerciseNow, exerciseName, wsUrl, pageLink, h, setText,
+  pageSpace, syncExerciseBanner, syncExerciseClock, exerciseNow, exerciseName, pageLink, h, setText,
   timeHM, timeWithDay, parseTime, ageShort, commandId,
   effectiveLevel, staleLimitMinutes, expectedFigures, figureAge, shortRegionName,
 } from './common.js';
@@ -23,6 +23,7 @@ import {
   renderMessage, upsertMessage, updateAgeLabels, pendingOf, addressees, regionNamer,
 } from './messages.js';
 import {Session} from './session.js';
+import {signedInConnection} from './connection.js';
 import {initSpaceSwitch} from './spaces.js';
 
 const SPACE = pageSpace();
@@ -30,8 +31,6 @@ const REGION_KEY = 'lagesbild.tib.region';
 const MAX_VALUE = 100000;
 const NO_ANSWER_MS = 10_000;
 const TICK_MS = 15_000;
-const BACKOFF_MIN_MS = 500;
-const BACKOFF_MAX_MS = 5_000;
 
 const $ = (id) => document.getElementById(id);
 
@@ -58,9 +57,8 @@ const regionById = (id) => regions().find((r) => r.id === id);
 const hospitalById = (id) => (state().hospitals || []).find((x) => x.id === id);
 const messages = () => state().messages || [];
 
-let ws = null;
 const session = new Session({
-  socket: () => ws,
+  socket: () => conn.socket,
   regionName: (id) => regionById(id)?.name,
   errorText: (msg) => errorText(msg),
   onChange: (what) => {
@@ -69,7 +67,7 @@ const session = new Session({
     }
     renderAll();
   },
-  onSignOut: () => reconnectNow(),
+  onSignOut: () => conn.reconnectNow('sign-out'),
 });
 
 const role = () => session.role;
@@ -689,7 +687,7 @@ function resetCompose() {
 const pendingCmds = new Map(); // command id → {kind, hospital?, cmd, timer, …}
 
 function socketReady() {
-  return ws && ws.readyState === WebSocket.OPEN && st.snap;
+  return conn.isOpen() && st.snap;
 }
 
 /** Sends a command; returns false (and says why in resultEl) when it cannot be sent now. */
@@ -702,7 +700,7 @@ function sendCommand(cmd, entry, resultEl) {
     showResult(resultEl, 'error', session.signing ? 'Loggar in – försök igen om ett ögonblick.' : 'Logga in för att skicka.');
     return false;
   }
-  ws.send(JSON.stringify(cmd));
+  conn.send(cmd);
   entry.timer = setTimeout(() => {
     if (pendingCmds.has(cmd.id) && entry.resultEl) {
       setText(entry.resultEl, 'Skickar… inget svar från servern ännu. Kontrollera läget innan du skickar igen.');
@@ -949,82 +947,27 @@ function applyDelta(msg) {
   }
 }
 
-function onMessage(data) {
-  let msg;
-  try { msg = JSON.parse(data); } catch { return; }
-  if (!msg || typeof msg !== 'object' || msg.v !== PROTOCOL_VERSION) return;
-  switch (msg.type) {
-    case 'snapshot':
-      if (msg.space && msg.space !== SPACE) return;
-      applySnapshot(msg);
-      markConnected();
-      break;
-    case 'delta':
-      if (!st.snap || (msg.space && msg.space !== SPACE)) return;
-      if (typeof msg.seq !== 'number' || msg.seq <= st.seq) return;  // already have it
-      if (msg.seq !== st.seq + 1) { reconnectNow(); return; }         // a gap: fetch a fresh snapshot
-      applyDelta(msg);
-      break;
-    case 'welcome':
-      session.handle(msg);
-      break;
-    case 'ack':
-      onAnswer(msg);
-      break;
-    case 'error':
-      if (msg.id && pendingCmds.has(msg.id)) onAnswer(msg);
-      else if (session.handle(msg)) { /* an answer to hello */ }
-      else if (!st.snap) setConn('offline', `${errorText(msg)}: ${msg.message || msg.code || ''}`);
-      break;
-    default:
-      break;
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Connection: hello first, reconnect with backoff, a fresh snapshot each time
 
-let backoff = BACKOFF_MIN_MS;
-let reconnectTimer = null;
-
-function setConn(state_, text) {
-  const el = $('connection');
-  el.dataset.state = state_;
-  document.body.dataset.conn = state_;
-  setText(el.querySelector('.conn-text'), text);
-}
-
-function markConnected() {
-  backoff = BACKOFF_MIN_MS;
-  setConn('connected', 'Ansluten');
-}
-
-function connect() {
-  clearTimeout(reconnectTimer);
-  reconnectTimer = null;
-  let sock;
-  try {
-    sock = new WebSocket(wsUrl({space: SPACE}));
-  } catch {
-    scheduleReconnect();
-    return;
-  }
-  ws = sock;
-  session.closed();
-  sock.onopen = () => {
-    if (ws !== sock) return;
-    session.opened(sock);    // hello before anything else on this connection
-  };
-  sock.onmessage = (ev) => { if (ws === sock) onMessage(ev.data); };
-  sock.onclose = () => {
-    if (ws !== sock) return;
-    ws = null;
-    dropPending('Anslutningen bröts innan servern bekräftade. Kontrollera om det kom fram; skicka annars igen.');
-    session.closed();
-    renderAll();
-    scheduleReconnect();
-  };
-}
+const conn = signedInConnection({
+  space: SPACE,
+  session,
+  hasState: () => Boolean(st.snap),
+  seq: () => st.seq,
+  applySnapshot,
+  applyDelta,
+  isPending: (id) => pendingCmds.has(id),
+  onAnswer,
+  dropPending,
+  lostTexts: {
+    closed: 'Anslutningen bröts innan servern bekräftade. Kontrollera om det kom fram; skicka annars igen.',
+    replaced: 'Anslutningen byttes innan servern bekräftade. Kontrollera om det kom fram; skicka annars igen.',
+  },
+  render: () => renderAll(),
+  now: () => wallNow(),
+});
 
 function dropPending(text) {
   for (const [id, p] of pendingCmds) {
@@ -1036,27 +979,6 @@ function dropPending(text) {
   }
 }
 
-function scheduleReconnect() {
-  if (reconnectTimer) return;
-  setConn(backoff > 1000 ? 'offline' : 'reconnecting', backoff > 1000
-    ? (st.snap ? `Frånkopplad – visar senast kända läge (${timeHM(wallNow())})` : 'Frånkopplad – försöker igen…')
-    : (st.snap ? 'Återansluter…' : 'Ansluter…'));
-  reconnectTimer = setTimeout(connect, backoff);
-  backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);
-}
-
-/** Drops the socket and opens a new one at once (a gap, or signing out). */
-function reconnectNow() {
-  const old = ws;
-  ws = null;
-  if (old) {
-    dropPending('Anslutningen byttes innan servern bekräftade. Kontrollera om det kom fram; skicka annars igen.');
-    try { old.close(4000, 'reconnect'); } catch { /* already closing */ }
-  }
-  setConn('reconnecting', 'Återansluter…');
-  backoff = BACKOFF_MIN_MS;
-  connect();
-}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -1072,6 +994,7 @@ function tick() {
 
 /** Every second: the exercise clock; ages every TICK_MS of the space's time (faster in a sped-up exercise). */
 function everySecond() {
+  conn.tick();
   renderClock();
   const now = serverNow();
   if (now - lastTick >= TICK_MS || now < lastTick) tick();
@@ -1095,9 +1018,9 @@ function start() {
   mform.addEventListener('submit', (ev) => { ev.preventDefault(); sendMessage(); });
   renderHeader();
   renderAuth();
-  setConn('reconnecting', 'Ansluter…');
+  conn.show('reconnecting');
   setInterval(everySecond, 1000);
-  connect();
+  conn.connect();
 }
 
 start();

@@ -13,17 +13,16 @@
 import {
   PROTOCOL_VERSION, READINESS, ROLE_LABELS, ERROR_TEXT, EXERCISE_STATUS,
   pageSpace, syncExerciseBanner, syncExerciseClock, exerciseElapsed, exerciseName, formatElapsed, formatMinSec,
-  parseElapsed, wsUrl, h, setText, timeHM, parseTime, commandId, shortRegionName,
+  parseElapsed, h, setText, timeHM, parseTime, commandId, shortRegionName,
 } from './common.js';
 import {Session} from './session.js';
+import {signedInConnection} from './connection.js';
 
 const SPACE = pageSpace();
 const MODE = SPACE === 'live' ? 'list' : 'exercise';
 const NO_ANSWER_MS = 10_000;
 const LIST_REFRESH_MS = 15_000;
 const REVIEW_REFRESH_MS = 10_000;
-const BACKOFF_MIN_MS = 500;
-const BACKOFF_MAX_MS = 5_000;
 
 // Inject kinds (docs/scenarios.md) as icon + Swedish label; never colour alone.
 const INJECT_KINDS = {
@@ -75,13 +74,12 @@ const elapsedNow = () => exerciseElapsed(st.info, wallNow());
 const isTrainer = () => session.user?.role === 'trainer';
 const errorText = (msg) => ERROR_TEXT[msg.code] || 'Fel';
 
-let ws = null;
 const session = new Session({
-  socket: () => ws,
+  socket: () => conn.socket,
   regionName,
   errorText,
   onChange: () => renderAll(),
-  onSignOut: () => reconnectNow(),
+  onSignOut: () => conn.reconnectNow('sign-out'),
 });
 
 function showResult(el, state, text) {
@@ -548,7 +546,7 @@ function resetInjectForm() {
 const pending = new Map(); // command id → {kind, resultEl, timer, cmd}
 
 function send(cmd, entry, resultEl) {
-  if (!ws || ws.readyState !== WebSocket.OPEN) {
+  if (!conn.isOpen()) {
     showResult(resultEl, 'error', 'Ingen anslutning till servern – inget skickades. Försök igen när anslutningen är tillbaka.');
     return false;
   }
@@ -557,7 +555,7 @@ function send(cmd, entry, resultEl) {
       : 'Kräver inloggning som övningsledare.');
     return false;
   }
-  ws.send(JSON.stringify(cmd));
+  conn.send(cmd);
   entry.cmd = cmd;
   entry.resultEl = resultEl;
   entry.timer = setTimeout(() => {
@@ -704,104 +702,32 @@ function applyDelta(msg) {
   reviewAfterDelta();
 }
 
-function onMessage(data) {
-  let msg;
-  try { msg = JSON.parse(data); } catch { return; }
-  if (!msg || typeof msg !== 'object' || msg.v !== PROTOCOL_VERSION) return;
-  switch (msg.type) {
-    case 'snapshot':
-      if (msg.space && msg.space !== SPACE) return;
-      applySnapshot(msg);
-      markConnected();
-      break;
-    case 'delta':
-      if (!st.snap || (msg.space && msg.space !== SPACE)) return;
-      if (typeof msg.seq !== 'number' || msg.seq <= st.seq) return;
-      if (msg.seq !== st.seq + 1) { reconnectNow(); return; }
-      applyDelta(msg);
-      break;
-    case 'welcome':
-      session.handle(msg);
-      break;
-    case 'ack':
-      onAnswer(msg);
-      break;
-    case 'error':
-      if (msg.id && pending.has(msg.id)) onAnswer(msg);
-      else if (session.handle(msg)) { /* an answer to hello */ }
-      else if (!st.snap) setConn('offline', `${errorText(msg)}: ${msg.message || msg.code || ''}`);
-      break;
-    default:
-      break;
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Connection: hello first, reconnect with backoff, a fresh snapshot each time
 
-let backoff = BACKOFF_MIN_MS;
-let reconnectTimer = null;
-
-function setConn(state, text) {
-  const el = $('connection');
-  el.dataset.state = state;
-  document.body.dataset.conn = state;
-  setText(el.querySelector('.conn-text'), text);
-}
-
-function markConnected() {
-  backoff = BACKOFF_MIN_MS;
-  setConn('connected', 'Ansluten');
-}
-
-function connect() {
-  clearTimeout(reconnectTimer);
-  reconnectTimer = null;
-  let sock;
-  try {
-    sock = new WebSocket(wsUrl({space: SPACE}));
-  } catch {
-    scheduleReconnect();
-    return;
-  }
-  ws = sock;
-  session.closed();
-  sock.onopen = () => { if (ws === sock) session.opened(sock); };
-  sock.onmessage = (ev) => { if (ws === sock) onMessage(ev.data); };
-  sock.onclose = () => {
-    if (ws !== sock) return;
-    ws = null;
-    dropPending('Anslutningen bröts innan servern svarade. Kontrollera läget innan du försöker igen.');
-    session.closed();
-    renderAll();
-    scheduleReconnect();
-  };
-}
-
-function scheduleReconnect() {
-  if (reconnectTimer) return;
-  setConn(backoff > 1000 ? 'offline' : 'reconnecting', backoff > 1000
-    ? (st.snap ? `Frånkopplad – visar senast kända läge (${timeHM(wallNow())})` : 'Frånkopplad – försöker igen…')
-    : (st.snap ? 'Återansluter…' : 'Ansluter…'));
-  reconnectTimer = setTimeout(connect, backoff);
-  backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);
-}
-
-function reconnectNow() {
-  const old = ws;
-  ws = null;
-  if (old) {
-    dropPending('Anslutningen byttes innan servern svarade. Kontrollera läget innan du försöker igen.');
-    try { old.close(4000, 'reconnect'); } catch { /* already closing */ }
-  }
-  setConn('reconnecting', 'Återansluter…');
-  backoff = BACKOFF_MIN_MS;
-  connect();
-}
+const conn = signedInConnection({
+  space: SPACE,
+  session,
+  hasState: () => Boolean(st.snap),
+  seq: () => st.seq,
+  applySnapshot,
+  applyDelta,
+  isPending: (id) => pending.has(id),
+  onAnswer,
+  dropPending,
+  lostTexts: {
+    closed: 'Anslutningen bröts innan servern svarade. Kontrollera läget innan du försöker igen.',
+    replaced: 'Anslutningen byttes innan servern svarade. Kontrollera läget innan du försöker igen.',
+  },
+  render: () => renderAll(),
+  now: () => wallNow(),
+});
 
 // ---------------------------------------------------------------------------------------------
 
 function everySecond() {
+  conn.tick();
   if (MODE === 'exercise') {
     renderExercise();
     tickTimeline();
@@ -837,14 +763,14 @@ function start() {
   iform.elements.requires_ack.addEventListener('change', () => { ackChoice = iform.elements.requires_ack.checked; });
   iform.addEventListener('submit', (ev) => { ev.preventDefault(); sendInject(); });
   renderAll();
-  setConn('reconnecting', 'Ansluter…');
+  conn.show('reconnecting');
   loadScenarios();
   loadSpaces();
   loadReview();
   setInterval(everySecond, 1000);
   setInterval(loadSpaces, LIST_REFRESH_MS);
   if (MODE === 'exercise') setInterval(loadReview, REVIEW_REFRESH_MS);
-  connect();
+  conn.connect();
 }
 
 start();

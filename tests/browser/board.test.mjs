@@ -74,6 +74,40 @@ test('a report from another client shows on the board within 2 s, with totals', 
   await trainer.close();
 });
 
+test('in a flood the board ends current and does not refetch its trends on every snapshot', async () => {
+  const historyFetches = [];
+  const onRequest = (request) => { if (request.url().includes('/api/history')) historyFetches.push(request.url()); };
+  page.on('request', onRequest);
+  // A board beside the page, to see what the boards are sent.
+  const witness = await TestClient.connect(server.port);
+  await witness.nextOfType('snapshot');
+  const trainer = await TestClient.connectAs(server, 'trainer');
+  const hospitals = ['falun', 'mora', 'gavle'];
+  let sent = 0;
+  for (let wave = 0; wave < 6; wave++) {  // six floods, 300 ms apart: each is coalesced
+    const replies = await Promise.all(Array.from({ length: 600 }, () => {
+      const i = sent++;
+      return trainer.command(report(hospitals[i % 3], { beds: { MedicalSurgical: { available: i % 50 } } }), 60000);
+    }));
+    assert.ok(replies.every((r) => r.type === 'ack'));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  const last = (hospital) => {
+    for (let i = sent - 1; ; i--) if (hospitals[i % 3] === hospital) return String(i % 50);
+  };
+  for (const hospital of hospitals) {
+    await page.waitForFunction(([id, value]) =>
+      document.querySelector(`[data-hospital="${id}"] [data-figure="MedicalSurgical"]`)?.textContent.trim() === value,
+    [hospital, last(hospital)], { timeout: 5000 });
+  }
+  page.off('request', onRequest);
+  const snapshots = witness.received.filter((m) => m.type === 'snapshot').length;
+  assert.ok(snapshots >= 6, `the floods were coalesced into snapshots (${snapshots})`);
+  // One reload of the 18 trends at once, at most one more within 5 s: not 18 per snapshot.
+  assert.ok(historyFetches.length <= 2 * 18, `${historyFetches.length} history requests for ${snapshots} snapshots`);
+  await Promise.all([witness, trainer].map((c) => c.close()));
+});
+
 test('the board shows when it is offline and resynchronises by itself', async () => {
   const dbPath = `${dir.path}/log.db`;
   await server.stop();

@@ -124,3 +124,22 @@ test('without a token the TiB page is read-only', async () => {
   await page.locator('#sign-in-result[data-state="error"]').waitFor({ timeout: 5000 });
   await page.close();
 });
+
+test('the TiB page shows when it has lost the server and signs in again when it is back', async () => {
+  const page = await openTib('tib-varmland');
+  await page.locator('#connection[data-state="connected"]').waitFor();
+  const dbPath = `${dir.path}/log.db`;
+  await server.stop();
+  await page.locator('#connection[data-state="offline"]').waitFor({ timeout: 8000 });
+  assert.match(await page.locator('#connection').textContent(), /Frånkopplad – visar senast kända läge/);
+  server = await startServer({ dbPath, port: server.port });
+  await page.locator('#connection[data-state="connected"]').waitFor({ timeout: 10000 });
+  // Signed in again on the new connection: a report goes through and is confirmed.
+  const before = (await getJson(server, '/healthz')).body.spaces.live;
+  await page.fill('input[name="karlstad.AdultICU"]', '2');
+  await page.click('button[data-action="send"][data-hospital="karlstad"]');
+  await page.locator('[data-result="karlstad"][data-state="ok"]').filter({ hasText: String(before + 1) })
+    .waitFor({ timeout: 5000 });
+  assert.equal((await getJson(server, '/healthz')).body.spaces.live, before + 1);
+  await page.close();
+});

@@ -1,0 +1,194 @@
+// The page's one WebSocket to the server, shared by the board, the TiB page and the trainer page:
+// reconnects with backoff, and keeps the connection indicator honest (#connection with
+// data-state connected | reconnecting | offline, in words as well as colour, with the time the
+// page last had the server).
+import {ERROR_TEXT, PROTOCOL_VERSION, setText, timeHM, wsUrl} from './common.js';
+
+const BACKOFF_MIN_MS = 500;
+const BACKOFF_MAX_MS = 5_000;
+const OFFLINE_AFTER_MS = 2_000;  // this long without the server, "Återansluter…" becomes "Frånkopplad"
+
+export class Connection {
+  /**
+   * @param {object} options
+   * @param {() => string} options.url  the address for the next attempt (the board adds since=…)
+   * @param {(data: string) => void} options.onMessage  frames of the current socket only
+   * @param {(socket: WebSocket) => void} [options.onOpen]
+   * @param {(reason: 'closed' | 'replaced') => void} [options.onLost]  the current socket is gone:
+   *   it closed, or reconnectNow() replaced it
+   * @param {() => boolean} options.hasState  whether the page shows a state (the last known one)
+   * @param {() => number} options.now  the page's wall clock, in ms
+   */
+  constructor(options) {
+    this.options = options;
+    this.socket = null;
+    this.synced = false;     // the current socket delivered a snapshot (or "resumed")
+    this.backoff = BACKOFF_MIN_MS;
+    this.failures = 0;
+    this.timer = null;
+    this.lostAt = null;      // when the page lost the server (null while in sync)
+    this.goAtOnce = false;   // the next attempt replaces a socket on purpose: no backoff
+  }
+
+  connect() {
+    clearTimeout(this.timer);
+    this.timer = null;
+    this.synced = false;
+    let socket;
+    try {
+      socket = new WebSocket(this.options.url());
+    } catch {
+      this.scheduleReconnect();
+      return;
+    }
+    this.socket = socket;
+    socket.onopen = () => { if (this.socket === socket) this.options.onOpen?.(socket); };
+    socket.onmessage = (event) => { if (this.socket === socket) this.options.onMessage(event.data); };
+    socket.onclose = () => {
+      if (this.socket !== socket) return;
+      this.socket = null;
+      this.options.onLost?.('closed');
+      this.scheduleReconnect();
+    };
+    socket.onerror = () => { /* onclose follows */ };
+  }
+
+  isOpen() {
+    return this.socket !== null && this.socket.readyState === WebSocket.OPEN;
+  }
+
+  send(message) {
+    this.socket.send(JSON.stringify(message));
+  }
+
+  /** The page has the server's state again. */
+  markSynced() {
+    this.synced = true;
+    this.backoff = BACKOFF_MIN_MS;
+    this.failures = 0;
+    this.lostAt = null;
+    this.show('connected');
+  }
+
+  /** Drops the socket and opens a new one at once: a gap in the deltas, or another sign-in. */
+  reconnectNow(reason) {
+    const old = this.socket;
+    this.socket = null;
+    if (old) {
+      this.options.onLost?.('replaced');
+      try { old.close(4000, reason); } catch { /* already closing */ }
+    }
+    clearTimeout(this.timer);
+    this.timer = null;
+    this.goAtOnce = true;
+    this.scheduleReconnect();
+  }
+
+  scheduleReconnect() {
+    if (this.timer) return;
+    if (this.lostAt === null) this.lostAt = this.options.now();
+    let delay = 0;
+    if (this.goAtOnce) {
+      this.goAtOnce = false;
+    } else {
+      this.failures++;
+      delay = this.backoff;
+      this.backoff = Math.min(this.backoff * 2, BACKOFF_MAX_MS);
+    }
+    this.show(this.failures >= 2 || this.options.now() - this.lostAt >= OFFLINE_AFTER_MS
+      ? 'offline' : 'reconnecting');
+    this.timer = setTimeout(() => this.connect(), delay);
+  }
+
+  /** Every second: "Återansluter…" turns into "Frånkopplad" even between attempts. */
+  tick() {
+    if (this.lostAt !== null && this.state() === 'reconnecting' &&
+        this.options.now() - this.lostAt >= OFFLINE_AFTER_MS) {
+      this.show('offline');
+    }
+  }
+
+  state() {
+    return document.getElementById('connection').dataset.state;
+  }
+
+  /** Shows `state` with its usual words, or with `text` (e.g. why the server refused us). */
+  show(state, text) {
+    const el = document.getElementById('connection');
+    el.dataset.state = state;
+    document.body.dataset.conn = state;
+    const has = this.options.hasState();
+    setText(el.querySelector('.conn-text'), text ?? (
+      state === 'connected' ? 'Ansluten'
+        : state === 'reconnecting' ? (has ? 'Återansluter…' : 'Ansluter…')
+          : has ? `Frånkopplad – visar senast kända läge (${timeHM(this.lostAt ?? this.options.now())})`
+            : 'Frånkopplad – inget läge mottaget ännu'));
+  }
+}
+
+/**
+ * The connection of a page that signs in (TiB, trainer): hello first on every socket, then the
+ * snapshot and deltas of `page.space` into the page (a gap fetches a fresh snapshot), and acks
+ * and errors to the page's own commands.
+ * @param {object} page
+ * @param {string} page.space
+ * @param {import('./session.js').Session} page.session
+ * @param {() => boolean} page.hasState  a snapshot has been applied
+ * @param {() => number} page.seq  the last applied seq
+ * @param {(msg: object) => void} page.applySnapshot
+ * @param {(msg: object) => void} page.applyDelta
+ * @param {(id: string) => boolean} page.isPending  a command of this page awaits its answer
+ * @param {(msg: object) => void} page.onAnswer  an ack, or an error to a pending command
+ * @param {(text: string) => void} page.dropPending  give up on every pending command, saying why
+ * @param {{closed: string, replaced: string}} page.lostTexts  why, for each way a socket is lost
+ * @param {() => void} page.render
+ * @param {() => number} page.now
+ */
+export function signedInConnection(page) {
+  const connection = new Connection({
+    url: () => wsUrl({space: page.space}),
+    onOpen: (socket) => page.session.opened(socket),
+    onMessage: (data) => route(data),
+    onLost: (reason) => {
+      page.dropPending(page.lostTexts[reason]);
+      page.session.closed();
+      page.render();
+    },
+    hasState: page.hasState,
+    now: page.now,
+  });
+  function route(data) {
+    let msg;
+    try { msg = JSON.parse(data); } catch { return; }
+    if (!msg || typeof msg !== 'object' || msg.v !== PROTOCOL_VERSION) return;
+    switch (msg.type) {
+      case 'snapshot':
+        if (msg.space && msg.space !== page.space) return;
+        page.applySnapshot(msg);
+        connection.markSynced();
+        break;
+      case 'delta':
+        if (!page.hasState() || (msg.space && msg.space !== page.space)) return;
+        if (typeof msg.seq !== 'number' || msg.seq <= page.seq()) return;  // already have it
+        if (msg.seq !== page.seq() + 1) { connection.reconnectNow('gap'); return; }
+        page.applyDelta(msg);
+        break;
+      case 'welcome':
+        page.session.handle(msg);
+        break;
+      case 'ack':
+        page.onAnswer(msg);
+        break;
+      case 'error':
+        if (msg.id && page.isPending(msg.id)) page.onAnswer(msg);
+        else if (page.session.handle(msg)) { /* an answer to hello */ }
+        else if (!page.hasState()) {
+          connection.show('offline', `${ERROR_TEXT[msg.code] || 'Fel'}: ${msg.message || msg.code || ''}`);
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  return connection;
+}
