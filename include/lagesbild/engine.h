@@ -106,6 +106,8 @@ class Engine {
   void Run();
   void ProcessBatch(std::vector<Submission>& batch);
   std::optional<Error> RecoverSpace(const std::string& name);
+  // Whether the event log has event `seq` of the space (a checkpoint must not be ahead of it).
+  bool LogHolds(const std::string& name, Seq seq);
   // Saves the space's state if `at_least` events came since its last checkpoint. A failure
   // only costs a longer replay at the next start, so it is counted, not raised.
   void Checkpoint(const std::string& name, Seq at_least);

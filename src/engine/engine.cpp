@@ -48,6 +48,8 @@ std::optional<Error> Engine::RecoverSpace(const std::string& name) {
       report.checkpoint_unused = error->message;
     } else if (std::get<SpaceState>(loaded).space != name) {
       report.checkpoint_unused = "written for another space";
+    } else if (!LogHolds(name, std::get<SpaceState>(loaded).seq)) {
+      report.checkpoint_unused = "ahead of the event log";  // e.g. the log was restored older
     } else {
       state = std::get<SpaceState>(std::move(loaded));
       report.checkpoint_seq = state.seq;
@@ -76,6 +78,12 @@ std::optional<Error> Engine::RecoverSpace(const std::string& name) {
   report.seq = state.seq;
   Checkpoint(name, checkpoint_interval_);  // the next start need not replay these again
   return std::nullopt;
+}
+
+bool Engine::LogHolds(const std::string& name, Seq seq) {
+  if (seq == 0) return true;
+  std::vector<StoredEvent> event;
+  return !store_->ReadAfter(name, seq - 1, 1, &event) && event.size() == 1 && event[0].seq == seq;
 }
 
 void Engine::Checkpoint(const std::string& name, Seq at_least) {

@@ -85,8 +85,8 @@ PreparedMessage PrepareText(const std::string& text) {
   namespace frame = websocketpp::frame;
   auto message = std::make_shared<WsServer::message_ptr::element_type>(
       nullptr, frame::opcode::text, 0);
-  message->set_header(frame::prepare_header(frame::basic_header(frame::opcode::text, text.size(), true, false),
-                                            frame::extended_header(text.size())));
+  const frame::basic_header header(frame::opcode::text, text.size(), /*fin=*/true, /*mask=*/false);
+  message->set_header(frame::prepare_header(header, frame::extended_header(text.size())));
   message->set_payload(text);
   message->set_prepared(true);
   return message;

@@ -153,6 +153,16 @@ TEST_CASE("recovery starts from the latest checkpoint and replays only the event
     CHECK(*engine.Space("live") == before);
     CHECK(engine.recovery()[0].events_replayed == 0);
   }
+  SECTION("a checkpoint ahead of the log (an older log restored): the log is replayed") {
+    auto copy = std::make_unique<MemoryStore>();
+    copy->events.assign(events.begin(), events.begin() + 5);
+    copy->checkpoints["live"] = CheckpointToText(SmallConfig(), before);  // seq 10
+    Engine engine(testing::SharedSmallConfig(), std::move(copy), nullptr);
+    REQUIRE_FALSE(engine.Recover());
+    CHECK(engine.Space("live")->seq == 5);
+    CHECK(engine.recovery()[0].checkpoint_unused == "ahead of the event log");
+    CHECK(engine.recovery()[0].events_replayed == 5);
+  }
   SECTION("a damaged checkpoint: the whole log is replayed, and the reason is told") {
     auto copy = std::make_unique<MemoryStore>();
     copy->events = events;
