@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string>
 
 #include <CLI/CLI.hpp>
 
@@ -68,9 +69,11 @@ int Serve(const std::string& config_path, const std::string& db_path,
     return 2;
   }
   for (const lagesbild::SpaceRecovery& space : server.recovery()) {
-    std::printf("lagesbild: space %s at seq %lld: state checkpoint at %lld + %lld events replayed%s%s\n",
-                space.space.c_str(), static_cast<long long>(space.seq),
-                static_cast<long long>(space.checkpoint_seq),
+    const std::string from = space.checkpoint_seq > 0
+        ? "the state checkpoint at " + std::to_string(space.checkpoint_seq) + " + "
+        : "";
+    std::printf("lagesbild: space %s at seq %lld: %s%lld events replayed%s%s\n",
+                space.space.c_str(), static_cast<long long>(space.seq), from.c_str(),
                 static_cast<long long>(space.events_replayed),
                 space.checkpoint_unused.empty() ? "" : "; state checkpoint not used: ",
                 space.checkpoint_unused.c_str());
