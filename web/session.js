@@ -7,10 +7,10 @@
 // the server answers `welcome {user}` or `error unauthorized`. Until then the connection is an
 // anonymous viewer.
 //
-// The page provides the sign-in box: #signed-in (with #user and #sign-out), #sign-in-form (with
-// #token and #sign-in) and #sign-in-result.
+// The page provides an empty #auth; bind() builds the sign-in box in it: #signed-in (with #user
+// and #sign-out), #sign-in-form (with #token and #sign-in) and #sign-in-result.
 
-import {PROTOCOL_VERSION, ROLE_LABELS, setText} from './common.js';
+import {PROTOCOL_VERSION, ROLE_LABELS, h, setText} from './common.js';
 
 export const TOKEN_KEY = 'lagesbild.token';
 
@@ -40,6 +40,22 @@ export function takeTokenFromFragment() {
 
 const $ = (id) => document.getElementById(id);
 
+function signInBox() {
+  return [
+    h('div', {id: 'signed-in', class: 'signed-in', hidden: true},
+      h('span', {class: 'user-mark', 'aria-hidden': 'true'}, '●'),
+      h('span', {id: 'user'}),
+      h('button', {type: 'button', id: 'sign-out', class: 'btn btn-quiet'}, 'Logga ut')),
+    h('form', {id: 'sign-in-form', class: 'sign-in', autocomplete: 'off', novalidate: true},
+      h('label', {for: 'token'}, 'Inloggningsnyckel'),
+      h('div', {class: 'sign-in-row'},
+        h('input', {type: 'password', id: 'token', name: 'token', autocomplete: 'current-password',
+          spellcheck: 'false', placeholder: 'Klistra in din nyckel'}),
+        h('button', {type: 'submit', id: 'sign-in', class: 'btn btn-primary'}, 'Logga in'))),
+    h('div', {id: 'sign-in-result', class: 'result', role: 'status', 'aria-live': 'polite'}),
+  ];
+}
+
 function showResult(el, state, text) {
   if (!el) return;
   el.dataset.state = state || '';
@@ -67,8 +83,9 @@ export class Session {
 
   get role() { return this.user?.role || 'anonymous'; }
 
-  /** Takes a #token= from the address and wires the sign-in form and the sign-out button. */
+  /** Builds the sign-in box in #auth, takes a #token= from the address and wires the box. */
   bind() {
+    $('auth').replaceChildren(...signInBox());
     takeTokenFromFragment();
     $('sign-in-form').addEventListener('submit', (ev) => {
       ev.preventDefault();
