@@ -36,6 +36,10 @@ Decision Decide(const HealthcareRegionConfig& config, const SpaceState& state,
 std::optional<Error> Apply(const HealthcareRegionConfig& config, SpaceState& state,
                            const Event& event);
 
+// The record of a message as its posting event creates it (no acknowledgements yet).
+MessageState PostedMessage(const HealthcareRegionConfig& config, const Event& event,
+                           const MessagePosted& posted);
+
 }  // namespace lagesbild
 
 #endif  // LAGESBILD_CORE_H_

@@ -142,13 +142,28 @@ struct ExerciseInfo {
   }
 };
 
+// How many messages a space keeps in its state (and so in every snapshot): the most recent ones,
+// and the open ones (still awaiting an acknowledgement). Everything older stays in the event log
+// and is served page by page (GET /api/messages). Bounded so a long-lived space never grows its
+// state, its checkpoints or its snapshots without limit.
+inline constexpr std::size_t kRecentMessagesKept = 50;
+// An open message beyond this many newer open ones is archived unacknowledged: it can no longer
+// be acknowledged (the log still holds it).
+inline constexpr std::size_t kOpenMessagesKept = 500;
+// A snapshot carries at most this many bytes of message records (newest first, open ones first);
+// the rest of the log is counted and served by GET /api/messages.
+inline constexpr std::size_t kSnapshotMessageBytes = 512 * 1024;
+// Casualty arrivals are kept only as long as the reception-load rule looks back.
+inline constexpr TimeMs kArrivalWindowMs = 3600000;
+
 struct SpaceState {
   std::string space;      // "live" or an exercise id
   bool exercise = false;  // true: must be shown as ÖVNING and never mixed with live data
   Seq seq = 0;            // sequence number of the last applied event
   std::vector<HospitalState> hospitals;  // parallel to HealthcareRegionConfig::hospitals
   std::vector<RegionState> regions;      // parallel to HealthcareRegionConfig::regions
-  std::vector<MessageState> messages;    // in sequence order
+  std::vector<MessageState> messages;    // in sequence order; recent and open ones only (above)
+  std::int64_t messages_posted = 0;      // every message ever posted in the space
   std::optional<ExerciseInfo> exercise_info;  // set by the exercise's first event
 
   const MessageState* FindMessage(const std::string& id) const;
@@ -157,11 +172,17 @@ struct SpaceState {
   bool operator==(const SpaceState& o) const {
     return space == o.space && exercise == o.exercise && seq == o.seq &&
            hospitals == o.hospitals && regions == o.regions && messages == o.messages &&
-           exercise_info == o.exercise_info;
+           messages_posted == o.messages_posted && exercise_info == o.exercise_info;
   }
 };
 
 inline constexpr const char* kLiveSpace = "live";
+
+// The seq of message id "<space>:<seq>" if it names a message of `space`.
+std::optional<Seq> MessageSeq(const std::string& space, const std::string& id);
+// Whether `id` could name a message of the space that is no longer held (older than the oldest
+// one held, or older than the state, and not held).
+bool MessageMayBeArchived(const SpaceState& state, const std::string& id);
 
 // The state of a space before any event: baselines from the configuration, nothing reported,
 // every readiness level normalläge.

@@ -72,7 +72,7 @@ std::optional<std::string> UserDirectory::Load(const std::string& path,
   Json root;
   try {
     root = Json::parse(text.str());
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {
     return path + ": not valid JSON: " + e.what();
   }
   if (!root.is_object() || !root.contains("users") || !root["users"].is_array()) {

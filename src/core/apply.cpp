@@ -55,6 +55,10 @@ void ReceivePatients(const PatientCounts& patients, const Stamp& stamp, Hospital
   }
   const TimeMs now = stamp.at.value_or(0);
   casualties.arrivals.emplace_back(now, patients);
+  // Only the last hour counts below; older arrivals would only grow the state.
+  while (!casualties.arrivals.empty() && now - casualties.arrivals.front().first >= kArrivalWindowMs) {
+    casualties.arrivals.erase(casualties.arrivals.begin());
+  }
   for (Triage priority : kAllTriage) {
     const std::size_t p = Index(priority);
     casualties.incoming[p] = std::max<std::int64_t>(0, casualties.incoming[p] - patients[p]);
@@ -73,7 +77,38 @@ void ReceivePatients(const PatientCounts& patients, const Stamp& stamp, Hospital
   casualties.over_capacity_reason = reason;
 }
 
+// Keeps the kRecentMessagesKept newest messages and the kOpenMessagesKept newest open ones.
+void PruneMessages(std::vector<MessageState>& messages) {
+  std::size_t recent = 0, open = 0;
+  std::vector<bool> keep(messages.size());
+  for (std::size_t i = messages.size(); i-- > 0;) {
+    const bool is_open = !messages[i].Pending().empty();
+    keep[i] = recent++ < kRecentMessagesKept || (is_open && open < kOpenMessagesKept);
+    if (is_open) ++open;
+  }
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    if (keep[i]) {
+      if (kept != i) messages[kept] = std::move(messages[i]);
+      ++kept;
+    }
+  }
+  messages.resize(kept);
+}
+
 }  // namespace
+
+MessageState PostedMessage(const HealthcareRegionConfig& config, const Event& event,
+                           const MessagePosted& posted) {
+  MessageState message;
+  message.seq = event.seq;
+  message.at = event.at;
+  message.from_region = posted.from_region;
+  message.sent_by = event.actor.id;
+  message.content = posted.content;
+  message.addressees = Addressees(config, posted.content);
+  return message;
+}
 
 std::optional<Error> Apply(const HealthcareRegionConfig& config, SpaceState& state,
                            const Event& event) {
@@ -108,21 +143,22 @@ std::optional<Error> Apply(const HealthcareRegionConfig& config, SpaceState& sta
     }
     ConfirmReported(stamp, state.hospitals[*index]);
   } else if (const auto* posted = std::get_if<MessagePosted>(&event.body)) {
-    MessageState message;
-    message.seq = event.seq;
-    message.at = event.at;
-    message.from_region = posted->from_region;
-    message.sent_by = event.actor.id;
-    message.content = posted->content;
-    message.addressees = Addressees(config, posted->content);
-    state.messages.push_back(std::move(message));
+    state.messages.push_back(PostedMessage(config, event, *posted));
+    ++state.messages_posted;
+    PruneMessages(state.messages);
   } else if (const auto* acknowledged = std::get_if<MessageAcknowledged>(&event.body)) {
     MessageState* message = state.FindMessage(acknowledged->message_id);
     if (!message) {
-      return MakeError("unknown_message", "message",
-                       "event acknowledges unknown message '" + acknowledged->message_id + "'");
+      // Decide() only acknowledges messages the state holds; a log written before messages were
+      // archived may acknowledge one that is archived now, which changes nothing kept.
+      if (!MessageMayBeArchived(state, acknowledged->message_id)) {
+        return MakeError("unknown_message", "message",
+                         "event acknowledges unknown message '" + acknowledged->message_id + "'");
+      }
+    } else {
+      message->acks[acknowledged->region] = Acknowledgement{stamp, event.seq};
+      PruneMessages(state.messages);
     }
-    message->acks[acknowledged->region] = Acknowledgement{stamp, event.seq};
   } else if (const auto* started = std::get_if<ExerciseStarted>(&event.body)) {
     const StartExercise& start = started->start;
     ExerciseInfo info;

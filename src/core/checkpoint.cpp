@@ -8,7 +8,8 @@ namespace lagesbild {
 namespace {
 
 // Raised when the layout of the text changes; older checkpoints are then replayed past.
-constexpr int kCheckpointFormat = 1;
+// 2: messages are bounded (recent and open ones) and the state counts every message posted.
+constexpr int kCheckpointFormat = 2;
 
 // Short keys: a checkpoint is read at every start and written every few thousand events.
 Json StampToJson(const Stamp& stamp) {
@@ -211,6 +212,7 @@ std::string CheckpointToText(const HealthcareRegionConfig& config, const SpaceSt
               {"hospitals", hospitals},
               {"regions", regions},
               {"messages", messages},
+              {"messages_posted", state.messages_posted},
               {"exercise_info", state.exercise_info ? ExerciseToCheckpoint(*state.exercise_info)
                                                     : Json(nullptr)}}
       .dump();
@@ -243,6 +245,7 @@ std::variant<SpaceState, Error> CheckpointFromText(const HealthcareRegionConfig&
     for (const Json& message : json.at("messages")) {
       state.messages.push_back(MessageFromCheckpoint(message));
     }
+    state.messages_posted = json.at("messages_posted").get<std::int64_t>();
     if (!json.at("exercise_info").is_null()) {
       state.exercise_info = ExerciseFromCheckpoint(json.at("exercise_info"));
     }

@@ -205,7 +205,7 @@ ConfigLoadResult ParseConfig(const std::string& text, const std::string& source_
   Json root;
   try {
     root = Json::parse(text);
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {
     result.error = source_name + ": not valid JSON: " + e.what();
     return result;
   }

@@ -241,8 +241,12 @@ Decision Decide(const HealthcareRegionConfig& config, const SpaceState& state,
     const std::string region = ack->region.empty() ? command.actor.region : ack->region;
     const MessageState* message = state.FindMessage(ack->message_id);
     if (!message) {
-      decision.error = MakeError("unknown_message", "message",
-                                 "no message '" + ack->message_id + "' in " + state.space);
+      decision.error = MakeError(
+          "unknown_message", "message",
+          MessageMayBeArchived(state, ack->message_id)
+              ? "no open message '" + ack->message_id + "' in " + state.space +
+                    ": it is closed or archived (see GET /api/messages)"
+              : "no message '" + ack->message_id + "' in " + state.space);
     } else if (region.empty()) {
       decision.error = MakeError("bad_message", "region",
                                  "region is missing: say which region acknowledges");

@@ -178,10 +178,43 @@ Json StateToJson(const HealthcareRegionConfig& config, const SpaceState& state) 
   for (std::size_t h = 0; h < state.hospitals.size(); ++h) {
     hospitals.push_back(HospitalToJson(config, h, state.hospitals[h]));
   }
-  Json& messages = out["messages"] = Json::array();
-  for (const MessageState& message : state.messages) {
-    messages.push_back(MessageToJson(state.space, message));
+  // Messages within kSnapshotMessageBytes: first the open ones, newest first, in at most half of
+  // it; then the newest run of all messages. "older_before" is where GET /api/messages?before=
+  // continues that run.
+  const std::size_t count = state.messages.size();
+  std::vector<Json> records(count);
+  std::size_t used = 0, open = 0;
+  const auto fits = [&](std::size_t i, std::size_t budget) {
+    Json record = MessageToJson(state.space, state.messages[i]);
+    const std::size_t size = record.dump(-1, ' ', false, Json::error_handler_t::replace).size();
+    if (used + size > budget) return false;
+    used += size;
+    records[i] = std::move(record);
+    return true;
+  };
+  bool open_full = false;
+  for (std::size_t i = count; i-- > 0;) {
+    if (state.messages[i].Pending().empty()) continue;
+    ++open;
+    open_full = open_full || !fits(i, kSnapshotMessageBytes / 2);
   }
+  std::size_t run = 0;
+  Seq run_oldest = state.seq + 1;
+  for (std::size_t i = count; i-- > 0;) {
+    if (records[i].is_null() && !fits(i, kSnapshotMessageBytes)) break;
+    ++run;
+    run_oldest = state.messages[i].seq;
+  }
+  Json& messages = out["messages"] = Json::array();
+  for (Json& record : records) {
+    if (!record.is_null()) messages.push_back(std::move(record));
+  }
+  out["message_log"] = {
+      {"total", state.messages_posted},
+      {"open", open},
+      {"shown", messages.size()},
+      {"older_before", state.messages_posted > static_cast<std::int64_t>(run) ? Json(run_oldest)
+                                                                              : Json(nullptr)}};
   return out;
 }
 

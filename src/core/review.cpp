@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "lagesbild/core.h"
 #include "lagesbild/time_format.h"
 
 namespace lagesbild {
@@ -197,8 +198,22 @@ Json BuildReview(const HealthcareRegionConfig& config, const Scenario* scenario,
   for (const auto& [inject, message] : message_of_inject) {
     inject_of_message[std::stoll(message.substr(message.rfind(':') + 1))] = inject;
   }
+  // Every message of the log with its acknowledgements (the state keeps only recent and open ones).
+  std::map<Seq, MessageState> all_messages;
+  for (const Event& event : events) {
+    if (const auto* posted = std::get_if<MessagePosted>(&event.body)) {
+      all_messages.emplace(event.seq, PostedMessage(config, event, *posted));
+    } else if (const auto* acknowledged = std::get_if<MessageAcknowledged>(&event.body)) {
+      if (auto seq = MessageSeq(state.space, acknowledged->message_id)) {
+        if (auto message = all_messages.find(*seq); message != all_messages.end()) {
+          message->second.acks[acknowledged->region] =
+              Acknowledgement{Stamp{event.at, event.actor.id}, event.seq};
+        }
+      }
+    }
+  }
   Json& acknowledgements = review["acknowledgements"] = Json::array();
-  for (const MessageState& message : state.messages) {
+  for (const auto& [seq, message] : all_messages) {
     if (!message.RequiresAck()) continue;
     for (const std::string& region : message.addressees) {
       auto ack = message.acks.find(region);

@@ -360,7 +360,7 @@ ScenarioLoadResult ParseScenario(const std::string& text, const std::string& sou
   Json root;
   try {
     root = Json::parse(text);
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {
     result.errors.push_back(source_name + ": not valid JSON: " + e.what());
     return result;
   }

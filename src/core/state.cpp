@@ -122,14 +122,29 @@ std::vector<std::string> MessageState::Pending() const {
   return pending;
 }
 
-const MessageState* SpaceState::FindMessage(const std::string& id) const {
+std::optional<Seq> MessageSeq(const std::string& space, const std::string& id) {
   const auto colon = id.rfind(':');
-  if (colon == std::string::npos || id.compare(0, colon, space) != 0) return nullptr;
+  if (colon == std::string::npos || colon + 1 == id.size() || id.compare(0, colon, space) != 0 ||
+      colon != space.size()) {
+    return std::nullopt;
+  }
   Seq seq = 0;
   for (std::size_t i = colon + 1; i < id.size(); ++i) {
-    if (id[i] < '0' || id[i] > '9' || i - colon > 18) return nullptr;
+    if (id[i] < '0' || id[i] > '9' || i - colon > 18) return std::nullopt;
     seq = seq * 10 + (id[i] - '0');
   }
+  return seq;
+}
+
+bool MessageMayBeArchived(const SpaceState& state, const std::string& id) {
+  const auto seq = MessageSeq(state.space, id);
+  return seq && *seq >= 1 && *seq <= state.seq && !state.FindMessage(id);
+}
+
+const MessageState* SpaceState::FindMessage(const std::string& id) const {
+  const auto seq_of = MessageSeq(space, id);
+  if (!seq_of) return nullptr;
+  const Seq seq = *seq_of;
   auto it = std::lower_bound(messages.begin(), messages.end(), seq,
                              [](const MessageState& m, Seq s) { return m.seq < s; });
   return it != messages.end() && it->seq == seq ? &*it : nullptr;

@@ -126,10 +126,16 @@ std::variant<ClientMessage, WireError> ParseClientMessage(std::string_view text)
                                        std::to_string(kMaxClientMessageBytes))};
   }
   Json message;
+  // The parser's only failures: bad syntax or encoding (parse_error) and a number too large for a
+  // double, such as 1e400 (out_of_range). Everything after this reads the parsed value through
+  // checked accessors and throws nothing but Rejection.
   try {
     message = Json::parse(text.begin(), text.end());
   } catch (const Json::parse_error& e) {
     return WireError{"", MakeError("bad_json", "", std::string("not valid JSON: ") + e.what())};
+  } catch (const Json::out_of_range& e) {
+    return WireError{"", MakeError("bad_json", "",
+                                   std::string("a number is out of range: ") + e.what())};
   }
   if (!message.is_object()) {
     return WireError{"", MakeError("bad_json", "", "a message must be a JSON object")};

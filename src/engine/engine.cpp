@@ -66,7 +66,7 @@ std::optional<Error> Engine::RecoverSpace(const std::string& name) {
       Json json;
       try {
         json = Json::parse(stored.json);
-      } catch (const Json::parse_error& e) {
+      } catch (const Json::exception& e) {
         return MakeError("corrupt_event", "", name + "#" + std::to_string(stored.seq) + ": " + e.what());
       }
       auto event = EventFromJson(json);

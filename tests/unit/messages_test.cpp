@@ -200,3 +200,70 @@ TEST_CASE("new kinds of event survive their stored JSON, and rebuild the same st
   for (const Event& event : log) REQUIRE_FALSE(Apply(SmallConfig(), rebuilt, event));
   CHECK(rebuilt == original.state);
 }
+
+TEST_CASE("a long-lived space keeps only recent and open messages in its state") {
+  Space space;
+  MessageContent info;
+  info.kind = MessageKind::kInformation;
+  info.to_all = true;
+  info.text = std::string(4000, 'x');
+  const std::string open_alert = space.Post(testing::Trainer(), Alert({"north", "south"}));
+  for (int i = 0; i < 1200; ++i) space.Post(kNorth, info);
+  CHECK(space.state.messages_posted == 1201);
+  // The 50 newest, plus the old alert still waiting for its acknowledgements.
+  REQUIRE(space.state.messages.size() == kRecentMessagesKept + 1);
+  CHECK(space.state.FindMessage(open_alert));
+
+  // Once acknowledged by all, the old alert is closed and archived.
+  REQUIRE(space.Send(kNorth, Acknowledge{open_alert, ""}).ok());
+  CHECK(space.state.FindMessage(open_alert));  // still open for south
+  REQUIRE(space.Send(kSouth, Acknowledge{open_alert, ""}).ok());
+  CHECK_FALSE(space.state.FindMessage(open_alert));
+  CHECK(space.state.messages.size() == kRecentMessagesKept);
+
+  // Acknowledging it again is a clear error, not a crash or a silent success.
+  Decision late = space.Send(kSouth, Acknowledge{open_alert, ""});
+  REQUIRE(late.error);
+  CHECK(late.error->code == "unknown_message");
+  CHECK_THAT(late.error->message, Catch::Contains("archived"));
+}
+
+TEST_CASE("open messages beyond the kept number are archived, the newest ones stay") {
+  Space space;
+  std::vector<std::string> ids;
+  for (std::size_t i = 0; i < kOpenMessagesKept + 10; ++i) {
+    ids.push_back(space.Post(testing::Trainer(), Alert({"north"})));
+  }
+  CHECK(space.state.messages.size() == kOpenMessagesKept);
+  CHECK_FALSE(space.state.FindMessage(ids.front()));
+  CHECK(space.state.FindMessage(ids.back()));
+}
+
+TEST_CASE("the snapshot carries messages within its byte budget and says where the log goes on") {
+  Space space;
+  MessageContent info;
+  info.kind = MessageKind::kInformation;
+  info.to_all = true;
+  info.text = std::string(4000, 'y');
+  for (int i = 0; i < 300; ++i) space.Post(kNorth, info);
+  const std::string open_alert = space.Post(testing::Trainer(), Alert({"south"}));
+  const Json json = StateToJson(SmallConfig(), space.state);
+  const Json& log = json.at("message_log");
+  CHECK(log.at("total") == 301);
+  CHECK(log.at("open") == 1);
+  CHECK(log.at("shown") == json.at("messages").size());
+  CHECK(json.at("messages").size() == kRecentMessagesKept);
+  CHECK(json.dump().size() < 1024 * 1024);
+  // The run of newest messages starts at older_before: the client pages on from there.
+  const Seq oldest_shown = json.at("messages").at(0).at("seq").get<Seq>();
+  CHECK(log.at("older_before") == oldest_shown);
+
+  // With huge messages, the byte budget (not the count) bounds the snapshot.
+  Space big;
+  info.text = std::string(4000, '\x01');  // six bytes each as JSON
+  for (int i = 0; i < 60; ++i) big.Post(kNorth, info);
+  const Json capped = StateToJson(SmallConfig(), big.state);
+  CHECK(capped.at("messages").size() < kRecentMessagesKept);
+  CHECK(capped.at("messages").dump().size() <= kSnapshotMessageBytes + 4096);
+  CHECK(capped.at("message_log").at("older_before") == capped.at("messages").at(0).at("seq"));
+}
