@@ -26,6 +26,10 @@ g++ -O2 -std=c++17 -o "$LG" bench/loadgen.cpp
 SERVER_PID=""; PORT=""; TOKEN=""
 KEEPALIVE=()
 "$BIN" serve --help 2>&1 | grep -q -- --keepalive && KEEPALIVE=(--keepalive 600)
+# The load generator is one address opening 10,000 boards and sending floods of reports: lift the
+# per-address, per-connection and write-rate limits (docs/protocol.md, "Limits") for it.
+"$BIN" serve --help 2>&1 | grep -q -- --write-rate && KEEPALIVE+=(--max-connections 100000
+  --max-connections-per-address 100000 --message-rate 1e7 --message-burst 1e7 --write-rate 1e7)
 
 stop_server() {
   if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then

@@ -5,6 +5,8 @@
 #include <sstream>
 #include <string>
 
+#include <sys/stat.h>
+
 #include <CLI/CLI.hpp>
 
 #include "lagesbild/server.h"
@@ -34,6 +36,21 @@ std::shared_ptr<const lagesbild::HealthcareRegionConfig> LoadConfig(const std::s
   return std::make_shared<const lagesbild::HealthcareRegionConfig>(std::move(*loaded.config));
 }
 
+// The users file holds token hashes: the server will not run with one that others can read or
+// change (a hash can be attacked offline; a writable file lets anyone add a trainer).
+bool UsersFilePrivate(const std::string& path) {
+  struct stat info;
+  if (::stat(path.c_str(), &info) != 0) return true;  // none yet: created owner-only
+  if ((info.st_mode & 077) != 0) {
+    std::fprintf(stderr,
+                 "lagesbild: %s is readable or writable by others (mode %03o); "
+                 "make it the owner's only: chmod 600 %s\n",
+                 path.c_str(), static_cast<unsigned>(info.st_mode & 0777), path.c_str());
+    return false;
+  }
+  return true;
+}
+
 bool LoadUsers(const std::string& path, const lagesbild::HealthcareRegionConfig& config,
                lagesbild::UserDirectory* users) {
   if (auto error = lagesbild::UserDirectory::Load(path, config, users)) {
@@ -44,9 +61,14 @@ bool LoadUsers(const std::string& path, const lagesbild::HealthcareRegionConfig&
 }
 
 int Serve(const std::string& config_path, const std::string& db_path,
-          const std::string& users_path, lagesbild::ServerOptions options) {
+          const std::string& users_path, std::int64_t max_db_bytes,
+          lagesbild::ServerOptions options) {
+  // Everything this process creates (the event log, its WAL, data/) is the owner's only.
+  ::umask(077);
   auto config = LoadConfig(config_path);
-  if (!config || !LoadUsers(users_path, *config, &options.users)) return 2;
+  if (!config || !UsersFilePrivate(users_path) || !LoadUsers(users_path, *config, &options.users)) {
+    return 2;
+  }
   if (options.users.users().empty()) {
     std::printf("lagesbild: no users in %s: everyone can read, nobody can write. "
                 "Add one with: lagesbild users add NAME --role trainer\n",
@@ -55,15 +77,23 @@ int Serve(const std::string& config_path, const std::string& db_path,
 
   std::error_code ec;
   const auto db_dir = std::filesystem::path(db_path).parent_path();
-  if (!db_dir.empty()) std::filesystem::create_directories(db_dir, ec);
+  if (!db_dir.empty() && !std::filesystem::exists(db_dir, ec)) {
+    std::filesystem::create_directories(db_dir, ec);
+    std::filesystem::permissions(db_dir, std::filesystem::perms::owner_all, ec);
+  }
   std::optional<lagesbild::Error> error;
-  auto store = lagesbild::SqliteEventStore::Open(db_path, config->id, &error);
+  auto store = lagesbild::SqliteEventStore::Open(db_path, config->id, &error, max_db_bytes);
   if (!store) {
     std::fprintf(stderr, "lagesbild: %s\n", error->message.c_str());
     return 2;
   }
-  lagesbild::Server server(config, std::move(store), std::make_shared<lagesbild::SystemClock>(),
-                           options);
+  auto reads = lagesbild::SqliteEventStore::OpenReadOnly(db_path, &error);
+  if (!reads) {
+    std::fprintf(stderr, "lagesbild: %s\n", error->message.c_str());
+    return 2;
+  }
+  lagesbild::Server server(config, std::move(store), std::move(reads),
+                           std::make_shared<lagesbild::SystemClock>(), options);
   if (auto open_error = server.Open()) {
     std::fprintf(stderr, "lagesbild: %s\n", open_error->message.c_str());
     return 2;
@@ -138,6 +168,44 @@ int main(int argc, char** argv) {
   std::string users_path = "data/users.json";
   serve->add_option("--users", users_path, "users and token hashes (see 'lagesbild users')")
       ->capture_default_str();
+  serve->add_flag("--require-sign-in", options.require_sign_in,
+                  "every read (board, API, WebSocket) needs a token, viewer or above");
+  serve->add_option("--allow-origin", options.allowed_origins,
+                    "a page origin besides the server's own that may open WebSockets "
+                    "(e.g. https://lagesbild.region.se); repeatable");
+  serve->add_option("--max-connections", options.max_connections, "connections open at once")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  serve->add_option("--max-connections-per-address", options.max_connections_per_address,
+                    "connections open at once from one remote address")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  serve->add_option("--message-rate", options.message_rate,
+                    "WebSocket messages a second per connection (more are refused: rate_limited)")
+      ->check(CLI::Range(0.1, 1e7))
+      ->capture_default_str();
+  serve->add_option("--message-burst", options.message_burst,
+                    "WebSocket messages a connection may send at once")
+      ->check(CLI::Range(1.0, 1e7))
+      ->capture_default_str();
+  serve->add_option("--write-rate", options.write_rate,
+                    "commands a second the event log takes from all connections together")
+      ->check(CLI::Range(1.0, 1e7))
+      ->capture_default_str();
+  serve->add_option("--refusals-per-minute", options.refusals_per_minute,
+                    "refused commands stored one by one per user and minute (the rest: a count)")
+      ->check(CLI::Range(0, 100000))
+      ->capture_default_str();
+  serve->add_option("--request-timeout", options.request_timeout_ms,
+                    "milliseconds a client has to send its request head or WebSocket handshake")
+      ->check(CLI::Range(100, 600000))
+      ->capture_default_str();
+  std::int64_t max_db_mb = 0;
+  serve->add_option("--max-db-size", max_db_mb,
+                    "cap the event log at this many MiB (0: no cap); beyond it writes fail "
+                    "with store_failed, as on a full disk")
+      ->check(CLI::Range(0, 1000000))
+      ->capture_default_str();
 
   CLI::App* users = app.add_subcommand("users", "manage users and their tokens");
   users->require_subcommand(1);
@@ -158,7 +226,7 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
   options.port = static_cast<std::uint16_t>(port);
-  if (serve->parsed()) return Serve(config_path, db_path, users_path, options);
+  if (serve->parsed()) return Serve(config_path, db_path, users_path, max_db_mb << 20, options);
 
   auto config = LoadConfig(config_path);
   lagesbild::UserDirectory directory;

@@ -152,9 +152,23 @@ struct AdvanceArrivals {
   bool operator==(const AdvanceArrivals& o) const { return elapsed_ms == o.elapsed_ms; }
 };
 
+// Refusals of one user beyond the number stored one by one (a flood): recorded as one
+// access_denied event with their count. Sent by the server (the system actor) only.
+struct RecordRefusals {
+  std::string user;
+  std::string commands;  // the refused command types, comma-separated
+  std::int64_t count = 0;
+  TimeMs from = 0, to = 0;  // wall time of the first and the last refusal counted
+  bool operator==(const RecordRefusals& o) const {
+    return user == o.user && commands == o.commands && count == o.count && from == o.from &&
+           to == o.to;
+  }
+};
+
 using CommandBody =
     std::variant<CapacityReport, SetRegionReadiness, ConfirmFigures, PostMessage, Acknowledge,
-                 StartExercise, SetExerciseClock, PlayCasualtyWave, AdvanceArrivals>;
+                 StartExercise, SetExerciseClock, PlayCasualtyWave, AdvanceArrivals,
+                 RecordRefusals>;
 std::string_view CommandName(const CommandBody& body);  // the wire type, e.g. "report_capacity"
 
 struct Command {

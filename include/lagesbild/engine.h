@@ -96,6 +96,13 @@ class Engine {
   // Largest number of submissions judged in one batch so far (for tests and benchmarks).
   std::size_t LargestBatch() const;
 
+  // Any thread. Why the store refuses writes now (a full disk, an I/O error), or nothing while it
+  // takes them. Set by a failed commit, cleared by the next one that succeeds or by Probe().
+  std::optional<Error> StoreFault() const;
+  // Any thread. While the store is failing, checks on the engine thread whether it takes writes
+  // again (store.h CheckWritable); a healthy store is not touched.
+  void Probe();
+
  private:
   struct Submission {
     std::string space;
@@ -127,6 +134,8 @@ class Engine {
   std::vector<std::function<void(EventStore&)>> queries_;  // guarded by mutex_
   bool stopping_ = false;          // guarded by mutex_
   std::size_t largest_batch_ = 0;  // guarded by mutex_
+  std::optional<Error> store_fault_;  // guarded by mutex_
+  bool probe_queued_ = false;         // guarded by mutex_
   std::thread thread_;
 };
 

@@ -48,15 +48,19 @@ struct MessageAcknowledged {
   }
 };
 
-// A write refused by the permission rules: recorded so the log is a complete audit trail.
+// A write refused by the permission rules: recorded so the log is a complete audit trail. A short
+// summary, never the refused payload: the command's type, what it named (at most
+// kMaxDeniedTargetBytes) and why. `count` > 1: a summary of that many refusals (RecordRefusals).
 struct AccessDenied {
   std::string command;  // wire type of the refused command
   std::string target;   // hospital, region or message it named
   std::string reason;
+  std::int64_t count = 1;
   bool operator==(const AccessDenied& o) const {
-    return command == o.command && target == o.target && reason == o.reason;
+    return command == o.command && target == o.target && reason == o.reason && count == o.count;
   }
 };
+inline constexpr std::size_t kMaxDeniedTargetBytes = 128;
 
 struct ExerciseStarted {
   StartExercise start;  // with the baseline filled in

@@ -1,9 +1,13 @@
 // The Lägesbild server: one port for the board's files, the JSON HTTP API and WebSocket.
 //
 // Thread model: Run() drives one network thread (the caller's), which owns the WebSocket++
-// endpoint, every connection, the subscriptions and the per-space replicas. The Engine runs its
-// own thread and reaches the network thread only by posting to it. Shutdown() is the one method
-// another thread may call.
+// endpoint, every connection, the subscriptions, the per-space replicas, the rate limits and the
+// scenario catalogue. The Engine (writes) and the Reader (history, pages, reviews, scenario
+// reloads) run their own threads and reach the network thread only by posting to it. Shutdown()
+// is the one method another thread may call.
+//
+// Client input is hostile: every handler runs behind a last-resort guard that logs a fault and
+// closes that one connection; an escape from a posted handler is logged and the loop goes on.
 #ifndef LAGESBILD_SERVER_H_
 #define LAGESBILD_SERVER_H_
 
@@ -33,12 +37,26 @@ struct ServerOptions {
   std::string scenarios_dir;    // scenario files for exercises
   std::string start_scenario;   // start this scenario as an exercise once listening (demo)
   int keepalive_seconds = 20;   // ping every connection this often; no pong in half of it closes
+
+  // Limits (docs/protocol.md, "Limits"). Every client is hostile until proven otherwise.
+  double message_rate = 20;          // WebSocket messages a second per connection (token bucket)
+  double message_burst = 200;        // ... and at once
+  double write_rate = 5000;          // commands a second to the event log, all connections
+  std::size_t max_connections = 20000;           // open at once (also kept below the fd limit)
+  std::size_t max_connections_per_address = 1000;
+  int refusals_per_minute = 20;      // refusals stored one by one per user and space
+  int request_timeout_ms = 10000;    // a request head (or WebSocket handshake) must arrive by then
+  std::vector<std::string> allowed_origins;  // besides the server's own, e.g. "https://tib.example"
+  bool require_sign_in = false;      // every read needs a token (viewer or above)
 };
 
 class Server {
  public:
+  // `reads`: a second connection to the same log for the reader thread (history, message pages,
+  // reviews), so reads never wait behind a commit nor delay one.
   Server(std::shared_ptr<const HealthcareRegionConfig> config, std::unique_ptr<EventStore> store,
-         std::shared_ptr<const Clock> clock, ServerOptions options);
+         std::unique_ptr<EventStore> reads, std::shared_ptr<const Clock> clock,
+         ServerOptions options);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

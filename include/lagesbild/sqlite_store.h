@@ -7,6 +7,7 @@
 #ifndef LAGESBILD_SQLITE_STORE_H_
 #define LAGESBILD_SQLITE_STORE_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -19,9 +20,18 @@ class SqliteEventStore : public EventStore {
   // Opens (creating if needed) the database at `path`. The database remembers the healthcare
   // region it was created for; opening it with another one is refused, so two configurations'
   // logs never mix.
+  //
+  // The database and its WAL and shared-memory files are created readable by the owner only.
+  // `max_bytes` (0: no limit) caps the database's size: beyond it appends fail with store_failed
+  // and nothing is acknowledged, as on a full disk.
   static std::unique_ptr<SqliteEventStore> Open(const std::string& path,
                                                 const std::string& healthcare_region_id,
-                                                std::optional<Error>* error);
+                                                std::optional<Error>* error,
+                                                std::int64_t max_bytes = 0);
+  // A second, read-only connection to the database the writer has opened (WAL lets it read
+  // beside the writer without blocking it). For the reader thread.
+  static std::unique_ptr<SqliteEventStore> OpenReadOnly(const std::string& path,
+                                                        std::optional<Error>* error);
   ~SqliteEventStore() override;
   SqliteEventStore(const SqliteEventStore&) = delete;
   SqliteEventStore& operator=(const SqliteEventStore&) = delete;
@@ -32,7 +42,12 @@ class SqliteEventStore : public EventStore {
   std::optional<Error> ReadSubject(const std::string& space, const std::string& subject,
                                    TimeMs from, TimeMs to, std::size_t limit,
                                    std::vector<StoredEvent>* out) override;
+  std::optional<Error> ReadKindBefore(const std::string& space, const std::string& kind,
+                                      Seq before, std::size_t limit,
+                                      std::vector<StoredEvent>* out) override;
   std::optional<Error> ListSpaces(std::vector<std::string>* out) override;
+  std::optional<Error> CheckWritable() override;
+  void SetDeadline(std::optional<std::chrono::steady_clock::time_point> deadline) override;
   std::optional<Error> SaveCheckpoint(const std::string& space, Seq seq,
                                       const std::string& text) override;
   std::optional<Error> LoadCheckpoint(const std::string& space,
@@ -44,6 +59,7 @@ class SqliteEventStore : public EventStore {
 
  private:
   struct Impl;
+  static bool PrepareReads(Impl& impl);
   explicit SqliteEventStore(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

@@ -3,6 +3,7 @@
 #ifndef LAGESBILD_STORE_H_
 #define LAGESBILD_STORE_H_
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,6 +43,11 @@ class EventStore {
                                            TimeMs from, TimeMs to, std::size_t limit,
                                            std::vector<StoredEvent>* out) = 0;
 
+  // Up to `limit` events of `space` of one `kind` with seq < `before`, newest first.
+  virtual std::optional<Error> ReadKindBefore(const std::string& space, const std::string& kind,
+                                              Seq before, std::size_t limit,
+                                              std::vector<StoredEvent>* out) = 0;
+
   // Every space that has at least one event.
   virtual std::optional<Error> ListSpaces(std::vector<std::string>* out) = 0;
 
@@ -52,6 +58,13 @@ class EventStore {
   // The space's latest checkpoint, or nothing in `out` when there is none.
   virtual std::optional<Error> LoadCheckpoint(const std::string& space,
                                               std::optional<std::string>* out) = 0;
+
+  // Whether the store can take more events now (room on disk, no I/O error): a small write that
+  // is rolled back. Used to tell when a failing store has recovered.
+  virtual std::optional<Error> CheckWritable() = 0;
+
+  // Reads after `deadline` fail with a "timed out" store_failed error (none: no deadline).
+  virtual void SetDeadline(std::optional<std::chrono::steady_clock::time_point> deadline) = 0;
 };
 
 }  // namespace lagesbild

@@ -55,8 +55,14 @@ struct ControlExerciseRequest {
   std::int64_t to_ms = 0;
 };
 
+// A trainer asks the server to read scenarios/ again (new or changed files).
+struct ReloadScenariosRequest {
+  std::string id;
+};
+
 using ClientMessage = std::variant<SubscribeRequest, HelloRequest, CommandRequest,
-                                   StartExerciseRequest, ControlExerciseRequest>;
+                                   StartExerciseRequest, ControlExerciseRequest,
+                                   ReloadScenariosRequest>;
 
 struct WireError {
   std::string id;  // the command id if it could be read, else empty (sent as null)
@@ -85,6 +91,8 @@ std::string WelcomeMessage(const Actor& user);
 // The ack of start_exercise / reset: names the new space.
 std::string ExerciseAckMessage(const std::string& id, const std::string& space, Seq seq);
 std::string ErrorMessage(const std::string& id, const Error& error);
+// The answer to reload_scenarios: how many files were read, and how many of them are broken.
+std::string ScenariosReloadedMessage(const std::string& id, std::size_t files, std::size_t broken);
 
 }  // namespace lagesbild
 

@@ -4,6 +4,8 @@
 #include "lagesbild/core.h"
 #include "lagesbild/distribution.h"
 #include "lagesbild/permissions.h"
+#include "lagesbild/scenario.h"
+#include "lagesbild/time_format.h"
 
 namespace lagesbild {
 namespace {
@@ -139,11 +141,23 @@ Decision Decide(const HealthcareRegionConfig& config, const SpaceState& state,
   if (auto reason = DenialReason(config, command.actor, command.body)) {
     decision.error = MakeError("forbidden", "", *reason);
     event.body = AccessDenied{std::string(CommandName(command.body)),
-                              CommandTarget(command.body), *reason};
+                              TruncateUtf8(CommandTarget(command.body), kMaxDeniedTargetBytes),
+                              *reason};
     decision.events.push_back(std::move(event));
     return decision;
   }
-  if (const auto* report = std::get_if<CapacityReport>(&command.body)) {
+  if (const auto* refusals = std::get_if<RecordRefusals>(&command.body)) {
+    if (refusals->count < 1) {
+      decision.error = MakeError("invalid_value", "count", "a summary counts at least one refusal");
+    }
+    event.body = AccessDenied{TruncateUtf8(refusals->commands, kMaxDeniedTargetBytes),
+                              TruncateUtf8(refusals->user, kMaxDeniedTargetBytes),
+                              std::to_string(refusals->count) + " further refusals of '" +
+                                  TruncateUtf8(refusals->user, kMaxDeniedTargetBytes) + "' from " +
+                                  FormatUtc(refusals->from) + " to " + FormatUtc(refusals->to) +
+                                  ", counted and not stored one by one",
+                              refusals->count};
+  } else if (const auto* report = std::get_if<CapacityReport>(&command.body)) {
     decision.error = CheckReport(config, state, *report);
     event.body = CapacityReported{*report};
   } else if (const auto* readiness = std::get_if<SetRegionReadiness>(&command.body)) {

@@ -416,6 +416,7 @@ Json EventToJson(const Event& event) {
     out["command"] = denied->command;
     out["target"] = denied->target;
     out["reason"] = denied->reason;
+    if (denied->count != 1) out["count"] = denied->count;
   } else if (const auto* started = std::get_if<ExerciseStarted>(&event.body)) {
     const StartExercise& start = started->start;
     Json baseline = Json::array();
@@ -526,7 +527,8 @@ std::variant<Event, Error> EventFromJson(const Json& json) {
     } else if (event_kind == "access_denied") {
       event.body = AccessDenied{json.at("command").get<std::string>(),
                                 json.at("target").get<std::string>(),
-                                json.at("reason").get<std::string>()};
+                                json.at("reason").get<std::string>(),
+                                json.value("count", std::int64_t{1})};
     } else {
       return Corrupt("unknown event kind '" + event_kind + "'");
     }

@@ -36,6 +36,10 @@ std::optional<std::string> ReporterDenial(const HealthcareRegionConfig& config,
 
 std::optional<std::string> DenialReason(const HealthcareRegionConfig& config, const Actor& actor,
                                         const CommandBody& command) {
+  if (std::holds_alternative<RecordRefusals>(command)) {
+    if (actor.kind == Actor::Kind::kSystem) return std::nullopt;
+    return std::string("only the server records refusals");
+  }
   if (actor.kind != Actor::Kind::kUser) return std::nullopt;
   switch (actor.role) {
     case Role::kTrainer:
@@ -63,6 +67,7 @@ std::string_view CommandName(const CommandBody& body) {
     std::string_view operator()(const SetExerciseClock&) const { return "control_exercise"; }
     std::string_view operator()(const PlayCasualtyWave&) const { return "casualty_wave"; }
     std::string_view operator()(const AdvanceArrivals&) const { return "advance_arrivals"; }
+    std::string_view operator()(const RecordRefusals&) const { return "record_refusals"; }
   };
   return std::visit(Visitor{}, body);
 }
@@ -82,6 +87,7 @@ std::string CommandTarget(const CommandBody& command) {
     std::string operator()(const SetExerciseClock&) const { return ""; }
     std::string operator()(const PlayCasualtyWave& c) const { return c.wave; }
     std::string operator()(const AdvanceArrivals&) const { return ""; }
+    std::string operator()(const RecordRefusals& c) const { return c.user; }
   };
   return std::visit(Visitor{}, command);
 }

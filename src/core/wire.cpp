@@ -165,6 +165,11 @@ std::variant<ClientMessage, WireError> ParseClientMessage(std::string_view text)
         {"confirm_figures", ParseConfirmFigures},
         {"post_message", ParsePostMessage},
         {"acknowledge", ParseAcknowledge}};
+    if (name == "reload_scenarios") {
+      AllowOnlyFields(message, name, {"id"});
+      if (id.empty()) Reject("bad_message", "id", "id is missing (it is echoed in ack/error)");
+      return ClientMessage{ReloadScenariosRequest{id}};
+    }
     if (name == "start_exercise" || name == "control_exercise") {
       if (id.empty()) Reject("bad_message", "id", "id is missing (it is echoed in ack/error)");
       if (name == "start_exercise") {
@@ -315,6 +320,10 @@ std::string WelcomeMessage(const Actor& user) {
   Json described = {{"id", user.id}, {"role", WireName(user.role)}};
   described["region"] = user.region.empty() ? Json(nullptr) : Json(user.region);
   return Envelope({{"type", "welcome"}, {"user", std::move(described)}});
+}
+
+std::string ScenariosReloadedMessage(const std::string& id, std::size_t files, std::size_t broken) {
+  return Envelope({{"type", "ack"}, {"id", id}, {"scenarios", files}, {"broken", broken}});
 }
 
 std::string ErrorMessage(const std::string& id, const Error& error) {

@@ -169,6 +169,31 @@ void Engine::Query(std::function<void(EventStore&)> job) {
   wake_.notify_one();
 }
 
+std::optional<Error> Engine::StoreFault() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return store_fault_;
+}
+
+void Engine::Probe() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!store_fault_ || probe_queued_ || stopping_) return;
+    probe_queued_ = true;
+  }
+  Query([this](EventStore& store) {
+    auto fault = store.CheckWritable();
+    // The state was rolled back to the log when the commit failed; if even that failed, it is
+    // rebuilt now that the store answers again.
+    if (!fault && broken_) {
+      broken_ = Recover();
+      fault = broken_;
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    probe_queued_ = false;
+    store_fault_ = fault;
+  });
+}
+
 void Engine::Run() {
   std::vector<Submission> batch;
   std::vector<std::function<void(EventStore&)>> queries;
@@ -234,6 +259,10 @@ void Engine::ProcessBatch(std::vector<Submission>& batch) {
     stored.reserve(accepted.size());
     for (const Event& event : accepted) stored.push_back(ToStored(event));
     if (auto error = store_->Append(stored)) {
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        store_fault_ = error;
+      }
       for (CommandOutcome& outcome : outcomes) {
         if (!outcome.error && !outcome.already) outcome.error = error;
       }
@@ -242,6 +271,10 @@ void Engine::ProcessBatch(std::vector<Submission>& batch) {
       // back fails, the state cannot be trusted and every later write is refused.
       broken_ = Recover();
     } else {
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        store_fault_.reset();
+      }
       std::set<std::string> touched;
       for (const Event& event : accepted) touched.insert(event.space);
       listener_->OnCommitted(std::move(accepted));

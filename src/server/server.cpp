@@ -7,15 +7,20 @@
 #include <map>
 #include <set>
 
-#include <websocketpp/concurrency/none.hpp>
-#include <websocketpp/config/asio_no_tls.hpp>
-#include <websocketpp/server.hpp>
+#include <sys/resource.h>
 
+#include "connection_limits.h"
+#include "ws_config.h"
+
+#include "lagesbild/core.h"
 #include "lagesbild/engine.h"
 #include "lagesbild/exercise.h"
+#include "lagesbild/rate_limit.h"
+#include "lagesbild/reader.h"
 #include "lagesbild/review.h"
 #include "lagesbild/scenario_files.h"
 #include "lagesbild/json_mapping.h"
+#include "lagesbild/permissions.h"
 #include "lagesbild/time_format.h"
 #include "lagesbild/space_replica.h"
 #include "lagesbild/static_files.h"
@@ -24,37 +29,23 @@
 namespace lagesbild {
 namespace {
 
-// WebSocket++'s asio defaults with two changes (docs/performance.md):
-// - single-threaded: only the network thread ever touches the endpoint and its connections
-//   (other threads only post to io_), so WebSocket++'s mutexes and per-connection strands are
-//   pure cost on the fan-out path;
-// - a 512-byte read buffer per connection instead of 16 KiB: it is only the chunk each socket
-//   read takes (a larger frame is read in several), clients send small JSON messages (a report
-//   is 150-400 bytes), and an idle board should cost little memory.
-struct ServerConfig : public websocketpp::config::asio {
-  using type = ServerConfig;
-  using base = websocketpp::config::asio;
-  using concurrency_type = websocketpp::concurrency::none;
-  using alog_type = websocketpp::log::basic<concurrency_type, websocketpp::log::alevel>;
-  using elog_type = websocketpp::log::basic<concurrency_type, websocketpp::log::elevel>;
-  struct transport_config : public base::transport_config {
-    using concurrency_type = type::concurrency_type;
-    using alog_type = type::alog_type;
-    using elog_type = type::elog_type;
-    static const bool enable_multithreading = false;
-  };
-  using transport_type = websocketpp::transport::asio::endpoint<transport_config>;
-  static const std::size_t connection_read_buffer_size = 512;
-};
-using WsServer = websocketpp::server<ServerConfig>;
+// WebSocket++ runs single-threaded (ws_config.h): only the network thread ever touches the
+// endpoint and its connections (other threads only post to io_), so WebSocket++'s mutexes and
+// per-connection strands would be pure cost on the fan-out path.
 using PreparedMessage = WsServer::message_ptr;
 using ConnectionHandle = websocketpp::connection_hdl;
 using HttpStatus = websocketpp::http::status_code::value;
 
 // What the network thread knows about one WebSocket connection.
 struct Session {
+  explicit Session(const ServerOptions& options)
+      : frames(options.message_rate, options.message_burst) {}
   Actor actor = AnonymousViewer();  // replaced by a signed-in user on "hello"
+  bool signed_in = false;
   std::string space;                // subscribed space; empty until subscribed
+  // With --require-sign-in, the subscription asked for on connecting waits for the sign-in.
+  std::optional<std::pair<std::string, std::optional<Seq>>> waiting_subscription;
+  TokenBucket frames;               // every message the client sends takes a token
   WsServer::connection_ptr connection;  // held from open to close
   Seq sent_seq = 0;  // the last seq of `space` this board has been sent (delta or snapshot)
   // A board that stopped reading: deltas are no longer queued for it (its memory is capped);
@@ -92,6 +83,12 @@ PreparedMessage PrepareText(const std::string& text) {
   return message;
 }
 constexpr auto kMaintenanceInterval = std::chrono::milliseconds(500);
+// Reads (docs/protocol.md, "Limits"): history entries per answer, messages per page, events a
+// review reads.
+constexpr std::size_t kMaxHistoryEntries = 10000;
+constexpr Seq kDefaultMessagePage = 50;
+constexpr Seq kMaxMessagePage = 200;
+constexpr std::size_t kMaxReviewEvents = 200000;
 
 struct Resource {
   std::string path;
@@ -150,14 +147,21 @@ std::optional<Seq> ParseSeq(const std::string& text) {
 class Server::Impl : public CommitListener {
  public:
   Impl(std::shared_ptr<const HealthcareRegionConfig> config, std::unique_ptr<EventStore> store,
-       std::shared_ptr<const Clock> clock, ServerOptions options)
+       std::unique_ptr<EventStore> reads, std::shared_ptr<const Clock> clock, ServerOptions options)
       : config_(std::move(config)),
         clock_(std::move(clock)),
         options_(std::move(options)),
         engine_(config_, std::move(store), this),
-        signals_(io_) {}
+        reader_(std::move(reads)),
+        signals_(io_),
+        limits_(options_.max_connections, options_.max_connections_per_address),
+        writes_(options_.write_rate, options_.write_rate),
+        refusals_(options_.refusals_per_minute) {}
 
-  ~Impl() override { engine_.Stop(); }
+  ~Impl() override {
+    reader_.Stop();
+    engine_.Stop();
+  }
 
   std::optional<Error> Open();
   std::uint16_t port() const { return port_; }
@@ -175,6 +179,12 @@ class Server::Impl : public CommitListener {
 
  private:
   // Everything below runs on the network thread.
+  void Accept();
+  void OnAccepted(WsServer::connection_ptr connection, const websocketpp::lib::error_code& error);
+  // Runs a handler for one connection behind the last-resort guard: whatever it throws is
+  // logged and closes that connection (an HTTP request gets a 500), never the server.
+  template <typename Handler>
+  void Guarded(const char* what, ConnectionHandle handle, Handler&& handler);
   bool Validate(ConnectionHandle handle);
   void OnOpen(ConnectionHandle handle);
   void OnClose(ConnectionHandle handle);
@@ -183,6 +193,7 @@ class Server::Impl : public CommitListener {
   void Subscribe(ConnectionHandle handle, Session& session, const std::string& space,
                  std::optional<Seq> since);
   void HandleCommand(ConnectionHandle handle, const Session& session, CommandRequest request);
+  void ReloadScenarios(ConnectionHandle handle, const Session& session, const std::string& id);
   void Publish(const std::vector<Event>& events);
   void ScheduleFanOut(const std::string& space);
   void FanOut(const std::string& space);
@@ -196,21 +207,34 @@ class Server::Impl : public CommitListener {
   std::optional<std::int64_t> ElapsedNow(const std::string& space) const;
   std::optional<SetExerciseClock> ClockNow(const std::string& space) const;
   TimeMs CommandTime(const std::string& space);
+  std::shared_ptr<const Scenario> FindScenario(const std::string& id) const;
   std::string ScenariosJson() const;
   std::string SpacesJson() const;
   void ResumeExercises();
-  void ServeReview(WsServer::connection_ptr connection, const Resource& resource);
   void BeginShutdown();
-  void Send(ConnectionHandle handle, const std::string& text);
+  // `snapshot`: the answer to a subscription, which a board must get whatever it has waiting
+  // (a first snapshot is never judged as lagging); it still counts for what follows.
+  void Send(ConnectionHandle handle, const std::string& text, bool snapshot = false);
   // Queues a delta or coalesced snapshot for a board; false if the board is too far behind
   // (it is then marked lagging and resynchronised by Maintain()).
   bool SendToBoard(Session& session, const PreparedMessage& message);
-  void Maintain();  // twice a second: resync or close laggards; keepalive pings
+  void Maintain();  // twice a second: laggards, keepalive pings, refusal summaries, store probe
+  void RecordCountedRefusals(TimeMs now);
   void SendError(ConnectionHandle handle, const std::string& id, const Error& error) {
     Send(handle, ErrorMessage(id, error));
   }
-  std::string HealthJson() const;
+  std::string HealthJson(bool detailed) const;
+  // HTTP: who sent the request (Authorization: Bearer), or why not.
+  std::variant<Actor, Error> HttpActor(const WsServer::connection_ptr& connection) const;
   void ServeHistory(WsServer::connection_ptr connection, const Resource& resource, bool head);
+  void ServeMessages(WsServer::connection_ptr connection, const Resource& resource, bool head);
+  void ServeReview(WsServer::connection_ptr connection, const Resource& resource,
+                   const Actor& actor);
+  // Queues a read on the reader thread; false (after answering 503) when its queue is full.
+  bool SubmitRead(const WsServer::connection_ptr& connection, Reader::Job job);
+  // Completes a deferred HTTP answer on the network thread.
+  void CompleteHttp(WsServer::connection_ptr connection, HttpStatus status, std::string type,
+                    std::string body, bool head = false);
 
   const std::shared_ptr<const HealthcareRegionConfig> config_;
   const std::shared_ptr<const Clock> clock_;
@@ -218,11 +242,23 @@ class Server::Impl : public CommitListener {
   asio::io_context io_{1};  // run by the network thread alone
   WsServer endpoint_;
   Engine engine_;
+  Reader reader_;
   asio::signal_set signals_;
   StaticFiles files_;
   std::uint16_t port_ = 0;
   std::map<std::string, SpaceReplica> replicas_;
   std::map<ConnectionHandle, Session, std::owner_less<ConnectionHandle>> sessions_;
+  // Accepting: counts and caps, and the pause after a failed accept (out of descriptors).
+  ConnectionLimits limits_;
+  asio::steady_timer accept_timer_{io_};
+  std::chrono::milliseconds accept_backoff_{0};
+  TokenBucket writes_;        // server-wide cap on commands reaching the event log
+  RefusalBudget refusals_;    // refusals stored one by one per user and space
+  // Scenario files, read at start and on reload_scenarios (on the reader thread), never on
+  // this thread.
+  std::shared_ptr<const std::vector<ScenarioFile>> catalogue_ =
+      std::make_shared<const std::vector<ScenarioFile>>();
+  bool reloading_ = false;
   struct FanOutState {
     bool pending = false;      // a FanOut() is posted or timed and has not run yet
     bool flooded = false;      // the last one sent a coalescing snapshot
@@ -236,6 +272,8 @@ class Server::Impl : public CommitListener {
   int maintenance_ticks_ = 0;
   struct {
     std::int64_t lagging_detected = 0, resynced = 0, closed_slow = 0, closed_no_pong = 0;
+    std::int64_t refused_at_cap = 0, accept_failures = 0, rate_limited = 0, faults = 0;
+    std::int64_t refusals_counted = 0, origin_refused = 0;
   } stats_;
 
   // One running exercise: its scenario, clock, player and wake-up timer.
@@ -255,6 +293,22 @@ std::optional<Error> Server::Impl::Open() {
     return MakeError("config", "web", "board files: " + *error);
   }
   if (auto error = engine_.Recover()) return error;
+  // Read once at start (and again only on reload_scenarios, on the reader thread).
+  catalogue_ = std::make_shared<const std::vector<ScenarioFile>>(
+      LoadScenarioFiles(options_.scenarios_dir, *config_));
+  // Descriptors: as many as the system allows this process, and connections kept below that
+  // (files, the event log and the listening socket need some too).
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0) {
+    if (files.rlim_cur < files.rlim_max) {
+      files.rlim_cur = files.rlim_max;
+      setrlimit(RLIMIT_NOFILE, &files);
+      getrlimit(RLIMIT_NOFILE, &files);
+    }
+    if (files.rlim_cur != RLIM_INFINITY && files.rlim_cur > 64) {
+      limits_.set_total_cap(std::min<std::size_t>(limits_.total_cap(), files.rlim_cur - 64));
+    }
+  }
   for (const std::string& name : engine_.SpaceNames()) {
     replicas_.emplace(name, SpaceReplica(config_, *engine_.Space(name), options_.deltas_kept));
   }
@@ -269,14 +323,23 @@ std::optional<Error> Server::Impl::Open() {
   endpoint_.set_listen_backlog(1024);
   endpoint_.set_max_message_size(kHardMaxFrameBytes);
   endpoint_.set_max_http_body_size(64 * 1024);
+  endpoint_.set_open_handshake_timeout(options_.request_timeout_ms);
   using std::placeholders::_1;
   using std::placeholders::_2;
-  endpoint_.set_validate_handler(std::bind(&Impl::Validate, this, _1));
-  endpoint_.set_open_handler(std::bind(&Impl::OnOpen, this, _1));
-  endpoint_.set_close_handler(std::bind(&Impl::OnClose, this, _1));
-  endpoint_.set_fail_handler(std::bind(&Impl::OnClose, this, _1));
-  endpoint_.set_message_handler(std::bind(&Impl::OnMessage, this, _1, _2));
-  endpoint_.set_http_handler(std::bind(&Impl::OnHttp, this, _1));
+  endpoint_.set_validate_handler([this](ConnectionHandle handle) {
+    bool accepted = false;
+    Guarded("handshake", handle, [&] { accepted = Validate(handle); });
+    return accepted;
+  });
+  endpoint_.set_open_handler(
+      [this](ConnectionHandle handle) { Guarded("open", handle, [&] { OnOpen(handle); }); });
+  endpoint_.set_close_handler([this](ConnectionHandle handle) { OnClose(handle); });
+  endpoint_.set_fail_handler([this](ConnectionHandle handle) { OnClose(handle); });
+  endpoint_.set_message_handler([this](ConnectionHandle handle, WsServer::message_ptr message) {
+    Guarded("message", handle, [&] { OnMessage(handle, std::move(message)); });
+  });
+  endpoint_.set_http_handler(
+      [this](ConnectionHandle handle) { Guarded("http", handle, [&] { OnHttp(handle); }); });
   endpoint_.set_pong_timeout(options_.keepalive_seconds * 500);
   endpoint_.set_pong_timeout_handler([this](ConnectionHandle handle, std::string) {
     ++stats_.closed_no_pong;  // a dead link: free its resources now
@@ -296,8 +359,7 @@ std::optional<Error> Server::Impl::Open() {
   }
   asio::error_code local_error;
   port_ = endpoint_.get_local_endpoint(local_error).port();
-  endpoint_.start_accept(ec);
-  if (ec) return MakeError("listen", "", "accept: " + ec.message());
+  Accept();
   if (options_.handle_signals) {
     signals_.add(SIGINT);
     signals_.add(SIGTERM);
@@ -306,11 +368,12 @@ std::optional<Error> Server::Impl::Open() {
     });
   }
   engine_.Start();
+  reader_.Start();
   Maintain();
   ResumeExercises();
   if (!options_.start_scenario.empty()) {
     // The demo of the run command: started by the system, acknowledged to nobody.
-    Session system;
+    Session system(options_);
     system.actor = Actor{Actor::Kind::kSystem, "system", Role::kViewer, ""};
     started_exercise_ =
         StartExercise(ConnectionHandle(), system, StartExerciseRequest{"startup", options_.start_scenario, "", false});
@@ -324,7 +387,7 @@ std::optional<Error> Server::Impl::Open() {
 void Server::Impl::ResumeExercises() {
   // Exercises that were running when the server stopped come back paused where their log ends,
   // so a trainer resumes them deliberately. Injects up to then are not played again.
-  const auto files = LoadScenarioFiles(options_.scenarios_dir, *config_);
+  const std::vector<ScenarioFile>& files = *catalogue_;
   for (const auto& [space, replica] : replicas_) {
     const SpaceState& state = replica.state();
     if (!state.exercise_info || state.exercise_info->status == ExerciseStatus::kStopped) continue;
@@ -361,7 +424,104 @@ void Server::Impl::ResumeExercises() {
   }
 }
 
-void Server::Impl::Run() { io_.run(); }
+void Server::Impl::Run() {
+  // The guard of last resort: a handler posted to this thread that throws is logged, and the
+  // loop goes on (asio allows run() to be called again after an exception).
+  for (;;) {
+    try {
+      io_.run();
+      return;
+    } catch (const std::exception& e) {
+      ++stats_.faults;
+      std::fprintf(stderr, "lagesbild: fault in a network-thread task: %s; serving on\n", e.what());
+    } catch (...) {
+      ++stats_.faults;
+      std::fprintf(stderr, "lagesbild: fault in a network-thread task; serving on\n");
+    }
+  }
+}
+
+template <typename Handler>
+void Server::Impl::Guarded(const char* what, ConnectionHandle handle, Handler&& handler) {
+  std::string fault;
+  try {
+    handler();
+    return;
+  } catch (const std::exception& e) {
+    fault = e.what();
+  } catch (...) {
+    fault = "unknown exception";
+  }
+  ++stats_.faults;
+  std::fprintf(stderr, "lagesbild: fault in the %s handler: %s; closing that connection\n", what,
+               fault.c_str());
+  websocketpp::lib::error_code ec;
+  auto connection = endpoint_.get_con_from_hdl(handle, ec);
+  if (ec) return;
+  try {
+    if (connection->get_state() == websocketpp::session::state::open) {
+      connection->close(websocketpp::close::status::internal_endpoint_error,
+                        "internal error; reconnect", ec);
+    } else if (std::string(what) == "http") {
+      connection->set_status(websocketpp::http::status_code::internal_server_error);
+      connection->replace_header("Content-Type", "application/json");
+      connection->set_body(ErrorMessage(
+          "", MakeError("internal_error", "", "the server could not answer this request")));
+    } else {
+      connection->terminate(ec);
+    }
+  } catch (...) {
+    connection->terminate(ec);
+  }
+}
+
+void Server::Impl::Accept() {
+  if (shutting_down_) return;
+  websocketpp::lib::error_code ec;
+  WsServer::connection_ptr connection = endpoint_.get_connection();
+  if (!connection) return;
+  endpoint_.async_accept(connection,
+                         [this, connection](const websocketpp::lib::error_code& error) {
+                           OnAccepted(connection, error);
+                         },
+                         ec);
+  if (ec) connection->terminate(ec);  // not listening any more (shutting down)
+}
+
+// Accepting is this server's own loop rather than WebSocket++'s, which retries a failed accept at
+// once: with no descriptors left (EMFILE) that spins the one network thread.
+void Server::Impl::OnAccepted(WsServer::connection_ptr connection,
+                              const websocketpp::lib::error_code& error) {
+  if (shutting_down_ || error == websocketpp::error::operation_canceled) return;
+  if (error) {
+    // Out of descriptors, or another resource: pause accepting (10 ms, doubling up to 1 s).
+    ++stats_.accept_failures;
+    websocketpp::lib::error_code ignored;
+    connection->terminate(ignored);
+    accept_backoff_ = std::min(std::chrono::milliseconds(1000),
+                               std::max(std::chrono::milliseconds(10), accept_backoff_ * 2));
+    accept_timer_.expires_after(accept_backoff_);
+    accept_timer_.async_wait([this](const asio::error_code& wait_error) {
+      if (!wait_error) Accept();
+    });
+    return;
+  }
+  accept_backoff_ = std::chrono::milliseconds(0);
+  asio::error_code address_error;
+  const auto remote = connection->get_raw_socket().remote_endpoint(address_error);
+  const std::string address = address_error ? std::string("?") : remote.address().to_string();
+  if (!limits_.TryOpen(address)) {
+    // At a cap: the connection is closed at once, before a byte is read.
+    ++stats_.refused_at_cap;
+    asio::error_code ignored;
+    connection->get_raw_socket().close(ignored);
+  } else {
+    connection->set_termination_handler(
+        [this, address](WsServer::connection_ptr) { limits_.Close(address); });
+    connection->start();
+  }
+  Accept();
+}
 
 void Server::Impl::BeginShutdown() {
   if (shutting_down_) return;
@@ -372,9 +532,12 @@ void Server::Impl::BeginShutdown() {
   signals_.cancel(ignored);
   for (auto& [space, runner] : runners_) runner->timer->cancel();
   maintenance_timer_.cancel();
+  accept_timer_.cancel();
   // Commits and completes what was already submitted; its acks and deltas are posted to this
-  // thread ahead of the close below, so no accepted report goes unacknowledged.
+  // thread ahead of the close below, so no accepted report goes unacknowledged. Reads under way
+  // finish and post their answers too.
   engine_.Stop();
+  reader_.Stop();
   asio::post(io_, [this] {
     for (auto& [handle, session] : sessions_) {
       websocketpp::lib::error_code close_error;
@@ -387,7 +550,23 @@ void Server::Impl::BeginShutdown() {
 bool Server::Impl::Validate(ConnectionHandle handle) {
   websocketpp::lib::error_code ec;
   auto connection = endpoint_.get_con_from_hdl(handle, ec);
-  return !ec && !shutting_down_ && ParseResource(connection->get_resource()).path == "/ws";
+  if (ec || shutting_down_ || ParseResource(connection->get_resource()).path != "/ws") return false;
+  // A browser names the page that opens a WebSocket in Origin; only the server's own pages (or
+  // a listed origin) may, so another site open in a browser on the hospital network cannot use
+  // a signed-in duty officer's browser against it. Clients that are not browsers send no Origin.
+  const std::string origin = connection->get_request_header("Origin");
+  if (origin.empty() || OriginAllowed(origin, connection->get_request_header("Host"),
+                                      options_.allowed_origins)) {
+    return true;
+  }
+  ++stats_.origin_refused;
+  connection->set_status(websocketpp::http::status_code::forbidden);
+  connection->replace_header("Content-Type", "application/json");
+  connection->set_body(ErrorMessage(
+      "", MakeError("origin_forbidden", "Origin",
+                    "a page from " + TruncateUtf8(origin, 100) +
+                        " may not open a WebSocket here (see --allow-origin)")));
+  return false;
 }
 
 void Server::Impl::OnOpen(ConnectionHandle handle) {
@@ -399,7 +578,7 @@ void Server::Impl::OnOpen(ConnectionHandle handle) {
   websocketpp::lib::error_code ec;
   auto connection = endpoint_.get_con_from_hdl(handle, ec);
   if (ec) return;
-  Session& session = sessions_[handle];
+  Session& session = sessions_.try_emplace(handle, options_).first->second;
   session.connection = connection;
   const Resource resource = ParseResource(connection->get_resource());
   std::optional<Seq> since;
@@ -411,7 +590,16 @@ void Server::Impl::OnOpen(ConnectionHandle handle) {
     }
   }
   auto space = resource.query.find("space");
-  Subscribe(handle, session, space == resource.query.end() ? kLiveSpace : space->second, since);
+  const std::string name = space == resource.query.end() ? kLiveSpace : space->second;
+  if (options_.require_sign_in) {
+    // Nothing is read before a sign-in; the subscription asked for waits for it.
+    session.waiting_subscription.emplace(name, since);
+    SendError(handle, "", MakeError("sign_in_required", "",
+                                    "this server shows its picture to signed-in users only: "
+                                    "send hello with your token"));
+    return;
+  }
+  Subscribe(handle, session, name, since);
 }
 
 void Server::Impl::OnClose(ConnectionHandle handle) { sessions_.erase(handle); }
@@ -420,7 +608,8 @@ void Server::Impl::Subscribe(ConnectionHandle handle, Session& session, const st
                              std::optional<Seq> since) {
   auto replica = replicas_.find(space);
   if (replica == replicas_.end()) {
-    SendError(handle, "", MakeError("unknown_space", "space", "no space '" + space + "'"));
+    SendError(handle, "", MakeError("unknown_space", "space",
+                                    "no space '" + TruncateUtf8(space, kMaxIdLength) + "'"));
     return;
   }
   session.space = space;
@@ -435,12 +624,20 @@ void Server::Impl::Subscribe(ConnectionHandle handle, Session& session, const st
       return;
     }
   }
-  Send(handle, replica->second.Snapshot(clock_->Now(), ClockNow(space)));
+  Send(handle, replica->second.Snapshot(clock_->Now(), ClockNow(space)), /*snapshot=*/true);
 }
 
 void Server::Impl::OnMessage(ConnectionHandle handle, WsServer::message_ptr message) {
   auto session = sessions_.find(handle);
   if (session == sessions_.end()) return;
+  if (!session->second.frames.Take(clock_->Now())) {
+    ++stats_.rate_limited;
+    SendError(handle, "", MakeError("rate_limited", "",
+                                    "more than " + std::to_string(static_cast<int>(options_.message_rate)) +
+                                        " messages a second from this connection; nothing was done, "
+                                        "send it again in a moment"));
+    return;
+  }
   if (message->get_opcode() != websocketpp::frame::opcode::text) {
     SendError(handle, "", MakeError("bad_json", "", "binary frames are not accepted; send JSON text"));
     return;
@@ -451,23 +648,35 @@ void Server::Impl::OnMessage(ConnectionHandle handle, WsServer::message_ptr mess
     return;
   }
   auto& request = std::get<ClientMessage>(parsed);
+  Session& current = session->second;
   if (auto* subscribe = std::get_if<SubscribeRequest>(&request)) {
-    Subscribe(handle, session->second, subscribe->space, subscribe->since);
+    if (options_.require_sign_in && !current.signed_in) {
+      current.waiting_subscription.emplace(subscribe->space, subscribe->since);
+      SendError(handle, "", MakeError("sign_in_required", "", "send hello with your token first"));
+      return;
+    }
+    Subscribe(handle, current, subscribe->space, subscribe->since);
   } else if (auto* hello = std::get_if<HelloRequest>(&request)) {
     if (auto user = options_.users.Authenticate(hello->token)) {
-      session->second.actor = *user;
+      current.actor = *user;
+      current.signed_in = true;
       Send(handle, WelcomeMessage(*user));
+      if (auto waiting = std::move(current.waiting_subscription)) {
+        current.waiting_subscription.reset();
+        Subscribe(handle, current, waiting->first, waiting->second);
+      }
     } else {
       SendError(handle, "", MakeError("unauthorized", "token",
-                                      "unknown token; still signed in as " +
-                                          session->second.actor.id));
+                                      "unknown token; still signed in as " + current.actor.id));
     }
   } else if (auto* start = std::get_if<StartExerciseRequest>(&request)) {
-    StartExercise(handle, session->second, std::move(*start));
+    StartExercise(handle, current, std::move(*start));
   } else if (auto* control = std::get_if<ControlExerciseRequest>(&request)) {
-    ControlExercise(handle, session->second, std::move(*control));
+    ControlExercise(handle, current, std::move(*control));
+  } else if (auto* reload = std::get_if<ReloadScenariosRequest>(&request)) {
+    ReloadScenarios(handle, current, reload->id);
   } else {
-    HandleCommand(handle, session->second, std::get<CommandRequest>(std::move(request)));
+    HandleCommand(handle, current, std::get<CommandRequest>(std::move(request)));
   }
 }
 
@@ -483,6 +692,28 @@ void Server::Impl::HandleCommand(ConnectionHandle handle, const Session& session
               MakeError("unknown_space", "space", "no space '" + request.space + "'"));
     return;
   }
+  // A refusal is answered here when storing it would only let a sender fill the disk: one that
+  // has not signed in is refused without a record (it is nobody); a signed-in user's refusals
+  // beyond the budget are counted into one summary a minute (RecordCountedRefusals). The engine
+  // judges the rest with the same DenialReason() and stores their short record.
+  if (auto reason = DenialReason(*config_, session.actor, request.body)) {
+    const TimeMs now = clock_->Now();
+    if (!session.signed_in ||
+        !refusals_.Admit(session.actor.id, request.space, std::string(CommandName(request.body)), now)) {
+      ++stats_.refusals_counted;
+      SendError(handle, request.id, MakeError("forbidden", "", *reason));
+      return;
+    }
+  }
+  if (!writes_.Take(clock_->Now())) {
+    ++stats_.rate_limited;
+    SendError(handle, request.id,
+              MakeError("rate_limited", "",
+                        "the server is taking more than " +
+                            std::to_string(static_cast<int>(options_.write_rate)) +
+                            " writes a second; nothing was stored, send it again in a moment"));
+    return;
+  }
   Command command{session.actor, CommandTime(request.space), std::move(request.body)};
   engine_.Submit(request.space, std::move(command),
                  [this, handle, id = std::move(request.id)](const CommandOutcome& outcome) {
@@ -495,6 +726,35 @@ void Server::Impl::HandleCommand(ConnectionHandle handle, const Session& session
                      }
                    });
                  });
+}
+
+void Server::Impl::ReloadScenarios(ConnectionHandle handle, const Session& session,
+                                   const std::string& id) {
+  if (session.actor.role != Role::kTrainer) {
+    SendError(handle, id, MakeError("forbidden", "", "only a trainer reloads the scenarios"));
+    return;
+  }
+  if (reloading_) {
+    SendError(handle, id, MakeError("busy", "", "the scenarios are being read already; try again"));
+    return;
+  }
+  reloading_ = true;
+  const bool queued = reader_.TrySubmit([this, handle, id](EventStore&) {
+    // Reader thread: the disk reads happen here, never on the network thread.
+    auto files = std::make_shared<const std::vector<ScenarioFile>>(
+        LoadScenarioFiles(options_.scenarios_dir, *config_));
+    asio::post(io_, [this, handle, id, files = std::move(files)] {
+      reloading_ = false;
+      catalogue_ = files;
+      const auto broken = std::count_if(files->begin(), files->end(),
+                                        [](const ScenarioFile& f) { return !f.scenario; });
+      Send(handle, ScenariosReloadedMessage(id, files->size(), static_cast<std::size_t>(broken)));
+    });
+  });
+  if (!queued) {
+    reloading_ = false;
+    SendError(handle, id, MakeError("busy", "", "the server is busy reading; try again in a moment"));
+  }
 }
 
 void Server::Impl::Publish(const std::vector<Event>& events) {
@@ -580,11 +840,12 @@ void Server::Impl::FanOut(const std::string& space) {
   fan_out.flooded = snapshot != nullptr;
 }
 
-void Server::Impl::Send(ConnectionHandle handle, const std::string& text) {
+void Server::Impl::Send(ConnectionHandle handle, const std::string& text, bool snapshot) {
   websocketpp::lib::error_code ec;
   auto connection = endpoint_.get_con_from_hdl(handle, ec);
   if (ec) return;
-  if (connection->get_buffered_amount() + text.size() > kHardBufferCap) {
+  const std::size_t judged = snapshot ? 0 : text.size();
+  if (connection->get_buffered_amount() + judged > kHardBufferCap) {
     ++stats_.closed_slow;
     connection->terminate(ec);  // it is not reading at all; its close handler cleans up
     return;
@@ -628,24 +889,89 @@ void Server::Impl::Maintain() {
     }
     if (ping) connection->ping("", ec);
   }
+  RecordCountedRefusals(now);
+  engine_.Probe();  // only does something while the store is failing
   maintenance_timer_.expires_after(kMaintenanceInterval);
   maintenance_timer_.async_wait([this](const asio::error_code& error) {
     if (!error && !shutting_down_) Maintain();
   });
 }
 
-std::string Server::Impl::HealthJson() const {
+void Server::Impl::RecordCountedRefusals(TimeMs now) {
+  for (RefusalBudget::Counted& counted : refusals_.TakeEnded(now)) {
+    if (replicas_.count(counted.space) == 0) continue;
+    const Actor system{Actor::Kind::kSystem, "system", Role::kViewer, ""};
+    const std::string space = counted.space;
+    engine_.Submit(space,
+                   Command{system, CommandTime(space),
+                           RecordRefusals{counted.user, counted.commands, counted.count,
+                                          counted.from, counted.to}},
+                   [](const CommandOutcome&) {});
+  }
+}
+
+std::string Server::Impl::HealthJson(bool detailed) const {
+  const auto fault = engine_.StoreFault();
+  Json body{{"status", shutting_down_ ? "stopping" : fault ? "store_failed" : "ok"}};
+  if (fault) body["reason"] = fault->message;
+  if (!detailed) return body.dump(-1, ' ', false, Json::error_handler_t::replace);
   Json spaces = Json::object();
   for (const auto& [name, replica] : replicas_) spaces[name] = replica.state().seq;
-  Json connections{{"open", sessions_.size()},
-                   {"lagging", std::count_if(sessions_.begin(), sessions_.end(),
-                                             [](const auto& s) { return s.second.lagging; })},
-                   {"lagging_detected", stats_.lagging_detected},
-                   {"resynced", stats_.resynced},
-                   {"closed_slow", stats_.closed_slow},
-                   {"closed_no_pong", stats_.closed_no_pong}};
-  return Json{{"status", shutting_down_ ? "stopping" : "ok"}, {"spaces", spaces},
-              {"connections", connections}}.dump();
+  body["spaces"] = std::move(spaces);
+  body["connections"] = {{"open", sessions_.size()},
+                         {"accepted_open", limits_.open()},
+                         {"max", limits_.total_cap()},
+                         {"max_per_address", limits_.per_address_cap()},
+                         {"refused_at_cap", stats_.refused_at_cap},
+                         {"accept_failures", stats_.accept_failures},
+                         {"origin_refused", stats_.origin_refused},
+                         {"lagging", std::count_if(sessions_.begin(), sessions_.end(),
+                                                   [](const auto& s) { return s.second.lagging; })},
+                         {"lagging_detected", stats_.lagging_detected},
+                         {"resynced", stats_.resynced},
+                         {"closed_slow", stats_.closed_slow},
+                         {"closed_no_pong", stats_.closed_no_pong}};
+  body["limits"] = {{"rate_limited", stats_.rate_limited},
+                    {"refusals_not_stored", stats_.refusals_counted},
+                    {"faults", stats_.faults},
+                    {"reads_queued", reader_.queued()},
+                    {"reads_refused", reader_.refused()}};
+  return body.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+std::variant<Actor, Error> Server::Impl::HttpActor(const WsServer::connection_ptr& connection) const {
+  const std::string header = connection->get_request_header("Authorization");
+  if (header.empty()) return AnonymousViewer();
+  constexpr std::string_view kBearer = "Bearer ";
+  if (header.size() <= kBearer.size() || header.compare(0, kBearer.size(), kBearer) != 0 ||
+      header.size() > kBearer.size() + kMaxTokenLength) {
+    return MakeError("unauthorized", "Authorization", "Authorization must be: Bearer <token>");
+  }
+  if (auto user = options_.users.Authenticate(std::string_view(header).substr(kBearer.size()))) {
+    return *user;
+  }
+  return MakeError("unauthorized", "Authorization", "unknown token");
+}
+
+void Server::Impl::CompleteHttp(WsServer::connection_ptr connection, HttpStatus status,
+                                std::string type, std::string body, bool head) {
+  connection->set_status(status);
+  connection->replace_header("Content-Type", type);
+  connection->set_body(head ? std::string() : std::move(body));
+  websocketpp::lib::error_code ignored;
+  connection->send_http_response(ignored);
+}
+
+bool Server::Impl::SubmitRead(const WsServer::connection_ptr& connection, Reader::Job job) {
+  if (reader_.TrySubmit(std::move(job))) {
+    connection->defer_http_response();
+    return true;
+  }
+  connection->set_status(websocketpp::http::status_code::service_unavailable);
+  connection->replace_header("Retry-After", "1");
+  connection->replace_header("Content-Type", "application/json");
+  connection->set_body(ErrorMessage("", MakeError("busy", "", "too many reads waiting; try again in a second")));
+  return false;
 }
 
 void Server::Impl::OnHttp(ConnectionHandle handle) {
@@ -653,34 +979,52 @@ void Server::Impl::OnHttp(ConnectionHandle handle) {
   auto connection = endpoint_.get_con_from_hdl(handle, ec);
   if (ec) return;
   const std::string& method = connection->get_request().get_method();
+  const bool head = method == "HEAD";
   const Resource resource = ParseResource(connection->get_resource());
   auto respond = [&](HttpStatus status, const std::string& type, std::string body) {
     connection->set_status(status);
-    connection->append_header("Content-Type", type);
-    connection->append_header("Cache-Control", "no-cache");
-    connection->append_header("X-Content-Type-Options", "nosniff");
-    connection->append_header("Content-Security-Policy",
-                              "default-src 'self'; connect-src 'self' ws: wss:; "
-                              "img-src 'self' data:; style-src 'self' 'unsafe-inline'");
-    connection->set_body(method == "HEAD" ? std::string() : std::move(body));
+    connection->replace_header("Content-Type", type);
+    connection->set_body(head ? std::string() : std::move(body));
   };
   auto json_error = [&](HttpStatus status, const Error& error) {
     respond(status, "application/json", ErrorMessage("", error));
   };
   if (method != "GET" && method != "HEAD") {
+    connection->replace_header("Allow", "GET, HEAD");
     json_error(websocketpp::http::status_code::method_not_allowed,
-               MakeError("bad_message", "", "only GET is served over HTTP; write over WebSocket"));
+               MakeError("method_not_allowed", "",
+                         "only GET and HEAD are served over HTTP; write over WebSocket"));
+    return;
+  }
+  const bool api = resource.path.rfind("/api/", 0) == 0;
+  auto actor = HttpActor(connection);
+  if (auto* refused = std::get_if<Error>(&actor)) {
+    connection->replace_header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+    json_error(websocketpp::http::status_code::unauthorized, *refused);
+    return;
+  }
+  const Actor& user = std::get<Actor>(actor);
+  const bool signed_in = user.id != AnonymousViewer().id;
+  if (api && options_.require_sign_in && !signed_in) {
+    connection->replace_header("WWW-Authenticate", "Bearer");
+    json_error(websocketpp::http::status_code::unauthorized,
+               MakeError("sign_in_required", "Authorization",
+                         "this server shows its picture to signed-in users only: "
+                         "send Authorization: Bearer <token>"));
     return;
   }
   if (resource.path == "/healthz") {
-    respond(websocketpp::http::status_code::ok, "application/json", HealthJson());
+    const bool detailed = !options_.require_sign_in || signed_in;
+    respond(engine_.StoreFault() ? websocketpp::http::status_code::service_unavailable
+                                 : websocketpp::http::status_code::ok,
+            "application/json", HealthJson(detailed));
   } else if (resource.path == "/api/state") {
     auto space = resource.query.find("space");
     const std::string name = space == resource.query.end() ? kLiveSpace : space->second;
     auto replica = replicas_.find(name);
     if (replica == replicas_.end()) {
       json_error(websocketpp::http::status_code::not_found,
-                 MakeError("unknown_space", "space", "no space '" + name + "'"));
+                 MakeError("unknown_space", "space", "no space '" + TruncateUtf8(name, kMaxIdLength) + "'"));
     } else {
       const TimeMs now = clock_->Now();
       std::optional<TimeMs> at = now;
@@ -694,66 +1038,82 @@ void Server::Impl::OnHttp(ConnectionHandle handle) {
       }
     }
   } else if (resource.path == "/api/scenarios") {
-    respond(websocketpp::http::status_code::ok, "application/json", ScenariosJson());
+    // The script of every exercise (injects, checkpoints) is the trainers' alone.
+    if (user.role != Role::kTrainer) {
+      if (!signed_in) connection->replace_header("WWW-Authenticate", "Bearer");
+      json_error(signed_in ? websocketpp::http::status_code::forbidden
+                           : websocketpp::http::status_code::unauthorized,
+                 MakeError(signed_in ? "forbidden" : "sign_in_required", "",
+                           "the scenarios are shown to trainers only"));
+    } else {
+      respond(websocketpp::http::status_code::ok, "application/json", ScenariosJson());
+    }
   } else if (resource.path == "/api/spaces") {
     respond(websocketpp::http::status_code::ok, "application/json", SpacesJson());
   } else if (resource.path == "/api/review") {
-    ServeReview(connection, resource);
+    ServeReview(connection, resource, user);
   } else if (resource.path == "/api/history") {
-    ServeHistory(connection, resource, method == "HEAD");
+    ServeHistory(connection, resource, head);
+  } else if (resource.path == "/api/messages") {
+    ServeMessages(connection, resource, head);
   } else if (const StaticFile* file = files_.Find(resource.path)) {
     respond(websocketpp::http::status_code::ok, file->content_type, file->content);
   } else {
     respond(websocketpp::http::status_code::not_found, "text/plain; charset=utf-8",
-            "404 – finns inte: " + resource.path.substr(0, 200) + "\n");
+            "404 – finns inte: " + TruncateUtf8(resource.path, 200) + "\n");
   }
 }
 
+namespace {
+
+std::optional<std::string> QueryParam(const Resource& resource, const char* name) {
+  auto it = resource.query.find(name);
+  if (it == resource.query.end()) return std::nullopt;
+  return it->second;
+}
+
+}  // namespace
+
 void Server::Impl::ServeHistory(WsServer::connection_ptr connection, const Resource& resource,
                                 bool head) {
-  auto param = [&](const char* name) -> std::optional<std::string> {
-    auto it = resource.query.find(name);
-    if (it == resource.query.end()) return std::nullopt;
-    return it->second;
-  };
   auto fail = [&](HttpStatus status, const Error& error) {
     connection->set_status(status);
-    connection->append_header("Content-Type", "application/json");
+    connection->replace_header("Content-Type", "application/json");
     connection->set_body(ErrorMessage("", error));
   };
-  const std::string hospital = param("hospital").value_or("");
-  const std::string space = param("space").value_or(kLiveSpace);
+  const std::string hospital = QueryParam(resource, "hospital").value_or("");
+  const std::string space = QueryParam(resource, "space").value_or(kLiveSpace);
   if (!config_->FindHospital(hospital)) {
     fail(websocketpp::http::status_code::not_found,
-         MakeError("unknown_hospital", "hospital", "no hospital '" + hospital + "'"));
+         MakeError("unknown_hospital", "hospital",
+                   "no hospital '" + TruncateUtf8(hospital, kMaxIdLength) + "'"));
     return;
   }
   if (replicas_.count(space) == 0) {
     fail(websocketpp::http::status_code::not_found,
-         MakeError("unknown_space", "space", "no space '" + space + "'"));
+         MakeError("unknown_space", "space", "no space '" + TruncateUtf8(space, kMaxIdLength) + "'"));
     return;
   }
   std::optional<TimeMs> from = TimeMs{0};
   std::optional<TimeMs> to = std::numeric_limits<TimeMs>::max();
-  if (auto text = param("from")) from = ParseUtc(*text);
-  if (auto text = param("to")) to = ParseUtc(*text);
+  if (auto text = QueryParam(resource, "from")) from = ParseUtc(*text);
+  if (auto text = QueryParam(resource, "to")) to = ParseUtc(*text);
   if (!from || !to) {
     fail(websocketpp::http::status_code::bad_request,
          MakeError("bad_message", from ? "to" : "from",
                    "from and to must be UTC times like 2026-11-23T10:15:00Z"));
     return;
   }
-  websocketpp::lib::error_code ec;
-  connection->defer_http_response();
-  // The connection is moved on to the network thread's handler: its last reference must not be
-  // dropped on the engine thread (WebSocket++ runs single-threaded here).
-  engine_.Query([this, connection, hospital, space, from, to, head](EventStore& store) mutable {
-    // Engine thread: read, build the answer, hand it back to the network thread.
-    constexpr std::size_t kMaxEntries = 10000;
+  // The connection moves on to the network thread's handler: its last reference must not be
+  // dropped on the reader thread (WebSocket++ runs single-threaded here).
+  SubmitRead(connection, [this, connection, hospital, space, from, to, head](EventStore& store) mutable {
+    // Reader thread: read, build the answer, hand it back to the network thread.
     std::vector<StoredEvent> events;
-    auto error = store.ReadSubject(space, hospital, *from, *to, kMaxEntries, &events);
+    auto error = store.ReadSubject(space, hospital, *from, *to, kMaxHistoryEntries + 1, &events);
     Json body{{"v", kProtocolVersion}, {"hospital", hospital}, {"space", space}};
     Json& entries = body["entries"] = Json::array();
+    body["truncated"] = events.size() > kMaxHistoryEntries;
+    if (events.size() > kMaxHistoryEntries) events.resize(kMaxHistoryEntries);
     for (const StoredEvent& event : events) {
       if (event.kind != "capacity_reported" && event.kind != "figures_confirmed") continue;
       Json entry{{"seq", event.seq}, {"at", FormatUtc(event.at)}, {"by", event.actor_id},
@@ -764,17 +1124,113 @@ void Server::Impl::ServeHistory(WsServer::connection_ptr connection, const Resou
       }
       entries.push_back(std::move(entry));
     }
-    body["truncated"] = events.size() == kMaxEntries;
-    std::string text = error ? ErrorMessage("", *error) : body.dump();
-    asio::post(io_, [connection = std::move(connection), text = std::move(text),
-                     failed = error.has_value(), head] {
-      connection->set_status(failed ? websocketpp::http::status_code::internal_server_error
-                                    : websocketpp::http::status_code::ok);
-      connection->append_header("Content-Type", "application/json");
-      connection->append_header("Cache-Control", "no-cache");
-      connection->set_body(head ? std::string() : text);
-      websocketpp::lib::error_code send_error;
-      connection->send_http_response(send_error);
+    std::string text = error ? ErrorMessage("", *error)
+                             : body.dump(-1, ' ', false, Json::error_handler_t::replace);
+    asio::post(io_, [this, connection = std::move(connection), text = std::move(text),
+                     failed = error.has_value(), head]() mutable {
+      CompleteHttp(std::move(connection),
+                   failed ? websocketpp::http::status_code::service_unavailable
+                          : websocketpp::http::status_code::ok,
+                   "application/json", std::move(text), head);
+    });
+  });
+}
+
+void Server::Impl::ServeMessages(WsServer::connection_ptr connection, const Resource& resource,
+                                 bool head) {
+  auto fail = [&](HttpStatus status, const Error& error) {
+    connection->set_status(status);
+    connection->replace_header("Content-Type", "application/json");
+    connection->set_body(ErrorMessage("", error));
+  };
+  const std::string space = QueryParam(resource, "space").value_or(kLiveSpace);
+  auto replica = replicas_.find(space);
+  if (replica == replicas_.end()) {
+    fail(websocketpp::http::status_code::not_found,
+         MakeError("unknown_space", "space", "no space '" + TruncateUtf8(space, kMaxIdLength) + "'"));
+    return;
+  }
+  std::optional<Seq> before = std::numeric_limits<Seq>::max();
+  if (auto text = QueryParam(resource, "before")) before = ParseSeq(*text);
+  std::optional<Seq> limit = kDefaultMessagePage;
+  if (auto text = QueryParam(resource, "limit")) limit = ParseSeq(*text);
+  if (!before || !limit || *limit < 1 || *limit > kMaxMessagePage) {
+    fail(websocketpp::http::status_code::bad_request,
+         MakeError("bad_message", before ? "limit" : "before",
+                   "before must be a sequence number and limit 1-" + std::to_string(kMaxMessagePage)));
+    return;
+  }
+  const auto open = QueryParam(resource, "open");
+  if (open && *open != "true" && *open != "false") {
+    fail(websocketpp::http::status_code::bad_request,
+         MakeError("bad_message", "open", "open must be true or false"));
+    return;
+  }
+  if (open && *open == "true") {
+    // Open messages are all in the state (up to kOpenMessagesKept): served from the replica.
+    const SpaceState& state = replica->second.state();
+    Json page = Json::array();
+    std::optional<Seq> next;
+    for (auto it = state.messages.rbegin(); it != state.messages.rend(); ++it) {
+      if (it->seq >= *before || it->Pending().empty()) continue;
+      if (page.size() == static_cast<std::size_t>(*limit)) {
+        next = page.back().at("seq").get<Seq>();
+        break;
+      }
+      page.push_back(MessageToJson(space, *it));
+    }
+    Json body{{"v", kProtocolVersion}, {"space", space}, {"open", true}, {"messages", std::move(page)},
+              {"older_before", next ? Json(*next) : Json(nullptr)}};
+    connection->set_status(websocketpp::http::status_code::ok);
+    connection->replace_header("Content-Type", "application/json");
+    connection->set_body(head ? std::string() : body.dump(-1, ' ', false, Json::error_handler_t::replace));
+    return;
+  }
+  SubmitRead(connection, [this, connection, space, before = *before, limit = *limit,
+                          head](EventStore& store) mutable {
+    // Reader thread: a page of posted messages, newest first, each with its acknowledgements.
+    std::vector<StoredEvent> posted;
+    std::optional<Error> error =
+        store.ReadKindBefore(space, "message_posted", before, static_cast<std::size_t>(limit) + 1, &posted);
+    const bool more = posted.size() > static_cast<std::size_t>(limit);
+    if (more) posted.resize(static_cast<std::size_t>(limit));
+    Json page = Json::array();
+    Json unreadable = Json::array();
+    for (const StoredEvent& stored : posted) {
+      if (error) break;
+      auto event = EventFromJson(Json::parse(stored.json, nullptr, /*allow_exceptions=*/false));
+      const auto* parsed = std::get_if<Event>(&event);
+      const auto* body = parsed ? std::get_if<MessagePosted>(&parsed->body) : nullptr;
+      if (!body) {
+        unreadable.push_back(stored.seq);  // reported, never dropped silently
+        continue;
+      }
+      MessageState message = PostedMessage(*config_, *parsed, *body);
+      std::vector<StoredEvent> acks;
+      const std::string id = MessageId(space, stored.seq);
+      error = store.ReadSubject(space, id, std::numeric_limits<TimeMs>::min(),
+                                std::numeric_limits<TimeMs>::max(), 1000, &acks);
+      for (const StoredEvent& ack : acks) {
+        auto ack_event = EventFromJson(Json::parse(ack.json, nullptr, false));
+        const auto* acked = std::get_if<Event>(&ack_event);
+        const auto* ack_body = acked ? std::get_if<MessageAcknowledged>(&acked->body) : nullptr;
+        if (!ack_body) continue;
+        message.acks.try_emplace(ack_body->region,
+                                 Acknowledgement{Stamp{acked->at, acked->actor.id}, acked->seq});
+      }
+      page.push_back(MessageToJson(space, message));
+    }
+    Json reply{{"v", kProtocolVersion}, {"space", space}, {"messages", std::move(page)},
+               {"older_before", more ? Json(posted.back().seq) : Json(nullptr)}};
+    if (!unreadable.empty()) reply["unreadable"] = std::move(unreadable);
+    std::string text = error ? ErrorMessage("", *error)
+                             : reply.dump(-1, ' ', false, Json::error_handler_t::replace);
+    asio::post(io_, [this, connection = std::move(connection), text = std::move(text),
+                     failed = error.has_value(), head]() mutable {
+      CompleteHttp(std::move(connection),
+                   failed ? websocketpp::http::status_code::service_unavailable
+                          : websocketpp::http::status_code::ok,
+                   "application/json", std::move(text), head);
     });
   });
 }
@@ -854,7 +1310,7 @@ void Server::Impl::Schedule(Runner& runner) {
 
 std::string Server::Impl::StartExercise(ConnectionHandle handle, const Session& session,
                                         StartExerciseRequest request) {
-  const auto files = LoadScenarioFiles(options_.scenarios_dir, *config_);
+  const std::vector<ScenarioFile>& files = *catalogue_;
   auto file = std::find_if(files.begin(), files.end(),
                            [&](const ScenarioFile& f) { return f.id == request.scenario; });
   if (file == files.end()) {
@@ -945,64 +1401,97 @@ void Server::Impl::ControlExercise(ConnectionHandle handle, const Session& sessi
                  });
 }
 
-void Server::Impl::ServeReview(WsServer::connection_ptr connection, const Resource& resource) {
-  auto param = resource.query.find("space");
-  const std::string space = param == resource.query.end() ? "" : param->second;
+std::shared_ptr<const Scenario> Server::Impl::FindScenario(const std::string& id) const {
+  for (const ScenarioFile& file : *catalogue_) {
+    if (file.id == id) return file.scenario;
+  }
+  return nullptr;
+}
+
+void Server::Impl::ServeReview(WsServer::connection_ptr connection, const Resource& resource,
+                               const Actor& actor) {
+  const std::string space = QueryParam(resource, "space").value_or("");
   auto replica = replicas_.find(space);
   if (replica == replicas_.end() || !replica->second.state().exercise_info) {
     connection->set_status(websocketpp::http::status_code::not_found);
-    connection->append_header("Content-Type", "application/json");
-    connection->set_body(ErrorMessage("", MakeError("unknown_space", "space", "no exercise '" + space + "'")));
+    connection->replace_header("Content-Type", "application/json");
+    connection->set_body(ErrorMessage("", MakeError("unknown_space", "space",
+                                                    "no exercise '" + TruncateUtf8(space, kMaxIdLength) + "'")));
     return;
   }
-  auto format = resource.query.find("format");
-  const bool csv = format != resource.query.end() && format->second == "csv";
-  connection->defer_http_response();
-  engine_.Query([this, connection, space, csv](EventStore& store) mutable {
-    // Engine thread: read the log; the review itself is built on the network thread, which owns
-    // the replica and the runners.
+  // While the exercise runs its review shows what is still to come (injects, checkpoint
+  // targets): trainers only. Once stopped it is open to the participants.
+  auto runner = runners_.find(space);
+  const ExerciseStatus status = runner != runners_.end()
+                                    ? runner->second->clock.status()
+                                    : replica->second.state().exercise_info->status;
+  if (status != ExerciseStatus::kStopped && actor.role != Role::kTrainer) {
+    const bool signed_in = actor.id != AnonymousViewer().id;
+    if (!signed_in) connection->replace_header("WWW-Authenticate", "Bearer");
+    connection->set_status(signed_in ? websocketpp::http::status_code::forbidden
+                                     : websocketpp::http::status_code::unauthorized);
+    connection->replace_header("Content-Type", "application/json");
+    connection->set_body(ErrorMessage(
+        "", MakeError(signed_in ? "forbidden" : "sign_in_required", "",
+                      "the review of a running exercise is shown to trainers only; "
+                      "it opens to everyone when the exercise stops")));
+    return;
+  }
+  const bool csv = QueryParam(resource, "format").value_or("") == "csv";
+  // What the review needs from this thread, copied: the reader builds it.
+  SpaceState state = replica->second.state();
+  auto scenario = runner != runners_.end() ? runner->second->scenario
+                                           : FindScenario(state.exercise_info->scenario_id);
+  const std::int64_t elapsed = ElapsedNow(space).value_or(state.exercise_info->elapsed_ms);
+  SubmitRead(connection, [this, connection, space, csv, state = std::move(state), scenario,
+                          elapsed](EventStore& store) mutable {
+    // Reader thread: read the log (at most kMaxReviewEvents) and build the review.
     std::vector<StoredEvent> stored;
-    auto error = store.ReadAfter(space, 0, 10000000, &stored);
+    auto error = store.ReadAfter(space, 0, kMaxReviewEvents + 1, &stored);
+    const bool truncated = stored.size() > kMaxReviewEvents;
+    if (truncated) stored.resize(kMaxReviewEvents);
     std::vector<Event> events;
+    events.reserve(stored.size());
+    Json unreadable = Json::array();
     for (const StoredEvent& entry : stored) {
       auto event = EventFromJson(Json::parse(entry.json, nullptr, false));
-      if (auto* parsed = std::get_if<Event>(&event)) events.push_back(std::move(*parsed));
+      if (auto* parsed = std::get_if<Event>(&event)) {
+        events.push_back(std::move(*parsed));
+      } else {
+        unreadable.push_back(entry.seq);
+      }
     }
-    asio::post(io_, [this, connection = std::move(connection), space, csv, error,
-                     events = std::move(events)] {
-      const SpaceState& state = replicas_.at(space).state();
-      std::shared_ptr<const Scenario> scenario;
-      if (auto runner = runners_.find(space); runner != runners_.end()) {
-        scenario = runner->second->scenario;
-      } else {
-        for (const ScenarioFile& file : LoadScenarioFiles(options_.scenarios_dir, *config_)) {
-          if (file.id == state.exercise_info->scenario_id) scenario = file.scenario;
-        }
+    Json review = BuildReview(*config_, scenario.get(), state, events, elapsed);
+    review["truncated"] = truncated;  // the review covers only the first kMaxReviewEvents
+    review["events_read"] = events.size();
+    review["unreadable"] = std::move(unreadable);
+    std::string type = "application/json";
+    std::string body;
+    if (error) {
+      body = ErrorMessage("", *error);
+    } else if (csv) {
+      type = "text/csv; charset=utf-8";
+      body = ReviewCsv(review);
+    } else {
+      body = review.dump(-1, ' ', false, Json::error_handler_t::replace);
+    }
+    asio::post(io_, [this, connection = std::move(connection), type, body = std::move(body),
+                     failed = error.has_value(), csv, space]() mutable {
+      if (csv && !failed) {
+        connection->replace_header("Content-Disposition",
+                                   "attachment; filename=\"OVNING-" + space + ".csv\"");
       }
-      const std::int64_t elapsed = ElapsedNow(space).value_or(state.exercise_info->elapsed_ms);
-      const Json review = BuildReview(*config_, scenario.get(), state, events, elapsed);
-      connection->set_status(error ? websocketpp::http::status_code::internal_server_error
-                                   : websocketpp::http::status_code::ok);
-      connection->append_header("Cache-Control", "no-cache");
-      if (csv) {
-        connection->append_header("Content-Type", "text/csv; charset=utf-8");
-        connection->append_header("Content-Disposition",
-                                  "attachment; filename=\"OVNING-" + space + ".csv\"");
-        connection->set_body(ReviewCsv(review));
-      } else {
-        connection->append_header("Content-Type", "application/json");
-        connection->set_body(error ? ErrorMessage("", *error)
-                                   : review.dump(-1, ' ', false, Json::error_handler_t::replace));
-      }
-      websocketpp::lib::error_code ignored;
-      connection->send_http_response(ignored);
+      CompleteHttp(std::move(connection),
+                   failed ? websocketpp::http::status_code::service_unavailable
+                          : websocketpp::http::status_code::ok,
+                   failed ? "application/json" : type, std::move(body));
     });
   });
 }
 
 std::string Server::Impl::ScenariosJson() const {
   Json list = Json::array();
-  for (const ScenarioFile& file : LoadScenarioFiles(options_.scenarios_dir, *config_)) {
+  for (const ScenarioFile& file : *catalogue_) {
     Json entry{{"id", file.id}, {"name", file.name}, {"description", file.description},
                {"modelled_on", {{"incident", file.incident}, {"source", file.source}}},
                {"healthcare_region", file.healthcare_region},
@@ -1042,10 +1531,10 @@ std::string Server::Impl::SpacesJson() const {
 }
 
 Server::Server(std::shared_ptr<const HealthcareRegionConfig> config,
-               std::unique_ptr<EventStore> store, std::shared_ptr<const Clock> clock,
-               ServerOptions options)
-    : impl_(std::make_unique<Impl>(std::move(config), std::move(store), std::move(clock),
-                                   std::move(options))) {}
+               std::unique_ptr<EventStore> store, std::unique_ptr<EventStore> reads,
+               std::shared_ptr<const Clock> clock, ServerOptions options)
+    : impl_(std::make_unique<Impl>(std::move(config), std::move(store), std::move(reads),
+                                   std::move(clock), std::move(options))) {}
 Server::~Server() = default;
 std::optional<Error> Server::Open() { return impl_->Open(); }
 std::uint16_t Server::port() const { return impl_->port(); }

@@ -1,6 +1,9 @@
 #include "lagesbild/sqlite_store.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace lagesbild {
 namespace {
@@ -22,6 +25,9 @@ class Statement {
 };
 
 Error StoreError(sqlite3* db, const std::string& doing) {
+  if (db && sqlite3_errcode(db) == SQLITE_INTERRUPT) {
+    return MakeError("store_failed", "", "event log: " + doing + ": timed out");
+  }
   return MakeError("store_failed", "",
                    "event log: " + doing + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
 }
@@ -43,6 +49,7 @@ CREATE TABLE IF NOT EXISTS checkpoints(
   space TEXT    PRIMARY KEY,
   seq   INTEGER NOT NULL,
   state TEXT    NOT NULL);
+CREATE TABLE IF NOT EXISTS probe(data BLOB);
 )sql";
 
 // Logs written before events had a subject column get it, filled from the stored JSON.
@@ -52,8 +59,32 @@ UPDATE events SET subject = COALESCE(json_extract(body, '$.hospital'),
                                      json_extract(body, '$.region'), '');
 )sql";
 
-constexpr const char* kSubjectIndex =
-    "CREATE INDEX IF NOT EXISTS events_by_subject ON events(space, subject, seq);";
+constexpr const char* kIndexes =
+    "CREATE INDEX IF NOT EXISTS events_by_subject ON events(space, subject, seq);"
+    "CREATE INDEX IF NOT EXISTS events_by_kind ON events(space, kind, seq);";
+
+// The database file and its companions, owner-only. SQLite gives the -wal and -shm files the
+// database file's mode, so creating that one 0600 is enough for new files; existing ones (from
+// an older version) are tightened too.
+std::optional<std::string> MakePrivate(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return path + ": cannot be opened for writing";
+  ::close(fd);
+  for (const std::string& file : {path, path + "-wal", path + "-shm", path + "-journal"}) {
+    struct stat info;
+    if (::stat(file.c_str(), &info) == 0 && (info.st_mode & 077) != 0 &&
+        ::chmod(file.c_str(), info.st_mode & 0700) != 0) {
+      return file + ": cannot be made private (chmod 600)";
+    }
+  }
+  return std::nullopt;
+}
+
+// SQLite's progress handler: interrupts a read once the deadline has passed.
+int PastDeadline(void* deadline) {
+  const auto* when = static_cast<std::optional<std::chrono::steady_clock::time_point>*>(deadline);
+  return *when && std::chrono::steady_clock::now() > **when ? 1 : 0;
+}
 
 std::string Text(sqlite3_stmt* stmt, int column) {
   const auto* text = sqlite3_column_text(stmt, column);
@@ -78,9 +109,12 @@ struct SqliteEventStore::Impl {
   Statement insert_event;
   Statement read_after;
   Statement read_subject;
+  Statement read_kind_before;
   Statement list_spaces;
   Statement save_checkpoint;
   Statement load_checkpoint;
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  bool read_only = false;
   // close_v2 defers the close until the statements (members, destroyed after this body) are
   // finalized.
   ~Impl() { sqlite3_close_v2(db); }
@@ -91,7 +125,14 @@ SqliteEventStore::~SqliteEventStore() = default;
 
 std::unique_ptr<SqliteEventStore> SqliteEventStore::Open(const std::string& path,
                                                          const std::string& healthcare_region_id,
-                                                         std::optional<Error>* error) {
+                                                         std::optional<Error>* error,
+                                                         std::int64_t max_bytes) {
+  if (path != ":memory:") {
+    if (auto problem = MakePrivate(path)) {
+      *error = MakeError("store_failed", "", *problem);
+      return nullptr;
+    }
+  }
   auto impl = std::make_unique<Impl>();
   if (sqlite3_open_v2(path.c_str(), &impl->db,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
@@ -108,7 +149,7 @@ std::unique_ptr<SqliteEventStore> SqliteEventStore::Open(const std::string& path
       sqlite3_exec(impl->db, kSchema, nullptr, nullptr, &message) != SQLITE_OK ||
       (!HasColumn(impl->db, "events", "subject") &&
        sqlite3_exec(impl->db, kAddSubject, nullptr, nullptr, &message) != SQLITE_OK) ||
-      sqlite3_exec(impl->db, kSubjectIndex, nullptr, nullptr, &message) != SQLITE_OK) {
+      sqlite3_exec(impl->db, kIndexes, nullptr, nullptr, &message) != SQLITE_OK) {
     *error = MakeError("store_failed", "", path + ": " + (message ? message : "setup failed"));
     sqlite3_free(message);
     return nullptr;
@@ -140,33 +181,70 @@ std::unique_ptr<SqliteEventStore> SqliteEventStore::Open(const std::string& path
       return nullptr;
     }
   }
+  if (max_bytes > 0) {
+    Statement page_size;
+    page_size.Prepare(impl->db, "PRAGMA page_size");
+    const std::int64_t page = sqlite3_step(page_size.get()) == SQLITE_ROW
+                                  ? sqlite3_column_int64(page_size.get(), 0)
+                                  : 4096;
+    const std::string cap = "PRAGMA max_page_count=" + std::to_string(std::max<std::int64_t>(1, max_bytes / page));
+    if (sqlite3_exec(impl->db, cap.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
+      *error = StoreError(impl->db, "capping the size of " + path);
+      return nullptr;
+    }
+  }
   if (impl->insert_event.Prepare(
           impl->db,
           "INSERT INTO events(space, seq, at_ms, kind, actor_id, body, subject) "
           "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)") != SQLITE_OK ||
-      impl->read_after.Prepare(impl->db,
-                               "SELECT seq, at_ms, kind, actor_id, body FROM events "
-                               "WHERE space = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3") !=
-          SQLITE_OK ||
-      impl->read_subject.Prepare(impl->db,
-                                 "SELECT seq, at_ms, kind, actor_id, body FROM events "
-                                 "WHERE space = ?1 AND subject = ?2 AND at_ms BETWEEN ?3 AND ?4 "
-                                 "ORDER BY seq LIMIT ?5") != SQLITE_OK ||
-      impl->list_spaces.Prepare(impl->db, "SELECT DISTINCT space FROM events ORDER BY space") !=
-          SQLITE_OK ||
-      impl->save_checkpoint.Prepare(impl->db,
-                                    "INSERT OR REPLACE INTO checkpoints(space, seq, state) "
-                                    "VALUES(?1, ?2, ?3)") != SQLITE_OK ||
-      impl->load_checkpoint.Prepare(impl->db, "SELECT state FROM checkpoints WHERE space = ?1") !=
-          SQLITE_OK) {
+      !PrepareReads(*impl)) {
     *error = StoreError(impl->db, "preparing statements");
     return nullptr;
   }
   return std::unique_ptr<SqliteEventStore>(new SqliteEventStore(std::move(impl)));
 }
 
+std::unique_ptr<SqliteEventStore> SqliteEventStore::OpenReadOnly(const std::string& path,
+                                                                 std::optional<Error>* error) {
+  auto impl = std::make_unique<Impl>();
+  impl->read_only = true;
+  if (sqlite3_open_v2(path.c_str(), &impl->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+                      nullptr) != SQLITE_OK ||
+      sqlite3_exec(impl->db, "PRAGMA busy_timeout=5000;", nullptr, nullptr, nullptr) != SQLITE_OK ||
+      !PrepareReads(*impl)) {
+    *error = StoreError(impl->db, "opening " + path + " to read");
+    return nullptr;
+  }
+  return std::unique_ptr<SqliteEventStore>(new SqliteEventStore(std::move(impl)));
+}
+
+bool SqliteEventStore::PrepareReads(Impl& impl) {
+  sqlite3_progress_handler(impl.db, 1000, PastDeadline, &impl.deadline);
+  return impl.read_after.Prepare(impl.db,
+                                 "SELECT seq, at_ms, kind, actor_id, body FROM events "
+                                 "WHERE space = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3") ==
+             SQLITE_OK &&
+         impl.read_subject.Prepare(impl.db,
+                                   "SELECT seq, at_ms, kind, actor_id, body FROM events "
+                                   "WHERE space = ?1 AND subject = ?2 AND at_ms BETWEEN ?3 AND ?4 "
+                                   "ORDER BY seq LIMIT ?5") == SQLITE_OK &&
+         impl.read_kind_before.Prepare(impl.db,
+                                       "SELECT seq, at_ms, kind, actor_id, body, subject FROM events "
+                                       "WHERE space = ?1 AND kind = ?2 AND seq < ?3 "
+                                       "ORDER BY seq DESC LIMIT ?4") == SQLITE_OK &&
+         impl.list_spaces.Prepare(impl.db, "SELECT DISTINCT space FROM events ORDER BY space") ==
+             SQLITE_OK &&
+         (impl.read_only ||
+          impl.save_checkpoint.Prepare(impl.db,
+                                       "INSERT OR REPLACE INTO checkpoints(space, seq, state) "
+                                       "VALUES(?1, ?2, ?3)") == SQLITE_OK) &&
+         impl.load_checkpoint.Prepare(impl.db, "SELECT state FROM checkpoints WHERE space = ?1") ==
+             SQLITE_OK;
+}
+
 std::optional<Error> SqliteEventStore::Append(const std::vector<StoredEvent>& batch) {
   if (batch.empty()) return std::nullopt;
+  if (impl_->read_only) return MakeError("store_failed", "", "event log: opened read-only");
   sqlite3* db = impl_->db;
   if (sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
     return StoreError(db, "begin");
@@ -256,6 +334,7 @@ std::optional<Error> SqliteEventStore::ListSpaces(std::vector<std::string>* out)
 
 std::optional<Error> SqliteEventStore::SaveCheckpoint(const std::string& space, Seq seq,
                                                       const std::string& text) {
+  if (impl_->read_only) return MakeError("store_failed", "", "event log: opened read-only");
   sqlite3_stmt* save = impl_->save_checkpoint.get();
   sqlite3_reset(save);
   sqlite3_bind_text(save, 1, space.c_str(), -1, SQLITE_TRANSIENT);
@@ -280,6 +359,46 @@ std::optional<Error> SqliteEventStore::LoadCheckpoint(const std::string& space,
     return StoreError(impl_->db, "reading checkpoint of " + space);
   }
   return std::nullopt;
+}
+
+std::optional<Error> SqliteEventStore::ReadKindBefore(const std::string& space,
+                                                      const std::string& kind, Seq before,
+                                                      std::size_t limit,
+                                                      std::vector<StoredEvent>* out) {
+  sqlite3_stmt* read = impl_->read_kind_before.get();
+  sqlite3_reset(read);
+  sqlite3_bind_text(read, 1, space.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(read, 2, kind.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(read, 3, before);
+  sqlite3_bind_int64(read, 4, static_cast<sqlite3_int64>(limit));
+  int rc;
+  while ((rc = sqlite3_step(read)) == SQLITE_ROW) {
+    out->push_back(StoredEvent{space, sqlite3_column_int64(read, 0),
+                               sqlite3_column_int64(read, 1), Text(read, 2), Text(read, 3),
+                               Text(read, 5), Text(read, 4)});
+  }
+  sqlite3_reset(read);
+  if (rc != SQLITE_DONE) return StoreError(impl_->db, "reading " + kind + " of " + space);
+  return std::nullopt;
+}
+
+std::optional<Error> SqliteEventStore::CheckWritable() {
+  if (impl_->read_only) return MakeError("store_failed", "", "event log: opened read-only");
+  // A real commit of 64 KiB (then removed): a rolled-back write might never reach the disk.
+  sqlite3* db = impl_->db;
+  const char* probe =
+      "DELETE FROM probe; BEGIN IMMEDIATE; INSERT INTO probe VALUES(zeroblob(65536)); COMMIT;";
+  if (sqlite3_exec(db, probe, nullptr, nullptr, nullptr) != SQLITE_OK) {
+    Error error = StoreError(db, "no room for more events");
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    return error;
+  }
+  sqlite3_exec(db, "DELETE FROM probe", nullptr, nullptr, nullptr);
+  return std::nullopt;
+}
+
+void SqliteEventStore::SetDeadline(std::optional<std::chrono::steady_clock::time_point> deadline) {
+  impl_->deadline = deadline;
 }
 
 std::string SqliteEventStore::DurabilityMode() const {

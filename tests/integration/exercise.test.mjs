@@ -19,8 +19,12 @@ after(async () => {
 
 const demo = JSON.parse(readFileSync(`${repoRoot}/scenarios/demo-10min.json`, 'utf8'));
 
-test('the scenario list shows every file with its validation status', async () => {
-  const { body } = await getJson(server, '/api/scenarios');
+test('the scenario list shows every file with its validation status, to trainers only', async () => {
+  // The script of an exercise (its injects and checkpoints) is the trainers' alone.
+  assert.equal((await getJson(server, '/api/scenarios')).status, 401);
+  assert.equal((await getJson(server, '/api/scenarios', server.tokens['tib-uppsala'])).status, 403);
+  assert.equal((await getJson(server, '/api/scenarios', 'no-such-token')).status, 401);
+  const { body } = await getJson(server, '/api/scenarios', server.tokens.trainer);
   const ids = body.scenarios.map((s) => s.id);
   for (const id of ['arboga-bus', 'demo-10min', 'disco-fire', 'orebro-school', 'train-derailment']) {
     const entry = body.scenarios.find((s) => s.id === id);

@@ -3,14 +3,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startServer, makeTempDir, getJson } from '../support/server.mjs';
+import { startServer, makeTempDir, getJson, noRateLimits } from '../support/server.mjs';
 import { TestClient, report } from '../support/client.mjs';
 
 let dir;
 let server;
 before(async () => {
   dir = makeTempDir();
-  server = await startServer({ dbPath: `${dir.path}/log.db`, args: ['--keepalive', '600'] });
+  server = await startServer({ dbPath: `${dir.path}/log.db`, args: ['--keepalive', '600', ...noRateLimits] });
 });
 after(async () => {
   await server?.stop();
@@ -125,7 +125,7 @@ test('a flood of reports is coalesced into snapshots; every report is acked; boa
 
 test('a connection that answers no ping is closed, and the others stay', async () => {
   await server.stop();
-  server = await startServer({ dbPath: `${dir.path}/log.db`, args: ['--keepalive', '2'] });
+  server = await startServer({ dbPath: `${dir.path}/log.db`, args: ['--keepalive', '2', ...noRateLimits] });
   const alive = await TestClient.connect(server.port);
   await alive.nextOfType('snapshot');
   const dead = await TestClient.connect(server.port);

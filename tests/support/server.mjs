@@ -35,6 +35,9 @@ export function createUsers(usersPath, users = standardUsers, extraArgs = []) {
   return tokens;
 }
 
+// For tests that flood the server on purpose: the per-connection and server-wide rate limits off.
+export const noRateLimits = ['--message-rate', '1e7', '--message-burst', '1e7', '--write-rate', '1e7'];
+
 // Resolves once the server prints its listening line; rejects if it exits first. Unless a users
 // file is given, one with the standard users is made next to the database: `tokens` has them.
 export async function startServer({ dbPath, port = 0, args = [], usersPath, timeoutMs = 10000 } = {}) {
@@ -88,7 +91,8 @@ export async function startServer({ dbPath, port = 0, args = [], usersPath, time
   };
 }
 
-export async function getJson(server, path) {
-  const response = await fetch(server.url(path));
+// `token`: sent as Authorization: Bearer (the trainers' API, or any read with --require-sign-in).
+export async function getJson(server, path, token) {
+  const response = await fetch(server.url(path), token ? { headers: { Authorization: `Bearer ${token}` } } : {});
   return { status: response.status, body: await response.json() };
 }

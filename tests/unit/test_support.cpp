@@ -94,6 +94,20 @@ std::optional<Error> MemoryStore::ReadSubject(const std::string& space,
   return std::nullopt;
 }
 
+std::optional<Error> MemoryStore::ReadKindBefore(const std::string& space, const std::string& kind,
+                                                 Seq before, std::size_t limit,
+                                                 std::vector<StoredEvent>* out) {
+  for (auto it = events.rbegin(); it != events.rend() && out->size() < limit; ++it) {
+    if (it->space == space && it->kind == kind && it->seq < before) out->push_back(*it);
+  }
+  return std::nullopt;
+}
+
+std::optional<Error> MemoryStore::CheckWritable() {
+  if (fail_appends) return MakeError("store_failed", "", "memory store: appends fail");
+  return std::nullopt;
+}
+
 std::optional<Error> MemoryStore::ListSpaces(std::vector<std::string>* out) {
   for (const StoredEvent& event : events) {
     if (std::find(out->begin(), out->end(), event.space) == out->end()) {

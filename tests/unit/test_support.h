@@ -37,7 +37,12 @@ class MemoryStore : public EventStore {
   std::optional<Error> ReadSubject(const std::string& space, const std::string& subject,
                                    TimeMs from, TimeMs to, std::size_t limit,
                                    std::vector<StoredEvent>* out) override;
+  std::optional<Error> ReadKindBefore(const std::string& space, const std::string& kind,
+                                      Seq before, std::size_t limit,
+                                      std::vector<StoredEvent>* out) override;
   std::optional<Error> ListSpaces(std::vector<std::string>* out) override;
+  std::optional<Error> CheckWritable() override;
+  void SetDeadline(std::optional<std::chrono::steady_clock::time_point>) override {}
   std::optional<Error> SaveCheckpoint(const std::string& space, Seq seq,
                                       const std::string& text) override;
   std::optional<Error> LoadCheckpoint(const std::string& space,

@@ -1,0 +1,64 @@
+// Rate limits as pure values: the caller passes the time in, so they are unit-tested without a
+// clock and each has exactly one owner (the network thread, see server.h).
+#ifndef LAGESBILD_RATE_LIMIT_H_
+#define LAGESBILD_RATE_LIMIT_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "lagesbild/domain.h"
+
+namespace lagesbild {
+
+// A token bucket: `rate` tokens a second, holding at most `burst`; full at the start.
+class TokenBucket {
+ public:
+  TokenBucket(double rate_per_second, double burst);
+  // Takes one token if there is one at `now`.
+  bool Take(TimeMs now);
+
+ private:
+  double rate_per_ms_;
+  double burst_;
+  double tokens_;
+  TimeMs last_ = 0;
+  bool started_ = false;
+};
+
+// How many refusals of each user are stored one by one: the first `per_minute` in a minute (from
+// the first refusal of that minute) are; the rest are only counted, and each minute that counted
+// some yields one summary once it is over.
+class RefusalBudget {
+ public:
+  explicit RefusalBudget(int per_minute) : per_minute_(per_minute) {}
+
+  // Whether this refusal (of `command` by `user` in `space` at `now`) is stored; if not it is
+  // counted.
+  bool Admit(const std::string& user, const std::string& space, const std::string& command,
+             TimeMs now);
+
+  struct Counted {
+    std::string user, space, commands;  // commands: the refused types, comma-separated
+    std::int64_t count = 0;
+    TimeMs from = 0, to = 0;  // first and last counted refusal
+  };
+  // The minutes that are over at `now` and counted refusals; they are forgotten.
+  std::vector<Counted> TakeEnded(TimeMs now);
+
+ private:
+  struct Window {
+    TimeMs start = 0;
+    int stored = 0;
+    Counted counted;
+  };
+  int per_minute_;
+  std::map<std::pair<std::string, std::string>, Window> windows_;  // by (user, space)
+  std::vector<Counted> ended_;
+};
+
+}  // namespace lagesbild
+
+#endif  // LAGESBILD_RATE_LIMIT_H_

@@ -1,0 +1,50 @@
+// How many connections are open, in total and per remote address, against their caps. Plain
+// bookkeeping (no sockets): the network thread counts a connection when it is accepted and uncounts
+// it when WebSocket++ terminates it.
+#ifndef LAGESBILD_SERVER_CONNECTION_LIMITS_H_
+#define LAGESBILD_SERVER_CONNECTION_LIMITS_H_
+
+#include <cstddef>
+#include <map>
+#include <string>
+
+namespace lagesbild {
+
+class ConnectionLimits {
+ public:
+  ConnectionLimits(std::size_t total, std::size_t per_address)
+      : total_cap_(total), per_address_cap_(per_address) {}
+
+  // Counts a new connection from `address`, or refuses it (counts nothing) when a cap is reached.
+  bool TryOpen(const std::string& address) {
+    std::size_t& from_address = per_address_[address];
+    if (open_ >= total_cap_ || from_address >= per_address_cap_) {
+      if (from_address == 0) per_address_.erase(address);
+      return false;
+    }
+    ++from_address;
+    ++open_;
+    return true;
+  }
+  void Close(const std::string& address) {
+    auto it = per_address_.find(address);
+    if (it == per_address_.end()) return;
+    if (--it->second == 0) per_address_.erase(it);
+    --open_;
+  }
+  std::size_t open() const { return open_; }
+  std::size_t addresses() const { return per_address_.size(); }
+  std::size_t total_cap() const { return total_cap_; }
+  std::size_t per_address_cap() const { return per_address_cap_; }
+  void set_total_cap(std::size_t cap) { total_cap_ = cap; }
+
+ private:
+  std::size_t total_cap_;
+  std::size_t per_address_cap_;
+  std::size_t open_ = 0;
+  std::map<std::string, std::size_t> per_address_;
+};
+
+}  // namespace lagesbild
+
+#endif  // LAGESBILD_SERVER_CONNECTION_LIMITS_H_

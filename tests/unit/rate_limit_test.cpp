@@ -1,0 +1,46 @@
+#include <catch2/catch.hpp>
+
+#include "lagesbild/rate_limit.h"
+
+using namespace lagesbild;
+
+TEST_CASE("a token bucket allows its burst, then its rate") {
+  TokenBucket bucket(10, 5);  // 10 a second, 5 at once
+  int taken = 0;
+  for (int i = 0; i < 20; ++i) taken += bucket.Take(1000);
+  CHECK(taken == 5);
+  CHECK_FALSE(bucket.Take(1050));  // half a token
+  CHECK(bucket.Take(1100));        // one token after 100 ms
+  CHECK_FALSE(bucket.Take(1100));
+  // A long pause refills it only up to the burst.
+  taken = 0;
+  for (int i = 0; i < 20; ++i) taken += bucket.Take(100000);
+  CHECK(taken == 5);
+  // Time going backwards gives nothing for free.
+  CHECK_FALSE(bucket.Take(50000));
+}
+
+TEST_CASE("refusals beyond the budget are counted into one summary per user and minute") {
+  RefusalBudget budget(3);
+  int stored = 0;
+  for (int i = 0; i < 100; ++i) stored += budget.Admit("viewer-1", "live", i % 2 ? "post_message" : "report_capacity", 1000 + i);
+  CHECK(stored == 3);
+  CHECK(budget.Admit("viewer-2", "live", "post_message", 1200));  // another user has its own
+  CHECK(budget.TakeEnded(30000).empty());                          // the minute is not over
+  auto ended = budget.TakeEnded(61000);
+  REQUIRE(ended.size() == 1);
+  CHECK(ended[0].user == "viewer-1");
+  CHECK(ended[0].count == 97);
+  CHECK(ended[0].from == 1003);
+  CHECK(ended[0].to == 1099);
+  CHECK(ended[0].commands == "post_message,report_capacity");
+  CHECK(budget.TakeEnded(200000).empty());  // taken once
+
+  // A new minute starts a new budget; the old minute's count is kept until taken.
+  for (int i = 0; i < 5; ++i) budget.Admit("viewer-1", "live", "acknowledge", 300000);
+  for (int i = 0; i < 5; ++i) stored += budget.Admit("viewer-1", "live", "acknowledge", 360000);
+  ended = budget.TakeEnded(360001);
+  REQUIRE(ended.size() == 1);
+  CHECK(ended[0].count == 2);
+  CHECK(ended[0].to == 300000);
+}
