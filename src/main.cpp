@@ -200,6 +200,14 @@ int main(int argc, char** argv) {
                     "milliseconds a client has to send its request head or WebSocket handshake")
       ->check(CLI::Range(100, 600000))
       ->capture_default_str();
+  serve->add_option("--max-queued-reads", options.max_queued_reads,
+                    "reads (history, message pages, reviews) waiting at once; more get 503")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  serve->add_option("--read-timeout", options.read_timeout_ms,
+                    "milliseconds a read may run before it is interrupted (503 store_failed)")
+      ->check(CLI::Range(1, 600000))
+      ->capture_default_str();
   std::int64_t max_db_mb = 0;
   serve->add_option("--max-db-size", max_db_mb,
                     "cap the event log at this many MiB (0: no cap); beyond it writes fail "

@@ -46,6 +46,8 @@ struct ServerOptions {
   std::size_t max_connections_per_address = 1000;
   int refusals_per_minute = 20;      // refusals stored one by one per user and space
   int request_timeout_ms = 10000;    // a request head (or WebSocket handshake) must arrive by then
+  std::size_t max_queued_reads = 32; // history, message pages, reviews waiting for the reader
+  int read_timeout_ms = 10000;       // a read still running after this is interrupted
   std::vector<std::string> allowed_origins;  // besides the server's own, e.g. "https://tib.example"
   bool require_sign_in = false;      // every read needs a token (viewer or above)
 };

@@ -70,6 +70,8 @@ struct WireError {
 };
 
 std::variant<ClientMessage, WireError> ParseClientMessage(std::string_view text);
+// The id a client gave its message (empty for subscribe and hello), echoed in its answer.
+std::string ClientMessageId(const ClientMessage& message);
 
 // For an exercise, `clock_now` is the runner's clock at `server_time`.
 std::string SnapshotMessage(const HealthcareRegionConfig& config, const SpaceState& state,

@@ -215,6 +215,18 @@ std::variant<ClientMessage, WireError> ParseClientMessage(std::string_view text)
   }
 }
 
+std::string ClientMessageId(const ClientMessage& message) {
+  struct Visitor {
+    std::string operator()(const SubscribeRequest&) const { return ""; }
+    std::string operator()(const HelloRequest&) const { return ""; }
+    std::string operator()(const CommandRequest& r) const { return r.id; }
+    std::string operator()(const StartExerciseRequest& r) const { return r.id; }
+    std::string operator()(const ControlExerciseRequest& r) const { return r.id; }
+    std::string operator()(const ReloadScenariosRequest& r) const { return r.id; }
+  };
+  return std::visit(Visitor{}, message);
+}
+
 namespace {
 
 Json SnapshotJson(const HealthcareRegionConfig& config, const SpaceState& state,

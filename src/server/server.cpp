@@ -46,6 +46,7 @@ struct Session {
   // With --require-sign-in, the subscription asked for on connecting waits for the sign-in.
   std::optional<std::pair<std::string, std::optional<Seq>>> waiting_subscription;
   TokenBucket frames;               // every message the client sends takes a token
+  int limited_in_a_row = 0;         // messages refused as rate_limited since the last served one
   WsServer::connection_ptr connection;  // held from open to close
   Seq sent_seq = 0;  // the last seq of `space` this board has been sent (delta or snapshot)
   // A board that stopped reading: deltas are no longer queued for it (its memory is capped);
@@ -83,6 +84,9 @@ PreparedMessage PrepareText(const std::string& text) {
   return message;
 }
 constexpr auto kMaintenanceInterval = std::chrono::milliseconds(500);
+// A connection that sends this many messages in a row that are refused as rate_limited is closed
+// (1008): it is not a client that waits and retries.
+constexpr int kMaxRateLimitedInARow = 1000;
 // Reads (docs/protocol.md, "Limits"): history entries per answer, messages per page, events a
 // review reads.
 constexpr std::size_t kMaxHistoryEntries = 10000;
@@ -152,7 +156,8 @@ class Server::Impl : public CommitListener {
         clock_(std::move(clock)),
         options_(std::move(options)),
         engine_(config_, std::move(store), this),
-        reader_(std::move(reads)),
+        reader_(std::move(reads), options_.max_queued_reads,
+                std::chrono::milliseconds(options_.read_timeout_ms)),
         signals_(io_),
         limits_(options_.max_connections, options_.max_connections_per_address),
         writes_(options_.write_rate, options_.write_rate),
@@ -533,6 +538,8 @@ void Server::Impl::BeginShutdown() {
   for (auto& [space, runner] : runners_) runner->timer->cancel();
   maintenance_timer_.cancel();
   accept_timer_.cancel();
+  // Refusals counted in a minute not yet over are recorded now, not lost with the process.
+  RecordCountedRefusals(std::numeric_limits<TimeMs>::max());
   // Commits and completes what was already submitted; its acks and deltas are posted to this
   // thread ahead of the close below, so no accepted report goes unacknowledged. Reads under way
   // finish and post their answers too.
@@ -630,19 +637,30 @@ void Server::Impl::Subscribe(ConnectionHandle handle, Session& session, const st
 void Server::Impl::OnMessage(ConnectionHandle handle, WsServer::message_ptr message) {
   auto session = sessions_.find(handle);
   if (session == sessions_.end()) return;
-  if (!session->second.frames.Take(clock_->Now())) {
-    ++stats_.rate_limited;
-    SendError(handle, "", MakeError("rate_limited", "",
-                                    "more than " + std::to_string(static_cast<int>(options_.message_rate)) +
-                                        " messages a second from this connection; nothing was done, "
-                                        "send it again in a moment"));
-    return;
-  }
   if (message->get_opcode() != websocketpp::frame::opcode::text) {
     SendError(handle, "", MakeError("bad_json", "", "binary frames are not accepted; send JSON text"));
     return;
   }
   auto parsed = ParseClientMessage(message->get_payload());
+  if (!session->second.frames.Take(clock_->Now())) {
+    // Refused, with the message's id so the client knows what to send again. A connection that
+    // goes on sending regardless is closed: it costs a parse per message and heeds nothing.
+    ++stats_.rate_limited;
+    if (++session->second.limited_in_a_row > kMaxRateLimitedInARow) {
+      websocketpp::lib::error_code ec;
+      endpoint_.close(handle, websocketpp::close::status::policy_violation,
+                      "rate limit: too many messages", ec);
+      return;
+    }
+    auto* request = std::get_if<ClientMessage>(&parsed);
+    SendError(handle, request ? ClientMessageId(*request) : std::get<WireError>(parsed).id,
+              MakeError("rate_limited", "",
+                        "more than " + std::to_string(static_cast<int>(options_.message_rate)) +
+                            " messages a second from this connection; nothing was done, "
+                            "send it again in a moment"));
+    return;
+  }
+  session->second.limited_in_a_row = 0;
   if (auto* rejected = std::get_if<WireError>(&parsed)) {
     SendError(handle, rejected->id, rejected->error);
     return;

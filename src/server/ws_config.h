@@ -37,8 +37,10 @@ class StrictRequest : public websocketpp::http::parser::request {
 
  private:
   [[noreturn]] static void Throw(const HttpRefusal& refusal) {
+    // The reason goes into the status line and (SecureResponse) the JSON body.
     throw websocketpp::http::exception(
-        refusal.reason, static_cast<websocketpp::http::status_code::value>(refusal.status));
+        refusal.reason, static_cast<websocketpp::http::status_code::value>(refusal.status),
+        refusal.reason);
   }
   std::string head_;  // the head as read so far, until it has been checked
   bool head_checked_ = false;
