@@ -76,12 +76,25 @@ export const ERROR_TEXT = {
   invalid_value: 'Ogiltigt värde',
   over_capacity: 'Fler lediga platser än sjukhuset har',
   empty_report: 'Rapporten är tom',
-  store_failed: 'Servern kunde inte spara – inget sparades',
+  store_failed: 'Händelseloggen kunde inte spara det – inget sparades, försök igen',
   unauthorized: 'Okänd inloggningsnyckel',
   forbidden: 'Behörighet saknas',
-  unknown_message: 'Meddelandet finns inte',
+  unknown_message: 'Meddelandet finns inte, eller är stängt eller arkiverat',
   not_addressed: 'Meddelandet är inte ställt till regionen eller kräver ingen kvittens',
   shutting_down: 'Servern stängs av – inget sparades',
+  rate_limited: 'För många meddelanden på kort tid (från den här anslutningen, eller till servern totalt) – inget sparades, skicka igen om en stund',
+  sign_in_required: 'Inloggning krävs – logga in med din nyckel',
+  origin_forbidden: 'Servern tar inte emot anslutningar från sidans adress',
+  busy: 'Servern är upptagen – försök igen om en stund',
+  method_not_allowed: 'Servern tar inte emot den sortens förfrågan',
+  internal_error: 'Internt fel i servern – försök igen; kvarstår felet, kontakta den som sköter servern',
+  // Exercises (protocol.md "Exercises").
+  unknown_scenario: 'Okänt scenario',
+  invalid_scenario: 'Scenariot har fel och kan inte startas',
+  space_exists: 'Övningsutrymmet finns redan',
+  not_an_exercise: 'Utrymmet är ingen övning',
+  not_running: 'Övningen är inte igång',
+  exercise_stopped: 'Övningen är avslutad',
 };
 
 export const ROLE_LABELS = {trainer: 'Övningsledare', reporter: 'Rapportör', viewer: 'Läsare'};
