@@ -112,6 +112,11 @@ export class Connection {
     return document.getElementById('connection').dataset.state;
   }
 
+  /** The socket is open but the server shows nothing before a sign-in (sign_in_required). */
+  showSignInNeeded() {
+    this.show('reconnecting', 'Ansluten – logga in för att se läget');
+  }
+
   /** Shows `state` with its usual words, or with `text` (e.g. why the server refused us). */
   show(state, text) {
     const el = document.getElementById('connection');
@@ -164,6 +169,7 @@ export function signedInConnection(page) {
     switch (msg.type) {
       case 'snapshot':
         if (msg.space && msg.space !== page.space) return;
+        page.session.served();
         page.applySnapshot(msg);
         connection.markSynced();
         break;
@@ -181,8 +187,10 @@ export function signedInConnection(page) {
         break;
       case 'error':
         if (msg.id && page.isPending(msg.id)) page.onAnswer(msg);
-        else if (page.session.handle(msg)) { /* an answer to hello */ }
-        else if (!page.hasState()) {
+        else if (page.session.handle(msg)) {
+          // An answer to hello, or sign_in_required: the page shows its sign-in box.
+          if (page.session.blocked && !connection.synced) connection.showSignInNeeded();
+        } else if (!page.hasState()) {
           connection.show('offline', `${ERROR_TEXT[msg.code] || 'Fel'}: ${msg.message || msg.code || ''}`);
         }
         break;

@@ -1,14 +1,16 @@
-// Lägesbild — signing in (protocol.md "hello — sign in"), shared by the TiB page and the trainer
-// page.
+// Lägesbild — signing in (protocol.md "hello — sign in"), shared by every page: the board, the TiB
+// page, the trainer page and the review.
 //
 // The token lives in sessionStorage ('lagesbild.token') for the tab's lifetime; a link may carry it
 // once in the fragment (#token=…), which is taken and then removed from the address bar. Tokens
-// never go into a URL the server sees. On every (re)connect the page sends `hello {token}` first;
-// the server answers `welcome {user}` or `error unauthorized`. Until then the connection is an
-// anonymous viewer.
+// never go into a URL the server sees: the WebSocket gets them in `hello`, the HTTP API in an
+// `Authorization: Bearer` header (apiFetch). On every (re)connect the page sends `hello {token}`
+// first; the server answers `welcome {user}` or `error unauthorized`. Until then the connection is
+// an anonymous viewer — or, on a server started with --require-sign-in, gets nothing but
+// `error sign_in_required` until it signs in.
 //
-// The page provides an empty #auth; bind() builds the sign-in box in it: #signed-in (with #user
-// and #sign-out), #sign-in-form (with #token and #sign-in) and #sign-in-result.
+// The page provides an empty #auth; bindSignInBox() builds the sign-in box in it: #signed-in (with
+// #user and #sign-out), #sign-in-form (with #token and #sign-in) and #sign-in-result.
 
 import {PROTOCOL_VERSION, ROLE_LABELS, h, setText} from './common.js';
 
@@ -38,6 +40,17 @@ export function takeTokenFromFragment() {
   return t;
 }
 
+/**
+ * GET from the page's own server with the signed-in user's token, if any, as
+ * `Authorization: Bearer` (the trainers' API, and every read on a server that requires sign-in).
+ */
+export function apiFetch(url, init = {}) {
+  const headers = new Headers(init.headers || {});
+  const t = storedToken();
+  if (t) headers.set('Authorization', `Bearer ${t}`);
+  return fetch(url, {cache: 'no-store', ...init, headers});
+}
+
 const $ = (id) => document.getElementById(id);
 
 function signInBox() {
@@ -56,10 +69,35 @@ function signInBox() {
   ];
 }
 
-function showResult(el, state, text) {
+export function showResult(el, state, text) {
   if (!el) return;
   el.dataset.state = state || '';
   setText(el, text || '');
+}
+
+/**
+ * Builds the sign-in box in #auth, takes a #token= from the address, and wires the form, the
+ * sign-out button and #token= links opened on the loaded page.
+ * @param {{onSignIn: (token: string) => void, onSignOut: () => void}} handlers
+ */
+export function bindSignInBox({onSignIn, onSignOut}) {
+  $('auth').replaceChildren(...signInBox());
+  takeTokenFromFragment();
+  $('sign-in-form').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const t = $('token').value.trim();
+    if (!t) {
+      showResult($('sign-in-result'), 'error', 'Ange din inloggningsnyckel.');
+      $('token').focus();
+      return;
+    }
+    onSignIn(t);
+  });
+  $('sign-out').addEventListener('click', () => onSignOut());
+  window.addEventListener('hashchange', () => {
+    const t = takeTokenFromFragment();
+    if (t) onSignIn(t);
+  });
 }
 
 /**
@@ -79,30 +117,17 @@ export class Session {
     this.errorText = errorText || ((msg) => msg.code || 'Fel');
     this.user = null;      // {id, role, region} from `welcome` on the current socket
     this.signing = false;  // hello sent on the current socket, no answer yet
+    this.required = false; // the server said sign_in_required: it shows nothing before a sign-in
   }
+
+  /** The server shows this page nothing until someone signs in. */
+  get blocked() { return this.required && !this.user; }
 
   get role() { return this.user?.role || 'anonymous'; }
 
   /** Builds the sign-in box in #auth, takes a #token= from the address and wires the box. */
   bind() {
-    $('auth').replaceChildren(...signInBox());
-    takeTokenFromFragment();
-    $('sign-in-form').addEventListener('submit', (ev) => {
-      ev.preventDefault();
-      const t = $('token').value.trim();
-      if (!t) {
-        showResult($('sign-in-result'), 'error', 'Ange din inloggningsnyckel.');
-        $('token').focus();
-        return;
-      }
-      this.signIn(t);
-    });
-    $('sign-out').addEventListener('click', () => this.signOut());
-    // A #token= link opened on a page that is already loaded.
-    window.addEventListener('hashchange', () => {
-      const t = takeTokenFromFragment();
-      if (t) this.signIn(t);
-    });
+    bindSignInBox({onSignIn: (t) => this.signIn(t), onSignOut: () => this.signOut()});
   }
 
   /** A new socket is open: nobody is signed in on it yet; hello goes first when there is a token. */
@@ -110,6 +135,11 @@ export class Session {
     this.user = null;
     this.signing = false;
     if (storedToken()) this.hello(sock);
+  }
+
+  /** The server sent the page its state: whatever it required is met. */
+  served() {
+    if (!this.user) this.required = false;
   }
 
   /** The socket is gone, and with it the sign-in. */
@@ -148,12 +178,23 @@ export class Session {
       return true;
     }
     if (msg.type !== 'error') return false;
+    if (msg.code === 'sign_in_required') {
+      // Sent on open (before our hello is read) and to anything but hello before a sign-in.
+      this.required = true;
+      if (!this.signing && !this.user) {
+        showResult($('sign-in-result'), 'error',
+          'Servern visar läget bara för inloggade. Logga in med din nyckel – läsare räcker för att se läget.');
+      }
+      this.onChange('sign-in-required');
+      return true;
+    }
     if (msg.code === 'unauthorized') {
       this.signing = false;
       storeToken('');
       this.user = null;
       showResult($('sign-in-result'), 'error',
-        `Inloggningen misslyckades: nyckeln är okänd eller ogiltig${msg.message ? ` (${msg.message})` : ''}. Du ser läget men kan inte ändra något.`);
+        `Inloggningen misslyckades: nyckeln är okänd eller ogiltig${msg.message ? ` (${msg.message})` : ''}. ` +
+        (this.required ? 'Servern visar inget läge förrän du loggat in.' : 'Du ser läget men kan inte ändra något.'));
       this.onChange('unauthorized');
       $('token').focus();
       return true;

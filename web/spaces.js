@@ -6,6 +6,7 @@
 // (#confirm-space-switch / #cancel-space-switch), and only then the page loads ?space=….
 
 import {EXERCISE_STATUS, h, setText} from './common.js';
+import {apiFetch} from './session.js';
 
 const REFRESH_MS = 30_000;
 
@@ -56,10 +57,11 @@ function ensureDialog() {
 /**
  * Fills #space-switch from GET /api/spaces and keeps it current. `space` is the page's space.
  * The control stays hidden while there is nothing to switch to, or the server has no /api/spaces.
+ * Returns {refresh}: fetch the list again now (e.g. after signing in).
  */
 export function initSpaceSwitch({space}) {
   const select = $('space-switch');
-  if (!select) return;
+  if (!select) return {refresh: () => {}};
   const wrap = select.closest('.space-switch') || select;
   let known = [];          // the /api/spaces entries shown
   let target = null;       // the space the open dialog asks about
@@ -86,7 +88,7 @@ export function initSpaceSwitch({space}) {
 
   const refresh = () => {
     if (document.activeElement === select || dialog?.el.open) return;
-    fetch('/api/spaces', {cache: 'no-store'})
+    apiFetch('/api/spaces')
       .then((r) => (r.ok ? r.json() : null))
       .then((body) => { if (body && Array.isArray(body.spaces)) render(body.spaces); })
       .catch(() => { /* no list: the switch stays as it is */ });
@@ -135,4 +137,5 @@ export function initSpaceSwitch({space}) {
   render([]);
   refresh();
   setInterval(refresh, REFRESH_MS);
+  return {refresh};
 }
