@@ -6,8 +6,15 @@
 // carries the whole post-event hospital or region record, which simply replaces the old one.
 //
 // Messages (larm, METHANE, lägesrapporter) come whole in the snapshot and in deltas; the ones that
-// still wait for acknowledgement stand in their own panel. Each hospital card draws a small trend of
-// available IVA and vårdplatser from GET /api/history plus the live deltas.
+// still wait for acknowledgement stand in their own panel. A snapshot may carry only the newest and
+// the open ones: "Visa äldre meddelanden" fetches older pages (GET /api/messages), and the panel says
+// how many open ones are not fetched (messages.js MessageLog). Each hospital card draws a small
+// trend of available IVA and vårdplatser from GET /api/history plus the live deltas.
+//
+// On a server started with --require-sign-in the board shows nothing until someone signs in: the
+// server answers the socket with sign_in_required, the board shows its sign-in box (session.js; a
+// #token= link works too), sends hello, and the server then sends the snapshot. Every /api request
+// carries the token as Authorization: Bearer whenever the page has one; never in a URL.
 //
 // In an exercise space the ÖVNING banner carries the exercise clock (extrapolated every second,
 // replaced by each exercise_clock_set delta), and "now" for ages, staleness and the header clock is
@@ -22,15 +29,17 @@
 // Everything from the server is put into the DOM with textContent (via h()/setText()).
 
 import {
-  PROTOCOL_VERSION, READINESS, ED_STATUS, PRIORITIES, MESSAGE_KINDS, MESSAGE_KIND_ORDER,
+  PROTOCOL_VERSION, READINESS, ED_STATUS, PRIORITIES, MESSAGE_KINDS, MESSAGE_KIND_ORDER, ERROR_TEXT,
   pageSpace, syncExerciseBanner, syncExerciseClock, exerciseNow, exerciseName, wsUrl, pageLink, h, setText,
   timeHM, timeHMS, dayLong, timeWithDay, parseTime,
   ageText, ageShort, showNumber, effectiveLevel, staleLimitMinutes, expectedFigures, figureAge,
 } from './common.js';
 import {initSpaceSwitch} from './spaces.js';
 import {Connection} from './connection.js';
+import {Session, apiFetch} from './session.js';
 import {
-  renderMessage, sortMessages, upsertMessage, updateAgeLabels, pendingOf, addressees, regionNamer,
+  MessageLog, renderMessage, renderLoadMore, countText, sortMessages, updateAgeLabels, pendingOf,
+  addressees, regionNamer,
 } from './messages.js';
 
 const SPACE = pageSpace();
@@ -65,7 +74,7 @@ const model = {
   staleness: null,      // {normal: 60, staff: 30, …} minutes per readiness level, or null
   regions: [],          // region records, config order
   hospitals: new Map(), // id → hospital record
-  messages: [],         // message records, seq order
+  messages: new MessageLog({fetch: (url) => apiFetch(url), onChange: () => renderMessages()}),
   trend: new Map(),     // hospital id → Map(seq → {seq, at, kind, report}) from history + deltas
   trendGen: 0,          // bumped on every snapshot; late history answers of older ones are dropped
 };
@@ -571,7 +580,7 @@ function loadHistory() {
   for (const id of model.hospitals.keys()) {
     const url = `/api/history?hospital=${encodeURIComponent(id)}&space=${encodeURIComponent(model.space)}` +
       `&from=${encodeURIComponent(from)}`;
-    fetch(url, {cache: 'no-store'})
+    apiFetch(url)
       .then((r) => (r.ok ? r.json() : null))
       .then((body) => {
         if (gen !== model.trendGen || !body || !Array.isArray(body.entries)) return;
@@ -741,27 +750,46 @@ function renderMessages() {
   const now = serverNow();
   const regionName = regionNamer(model.regions);
   const opts = {regions: model.regions, regionName, now};
+  const log = model.messages;
+  const all = log.list;
 
   // Unacknowledged: every message that still waits for some region, newest first (a fresh alarm
-  // is on top).
-  const waiting = sortMessages(model.messages.filter((m) => pendingOf(m).length > 0));
+  // is on top); open ones the page has not fetched are counted too, and can be fetched.
+  const waiting = sortMessages(all.filter((m) => pendingOf(m).length > 0));
+  const hidden = log.hiddenOpen;
+  const open = waiting.length + hidden;
   const panel = $('unacknowledged');
-  panel.dataset.count = String(waiting.length);
+  panel.dataset.count = String(open);
+  panel.dataset.hidden = String(hidden);
   panel.classList.add('ready');
-  panel.classList.toggle('has-pending', waiting.length > 0);
-  setText($('unack-count'), String(waiting.length));
+  panel.classList.toggle('has-pending', open > 0);
+  setText($('unack-count'), countText(open));
   const unackList = $('unack-list');
   unackList.replaceChildren(...waiting.map((m) => renderMessage(m, {...opts, compact: true})));
   setText($('unack-empty'), 'Inga okvitterade meddelanden');
-  $('unack-empty').hidden = waiting.length > 0;
+  $('unack-empty').hidden = open > 0;
+  renderLoadMore($('unack-more'), {
+    note: hidden ? `+${countText(hidden)} äldre okvitterade visas inte här` : '',
+    label: 'Visa äldre okvitterade', show: hidden > 0, busy: log.loading.open, error: log.error.open,
+    onLoad: () => log.loadOlderOpen(),
+  });
 
-  const shown = sortMessages(model.messages.filter(messageMatches));
+  const shown = sortMessages(all.filter(messageMatches));
   const list = $('log-list');
   list.replaceChildren(...shown.map((m) => renderMessage(m, opts)));
-  const total = model.messages.length;
-  setText($('log-empty'), total === 0 ? 'Inga meddelanden ännu' : 'Inga meddelanden med det här urvalet');
+  const have = all.length;
+  setText($('log-empty'), have === 0 ? 'Inga meddelanden ännu' : 'Inga meddelanden med det här urvalet');
   $('log-empty').hidden = shown.length > 0;
-  setText($('log-count'), shown.length === total ? `${total}` : `${shown.length} av ${total}`);
+  setText($('log-count'), shown.length === have ? countText(have) : `${countText(shown.length)} av ${countText(have)}`);
+  const parts = [];
+  if (log.hasOlder) parts.push(`Visar ${countText(have)} av ${countText(Math.max(log.total, have))} meddelanden`);
+  else if (log.paged) parts.push(`Alla ${countText(have)} meddelanden visas`);
+  if (log.hasOlder && shown.length !== have) parts.push('urvalet gäller de hämtade');
+  if (log.unreadable) parts.push(`${countText(log.unreadable)} kunde inte läsas ur loggen`);
+  renderLoadMore($('log-more'), {
+    note: parts.join(' · '), label: 'Visa äldre meddelanden', show: log.hasOlder,
+    busy: log.loading.all, error: log.error.all, onLoad: () => log.loadOlder(),
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -802,6 +830,7 @@ function tickClock() {
 function applySnapshot(msg) {
   const st = msg.state || {};
   const sameSpace = model.have && model.space === msg.space;
+  const prevSeq = model.seq;
   model.have = true;
   model.space = msg.space || SPACE;
   model.exercise = !!msg.exercise;
@@ -815,8 +844,7 @@ function applySnapshot(msg) {
   model.staleness = st.staleness && typeof st.staleness === 'object' ? st.staleness : null;
   model.regions = st.regions || [];
   model.hospitals = new Map((st.hospitals || []).map((x) => [x.id, x]));
-  model.messages = Array.isArray(st.messages) ? [...st.messages] : [];
-  model.messages.sort((a, b) => (a.seq || 0) - (b.seq || 0));
+  model.messages.applySnapshot(msg, sameSpace ? prevSeq : 0);
   if (sameSpace) reloadHistorySoon(); else loadHistory();
 
   if (sameSpace && structureKey() === view.structure) {
@@ -859,10 +887,7 @@ function applyDelta(msg) {
     if (!sameHospitals) fillFilters();
     updateSummary();
   }
-  if (msg.message && msg.message.id) {
-    upsertMessage(model.messages, msg.message);
-    renderMessages();
-  }
+  if (model.messages.applyDelta(msg)) renderMessages();
   // exercise_clock_set: the delta carries the new clock.
   if (msg.exercise_info && typeof msg.exercise_info === 'object') {
     model.exerciseInfo = msg.exercise_info;
@@ -880,10 +905,38 @@ function showNotice(text) {
   n.hidden = false;
 }
 
-const ERROR_TEXT = {
+const NOTICE_TEXT = {
+  ...ERROR_TEXT,
   unknown_space: 'Servern känner inte till utrymmet',
   unsupported_version: 'Servern talar en annan protokollversion',
 };
+
+// ---------------------------------------------------------------------------------------------
+// Signing in: only when the server requires it (or a #token= link was opened)
+
+const session = new Session({
+  socket: () => conn.socket,
+  regionName: (id) => model.regions.find((r) => r.id === id)?.name,
+  errorText: (msg) => ERROR_TEXT[msg.code] || msg.code || 'Fel',
+  onChange: (what) => {
+    renderAuth();
+    if (what === 'welcome') spaces?.refresh();  // a server that requires sign-in lists nothing before
+  },
+  onSignOut: () => conn.reconnectNow('sign-out'),
+});
+
+/**
+ * The sign-in box: a card in the middle of the empty board while the server shows nothing before a
+ * sign-in (body[data-auth="required"]); one quiet line in the header while someone is signed in.
+ */
+function renderAuth() {
+  session.render();
+  const blocked = session.blocked;
+  document.body.dataset.auth = blocked ? 'required' : session.user ? 'signed-in' : '';
+  $('sign-in-panel').hidden = !blocked && !session.user;
+  if (blocked && !model.have) setText($('hcr-name'), 'Inloggning krävs');
+  if (blocked && !conn.synced) conn.showSignInNeeded();
+}
 
 // ---------------------------------------------------------------------------------------------
 // Connection: reconnect with backoff and since=<last seq>
@@ -894,7 +947,9 @@ const conn = new Connection({
     if (model.have && model.space === SPACE) params.since = model.seq;
     return wsUrl(params);
   },
+  onOpen: (socket) => session.opened(socket),
   onMessage,
+  onLost: () => { session.closed(); renderAuth(); },
   hasState: () => model.have,
   now: () => wallNow(),
 });
@@ -909,9 +964,11 @@ function onMessage(data) {
   switch (msg.type) {
     case 'snapshot':
       if (msg.space && msg.space !== SPACE) return;
+      session.served();
       applySnapshot(msg);
       showNotice(null);
       markSynced();
+      renderAuth();
       break;
     case 'delta':
       if (!model.have || (msg.space && msg.space !== model.space)) return;
@@ -923,9 +980,13 @@ function onMessage(data) {
       if (typeof msg.seq === 'number' && msg.seq > model.seq) { resync(); return; }
       markSynced();
       break;
+    case 'welcome':
+      session.handle(msg);
+      break;
     case 'error':
+      if (session.handle(msg)) break;  // sign_in_required, or the answer to hello
       if (!conn.synced) {
-        showNotice(`${ERROR_TEXT[msg.code] || 'Fel från servern'}: ${msg.message || msg.code || ''}`);
+        showNotice(`${NOTICE_TEXT[msg.code] || 'Fel från servern'}: ${msg.message || msg.code || ''}`);
       }
       break;
     default:
@@ -943,15 +1004,19 @@ function everySecond() {
   if (now - lastAges >= AGE_TICK_MS || now < lastAges) updateAges();
 }
 
+let spaces = null;  // the space switch (spaces.js)
+
 function start() {
   $('tib-link').href = pageLink('tib.html');
   $('trainer-link').href = pageLink('trainer.html');
-  initSpaceSwitch({space: SPACE});
+  session.bind();
+  spaces = initSpaceSwitch({space: SPACE});
   for (const [id, key] of [['filter-region', 'region'], ['filter-kind', 'kind']]) {
     $(id).addEventListener('change', () => { filters[key] = $(id).value; renderMessages(); });
   }
   if (SPACE !== 'live') { model.space = SPACE; updateHeader(); }
   conn.show('reconnecting');
+  renderAuth();
   tickClock();
   setInterval(everySecond, 1000);
   window.addEventListener('resize', fitBoard);

@@ -5,6 +5,8 @@
 // `hello {token}` (session.js); the server answers `welcome {user}` or `error unauthorized`. Until
 // then, and without a token, the connection is an anonymous viewer and the page is read-only.
 // Commands name their space; a command is shown as saved only when its durable `ack` arrives.
+// The inbox holds what the snapshot carries (the newest and the open messages, within a budget) and
+// the deltas; open messages the snapshot had no room for are counted and fetched on request.
 // In an exercise space the page shows the exercise clock, and ages are judged against exercise
 // time (the time every event of the space is stamped with).
 //
@@ -20,9 +22,9 @@ import {
   effectiveLevel, staleLimitMinutes, expectedFigures, figureAge, shortRegionName,
 } from './common.js';
 import {
-  renderMessage, upsertMessage, updateAgeLabels, pendingOf, addressees, regionNamer,
+  MessageLog, renderMessage, renderLoadMore, countText, updateAgeLabels, pendingOf, addressees, regionNamer,
 } from './messages.js';
-import {Session} from './session.js';
+import {Session, apiFetch} from './session.js';
 import {signedInConnection} from './connection.js';
 import {initSpaceSwitch} from './spaces.js';
 
@@ -55,7 +57,10 @@ const state = () => st.snap?.state || {};
 const regions = () => state().regions || [];
 const regionById = (id) => regions().find((r) => r.id === id);
 const hospitalById = (id) => (state().hospitals || []).find((x) => x.id === id);
-const messages = () => state().messages || [];
+// The snapshot may carry only the newest and the open messages; older open ones are fetched on
+// request (messages.js MessageLog).
+const log = new MessageLog({fetch: (url) => apiFetch(url), onChange: () => renderInbox()});
+const messages = () => log.list;
 
 const session = new Session({
   socket: () => conn.socket,
@@ -65,6 +70,7 @@ const session = new Session({
     if (what === 'welcome' && session.user?.role === 'reporter' && session.user.region) {
       st.region = session.user.region;
     }
+    if (what === 'welcome') spaces?.refresh();  // a server that requires sign-in lists nothing before
     renderAll();
   },
   onSignOut: () => conn.reconnectNow('sign-out'),
@@ -556,9 +562,17 @@ function renderInbox() {
     return el;
   });
   $('inbox').replaceChildren(...els);
-  $('inbox-empty').hidden = list.length > 0;
-  setText($('inbox-count'), String(list.length));
   const region = regionById(st.region);
+  // Open messages the page has not fetched (the snapshot had no room): some may be for the region.
+  const hidden = log.hiddenOpen;
+  $('inbox-empty').hidden = list.length > 0 || hidden > 0;
+  setText($('inbox-count'), String(list.length));
+  renderLoadMore($('inbox-more'), {
+    note: hidden ? `+${countText(hidden)} äldre okvitterade meddelanden är inte hämtade` +
+      (isTrainer ? '.' : ` – några kan vara till ${region ? region.name : 'regionen'}.`) : '',
+    label: 'Hämta äldre okvitterade', show: hidden > 0, busy: log.loading.open, error: log.error.open,
+    onLoad: () => log.loadOlderOpen(),
+  });
   setText($('inbox-scope'), isTrainer
     ? 'Alla meddelanden (övningsledare). Okvitterade först.'
     : `Meddelanden till ${region ? region.name : 'regionen'}. Okvitterade först.`);
@@ -566,10 +580,13 @@ function renderInbox() {
   // Top banner: messages that wait for this region (or, for trainers, for anyone).
   const alert = $('inbox-alert');
   alert.dataset.count = String(waiting.length);
-  alert.hidden = waiting.length === 0;
-  setText($('inbox-alert-text'), waiting.length === 1
-    ? `1 meddelande väntar på kvittens${isTrainer ? '' : ` från ${region ? region.name : 'regionen'}`}`
-    : `${waiting.length} meddelanden väntar på kvittens${isTrainer ? '' : ` från ${region ? region.name : 'regionen'}`}`);
+  alert.hidden = waiting.length === 0 && hidden === 0;
+  const from = isTrainer ? '' : ` från ${region ? region.name : 'regionen'}`;
+  setText($('inbox-alert-text'), [
+    waiting.length === 1 ? `1 meddelande väntar på kvittens${from}`
+      : waiting.length ? `${waiting.length} meddelanden väntar på kvittens${from}` : '',
+    hidden ? `${countText(hidden)} äldre okvitterade är inte hämtade` : '',
+  ].filter(Boolean).join(' · '));
 
   // Sent from the region: who has acknowledged what we sent.
   const sent = isTrainer ? [] : messages().filter((m) => m.from === st.region).sort((a, b) => (b.seq || 0) - (a.seq || 0));
@@ -898,13 +915,12 @@ function renderAll() {
 }
 
 function applySnapshot(msg) {
+  log.applySnapshot(msg, st.snap ? st.seq : 0);
   st.snap = msg;
   st.seq = msg.seq;
   const t = parseTime(msg.server_time);
   st.offsetMs = Number.isFinite(t) ? t - Date.now() : 0;
   st.exerciseInfo = msg.exercise && msg.exercise_info && typeof msg.exercise_info === 'object' ? msg.exercise_info : null;
-  if (!Array.isArray(msg.state.messages)) msg.state.messages = [];
-  msg.state.messages.sort((a, b) => (a.seq || 0) - (b.seq || 0));
   renderAll();
 }
 
@@ -926,7 +942,7 @@ function applyDelta(msg) {
     if (!old || JSON.stringify(old.hospitals) !== JSON.stringify(msg.region.hospitals)) structure = true;
     replaceIn(s.regions, msg.region);
   }
-  if (msg.message?.id) upsertMessage(s.messages, msg.message);
+  const messageChanged = log.applyDelta(msg);
   // exercise_clock_set: the delta carries the new clock.
   if (msg.exercise_info && typeof msg.exercise_info === 'object') {
     st.exerciseInfo = msg.exercise_info;
@@ -940,9 +956,9 @@ function applyDelta(msg) {
     renderHospitals();
     renderRegionReadiness();
   }
-  if (msg.message) {
-    const a = ackState.get(msg.message.id);
-    if (a && a.state === 'ok') ackState.delete(msg.message.id); // the record now says it
+  if (messageChanged) {
+    const id = msg.message?.id ?? msg.event?.message;
+    if (ackState.get(id)?.state === 'ok') ackState.delete(id); // the record now says it
     renderInbox();
   }
 }
@@ -1000,10 +1016,12 @@ function everySecond() {
   if (now - lastTick >= TICK_MS || now < lastTick) tick();
 }
 
+let spaces = null;  // the space switch (spaces.js)
+
 function start() {
   session.bind();
   $('board-link').href = pageLink('index.html');
-  initSpaceSwitch({space: SPACE});
+  spaces = initSpaceSwitch({space: SPACE});
   $('region').addEventListener('change', () => {
     st.region = $('region').value;
     try { sessionStorage.setItem(REGION_KEY, st.region); } catch { /* ignore */ }

@@ -2,7 +2,7 @@
 // indicator follows the server; screenshots are kept as test artifacts.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, makeTempDir } from '../support/server.mjs';
+import { startServer, makeTempDir, noRateLimits } from '../support/server.mjs';
 import { TestClient, report } from '../support/client.mjs';
 import { launchBrowser, artifactPath } from '../support/browser.mjs';
 
@@ -13,7 +13,8 @@ let page;
 
 before(async () => {
   dir = makeTempDir();
-  server = await startServer({ dbPath: `${dir.path}/log.db` });
+  // The flood test sends thousands of reports from one connection: no rate limits.
+  server = await startServer({ dbPath: `${dir.path}/log.db`, args: [...noRateLimits] });
   chromium = await launchBrowser();
   page = await chromium.browser.newPage({ viewport: { width: 1920, height: 1080 }, locale: 'sv-SE', timezoneId: 'Europe/Stockholm' });
   page.on('pageerror', (error) => { throw error; });
@@ -117,7 +118,7 @@ test('the board shows when it is offline and resynchronises by itself', async ()
   await page.screenshot({ path: artifactPath('board-offline.png') });
 
   // The page keeps its URL, so the server must come back on the same port.
-  server = await startServer({ dbPath, port: server.port });
+  server = await startServer({ dbPath, port: server.port, args: [...noRateLimits] });
   await page.locator('#connection[data-state="connected"]').waitFor({ timeout: 10000 });
   const reporter = await TestClient.connectAs(server, 'trainer');
   assert.equal((await reporter.command(report('falun', { beds: { AdultICU: { available: 2 } } }))).type, 'ack');
