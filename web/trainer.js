@@ -1,7 +1,9 @@
 // Lägesbild — the trainer page (övningsledning): start an exercise from a scenario, run its clock,
 // follow its injects and put in injects of one's own (protocol.md "Exercises", docs/scenarios.md).
 //
-// trainer.html            the scenarios (GET /api/scenarios) and the exercises (GET /api/spaces)
+// trainer.html            the scenarios (GET /api/scenarios, trainers only: the signed-in user's
+//                         token goes as Authorization: Bearer) and the exercises (GET /api/spaces);
+//                         "Läs om scenarier" has the server read scenarios/ again (reload_scenarios)
 // trainer.html?space=S    one exercise: its clock, the controls, the inject timeline, "inject now"
 //
 // One WebSocket to /ws?space=S (live without ?space=), signed in with session.js. Only a trainer
@@ -15,7 +17,7 @@ import {
   pageSpace, syncExerciseBanner, syncExerciseClock, exerciseElapsed, exerciseName, formatElapsed, formatMinSec,
   parseElapsed, h, setText, timeHM, parseTime, commandId, shortRegionName,
 } from './common.js';
-import {Session} from './session.js';
+import {Session, apiFetch} from './session.js';
 import {signedInConnection} from './connection.js';
 
 const SPACE = pageSpace();
@@ -62,6 +64,7 @@ const st = {
   info: null,           // exercise_info of SPACE
   scenarios: null,      // GET /api/scenarios, or null until loaded
   scenariosFailed: false,
+  scenariosRefused: '', // why the server would not list them (not a trainer), or ''
   spaces: null,         // GET /api/spaces
   review: null,         // GET /api/review of SPACE (checkpoint status in the timeline)
   nextInject: undefined,// id of the "next" inject at the last timeline pass
@@ -78,7 +81,16 @@ const session = new Session({
   socket: () => conn.socket,
   regionName,
   errorText,
-  onChange: () => renderAll(),
+  onChange: (what) => {
+    // The scenarios and a running exercise's review are for trainers only: ask again as who we are.
+    if (what === 'welcome' || what === 'signed-out') {
+      if (what === 'signed-out') st.scenarios = null;
+      loadScenarios();
+      loadSpaces();
+      loadReview();
+    }
+    renderAll();
+  },
   onSignOut: () => conn.reconnectNow('sign-out'),
 });
 
@@ -149,13 +161,14 @@ function renderScenarios() {
   const box = $('scenarios');
   const empty = $('scenarios-empty');
   if (!Array.isArray(st.scenarios)) {
-    setText(empty, st.scenariosFailed ? 'Kunde inte hämta scenarierna från servern.' : 'Hämtar scenarier…');
+    setText(empty, st.scenariosRefused || (st.scenariosFailed ? 'Kunde inte hämta scenarierna från servern.' : 'Hämtar scenarier…'));
     empty.hidden = false;
     box.replaceChildren();
     return;
   }
   setText(empty, 'Inga scenarier: lägg scenariofiler i katalogen scenarios/ på servern.');
   empty.hidden = st.scenarios.length > 0;
+  renderReloadButton();
   const hcrId = st.snap?.state?.healthcare_region?.id || '';
   const trainer = isTrainer();
   const starting = [...pending.values()].some((p) => p.kind === 'start');
@@ -210,11 +223,29 @@ function renderScenarios() {
   }));
 }
 
+/** Why GET /api/scenarios was refused (401, 403), in words. */
+function scenariosRefusedText(status) {
+  if (status === 403) {
+    return 'Scenarierna visas bara för övningsledare. Du är inte inloggad som övningsledare – logga in med en nyckel för övningsledare.';
+  }
+  return 'Scenarierna visas bara för övningsledare. Logga in med en nyckel för övningsledare för att se och starta dem.';
+}
+
 function loadScenarios() {
-  fetch('/api/scenarios', {cache: 'no-store'})
-    .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`HTTP ${r.status}`))))
+  apiFetch('/api/scenarios')
+    .then((r) => {
+      if (r.status === 401 || r.status === 403) {
+        st.scenarios = null;
+        st.scenariosRefused = scenariosRefusedText(r.status);
+        return null;
+      }
+      return r.ok ? r.json() : Promise.reject(new Error(`HTTP ${r.status}`));
+    })
     .then((body) => {
-      st.scenarios = Array.isArray(body?.scenarios) ? body.scenarios : [];
+      if (body) {
+        st.scenarios = Array.isArray(body?.scenarios) ? body.scenarios : [];
+        st.scenariosRefused = '';
+      }
       st.scenariosFailed = false;
       renderScenarios();
       renderTimeline();
@@ -254,7 +285,7 @@ function renderExerciseList() {
 }
 
 function loadSpaces() {
-  fetch('/api/spaces', {cache: 'no-store'})
+  apiFetch('/api/spaces')
     .then((r) => (r.ok ? r.json() : null))
     .then((body) => {
       if (!body || !Array.isArray(body.spaces)) return;
@@ -371,9 +402,10 @@ function renderTimeline() {
     if (ol.childNodes.length) { ol.replaceChildren(); timelineRefs.clear(); }
     empty.hidden = false;
     setText(empty, !st.info ? (st.snap ? 'Utrymmet har ingen övningsklocka.' : 'Ansluter…')
-      : st.scenariosFailed ? 'Kunde inte hämta scenariot från servern.'
-        : Array.isArray(st.scenarios) ? `Scenariot ”${st.info.scenario?.id || ''}” finns inte längre bland scenarierna på servern.`
-          : 'Hämtar scenariot…');
+      : st.scenariosRefused ? 'Inspelen visas bara för övningsledare: logga in med en nyckel för övningsledare.'
+        : st.scenariosFailed ? 'Kunde inte hämta scenariot från servern.'
+          : Array.isArray(st.scenarios) ? `Scenariot ”${st.info.scenario?.id || ''}” finns inte längre bland scenarierna på servern.`
+            : 'Hämtar scenariot…');
     setText($('timeline-count'), '0');
     setText($('timeline-summary'), '');
     return;
@@ -452,7 +484,7 @@ function reviewAfterDelta() {
 
 function loadReview() {
   if (MODE !== 'exercise') return;
-  fetch(`/api/review?space=${encodeURIComponent(SPACE)}`, {cache: 'no-store'})
+  apiFetch(`/api/review?space=${encodeURIComponent(SPACE)}`)
     .then((r) => (r.ok ? r.json() : null))
     .then((body) => {
       if (!body || typeof body !== 'object') return;
@@ -573,6 +605,19 @@ function renderCommandsState() {
   syncInjectForm();
 }
 
+function renderReloadButton() {
+  const busy = [...pending.values()].some((p) => p.kind === 'reload');
+  const b = $('reload-scenarios');
+  b.disabled = !isTrainer() || busy || session.signing;
+  b.title = isTrainer() ? 'Servern läser scenariofilerna i katalogen scenarios/ igen' : 'Kräver inloggning som övningsledare';
+}
+
+/** Has the server read scenarios/ again; the list is fetched again once it has. */
+function reloadScenarios() {
+  const cmd = {v: PROTOCOL_VERSION, type: 'reload_scenarios', id: commandId('l')};
+  send(cmd, {kind: 'reload', pendingText: 'Läser om scenarierna…'}, $('reload-result'));
+}
+
 function startExercise(id) {
   const cmd = {v: PROTOCOL_VERSION, type: 'start_exercise', id: commandId('s'), scenario: id};
   if ($('start-paused').checked) cmd.paused = true;
@@ -611,7 +656,14 @@ function onAnswer(msg) {
   const ok = msg.type === 'ack';
   const at = timeHM(wallNow());
   const why = ok ? '' : `${errorText(msg)}${msg.message ? ` – ${msg.message}` : ''}${msg.field ? ` (fält ${msg.field})` : ''}`;
-  if (p.kind === 'start') {
+  if (p.kind === 'reload') {
+    const n = Number(msg.scenarios), broken = Number(msg.broken);
+    showResult(p.resultEl, ok ? 'ok' : 'error', ok
+      ? `Scenarierna inlästa ${at}: ${Number.isFinite(n) ? n : '–'} scenarier` +
+        (broken > 0 ? `, ${broken} med fel` : ', alla giltiga')
+      : `Inte inläst: ${why}`);
+    if (ok) loadScenarios();
+  } else if (p.kind === 'start') {
     if (ok && msg.space) {
       showResult(p.resultEl, 'ok', `Övningen ${msg.space} startad ${at} – öppnar den…`);
       location.assign(pageFor('trainer.html', msg.space));
@@ -757,6 +809,7 @@ function start() {
     b.addEventListener('click', () => control('speed', {speed: Number(b.dataset.speed)}));
   }
   $('jump-form').addEventListener('submit', (ev) => { ev.preventDefault(); jump(); });
+  $('reload-scenarios').addEventListener('click', reloadScenarios);
   $('jump-to').addEventListener('input', () => $('jump-to').removeAttribute('aria-invalid'));
   iform.elements.message_kind.addEventListener('change', syncInjectForm);
   iform.elements['to-all'].addEventListener('change', syncInjectForm);
