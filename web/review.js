@@ -4,11 +4,19 @@
 // and exportable (GET /api/review?space=S, &format=csv). While the exercise is still going it is
 // fetched again every 10 s. Names of regions, hospitals and messages come from GET /api/state.
 // Server strings reach the DOM only through textContent (h()/setText()).
+//
+// While the exercise runs (or is paused) the review is for trainers only, and on a server started
+// with --require-sign-in every read needs a token: the page sends the tab's token (session.js) as
+// Authorization: Bearer, and on 401/403 says why and offers the sign-in box. A link cannot carry
+// that header, so with a token the exports are fetched and saved from the page (a Blob).
+// A review that covers only the first events of the log (`truncated`), or lacks events that could
+// not be read (`unreadable`), says so above the tables, in print too.
 
 import {
-  EXERCISE_STATUS, MESSAGE_KINDS, pageSpace, syncExerciseBanner, exerciseElapsed, h, setText, formatElapsed, timeHMS,
-  timeHM, parseTime, shortRegionName,
+  EXERCISE_STATUS, MESSAGE_KINDS, ERROR_TEXT, pageSpace, syncExerciseBanner, exerciseElapsed, h, setText,
+  formatElapsed, timeHMS, timeHM, parseTime, shortRegionName,
 } from './common.js';
+import {apiFetch, bindSignInBox, showResult, storeToken, storedToken} from './session.js';
 
 const SPACE = pageSpace();
 const REFRESH_MS = 10_000;
@@ -36,6 +44,7 @@ const $ = (id) => document.getElementById(id);
 
 const st = {
   review: null,
+  locked: null,         // why the server would not show the review ({title, text}), or null
   names: {regions: new Map(), hospitals: new Map(), messages: new Map(), regionOf: new Map()},
   namesLoaded: false,
   loadedAt: null,
@@ -224,10 +233,29 @@ function setStat(id, value, tone) {
   el.dataset.tone = tone || '';
 }
 
+/** What the review may lack: it covers only the first events, or some could not be read. */
+function renderWarnings(r) {
+  const items = [];
+  if (r.truncated === true) {
+    const n = Number(r.events_read);
+    items.push(`Utvärderingen omfattar bara de första ${Number.isFinite(n) && n > 0 ? n.toLocaleString('sv-SE') : '200 000'} ` +
+      'händelserna i övningens logg. Det som hände därefter saknas i tabellerna nedan.');
+  }
+  const unreadable = Array.isArray(r.unreadable) ? r.unreadable : [];
+  if (unreadable.length) {
+    const n = unreadable.length;
+    const some = unreadable.slice(0, 10).join(', ') + (n > 10 ? ' …' : '');
+    items.push(`${n} ${n === 1 ? 'händelse' : 'händelser'} i loggen kunde inte läsas och saknas i utvärderingen (nr ${some}).`);
+  }
+  $('review-warnings').replaceChildren(...items.map((text) => h('li', {}, text)));
+  $('review-warnings').hidden = items.length === 0;
+}
+
 function render() {
   const r = st.review;
   renderHeader(r);
   if (!r) return;
+  renderWarnings(r);
   renderCheckpoints(r);
   renderAcknowledgements(r);
   renderFirstReports(r);
@@ -256,7 +284,7 @@ function showError(text) {
 
 async function loadNames() {
   try {
-    const res = await fetch(`/api/state?space=${encodeURIComponent(SPACE)}`, {cache: 'no-store'});
+    const res = await apiFetch(`/api/state?space=${encodeURIComponent(SPACE)}`);
     if (!res.ok) return;
     const snap = await res.json();
     const s = snap?.state || {};
@@ -273,14 +301,61 @@ async function loadNames() {
   } catch { /* ids are shown instead of names */ }
 }
 
+/** The sign-in box: shown while the review needs a token, or one is in use. */
+function renderAuth() {
+  const token = storedToken();
+  $('auth').hidden = !token && !st.locked;
+  $('signed-in').hidden = !token;
+  $('sign-in-form').hidden = !!token;
+  setText($('user'), 'Inloggad med nyckel');
+  $('sign-in').disabled = false;
+  $('review-locked').hidden = !st.locked;
+  setText($('review-locked-title'), st.locked?.title || '');
+  setText($('review-locked-text'), st.locked?.text || '');
+}
+
+/** Why the server refused the review (401, 403), and what to do. */
+async function refused(res) {
+  if (res.status === 401 && storedToken()) {
+    storeToken('');  // unknown: it would be refused on every request
+    showResult($('sign-in-result'), 'error', 'Inloggningen misslyckades: nyckeln är okänd eller ogiltig.');
+  } else if (res.status === 403) {
+    showResult($('sign-in-result'), 'error', 'Din nyckel är inte en övningsledares.');
+  } else if ($('sign-in-result').dataset.state === 'pending') {
+    showResult($('sign-in-result'), '', '');
+  }
+  // On a server that requires sign-in every read is refused without a token, not only this one.
+  const everything = res.status === 401 &&
+    await apiFetch('/api/spaces').then((r) => r.status === 401, () => false);
+  st.locked = everything
+    ? {title: 'Logga in för att se utvärderingen',
+      text: 'Servern visar bara för inloggade. Logga in med din nyckel i rutan Inloggningsnyckel. ' +
+        'Medan övningen pågår visas utvärderingen bara för övningsledare; när den är avslutad för alla inloggade.'}
+    : {title: 'Utvärderingen visas bara för övningsledare medan övningen pågår',
+      text: 'När övningen är avslutad är utvärderingen öppen för alla. Är du övningsledare: logga in med ' +
+        'din nyckel i rutan Inloggningsnyckel. Sidan försöker igen var 10:e sekund.'};
+  if (!st.review) document.body.dataset.state = 'locked';  // no empty tables under the notice
+  renderAuth();
+}
+
 async function load() {
   try {
-    const res = await fetch(`/api/review?space=${encodeURIComponent(SPACE)}`, {cache: 'no-store'});
+    const res = await apiFetch(`/api/review?space=${encodeURIComponent(SPACE)}`);
+    if (res.status === 401 || res.status === 403) {
+      await refused(res);
+      return;
+    }
     if (!res.ok) {
+      const body = await res.json().catch(() => null);
       showError(res.status === 404
         ? `Ingen utvärdering finns för ”${SPACE}”: utrymmet finns inte eller är ingen övning.`
-        : `Kunde inte hämta utvärderingen (HTTP ${res.status}).`);
+        : `Kunde inte hämta utvärderingen (${ERROR_TEXT[body?.code] || 'fel från servern'}, HTTP ${res.status}).`);
       return;
+    }
+    if ($('sign-in-result').dataset.state === 'pending') showResult($('sign-in-result'), '', '');
+    if (st.locked) {
+      st.locked = null;
+      renderAuth();
     }
     const body = await res.json();
     // Messages posted since the names were read: read them again.
@@ -305,12 +380,69 @@ function schedule() {
   st.timer = setTimeout(load, REFRESH_MS);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Exports
+
+/**
+ * An export link. Without a token the link itself downloads (the review of a stopped exercise is
+ * open to all); with one it cannot carry the header, so the page fetches it and saves a Blob.
+ */
+function exportLink(id, url, filename) {
+  const a = $(id);
+  a.href = url;
+  a.setAttribute('download', filename);
+  a.addEventListener('click', (ev) => {
+    if (!storedToken() && !st.locked) return;
+    ev.preventDefault();
+    if (!storedToken()) { $('token')?.focus(); return; }
+    download(url, filename);
+  });
+}
+
+async function download(url, filename) {
+  const note = $('refresh-state');
+  setText(note, `Hämtar ${filename}…`);
+  try {
+    const res = await apiFetch(url);
+    if (!res.ok) {
+      const body = await res.json().catch(() => null);
+      setText(note, `Exporten misslyckades: ${ERROR_TEXT[body?.code] || 'fel från servern'} (HTTP ${res.status}).`);
+      return;
+    }
+    const blob = await res.blob();
+    const href = URL.createObjectURL(blob);
+    const a = h('a', {href, download: filename, hidden: true});
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(href), 60_000);
+    setText(note, `${filename} sparad ${timeHMS(Date.now())}`);
+  } catch {
+    setText(note, 'Exporten misslyckades: ingen kontakt med servern.');
+  }
+}
+
 function start() {
   const q = `space=${encodeURIComponent(SPACE)}`;
-  $('export-json').href = `/api/review?${q}`;
-  $('export-json').setAttribute('download', `utvardering-${SPACE}.json`);
-  $('export-csv').href = `/api/review?${q}&format=csv`;
-  $('export-csv').setAttribute('download', `utvardering-${SPACE}.csv`);
+  // Labelled ÖVNING, as the server names the CSV (Content-Disposition).
+  exportLink('export-json', `/api/review?${q}`, `OVNING-${SPACE}.json`);
+  exportLink('export-csv', `/api/review?${q}&format=csv`, `OVNING-${SPACE}.csv`);
+  bindSignInBox({
+    onSignIn: (t) => {
+      storeToken(t);
+      $('token').value = '';
+      showResult($('sign-in-result'), 'pending', 'Loggar in…');
+      renderAuth();
+      load();
+    },
+    onSignOut: () => {
+      storeToken('');
+      showResult($('sign-in-result'), 'ok', 'Utloggad.');
+      renderAuth();
+      load();
+    },
+  });
+  renderAuth();
   $('trainer-link').href = `trainer.html?${q}`;
   $('board-link').href = `index.html?${q}`;
   $('print').addEventListener('click', () => window.print());
