@@ -931,7 +931,8 @@ const session = new Session({
  */
 function renderAuth() {
   session.render();
-  const blocked = session.blocked;
+  // Back after a lost connection, the stored token signs in again at once: no card meanwhile.
+  const blocked = session.blocked && !(session.signing && model.have);
   document.body.dataset.auth = blocked ? 'required' : session.user ? 'signed-in' : '';
   $('sign-in-panel').hidden = !blocked && !session.user;
   if (blocked && !model.have) setText($('hcr-name'), 'Inloggning krävs');

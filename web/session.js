@@ -142,10 +142,11 @@ export class Session {
     if (!this.user) this.required = false;
   }
 
-  /** The socket is gone, and with it the sign-in. */
+  /** The socket is gone, and with it the sign-in (the next socket says again what it requires). */
   closed() {
     this.user = null;
     this.signing = false;
+    this.required = false;
   }
 
   signIn(t) {

@@ -3,6 +3,7 @@
 // carry the token as Authorization: Bearer, and the token is never in a URL the page requests.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { startServer } from '../support/server.mjs';
 import { TestClient, report } from '../support/client.mjs';
 import { browserSuite, artifactPath } from '../support/browser.mjs';
 
@@ -87,9 +88,23 @@ test('the board shows a sign-in box and no figures until a viewer signs in; the 
   assert.equal((await figure(board, 'akademiska', 'AdultICU').textContent()).trim(), '5');
   assert.ok(await board.locator('#sign-in-form').isHidden());
 
+  // The server restarts: the board signs in again by itself, without showing the sign-in card.
+  await board.evaluate(() => {
+    window.cardShown = false;
+    new MutationObserver(() => { if (document.body.dataset.auth === 'required') window.cardShown = true; })
+      .observe(document.body, { attributes: true, attributeFilter: ['data-auth'] });
+  });
+  await trainer.close();
+  await server.stop();
+  await board.locator('#connection:not([data-state="connected"])').waitFor({ timeout: 5000 });
+  suite.server = server = await startServer({ dbPath: `${suite.dir.path}/log.db`, port: server.port, args: ['--require-sign-in'] });
+  await board.locator('#connection[data-state="connected"]').waitFor({ timeout: 10000 });
+  assert.equal((await figure(board, 'akademiska', 'AdultICU').textContent()).trim(), '5');
+  assert.equal(await board.locator('body').getAttribute('data-auth'), 'signed-in');
+  assert.equal(await board.evaluate(() => window.cardShown), false, 'no sign-in card while signing in again');
+
   for (const url of seen.urls) assert.ok(!url.includes(server.tokens.viewer), `token in ${url}`);
   assert.ok(seen.urls.some((url) => url.startsWith('ws://')), 'the WebSocket was seen');
-  await trainer.close();
   await board.close();
 });
 
