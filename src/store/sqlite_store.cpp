@@ -226,10 +226,14 @@ bool SqliteEventStore::PrepareReads(Impl& impl) {
              SQLITE_OK &&
          impl.read_subject.Prepare(impl.db,
                                    "SELECT seq, at_ms, kind, actor_id, body FROM events "
+                                   // Without statistics the planner would walk the whole space
+                                   // by its primary key to keep seq order.
+                                   "INDEXED BY events_by_subject "
                                    "WHERE space = ?1 AND subject = ?2 AND at_ms BETWEEN ?3 AND ?4 "
                                    "ORDER BY seq LIMIT ?5") == SQLITE_OK &&
          impl.read_kind_before.Prepare(impl.db,
                                        "SELECT seq, at_ms, kind, actor_id, body, subject FROM events "
+                                       "INDEXED BY events_by_kind "
                                        "WHERE space = ?1 AND kind = ?2 AND seq < ?3 "
                                        "ORDER BY seq DESC LIMIT ?4") == SQLITE_OK &&
          impl.list_spaces.Prepare(impl.db, "SELECT DISTINCT space FROM events ORDER BY space") ==
