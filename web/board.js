@@ -36,7 +36,7 @@ import {
 } from './common.js';
 import {initSpaceSwitch} from './spaces.js';
 import {Connection} from './connection.js';
-import {Session, apiFetch} from './session.js';
+import {Session, apiFetch, apiFetchPatiently} from './session.js';
 import {
   MessageLog, renderMessage, renderLoadMore, countText, sortMessages, updateAgeLabels, pendingOf,
   addressees, regionNamer,
@@ -580,7 +580,7 @@ function loadHistory() {
   for (const id of model.hospitals.keys()) {
     const url = `/api/history?hospital=${encodeURIComponent(id)}&space=${encodeURIComponent(model.space)}` +
       `&from=${encodeURIComponent(from)}`;
-    apiFetch(url)
+    apiFetchPatiently(url)
       .then((r) => (r.ok ? r.json() : null))
       .then((body) => {
         if (gen !== model.trendGen || !body || !Array.isArray(body.entries)) return;

@@ -51,6 +51,21 @@ export function apiFetch(url, init = {}) {
   return fetch(url, {cache: 'no-store', ...init, headers});
 }
 
+/**
+ * apiFetch, asked again while the server answers 503 (busy: too many reads waiting), up to `tries`
+ * times: after its Retry-After, growing and with jitter, so that many pages (wall screens back
+ * after a restart) do not all come back at the same moment.
+ */
+export async function apiFetchPatiently(url, tries = 4) {
+  for (let attempt = 1; ; attempt++) {
+    const res = await apiFetch(url);
+    if (res.status !== 503 || attempt >= tries) return res;
+    const after = Number(res.headers.get('Retry-After'));
+    const base = (Number.isFinite(after) && after > 0 ? after : 1) * 1000 * attempt;
+    await new Promise((resolve) => setTimeout(resolve, base * (1 + Math.random())));
+  }
+}
+
 const $ = (id) => document.getElementById(id);
 
 function signInBox() {

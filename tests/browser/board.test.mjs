@@ -109,6 +109,27 @@ test('in a flood the board ends current and does not refetch its trends on every
   await Promise.all([witness, trainer].map((c) => c.close()));
 });
 
+test('a trend the server was too busy to read is fetched again after its Retry-After', async () => {
+  const reporter = await TestClient.connectAs(server, 'trainer');
+  for (const available of [9, 8]) {
+    assert.equal((await reporter.command(report('koping', { beds: { MedicalSurgical: { available } } }))).type, 'ack');
+  }
+  await reporter.close();
+  const busyPage = await chromium.browser.newPage({ viewport: { width: 1920, height: 1080 } });
+  let refused = 0;
+  await busyPage.route('**/api/history?hospital=koping*', (route) => {
+    if (refused++ > 0) return route.continue();
+    return route.fulfill({ status: 503, headers: { 'Retry-After': '1' }, contentType: 'application/json',
+      body: JSON.stringify({ v: 1, type: 'error', id: null, code: 'busy', message: 'too many reads waiting' }) });
+  });
+  await busyPage.goto(server.url('/'));
+  await busyPage.waitForFunction(
+    () => document.querySelector('[data-hospital="koping"] [data-trend="MedicalSurgical"]')?.dataset.points === '2',
+    null, { timeout: 8000 });
+  assert.equal(refused, 2, 'refused once, then read');
+  await busyPage.close();
+});
+
 test('the board shows when it is offline and resynchronises by itself', async () => {
   const dbPath = `${dir.path}/log.db`;
   await server.stop();
