@@ -14,6 +14,16 @@
 
 namespace {
 
+// Creates the directory a file goes into (data/ by default) owner-only, if it is missing.
+void MakePrivateDirectory(const std::string& file) {
+  std::error_code ec;
+  const auto directory = std::filesystem::path(file).parent_path();
+  if (directory.empty() || std::filesystem::exists(directory, ec)) return;
+  std::filesystem::create_directories(directory, ec);
+  std::filesystem::permissions(directory, std::filesystem::perms::owner_all, ec);
+}
+
+
 std::optional<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::nullopt;
@@ -63,8 +73,6 @@ bool LoadUsers(const std::string& path, const lagesbild::HealthcareRegionConfig&
 int Serve(const std::string& config_path, const std::string& db_path,
           const std::string& users_path, std::int64_t max_db_bytes,
           lagesbild::ServerOptions options) {
-  // Everything this process creates (the event log, its WAL, data/) is the owner's only.
-  ::umask(077);
   auto config = LoadConfig(config_path);
   if (!config || !UsersFilePrivate(users_path) || !LoadUsers(users_path, *config, &options.users)) {
     return 2;
@@ -75,12 +83,7 @@ int Serve(const std::string& config_path, const std::string& db_path,
                 users_path.c_str());
   }
 
-  std::error_code ec;
-  const auto db_dir = std::filesystem::path(db_path).parent_path();
-  if (!db_dir.empty() && !std::filesystem::exists(db_dir, ec)) {
-    std::filesystem::create_directories(db_dir, ec);
-    std::filesystem::permissions(db_dir, std::filesystem::perms::owner_all, ec);
-  }
+  MakePrivateDirectory(db_path);
   std::optional<lagesbild::Error> error;
   auto store = lagesbild::SqliteEventStore::Open(db_path, config->id, &error, max_db_bytes);
   if (!store) {
@@ -130,6 +133,9 @@ int Serve(const std::string& config_path, const std::string& db_path,
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Everything this process creates (the event log, its WAL, data/, the users file) is the
+  // owner's only.
+  ::umask(077);
   CLI::App app{"Lägesbild – shared hospital capacity picture for mass-casualty events"};
   app.require_subcommand(1);
 
@@ -256,9 +262,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "lagesbild: no user '%s' in %s\n", user_id.c_str(), users_path.c_str());
     return 2;
   }
-  const auto users_dir = std::filesystem::path(users_path).parent_path();
-  std::error_code ec;
-  if (!users_dir.empty()) std::filesystem::create_directories(users_dir, ec);
+  MakePrivateDirectory(users_path);
   if (auto error = directory.Save(users_path)) {
     std::fprintf(stderr, "lagesbild: %s\n", error->c_str());
     return 2;
