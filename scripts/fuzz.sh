@@ -8,12 +8,14 @@ seconds="${1:-20}"
 command -v clang++ >/dev/null || { echo "fuzz: clang++ is missing (apt-get install clang)"; exit 1; }
 CXX=clang++ cmake -S fuzz -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build/fuzz
-for target in fuzz_wire fuzz_decide fuzz_scenario; do
+for target in fuzz_wire fuzz_decide fuzz_scenario fuzz_http; do
   corpus="build/fuzz/corpus/${target#fuzz_}"
   mkdir -p "$corpus"
   cp -n fuzz/corpus/"${target#fuzz_}"/* "$corpus"/ 2>/dev/null || true
   echo "== $target, ${seconds}s"
-  (cd build/fuzz && ./"$target" -max_total_time="$seconds" -max_len=20000 -timeout=10 \
+  dict=()
+  [ "$target" = fuzz_wire ] && dict=(-dict="$PWD/fuzz/wire.dict")
+  (cd build/fuzz && ./"$target" "${dict[@]}" -max_total_time="$seconds" -max_len=20000 -timeout=10 \
       -print_final_stats=1 "corpus/${target#fuzz_}" 2>&1 | grep -E "^(stat::number_of_executed_units|stat::peak_rss|#[0-9]+ *DONE)|ERROR|SUMMARY" || true)
   # libFuzzer leaves crash-*, leak-* or timeout-* files behind when it finds something.
   if ls build/fuzz/crash-* build/fuzz/leak-* build/fuzz/timeout-* >/dev/null 2>&1; then

@@ -83,8 +83,11 @@ std::string StateApiMessage(const HealthcareRegionConfig& config, const SpaceSta
                             std::optional<SetExerciseClock> clock_now = {});
 // `state` is the state right after `event` was applied; `server_time` (wall) anchors an
 // exercise clock change for clients.
+// `acknowledged`: for an acknowledgement, the message record after it, in case the state no longer
+// holds it (a closed message beyond the recent ones is archived at once).
 std::string DeltaMessage(const HealthcareRegionConfig& config, const SpaceState& state,
-                         const Event& event, TimeMs server_time = 0);
+                         const Event& event, TimeMs server_time = 0,
+                         const MessageState* acknowledged = nullptr);
 std::string ResumedMessage(const std::string& space, Seq seq);
 // `already`: a repeated acknowledgement that stored nothing new; `seq` is the first one's.
 std::string AckMessage(const std::string& id, const std::string& space, Seq seq,

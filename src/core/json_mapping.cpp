@@ -198,9 +198,12 @@ Json StateToJson(const HealthcareRegionConfig& config, const SpaceState& state) 
     ++open;
     open_full = open_full || !fits(i, kSnapshotMessageBytes / 2);
   }
+  // The run is taken only from the kRecentMessagesKept newest, which the state holds without a
+  // gap; older ones it holds are open ones with gaps between them.
   std::size_t run = 0;
   Seq run_oldest = state.seq + 1;
-  for (std::size_t i = count; i-- > 0;) {
+  const std::size_t newest = count > kRecentMessagesKept ? count - kRecentMessagesKept : 0;
+  for (std::size_t i = count; i-- > newest;) {
     if (records[i].is_null() && !fits(i, kSnapshotMessageBytes)) break;
     ++run;
     run_oldest = state.messages[i].seq;

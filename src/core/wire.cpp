@@ -272,7 +272,8 @@ std::string StateApiMessage(const HealthcareRegionConfig& config, const SpaceSta
 }
 
 std::string DeltaMessage(const HealthcareRegionConfig& config, const SpaceState& state,
-                         const Event& event, TimeMs server_time) {
+                         const Event& event, TimeMs server_time,
+                         const MessageState* acknowledged) {
   Json body{{"type", "delta"}, {"space", event.space}, {"seq", event.seq}};
   Json event_json = EventToJson(event);
   event_json.erase("space");
@@ -285,6 +286,8 @@ std::string DeltaMessage(const HealthcareRegionConfig& config, const SpaceState&
   const auto put_message = [&](const std::string& id) {
     if (const MessageState* message = state.FindMessage(id)) {
       body["message"] = MessageToJson(state.space, *message);
+    } else if (acknowledged && MessageId(state.space, acknowledged->seq) == id) {
+      body["message"] = MessageToJson(state.space, *acknowledged);
     }
   };
   if (const auto* reported = std::get_if<CapacityReported>(&event.body)) {

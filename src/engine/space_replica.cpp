@@ -10,8 +10,17 @@ SpaceReplica::SpaceReplica(std::shared_ptr<const HealthcareRegionConfig> config,
     : config_(std::move(config)), state_(std::move(initial)), deltas_kept_(deltas_kept) {}
 
 std::variant<SharedMessage, Error> SpaceReplica::Publish(const Event& event, TimeMs server_time) {
+  // An acknowledgement may close and so archive its message: keep the record for the delta.
+  std::optional<MessageState> acknowledged;
+  if (const auto* ack = std::get_if<MessageAcknowledged>(&event.body)) {
+    if (const MessageState* message = state_.FindMessage(ack->message_id)) {
+      acknowledged = *message;
+      acknowledged->acks[ack->region] = Acknowledgement{Stamp{event.at, event.actor.id}, event.seq};
+    }
+  }
   if (auto error = Apply(*config_, state_, event)) return *error;
-  auto message = std::make_shared<const std::string>(DeltaMessage(*config_, state_, event, server_time));
+  auto message = std::make_shared<const std::string>(DeltaMessage(
+      *config_, state_, event, server_time, acknowledged ? &*acknowledged : nullptr));
   deltas_.push_back(message);
   if (deltas_.size() > deltas_kept_) deltas_.pop_front();
   return message;

@@ -2,6 +2,7 @@
 
 #include "lagesbild/core.h"
 #include "lagesbild/json_mapping.h"
+#include "lagesbild/space_replica.h"
 #include "test_support.h"
 
 using namespace lagesbild;
@@ -266,4 +267,37 @@ TEST_CASE("the snapshot carries messages within its byte budget and says where t
   CHECK(capped.at("messages").size() < kRecentMessagesKept);
   CHECK(capped.at("messages").dump().size() <= kSnapshotMessageBytes + 4096);
   CHECK(capped.at("message_log").at("older_before") == capped.at("messages").at(0).at("seq"));
+}
+
+TEST_CASE("older_before continues the newest run, not an old open message kept beside it") {
+  Space space;
+  space.Post(testing::Trainer(), Alert({"south"}));  // stays open, oldest
+  MessageContent info;
+  info.kind = MessageKind::kInformation;
+  info.to_all = true;
+  info.text = "x";
+  for (int i = 0; i < 120; ++i) space.Post(kNorth, info);
+  const Json log = StateToJson(SmallConfig(), space.state).at("message_log");
+  // The 50 newest are seq 72..121: the next page starts below 72, so 2..71 stay reachable.
+  CHECK(log.at("older_before") == 72);
+}
+
+TEST_CASE("the delta of an acknowledgement that archives its message still carries the record") {
+  Space space;
+  const std::string alert = space.Post(testing::Trainer(), Alert({"north"}));
+  MessageContent info;
+  info.kind = MessageKind::kInformation;
+  info.to_all = true;
+  info.text = "x";
+  for (int i = 0; i < 60; ++i) space.Post(kSouth, info);
+  SpaceReplica replica(testing::SharedSmallConfig(), space.state, 16);
+  Decision ack = Decide(SmallConfig(), space.state, Command{kNorth, 999999, Acknowledge{alert, ""}});
+  REQUIRE(ack.ok());
+  auto delta = replica.Publish(ack.events.at(0));
+  REQUIRE(std::holds_alternative<SharedMessage>(delta));
+  CHECK_FALSE(replica.state().FindMessage(alert));  // archived at once
+  const Json json = Json::parse(*std::get<SharedMessage>(delta));
+  CHECK(json.at("message").at("id") == alert);
+  CHECK(json.at("message").at("pending").empty());
+  CHECK(json.at("message").at("acks").at("north").at("by") == "tib-nord");
 }
