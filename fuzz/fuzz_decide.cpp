@@ -1,12 +1,15 @@
 // Any command a client can send, judged and applied: an accepted command's events must always
 // apply, and the state must keep its invariants (nothing available above baseline + surge,
-// nothing negative), whatever came before.
+// nothing negative, bounded messages, snapshots and checkpoints that read back), whatever came
+// before. Nothing here catches: any exception escaping is a crash the fuzzer reports.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
 
+#include "lagesbild/checkpoint.h"
 #include "lagesbild/core.h"
+#include "lagesbild/json_mapping.h"
 #include "lagesbild/wire.h"
 
 namespace {
@@ -49,6 +52,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     Decision decision = Decide(Config(), state, command);
     for (const Event& event : decision.events) {
       if (Apply(Config(), state, event)) std::abort();  // an accepted event that does not apply
+    }
+    // The state stays bounded, and every way it leaves the core reads back: a snapshot is one
+    // JSON object within its message budget, a checkpoint restores exactly this state.
+    if (state.messages.size() > kRecentMessagesKept + kOpenMessagesKept) std::abort();
+    const Json snapshot = Json::parse(SnapshotMessage(Config(), state, 0));
+    if (snapshot.at("state").at("messages").dump().size() > kSnapshotMessageBytes + 4096) std::abort();
+    auto restored = CheckpointFromText(Config(), CheckpointToText(Config(), state));
+    if (!std::holds_alternative<SpaceState>(restored) || !(std::get<SpaceState>(restored) == state)) {
+      std::abort();
     }
     for (const HospitalState& hospital : state.hospitals) {
       for (const BedFigure& bed : hospital.beds) {
