@@ -173,7 +173,7 @@ export class MessageLog {
 
   loadOlderOpen() { return this.load('open'); }
 
-  /** The next page; pages that bring nothing new (open ones the page has) are passed over. */
+  /** The next page (for open ones: all of them); pages that bring nothing new are passed over. */
   async load(which) {
     const open = which === 'open';
     const more = () => (open ? !this.openDone : this.hasOlder);
@@ -197,7 +197,10 @@ export class MessageLog {
           error = `${ERROR_TEXT[body?.code] || 'Fel från servern'} (HTTP ${res.status})`;
           break;
         }
-        if (this.merge(body, which, before) > 0) break;
+        // One click brings every open message (the server tracks at most 500): an
+        // unacknowledged one must never stay hidden behind a second click. The log of all
+        // messages goes one page per click.
+        if (this.merge(body, which, before) > 0 && !open) break;
       }
     } catch {
       error = 'Ingen kontakt med servern';
