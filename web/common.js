@@ -87,6 +87,7 @@ export const ERROR_TEXT = {
   origin_forbidden: 'Servern tar inte emot anslutningar från sidans adress',
   busy: 'Servern är upptagen – försök igen om en stund',
   method_not_allowed: 'Servern tar inte emot den sortens förfrågan',
+  bad_request: 'Servern förstod inte förfrågan (felaktig HTTP)',
   internal_error: 'Internt fel i servern – försök igen; kvarstår felet, kontakta den som sköter servern',
   // Exercises (protocol.md "Exercises").
   unknown_scenario: 'Okänt scenario',
