@@ -467,7 +467,8 @@ void Server::Impl::Guarded(const char* what, ConnectionHandle handle, Handler&& 
     if (connection->get_state() == websocketpp::session::state::open) {
       connection->close(websocketpp::close::status::internal_endpoint_error,
                         "internal error; reconnect", ec);
-    } else if (std::string(what) == "http") {
+    } else if (std::string(what) == "http" || std::string(what) == "handshake") {
+      // Still reading the request: WebSocket++ writes this answer once the handler returns.
       connection->set_status(websocketpp::http::status_code::internal_server_error);
       connection->replace_header("Content-Type", "application/json");
       connection->set_body(ErrorMessage(

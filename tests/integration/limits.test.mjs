@@ -178,3 +178,28 @@ test('out of descriptors, accepting pauses instead of spinning, and resumes when
     await server.stop();
   }
 });
+
+test('every way a connection ends gives its place back: the count returns to the one asking', { timeout: 60000 }, async () => {
+  const server = await startServer({ dbPath: `${dir.path}/count.db`, args: ['--max-connections-per-address', '4', '--request-timeout', '500'] });
+  try {
+    const { rawHttp } = await import('../support/http.mjs');
+    for (let i = 0; i < 10; i++) assert.equal((await rawHttp(server.port, ['GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n'])).status, 200);
+    for (let i = 0; i < 5; i++) assert.equal((await rawHttp(server.port, ['GET /healthz HTTP/9.9\r\nHost: a\r\n\r\n'])).status, 400);
+    await Promise.all(Array.from({ length: 3 }, () => rawHttp(server.port, ['GET /healthz HTTP/1.1\r\n'], { timeoutMs: 3000 })));
+    for (let i = 0; i < 5; i++) {
+      const client = await TestClient.connect(server.port);
+      if (i % 2) client.socket.terminate(); else await client.close();
+    }
+    for (let i = 0; i < 3; i++) {
+      const refused = await rawHttp(server.port, ['GET /ws HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nOrigin: http://evil.example\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n']);
+      assert.equal(refused.status, 403);
+    }
+    await rawHttp(server.port, ['GET /ws HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 99\r\n\r\n']);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const health = (await getJson(server, '/healthz')).body;
+    assert.equal(health.connections.accepted_open, 1, 'only the request asking');
+    assert.equal(health.connections.refused_at_cap, 0);
+  } finally {
+    await server.stop();
+  }
+});
