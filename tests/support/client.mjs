@@ -35,9 +35,17 @@ export class TestClient {
       for (const waiter of this.waiters) waiter.fail(new Error(`connection closed (${code})`));
       this.waiters = [];
     }));
+    // A new message goes to the first waiter it matches, else it is queued: each message is
+    // looked at once per waiter, so thousands of commands in flight stay cheap.
     socket.on('message', (data) => {
-      this.received.push(JSON.parse(String(data)));
-      this.waiters = this.waiters.filter((waiter) => !waiter.check());
+      const message = JSON.parse(String(data));
+      const index = this.waiters.findIndex((waiter) => waiter.predicate(message));
+      if (index < 0) {
+        this.received.push(message);
+        return;
+      }
+      const [waiter] = this.waiters.splice(index, 1);
+      waiter.take(message);
     });
   }
 
@@ -48,22 +56,26 @@ export class TestClient {
   // The next message matching `predicate` not yet taken; earlier non-matching ones stay queued.
   next(predicate = () => true, timeoutMs = 5000) {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(
-        `no matching message within ${timeoutMs} ms; received: ${JSON.stringify(this.received).slice(0, 2000)}`)), timeoutMs);
-      const check = () => {
-        const index = this.received.findIndex(predicate);
-        if (index < 0) return false;
-        clearTimeout(timer);
+      const index = this.received.findIndex(predicate);
+      if (index >= 0) {
         resolve(this.received.splice(index, 1)[0]);
-        return true;
-      };
-      if (check()) return;
+        return;
+      }
       if (this.isClosed) {
-        clearTimeout(timer);
         reject(new Error('connection closed'));
         return;
       }
-      this.waiters.push({ check, fail: (error) => { clearTimeout(timer); reject(error); } });
+      const waiter = {
+        predicate,
+        take: (message) => { clearTimeout(timer); resolve(message); },
+        fail: (error) => { clearTimeout(timer); reject(error); },
+      };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(new Error(`no matching message within ${timeoutMs} ms; last received: ${
+          JSON.stringify(this.received.slice(-5)).slice(0, 2000)}`));
+      }, timeoutMs);
+      this.waiters.push(waiter);
     });
   }
 

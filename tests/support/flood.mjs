@@ -8,6 +8,7 @@ const [port, connections, each] = process.argv.slice(2).map(Number);
 const codes = {};
 let answered = 0;
 let closed = 0;
+const closeCodes = {};
 const text = 'x'.repeat(2000);
 const sockets = await Promise.all(Array.from({ length: connections }, () => new Promise((resolve, reject) => {
   const socket = new WebSocket(`ws://127.0.0.1:${port}/ws`);
@@ -16,7 +17,7 @@ const sockets = await Promise.all(Array.from({ length: connections }, () => new 
     if (message.type === 'snapshot' && !socket.ready) { socket.ready = true; resolve(socket); }
     if (message.type === 'error') { answered++; codes[message.code] = (codes[message.code] ?? 0) + 1; }
   });
-  socket.on('close', () => { closed++; });
+  socket.on('close', (code) => { closed++; closeCodes[code] = (closeCodes[code] ?? 0) + 1; });
   socket.on('error', reject);
 })));
 for (let round = 0; round < each; round++) {
@@ -27,5 +28,5 @@ for (let round = 0; round < each; round++) {
 }
 const deadline = Date.now() + 120000;
 while (answered < connections * each && closed === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-console.log(JSON.stringify({ answered, codes, closed }));
+console.log(JSON.stringify({ answered, codes, closed, closeCodes }));
 for (const socket of sockets) socket.terminate();
