@@ -13,7 +13,8 @@
 
 namespace lagesbild {
 
-// A token bucket: `rate` tokens a second, holding at most `burst`; full at the start.
+// A token bucket: `rate` tokens a second, holding at most `burst`; full at the start. Small (one
+// per connection): floats are precise enough for token counts.
 class TokenBucket {
  public:
   TokenBucket(double rate_per_second, double burst);
@@ -21,11 +22,11 @@ class TokenBucket {
   bool Take(TimeMs now);
 
  private:
-  double rate_per_ms_;
-  double burst_;
-  double tokens_;
-  TimeMs last_ = 0;
+  float rate_per_ms_;
+  float burst_;
+  float tokens_;
   bool started_ = false;
+  TimeMs last_ = 0;
 };
 
 // How many refusals of each user are stored one by one: the first `per_minute` in a minute (from

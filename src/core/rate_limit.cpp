@@ -19,16 +19,18 @@ void AddCommand(std::string& commands, const std::string& command) {
 }  // namespace
 
 TokenBucket::TokenBucket(double rate_per_second, double burst)
-    : rate_per_ms_(rate_per_second / 1000.0), burst_(burst), tokens_(burst) {}
+    : rate_per_ms_(static_cast<float>(rate_per_second / 1000.0)),
+      burst_(static_cast<float>(burst)),
+      tokens_(static_cast<float>(burst)) {}
 
 bool TokenBucket::Take(TimeMs now) {
   if (started_ && now > last_) {
-    tokens_ = std::min(burst_, tokens_ + static_cast<double>(now - last_) * rate_per_ms_);
+    tokens_ = std::min(burst_, tokens_ + static_cast<float>(now - last_) * rate_per_ms_);
   }
   if (!started_ || now > last_) last_ = now;
   started_ = true;
-  if (tokens_ < 1.0) return false;
-  tokens_ -= 1.0;
+  if (tokens_ < 1.0f) return false;
+  tokens_ -= 1.0f;
   return true;
 }
 

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <string>
 
 namespace lagesbild {
@@ -15,21 +16,23 @@ class ConnectionLimits {
   ConnectionLimits(std::size_t total, std::size_t per_address)
       : total_cap_(total), per_address_cap_(per_address) {}
 
+  // One counted connection's place: stays valid until Close() (small enough to be captured in a
+  // std::function without a heap allocation).
+  using Place = std::map<std::string, std::size_t>::iterator;
+
   // Counts a new connection from `address`, or refuses it (counts nothing) when a cap is reached.
-  bool TryOpen(const std::string& address) {
-    std::size_t& from_address = per_address_[address];
-    if (open_ >= total_cap_ || from_address >= per_address_cap_) {
-      if (from_address == 0) per_address_.erase(address);
-      return false;
+  std::optional<Place> TryOpen(const std::string& address) {
+    auto [place, created] = per_address_.try_emplace(address, 0);
+    if (open_ >= total_cap_ || place->second >= per_address_cap_) {
+      if (created) per_address_.erase(place);
+      return std::nullopt;
     }
-    ++from_address;
+    ++place->second;
     ++open_;
-    return true;
+    return place;
   }
-  void Close(const std::string& address) {
-    auto it = per_address_.find(address);
-    if (it == per_address_.end()) return;
-    if (--it->second == 0) per_address_.erase(it);
+  void Close(Place place) {
+    if (--place->second == 0) per_address_.erase(place);
     --open_;
   }
   std::size_t open() const { return open_; }

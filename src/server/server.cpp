@@ -44,7 +44,8 @@ struct Session {
   bool signed_in = false;
   std::string space;                // subscribed space; empty until subscribed
   // With --require-sign-in, the subscription asked for on connecting waits for the sign-in.
-  std::optional<std::pair<std::string, std::optional<Seq>>> waiting_subscription;
+  // (A pointer: most connections never need it, and every byte of an idle board counts.)
+  std::unique_ptr<std::pair<std::string, std::optional<Seq>>> waiting_subscription;
   TokenBucket frames;               // every message the client sends takes a token
   int limited_in_a_row = 0;         // messages refused as rate_limited since the last served one
   WsServer::connection_ptr connection;  // held from open to close
@@ -516,14 +517,15 @@ void Server::Impl::OnAccepted(WsServer::connection_ptr connection,
   asio::error_code address_error;
   const auto remote = connection->get_raw_socket().remote_endpoint(address_error);
   const std::string address = address_error ? std::string("?") : remote.address().to_string();
-  if (!limits_.TryOpen(address)) {
+  const auto place = limits_.TryOpen(address);
+  if (!place) {
     // At a cap: the connection is closed at once, before a byte is read.
     ++stats_.refused_at_cap;
     asio::error_code ignored;
     connection->get_raw_socket().close(ignored);
   } else {
     connection->set_termination_handler(
-        [this, address](WsServer::connection_ptr) { limits_.Close(address); });
+        [this, place = *place](WsServer::connection_ptr) { limits_.Close(place); });
     connection->start();
   }
   Accept();
@@ -601,7 +603,7 @@ void Server::Impl::OnOpen(ConnectionHandle handle) {
   const std::string name = space == resource.query.end() ? kLiveSpace : space->second;
   if (options_.require_sign_in) {
     // Nothing is read before a sign-in; the subscription asked for waits for it.
-    session.waiting_subscription.emplace(name, since);
+    session.waiting_subscription = std::make_unique<std::pair<std::string, std::optional<Seq>>>(name, since);
     SendError(handle, "", MakeError("sign_in_required", "",
                                     "this server shows its picture to signed-in users only: "
                                     "send hello with your token"));
@@ -670,7 +672,8 @@ void Server::Impl::OnMessage(ConnectionHandle handle, WsServer::message_ptr mess
   Session& current = session->second;
   if (auto* subscribe = std::get_if<SubscribeRequest>(&request)) {
     if (options_.require_sign_in && !current.signed_in) {
-      current.waiting_subscription.emplace(subscribe->space, subscribe->since);
+      current.waiting_subscription =
+          std::make_unique<std::pair<std::string, std::optional<Seq>>>(subscribe->space, subscribe->since);
       SendError(handle, "", MakeError("sign_in_required", "", "send hello with your token first"));
       return;
     }
@@ -681,7 +684,6 @@ void Server::Impl::OnMessage(ConnectionHandle handle, WsServer::message_ptr mess
       current.signed_in = true;
       Send(handle, WelcomeMessage(*user));
       if (auto waiting = std::move(current.waiting_subscription)) {
-        current.waiting_subscription.reset();
         Subscribe(handle, current, waiting->first, waiting->second);
       }
     } else {
