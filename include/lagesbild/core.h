@@ -36,6 +36,10 @@ Decision Decide(const HealthcareRegionConfig& config, const SpaceState& state,
 std::optional<Error> Apply(const HealthcareRegionConfig& config, SpaceState& state,
                            const Event& event);
 
+// Adds the acknowledgement `event` (whose body is `ack`) to the message's record.
+void RecordAcknowledgement(MessageState& message, const Event& event,
+                           const MessageAcknowledged& ack);
+
 // The record of a message as its posting event creates it (no acknowledgements yet).
 MessageState PostedMessage(const HealthcareRegionConfig& config, const Event& event,
                            const MessagePosted& posted);

@@ -98,6 +98,11 @@ void PruneMessages(std::vector<MessageState>& messages) {
 
 }  // namespace
 
+void RecordAcknowledgement(MessageState& message, const Event& event,
+                           const MessageAcknowledged& ack) {
+  message.acks[ack.region] = Acknowledgement{Stamp{event.at, event.actor.id}, event.seq};
+}
+
 MessageState PostedMessage(const HealthcareRegionConfig& config, const Event& event,
                            const MessagePosted& posted) {
   MessageState message;
@@ -156,7 +161,7 @@ std::optional<Error> Apply(const HealthcareRegionConfig& config, SpaceState& sta
                          "event acknowledges unknown message '" + acknowledged->message_id + "'");
       }
     } else {
-      message->acks[acknowledged->region] = Acknowledgement{stamp, event.seq};
+      RecordAcknowledgement(*message, event, *acknowledged);
       PruneMessages(state.messages);
     }
   } else if (const auto* started = std::get_if<ExerciseStarted>(&event.body)) {

@@ -206,8 +206,7 @@ Json BuildReview(const HealthcareRegionConfig& config, const Scenario* scenario,
     } else if (const auto* acknowledged = std::get_if<MessageAcknowledged>(&event.body)) {
       if (auto seq = MessageSeq(state.space, acknowledged->message_id)) {
         if (auto message = all_messages.find(*seq); message != all_messages.end()) {
-          message->second.acks[acknowledged->region] =
-              Acknowledgement{Stamp{event.at, event.actor.id}, event.seq};
+          RecordAcknowledgement(message->second, event, *acknowledged);
         }
       }
     }

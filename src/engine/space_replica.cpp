@@ -15,7 +15,7 @@ std::variant<SharedMessage, Error> SpaceReplica::Publish(const Event& event, Tim
   if (const auto* ack = std::get_if<MessageAcknowledged>(&event.body)) {
     if (const MessageState* message = state_.FindMessage(ack->message_id)) {
       acknowledged = *message;
-      acknowledged->acks[ack->region] = Acknowledgement{Stamp{event.at, event.actor.id}, event.seq};
+      RecordAcknowledgement(*acknowledged, event, *ack);
     }
   }
   if (auto error = Apply(*config_, state_, event)) return *error;

@@ -36,6 +36,13 @@ using PreparedMessage = WsServer::message_ptr;
 using ConnectionHandle = websocketpp::connection_hdl;
 using HttpStatus = websocketpp::http::status_code::value;
 
+// An HTTP answer with a JSON body, on the network thread.
+void JsonAnswer(WsServer::connection_type& connection, HttpStatus status, std::string body) {
+  connection.set_status(status);
+  connection.replace_header("Content-Type", "application/json");
+  connection.set_body(std::move(body));
+}
+
 // What the network thread knows about one WebSocket connection.
 struct Session {
   explicit Session(const ServerOptions& options)
@@ -238,6 +245,9 @@ class Server::Impl : public CommitListener {
                    const Actor& actor);
   // Queues a read on the reader thread; false (after answering 503) when its queue is full.
   bool SubmitRead(const WsServer::connection_ptr& connection, Reader::Job job);
+  // Reader thread: hands a read's answer (the error, or `body`) to the network thread.
+  void PostReadAnswer(WsServer::connection_ptr connection, const std::optional<Error>& error,
+                      const Json& body, bool head);
   // Completes a deferred HTTP answer on the network thread.
   void CompleteHttp(WsServer::connection_ptr connection, HttpStatus status, std::string type,
                     std::string body, bool head = false);
@@ -470,9 +480,8 @@ void Server::Impl::Guarded(const char* what, ConnectionHandle handle, Handler&& 
                         "internal error; reconnect", ec);
     } else if (std::string(what) == "http" || std::string(what) == "handshake") {
       // Still reading the request: WebSocket++ writes this answer once the handler returns.
-      connection->set_status(websocketpp::http::status_code::internal_server_error);
-      connection->replace_header("Content-Type", "application/json");
-      connection->set_body(ErrorMessage(
+      JsonAnswer(*connection, websocketpp::http::status_code::internal_server_error,
+                 ErrorMessage(
           "", MakeError("internal_error", "", "the server could not answer this request")));
     } else {
       connection->terminate(ec);
@@ -570,9 +579,8 @@ bool Server::Impl::Validate(ConnectionHandle handle) {
     return true;
   }
   ++stats_.origin_refused;
-  connection->set_status(websocketpp::http::status_code::forbidden);
-  connection->replace_header("Content-Type", "application/json");
-  connection->set_body(ErrorMessage(
+  JsonAnswer(*connection, websocketpp::http::status_code::forbidden,
+             ErrorMessage(
       "", MakeError("origin_forbidden", "Origin",
                     "a page from " + TruncateUtf8(origin, 100) +
                         " may not open a WebSocket here (see --allow-origin)")));
@@ -983,15 +991,27 @@ void Server::Impl::CompleteHttp(WsServer::connection_ptr connection, HttpStatus 
   connection->send_http_response(ignored);
 }
 
+void Server::Impl::PostReadAnswer(WsServer::connection_ptr connection,
+                                  const std::optional<Error>& error, const Json& body, bool head) {
+  std::string text = error ? ErrorMessage("", *error)
+                           : body.dump(-1, ' ', false, Json::error_handler_t::replace);
+  asio::post(io_, [this, connection = std::move(connection), text = std::move(text),
+                   failed = error.has_value(), head]() mutable {
+    CompleteHttp(std::move(connection),
+                 failed ? websocketpp::http::status_code::service_unavailable
+                        : websocketpp::http::status_code::ok,
+                 "application/json", std::move(text), head);
+  });
+}
+
 bool Server::Impl::SubmitRead(const WsServer::connection_ptr& connection, Reader::Job job) {
   if (reader_.TrySubmit(std::move(job))) {
     connection->defer_http_response();
     return true;
   }
-  connection->set_status(websocketpp::http::status_code::service_unavailable);
   connection->replace_header("Retry-After", "1");
-  connection->replace_header("Content-Type", "application/json");
-  connection->set_body(ErrorMessage("", MakeError("busy", "", "too many reads waiting; try again in a second")));
+  JsonAnswer(*connection, websocketpp::http::status_code::service_unavailable,
+             ErrorMessage("", MakeError("busy", "", "too many reads waiting; try again in a second")));
   return false;
 }
 
@@ -1098,9 +1118,7 @@ std::optional<std::string> QueryParam(const Resource& resource, const char* name
 void Server::Impl::ServeHistory(WsServer::connection_ptr connection, const Resource& resource,
                                 bool head) {
   auto fail = [&](HttpStatus status, const Error& error) {
-    connection->set_status(status);
-    connection->replace_header("Content-Type", "application/json");
-    connection->set_body(ErrorMessage("", error));
+    JsonAnswer(*connection, status, ErrorMessage("", error));
   };
   const std::string hospital = QueryParam(resource, "hospital").value_or("");
   const std::string space = QueryParam(resource, "space").value_or(kLiveSpace);
@@ -1145,24 +1163,14 @@ void Server::Impl::ServeHistory(WsServer::connection_ptr connection, const Resou
       }
       entries.push_back(std::move(entry));
     }
-    std::string text = error ? ErrorMessage("", *error)
-                             : body.dump(-1, ' ', false, Json::error_handler_t::replace);
-    asio::post(io_, [this, connection = std::move(connection), text = std::move(text),
-                     failed = error.has_value(), head]() mutable {
-      CompleteHttp(std::move(connection),
-                   failed ? websocketpp::http::status_code::service_unavailable
-                          : websocketpp::http::status_code::ok,
-                   "application/json", std::move(text), head);
-    });
+    PostReadAnswer(std::move(connection), error, body, head);
   });
 }
 
 void Server::Impl::ServeMessages(WsServer::connection_ptr connection, const Resource& resource,
                                  bool head) {
   auto fail = [&](HttpStatus status, const Error& error) {
-    connection->set_status(status);
-    connection->replace_header("Content-Type", "application/json");
-    connection->set_body(ErrorMessage("", error));
+    JsonAnswer(*connection, status, ErrorMessage("", error));
   };
   const std::string space = QueryParam(resource, "space").value_or(kLiveSpace);
   auto replica = replicas_.find(space);
@@ -1202,9 +1210,8 @@ void Server::Impl::ServeMessages(WsServer::connection_ptr connection, const Reso
     }
     Json body{{"v", kProtocolVersion}, {"space", space}, {"open", true}, {"messages", std::move(page)},
               {"older_before", next ? Json(*next) : Json(nullptr)}};
-    connection->set_status(websocketpp::http::status_code::ok);
-    connection->replace_header("Content-Type", "application/json");
-    connection->set_body(head ? std::string() : body.dump(-1, ' ', false, Json::error_handler_t::replace));
+    JsonAnswer(*connection, websocketpp::http::status_code::ok,
+               head ? std::string() : body.dump(-1, ' ', false, Json::error_handler_t::replace));
     return;
   }
   SubmitRead(connection, [this, connection, space, before = *before, limit = *limit,
@@ -1236,23 +1243,14 @@ void Server::Impl::ServeMessages(WsServer::connection_ptr connection, const Reso
         const auto* acked = std::get_if<Event>(&ack_event);
         const auto* ack_body = acked ? std::get_if<MessageAcknowledged>(&acked->body) : nullptr;
         if (!ack_body) continue;
-        message.acks.try_emplace(ack_body->region,
-                                 Acknowledgement{Stamp{acked->at, acked->actor.id}, acked->seq});
+        RecordAcknowledgement(message, *acked, *ack_body);
       }
       page.push_back(MessageToJson(space, message));
     }
     Json reply{{"v", kProtocolVersion}, {"space", space}, {"messages", std::move(page)},
                {"older_before", more ? Json(posted.back().seq) : Json(nullptr)}};
     if (!unreadable.empty()) reply["unreadable"] = std::move(unreadable);
-    std::string text = error ? ErrorMessage("", *error)
-                             : reply.dump(-1, ' ', false, Json::error_handler_t::replace);
-    asio::post(io_, [this, connection = std::move(connection), text = std::move(text),
-                     failed = error.has_value(), head]() mutable {
-      CompleteHttp(std::move(connection),
-                   failed ? websocketpp::http::status_code::service_unavailable
-                          : websocketpp::http::status_code::ok,
-                   "application/json", std::move(text), head);
-    });
+    PostReadAnswer(std::move(connection), error, reply, head);
   });
 }
 
@@ -1434,9 +1432,8 @@ void Server::Impl::ServeReview(WsServer::connection_ptr connection, const Resour
   const std::string space = QueryParam(resource, "space").value_or("");
   auto replica = replicas_.find(space);
   if (replica == replicas_.end() || !replica->second.state().exercise_info) {
-    connection->set_status(websocketpp::http::status_code::not_found);
-    connection->replace_header("Content-Type", "application/json");
-    connection->set_body(ErrorMessage("", MakeError("unknown_space", "space",
+    JsonAnswer(*connection, websocketpp::http::status_code::not_found,
+               ErrorMessage("", MakeError("unknown_space", "space",
                                                     "no exercise '" + TruncateUtf8(space, kMaxIdLength) + "'")));
     return;
   }
