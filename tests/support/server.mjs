@@ -38,15 +38,20 @@ export function createUsers(usersPath, users = standardUsers, extraArgs = []) {
 // For tests that flood the server on purpose: the per-connection and server-wide rate limits off.
 export const noRateLimits = ['--message-rate', '1e7', '--message-burst', '1e7', '--write-rate', '1e7'];
 
-// Resolves once the server prints its listening line; rejects if it exits first. Unless a users
-// file is given, one with the standard users is made next to the database: `tokens` has them.
-export async function startServer({ dbPath, port = 0, args = [], usersPath, timeoutMs = 10000 } = {}) {
+// Resolves once the server prints its listening line; rejects if it exits first. The users file
+// (`usersPath`, default next to the database) is made with `users` (default the standard users) the
+// first time, and their tokens are kept beside it, so a restart on the same files has the same
+// `tokens`. A `usersPath` given without `users` is used as it is, and `tokens` is then empty.
+export async function startServer({ dbPath, port = 0, args = [], usersPath, users, timeoutMs = 10000 } = {}) {
   let tokens = {};
   if (!usersPath) {
     usersPath = `${dbPath}.users.json`;
-    tokens = existsSync(usersPath) ? JSON.parse(readFileSync(`${usersPath}.tokens`, 'utf8'))
-      : createUsers(usersPath);
-    writeFileSync(`${usersPath}.tokens`, JSON.stringify(tokens));
+    users ??= standardUsers;
+  }
+  if (users) {
+    const tokensPath = `${usersPath}.tokens`;
+    tokens = existsSync(tokensPath) ? JSON.parse(readFileSync(tokensPath, 'utf8')) : createUsers(usersPath, users);
+    writeFileSync(tokensPath, JSON.stringify(tokens));
   }
   const child = spawn(
     serverBinary,
