@@ -18,8 +18,9 @@ namespace lagesbild {
 
 using Json = nlohmann::json;
 
-Json HospitalToJson(const HealthcareRegionConfig& config, std::size_t index,
-                    const HospitalState& hospital);
+// A hospital's record, with its freshness (when each figure falls due; see staleness.h).
+Json HospitalToJson(const HealthcareRegionConfig& config, const SpaceState& state,
+                    std::size_t index);
 Json RegionToJson(const HealthcareRegionConfig& config, std::size_t index,
                   const RegionState& region);
 // The "state" object of a snapshot: configuration names plus every figure.

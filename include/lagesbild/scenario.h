@@ -11,6 +11,8 @@
 #include <variant>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "lagesbild/commands.h"
 #include "lagesbild/config.h"
 
@@ -88,7 +90,9 @@ struct Inject {
 };
 
 std::string_view InjectKind(const InjectBody& body);  // "message", "casualty_wave", …
-std::string InjectSummary(const HealthcareRegionConfig& config, const Inject& inject);
+// What an inject does, as data ({"kind": "message", "message_kind": …, "text": …}, …); the pages
+// word it (docs/protocol.md, "Scenarios").
+nlohmann::json InjectSummary(const HealthcareRegionConfig& config, const Inject& inject);
 
 struct Scenario {
   std::string id;

@@ -3,7 +3,9 @@
 #ifndef LAGESBILD_STALENESS_H_
 #define LAGESBILD_STALENESS_H_
 
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "lagesbild/config.h"
@@ -14,13 +16,26 @@ namespace lagesbild {
 ReadinessLevel EffectiveLevel(const HealthcareRegionConfig& config, const SpaceState& state,
                               std::size_t hospital);
 
+// When each expected figure of a hospital falls due, independent of "now", so a client can judge
+// staleness at any moment without knowing the rule. Expected figures: available beds of every
+// type with a baseline or surge, reception P1-P3 and the ED status.
+struct Freshness {
+  ReadinessLevel level = ReadinessLevel::kNormal;  // the effective level
+  int limit_minutes = 0;
+  // ("beds.AdultICU", due) in a fixed order; due empty: never reported, so overdue already.
+  std::vector<std::pair<std::string, std::optional<TimeMs>>> due;
+  std::optional<TimeMs> stale_at;  // the earliest due of the reported figures
+};
+
+Freshness EvaluateFreshness(const HealthcareRegionConfig& config, const SpaceState& state,
+                            std::size_t hospital);
+
 struct Staleness {
   std::vector<std::string> overdue;  // "beds.AdultICU", "reception.P1", "ed_status"
   bool stale = false;                // a reported figure is past its limit
 };
 
-// Expected figures: available beds of every type with a baseline or surge, reception P1-P3 and the
-// ED status.
+// A figure is overdue at `now` when never reported or when now is past its due time.
 Staleness EvaluateStaleness(const HealthcareRegionConfig& config, const SpaceState& state,
                             std::size_t hospital, TimeMs now);
 

@@ -46,15 +46,29 @@ struct BedFigure {
 using PatientCounts = std::array<std::int64_t, kAllTriage.size()>;  // P1, P2, P3
 
 // Patients of an exercise's casualty waves at one hospital.
+// Why a hospital is over capacity, as data (the pages word it): more P1 than free IVA beds
+// (patients = the P1 arriving, capacity = free IVA beds), or more patients of one priority in the
+// last hour than the reported reception per hour.
+struct OverCapacity {
+  enum class Kind { kIcuShort, kReceptionRate };
+  Kind kind = Kind::kIcuShort;
+  Triage priority = Triage::kP1;
+  std::int64_t patients = 0;
+  std::int64_t capacity = 0;
+  bool operator==(const OverCapacity& o) const {
+    return kind == o.kind && priority == o.priority && patients == o.patients &&
+           capacity == o.capacity;
+  }
+};
+
 struct Casualties {
   PatientCounts incoming{};  // dispatched, not yet arrived
   PatientCounts received{};  // arrived so far
   std::vector<std::pair<TimeMs, PatientCounts>> arrivals;  // for the last hour's load
-  bool over_capacity = false;
-  std::string over_capacity_reason;
+  std::optional<OverCapacity> over_capacity;                // empty: within capacity
   bool operator==(const Casualties& o) const {
     return incoming == o.incoming && received == o.received && arrivals == o.arrivals &&
-           over_capacity == o.over_capacity && over_capacity_reason == o.over_capacity_reason;
+           over_capacity == o.over_capacity;
   }
 };
 

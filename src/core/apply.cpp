@@ -40,7 +40,7 @@ void ConfirmReported(const Stamp& stamp, HospitalState& hospital) {
 // is over capacity.
 void ReceivePatients(const PatientCounts& patients, const Stamp& stamp, HospitalState& hospital) {
   Casualties& casualties = hospital.casualties;
-  std::string reason;
+  std::optional<OverCapacity> reason;
   for (auto [priority, type] : {std::pair{Triage::kP1, BedType::kAdultICU},
                                 std::pair{Triage::kP2, BedType::kMedicalSurgical}}) {
     BedFigure& bed = hospital.beds[Index(type)];
@@ -48,7 +48,7 @@ void ReceivePatients(const PatientCounts& patients, const Stamp& stamp, Hospital
     if (count == 0) continue;
     const std::int64_t free = bed.available.value_or(0);
     if (priority == Triage::kP1 && count > free) {
-      reason = std::to_string(count) + " P1 men " + std::to_string(free) + " lediga IVA-platser";
+      reason = OverCapacity{OverCapacity::Kind::kIcuShort, Triage::kP1, count, free};
     }
     bed.available = std::max<std::int64_t>(0, free - count);
     bed.stamp = stamp;
@@ -68,13 +68,11 @@ void ReceivePatients(const PatientCounts& patients, const Stamp& stamp, Hospital
       if (now - at < 3600000) last_hour += counts[p];
     }
     const auto& rate = hospital.reception[p].value;
-    if (reason.empty() && rate && last_hour > *rate) {
-      reason = std::to_string(last_hour) + " " + std::string(WireName(priority)) +
-               " senaste timmen, mottagning " + std::to_string(*rate) + "/h";
+    if (!reason && rate && last_hour > *rate) {
+      reason = OverCapacity{OverCapacity::Kind::kReceptionRate, priority, last_hour, *rate};
     }
   }
-  casualties.over_capacity = !reason.empty();
-  casualties.over_capacity_reason = reason;
+  casualties.over_capacity = reason;
 }
 
 // Keeps the kRecentMessagesKept newest messages and the kOpenMessagesKept newest open ones.

@@ -9,7 +9,7 @@ namespace {
 
 // Raised when the layout of the text changes; older checkpoints are then replayed past.
 // 2: messages are bounded (recent and open ones) and the state counts every message posted.
-constexpr int kCheckpointFormat = 2;
+constexpr int kCheckpointFormat = 3;  // 3: over capacity as data, not text
 
 // Short keys: a checkpoint is read at every start and written every few thousand events.
 Json StampToJson(const Stamp& stamp) {
@@ -80,7 +80,11 @@ Json HospitalToCheckpoint(const HospitalState& hospital) {
           {"readiness", ReportedToJson(hospital.readiness, kWire)},
           {"casualties",
            {{"incoming", c.incoming}, {"received", c.received}, {"arrivals", arrivals},
-            {"over", c.over_capacity}, {"reason", c.over_capacity_reason}}}};
+            {"over", c.over_capacity ? Json::array({static_cast<int>(c.over_capacity->kind),
+                                                     Index(c.over_capacity->priority),
+                                                     c.over_capacity->patients,
+                                                     c.over_capacity->capacity})
+                                     : Json(nullptr)}}}};
 }
 
 HospitalState HospitalFromCheckpoint(const Json& json) {
@@ -108,8 +112,14 @@ HospitalState HospitalFromCheckpoint(const Json& json) {
     hospital.casualties.arrivals.emplace_back(arrival.at(0).get<TimeMs>(),
                                               CountsFromJson(arrival.at(1)));
   }
-  hospital.casualties.over_capacity = c.at("over").get<bool>();
-  hospital.casualties.over_capacity_reason = c.at("reason").get<std::string>();
+  if (const Json& over = c.at("over"); !over.is_null()) {
+    const int kind = over.at(0).get<int>();
+    const std::size_t priority = over.at(1).get<std::size_t>();
+    if (kind < 0 || kind > 1 || priority >= kAllTriage.size()) throw std::invalid_argument("over");
+    hospital.casualties.over_capacity =
+        OverCapacity{static_cast<OverCapacity::Kind>(kind), kAllTriage[priority],
+                     over.at(2).get<std::int64_t>(), over.at(3).get<std::int64_t>()};
+  }
   return hospital;
 }
 

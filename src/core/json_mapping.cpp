@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "lagesbild/staleness.h"
 #include "lagesbild/time_format.h"
 
 namespace lagesbild {
@@ -108,9 +109,33 @@ Error Corrupt(const std::string& what) {
 
 }  // namespace
 
-Json HospitalToJson(const HealthcareRegionConfig& config, std::size_t index,
-                    const HospitalState& hospital) {
+Json OverCapacityToJson(const std::optional<OverCapacity>& over) {
+  if (!over) return nullptr;
+  if (over->kind == OverCapacity::Kind::kIcuShort) {
+    return {{"kind", "icu_short"}, {"p1", over->patients}, {"free_icu", over->capacity}};
+  }
+  return {{"kind", "reception_rate"},
+          {"priority", WireName(over->priority)},
+          {"last_hour", over->patients},
+          {"per_hour", over->capacity}};
+}
+
+Json FreshnessToJson(const Freshness& freshness) {
+  const auto time = [](const std::optional<TimeMs>& at) {
+    return at ? Json(FormatUtc(*at)) : Json(nullptr);
+  };
+  Json due = Json::object();
+  for (const auto& [field, at] : freshness.due) due[field] = time(at);
+  return {{"level", NameOf(freshness.level)},
+          {"limit_minutes", freshness.limit_minutes},
+          {"due", std::move(due)},
+          {"stale_at", time(freshness.stale_at)}};
+}
+
+Json HospitalToJson(const HealthcareRegionConfig& config, const SpaceState& state,
+                    std::size_t index) {
   const HospitalConfig& info = config.hospitals[index];
+  const HospitalState& hospital = state.hospitals[index];
   Json out;
   out["id"] = info.id;
   out["name"] = info.name;
@@ -141,10 +166,11 @@ Json HospitalToJson(const HealthcareRegionConfig& config, std::size_t index,
   const Casualties& casualties = hospital.casualties;
   out["casualties"] = {{"incoming", PatientsToJson(casualties.incoming)},
                        {"received", PatientsToJson(casualties.received)},
-                       {"over_capacity", casualties.over_capacity},
-                       {"reason", casualties.over_capacity_reason}};
+                       {"over_capacity", casualties.over_capacity.has_value()},
+                       {"over_capacity_reason", OverCapacityToJson(casualties.over_capacity)}};
   const auto last = hospital.LastReportedAt();
   out["last_reported_at"] = last ? Json(FormatUtc(*last)) : Json(nullptr);
+  out["freshness"] = FreshnessToJson(EvaluateFreshness(config, state, index));
   return out;
 }
 
@@ -176,7 +202,7 @@ Json StateToJson(const HealthcareRegionConfig& config, const SpaceState& state) 
   }
   Json& hospitals = out["hospitals"] = Json::array();
   for (std::size_t h = 0; h < state.hospitals.size(); ++h) {
-    hospitals.push_back(HospitalToJson(config, h, state.hospitals[h]));
+    hospitals.push_back(HospitalToJson(config, state, h));
   }
   // Messages within kSnapshotMessageBytes: first the open ones, newest first, in at most half of
   // it; then the newest run of all messages. "older_before" is where GET /api/messages?before=

@@ -12,40 +12,37 @@ namespace {
 
 bool ByParticipant(const Event& event) { return event.actor.kind == Actor::Kind::kUser; }
 
-std::string Summary(const HealthcareRegionConfig& config, const Event& event) {
-  const auto hospital_name = [&](const std::string& id) {
+// What happened, as data: the event's kind and the fields a reader needs (the page words it).
+Json Summary(const HealthcareRegionConfig& config, const Event& event) {
+  Json out{{"kind", EventKind(event.body)}};
+  const auto put_hospital = [&](const std::string& id) {
     auto index = config.FindHospital(id);
-    return index ? config.hospitals[*index].name : id;
+    out["hospital"] = id;
+    out["hospital_name"] = index ? config.hospitals[*index].name : id;
   };
   if (const auto* reported = std::get_if<CapacityReported>(&event.body)) {
-    return "Kapacitet: " + hospital_name(reported->report.hospital);
+    put_hospital(reported->report.hospital);
+  } else if (const auto* confirmed = std::get_if<FiguresConfirmed>(&event.body)) {
+    put_hospital(confirmed->hospital);
+  } else if (const auto* readiness = std::get_if<RegionReadinessSet>(&event.body)) {
+    out["region"] = readiness->region;
+    out["level"] = WireName(readiness->level);
+  } else if (const auto* posted = std::get_if<MessagePosted>(&event.body)) {
+    out["message_kind"] = WireName(posted->content.kind);
+    out["text"] = TruncateUtf8(posted->content.text, 80);
+  } else if (const auto* acknowledged = std::get_if<MessageAcknowledged>(&event.body)) {
+    out["region"] = acknowledged->region;
+    out["message"] = acknowledged->message_id;
+  } else if (const auto* dispatched = std::get_if<CasualtiesDispatched>(&event.body)) {
+    put_hospital(dispatched->to.hospital);
+    out["patients"] = PatientsToJson(dispatched->to.patients);
+  } else if (const auto* arrived = std::get_if<CasualtiesArrived>(&event.body)) {
+    put_hospital(arrived->hospital);
+  } else if (const auto* clock = std::get_if<ExerciseClockSet>(&event.body)) {
+    out["status"] = clock->clock.status;
+    out["speed"] = clock->clock.speed;
   }
-  if (const auto* confirmed = std::get_if<FiguresConfirmed>(&event.body)) {
-    return "Oförändrat: " + hospital_name(confirmed->hospital);
-  }
-  if (const auto* readiness = std::get_if<RegionReadinessSet>(&event.body)) {
-    return "Beredskapsläge " + readiness->region + ": " + std::string(WireName(readiness->level));
-  }
-  if (const auto* posted = std::get_if<MessagePosted>(&event.body)) {
-    return std::string(WireName(posted->content.kind)) + ": " +
-           TruncateUtf8(posted->content.text, 80);
-  }
-  if (const auto* acknowledged = std::get_if<MessageAcknowledged>(&event.body)) {
-    return "Kvittens " + acknowledged->region + " av " + acknowledged->message_id;
-  }
-  if (const auto* dispatched = std::get_if<CasualtiesDispatched>(&event.body)) {
-    const auto& p = dispatched->to.patients;
-    return "Skadade till " + hospital_name(dispatched->to.hospital) + ": P1 " +
-           std::to_string(p[0]) + ", P2 " + std::to_string(p[1]) + ", P3 " + std::to_string(p[2]);
-  }
-  if (const auto* arrived = std::get_if<CasualtiesArrived>(&event.body)) {
-    return "Ankomst " + hospital_name(arrived->hospital);
-  }
-  if (const auto* clock = std::get_if<ExerciseClockSet>(&event.body)) {
-    return "Övningsklocka: " + clock->clock.status + " ×" + std::to_string(clock->clock.speed);
-  }
-  if (std::holds_alternative<ExerciseStarted>(event.body)) return "Övningen startad";
-  return std::string(EventKind(event.body));
+  return out;
 }
 
 struct Outcome {

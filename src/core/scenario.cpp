@@ -320,28 +320,37 @@ std::string TruncateUtf8(const std::string& text, std::size_t max_bytes) {
   return text.substr(0, end) + "…";
 }
 
-std::string InjectSummary(const HealthcareRegionConfig& config, const Inject& inject) {
+Json InjectSummary(const HealthcareRegionConfig& config, const Inject& inject) {
   const auto hospital_name = [&](const std::string& id) {
     auto index = config.FindHospital(id);
     return index ? config.hospitals[*index].name : id;
   };
   if (const auto* message = std::get_if<MessageInject>(&inject.body)) {
-    return std::string(WireName(message->content.kind)) + ": " +
-           (message->content.text.empty() ? std::string("METHANE") : TruncateUtf8(message->content.text, 120));
+    return {{"kind", "message"},
+            {"message_kind", WireName(message->content.kind)},
+            {"text", TruncateUtf8(message->content.text, 120)}};
   }
   if (const auto* wave = std::get_if<CasualtyWave>(&inject.body)) {
-    return wave->location + ": P1 " + std::to_string(wave->casualties[0]) + ", P2 " +
-           std::to_string(wave->casualties[1]) + ", P3 " + std::to_string(wave->casualties[2]) +
-           ", döda " + std::to_string(wave->deceased) + (wave->suggest ? " (fördelning föreslås)" : "");
+    return {{"kind", "casualty_wave"},
+            {"location", wave->location},
+            {"casualties", PatientsToJson(wave->casualties)},
+            {"deceased", wave->deceased},
+            {"suggest", wave->suggest}};
   }
   if (const auto* change = std::get_if<CapacityChange>(&inject.body)) {
-    return hospital_name(change->report.hospital) + (change->reason.empty() ? "" : ": " + change->reason);
+    return {{"kind", "capacity_change"},
+            {"hospital", change->report.hospital},
+            {"hospital_name", hospital_name(change->report.hospital)},
+            {"reason", change->reason}};
   }
   if (const auto* readiness = std::get_if<ReadinessInject>(&inject.body)) {
-    return (readiness->region.empty() ? hospital_name(readiness->hospital) : readiness->region) +
-           " → " + std::string(WireName(readiness->level));
+    return {{"kind", "readiness"},
+            {"region", readiness->region},
+            {"hospital", readiness->hospital},
+            {"hospital_name", readiness->hospital.empty() ? "" : hospital_name(readiness->hospital)},
+            {"level", WireName(readiness->level)}};
   }
-  return std::get<Checkpoint>(inject.body).description;
+  return {{"kind", "checkpoint"}, {"description", std::get<Checkpoint>(inject.body).description}};
 }
 
 const Inject* Scenario::FindInject(const std::string& id) const {

@@ -15,32 +15,42 @@ ReadinessLevel EffectiveLevel(const HealthcareRegionConfig& config, const SpaceS
   return std::max(own, regional);
 }
 
-Staleness EvaluateStaleness(const HealthcareRegionConfig& config, const SpaceState& state,
-                            std::size_t hospital, TimeMs now) {
-  const TimeMs limit_ms =
-      static_cast<TimeMs>(config.stale_minutes_by_level[static_cast<std::size_t>(
-          EffectiveLevel(config, state, hospital))]) *
-      60000;
-  Staleness result;
-  const auto judge = [&](const Stamp& stamp, std::string field) {
-    if (!stamp.at) {
-      result.overdue.push_back(std::move(field));
-    } else if (now - *stamp.at > limit_ms) {
-      result.overdue.push_back(std::move(field));
-      result.stale = true;
+Freshness EvaluateFreshness(const HealthcareRegionConfig& config, const SpaceState& state,
+                            std::size_t hospital) {
+  Freshness result;
+  result.level = EffectiveLevel(config, state, hospital);
+  result.limit_minutes = config.stale_minutes_by_level[static_cast<std::size_t>(result.level)];
+  const TimeMs limit_ms = static_cast<TimeMs>(result.limit_minutes) * 60000;
+  const auto expect = [&](const Stamp& stamp, std::string field) {
+    std::optional<TimeMs> due;
+    if (stamp.at) {
+      due = *stamp.at + limit_ms;
+      result.stale_at = result.stale_at ? std::min(*result.stale_at, *due) : *due;
     }
+    result.due.emplace_back(std::move(field), due);
   };
   const HospitalState& figures = state.hospitals[hospital];
   for (BedType type : kAllBedTypes) {
     const BedFigure& bed = figures.beds[Index(type)];
     if (bed.baseline + bed.surge24h == 0) continue;
     // Only a reported count counts: a baseline update alone does not make the count fresh.
-    judge(bed.available ? bed.stamp : Stamp{}, "beds." + std::string(WireName(type)));
+    expect(bed.available ? bed.stamp : Stamp{}, "beds." + std::string(WireName(type)));
   }
   for (Triage priority : kAllTriage) {
-    judge(figures.reception[Index(priority)].stamp, "reception." + std::string(WireName(priority)));
+    expect(figures.reception[Index(priority)].stamp, "reception." + std::string(WireName(priority)));
   }
-  judge(figures.ed_status.stamp, "ed_status");
+  expect(figures.ed_status.stamp, "ed_status");
+  return result;
+}
+
+Staleness EvaluateStaleness(const HealthcareRegionConfig& config, const SpaceState& state,
+                            std::size_t hospital, TimeMs now) {
+  Staleness result;
+  for (auto& [field, due] : EvaluateFreshness(config, state, hospital).due) {
+    if (due && now <= *due) continue;
+    result.stale = result.stale || due.has_value();
+    result.overdue.push_back(std::move(field));
+  }
   return result;
 }
 

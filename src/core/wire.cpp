@@ -280,7 +280,7 @@ std::string DeltaMessage(const HealthcareRegionConfig& config, const SpaceState&
   body["event"] = std::move(event_json);
   const auto put_hospital = [&](const std::string& id) {
     if (auto index = config.FindHospital(id)) {
-      body["hospital"] = HospitalToJson(config, *index, state.hospitals[*index]);
+      body["hospital"] = HospitalToJson(config, state, *index);
     }
   };
   const auto put_message = [&](const std::string& id) {
@@ -297,6 +297,11 @@ std::string DeltaMessage(const HealthcareRegionConfig& config, const SpaceState&
   } else if (const auto* readiness = std::get_if<RegionReadinessSet>(&event.body)) {
     if (auto index = config.FindRegion(readiness->region)) {
       body["region"] = RegionToJson(config, *index, state.regions[*index]);
+      // The region's level is part of its hospitals' effective level, hence of their freshness.
+      Json& hospitals = body["hospitals"] = Json::array();
+      for (std::size_t h : config.regions[*index].hospital_indexes) {
+        hospitals.push_back(HospitalToJson(config, state, h));
+      }
     }
   } else if (std::holds_alternative<MessagePosted>(event.body)) {
     put_message(MessageId(event.space, event.seq));

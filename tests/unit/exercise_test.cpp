@@ -154,7 +154,8 @@ TEST_CASE("injects become events at their exact exercise times, arrivals after t
   CHECK(big.beds[Index(BedType::kAdultICU)].available == 0);
   CHECK(big.beds[Index(BedType::kMedicalSurgical)].available == 48);
   CHECK(big.casualties.over_capacity);  // 3 P1 in an hour, reception 2/h
-  CHECK(big.casualties.over_capacity_reason == "3 P1 senaste timmen, mottagning 2/h");
+  CHECK(big.casualties.over_capacity ==
+        OverCapacity{OverCapacity::Kind::kReceptionRate, Triage::kP1, 3, 2});
   CHECK_FALSE(state.hospitals[1].casualties.over_capacity);
   CHECK(state.exercise_info->pending_arrivals.empty());
   CHECK(std::get<SpaceState>(CheckpointFromText(SmallConfig(), CheckpointToText(SmallConfig(), state))) == state);

@@ -51,6 +51,27 @@ TEST_CASE("the limit follows the higher of the hospital's and the region's readi
   CHECK(EffectiveLevel(SmallConfig(), state, 2) == ReadinessLevel::kNormal);  // other region
 }
 
+TEST_CASE("freshness gives each expected figure's due time, so a client needs no rule") {
+  SpaceState state = InitialState(SmallConfig(), kLiveSpace, false);
+  Accept(state, testing::Report("big", BedType::kAdultICU, 3, 100 * kMinute));
+  Freshness f = EvaluateFreshness(SmallConfig(), state, 0);
+  CHECK(f.level == ReadinessLevel::kNormal);
+  CHECK(f.limit_minutes == 30);
+  REQUIRE(f.due.size() == 6);
+  CHECK(f.due[0] == std::pair<std::string, std::optional<TimeMs>>{"beds.AdultICU", 130 * kMinute});
+  CHECK(f.due[1].first == "beds.MedicalSurgical");
+  CHECK_FALSE(f.due[1].second);  // never reported
+  CHECK(f.stale_at == 130 * kMinute);
+  // A higher regional level shortens the limit and brings the due times forward.
+  Accept(state, Command{testing::Trainer(), 101 * kMinute,
+                        SetRegionReadiness{"north", ReadinessLevel::kDisaster}});
+  f = EvaluateFreshness(SmallConfig(), state, 0);
+  CHECK(f.level == ReadinessLevel::kDisaster);
+  CHECK(f.limit_minutes == 15);
+  CHECK(f.stale_at == 115 * kMinute);
+  CHECK_FALSE(EvaluateFreshness(SmallConfig(), InitialState(SmallConfig(), kLiveSpace, false), 0).stale_at);
+}
+
 TEST_CASE("stale limits by level are configurable and never laxer than normal") {
   auto config = ParseConfig(R"({"healthcare_region": {"id": "x", "name": "X"},
       "stale_after_minutes": 40, "stale_after_minutes_by_level": {"staff": 20},
