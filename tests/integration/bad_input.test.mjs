@@ -1,22 +1,17 @@
 // Bad input gets a clear error; the connection and the server survive; nothing stored is harmed.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
-import { startServer, makeTempDir, getJson } from '../support/server.mjs';
-import { TestClient, report } from '../support/client.mjs';
+import { getJson } from '../support/server.mjs';
+import { report } from '../support/client.mjs';
+import { rawHttp } from '../support/http.mjs';
+import { serverFixture } from '../support/fixture.mjs';
 
-let dir;
-let server;
+const server = serverFixture();
 before(async () => {
-  dir = makeTempDir();
-  server = await startServer({ dbPath: `${dir.path}/log.db` });
-  const seed = await TestClient.connectAs(server, 'trainer');
+  await server.ready;
+  const seed = await server.client('trainer');
   assert.equal((await seed.command(report('akademiska', { beds: { Burn: { available: 3 } } }))).type, 'ack');
   await seed.close();
-});
-after(async () => {
-  await server?.stop();
-  dir?.remove();
 });
 
 const valid = { v: 1, type: 'report_capacity', space: 'live', hospital: 'gavle', beds: { AdultICU: { available: 2 } } };
@@ -48,7 +43,7 @@ const cases = [
 
 test('each kind of bad input gets an error, the connection stays usable, nothing is stored', async () => {
   const before = await getJson(server, '/api/state');
-  const client = await TestClient.connectAs(server, 'trainer');
+  const client = await server.client('trainer');
   await client.nextOfType('snapshot');
   for (const [name, input, code, options] of cases) {
     const payload = typeof input === 'string' || Buffer.isBuffer(input) ? input : JSON.stringify(input);
@@ -68,7 +63,6 @@ test('each kind of bad input gets an error, the connection stays usable, nothing
   const ok = await client.command({ ...valid, id: 'after-all' });
   assert.equal(ok.type, 'ack');
   assert.equal(ok.seq, before.body.seq + 1);
-  await client.close();
 });
 
 // RFC 6455 says both must fail the connection; what matters is that nobody else notices.
@@ -77,9 +71,9 @@ for (const [name, payload, expectedCode] of [
   ['a text frame with invalid UTF-8', Buffer.from('{"v":1,"type":"hello","name":"\xff\xfe"}', 'latin1'), 1007],
 ]) {
   test(`${name} closes that connection (${expectedCode}) and nothing else`, async () => {
-    const bystander = await TestClient.connectAs(server, 'trainer');
+    const bystander = await server.client('trainer');
     await bystander.nextOfType('snapshot');
-    const offender = await TestClient.connectAs(server, 'trainer');
+    const offender = await server.client('trainer');
     await offender.nextOfType('snapshot');
     offender.socket.send(payload, { binary: false });
     const closed = await offender.closed;
@@ -88,28 +82,19 @@ for (const [name, payload, expectedCode] of [
     assert.ok([expectedCode, 1006].includes(closed.code), `closed with ${closed.code}`);
     const reply = await bystander.command({ ...valid, id: `bystander-${expectedCode}` });
     assert.equal(reply.type, 'ack');
-    await bystander.close();
   });
 }
 
 test('raw HTTP path traversal gets 404, never a file outside web/', async () => {
   for (const path of ['/../CMakeLists.txt', '/../../etc/passwd', '/..%2f..%2fetc%2fpasswd', '//etc/passwd', '/web/../README.md']) {
-    const response = await new Promise((resolve, reject) => {
-      const socket = net.connect(server.port, '127.0.0.1', () => {
-        socket.write(`GET ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`);
-      });
-      let data = '';
-      socket.on('data', (chunk) => { data += chunk; });
-      socket.on('end', () => resolve(data));
-      socket.on('error', reject);
-    });
+    const response = (await rawHttp(server.port, [`GET ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`])).raw;
     assert.match(response, /^HTTP\/1\.1 404/, path);
     assert.doesNotMatch(response, /root:|cmake_minimum_required/, path);
   }
 });
 
 test('a WebSocket upgrade on another path is refused, and the server goes on', async () => {
-  await assert.rejects(TestClient.connect(server.port, '/../secret'));
+  await assert.rejects(server.client(null, '/../secret'));
   const health = await getJson(server, '/healthz');
   assert.equal(health.body.status, 'ok');
 });

@@ -1,17 +1,18 @@
 // Nothing acknowledged may be lost: a graceful stop and a kill -9 both keep every acked report.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, makeTempDir, getJson } from '../support/server.mjs';
-import { TestClient, report } from '../support/client.mjs';
+import { writeFileSync } from 'node:fs';
+import { getJson } from '../support/server.mjs';
+import { report } from '../support/client.mjs';
+import { withServer, startFixture, scratchDir } from '../support/fixture.mjs';
 
-const dir = makeTempDir();
-after(() => dir.remove());
+const dir = scratchDir();
 
 const hospitals = ['falun', 'mora', 'gavle', 'hudiksvall', 'eskilstuna', 'akademiska', 'karlstad', 'uso'];
 
 // Five clients report concurrently; returns the acked reports as {hospital, available, seq}.
 async function reportConcurrently(server, rounds) {
-  const clients = await Promise.all(hospitals.slice(0, 5).map(() => TestClient.connectAs(server, 'trainer')));
+  const clients = await Promise.all(hospitals.slice(0, 5).map(() => server.client('trainer')));
   const acked = [];
   await Promise.all(clients.map(async (client, index) => {
     for (let round = 0; round < rounds; round++) {
@@ -33,61 +34,51 @@ function expectedLatest(acked) {
   return latest;
 }
 
-async function checkRestartKeeps(dbPath, acked) {
-  const restarted = await startServer({ dbPath });
-  try {
-    const { body } = await getJson(restarted, '/api/state');
-    assert.ok(body.seq >= Math.max(...acked.map((a) => a.seq)), `seq ${body.seq} covers every ack`);
-    for (const [hospital, available] of expectedLatest(acked)) {
-      const record = body.state.hospitals.find((h) => h.id === hospital);
-      assert.equal(record.beds.MedicalSurgical.available, available, hospital);
-    }
-    // The resumed server keeps numbering after the log, with no gap and no reuse.
-    const client = await TestClient.connectAs(restarted, 'trainer');
-    const reply = await client.command(report('falun', { reception: { P1: 1 } }));
-    assert.equal(reply.seq, body.seq + 1);
-    await client.close();
-    return body.seq;
-  } finally {
-    await restarted.stop();
+// Starts the stopped server again on its log: it must show every acked report.
+async function checkRestartKeeps(server, acked) {
+  await server.start();
+  const { body } = await getJson(server, '/api/state');
+  assert.ok(body.seq >= Math.max(...acked.map((a) => a.seq)), `seq ${body.seq} covers every ack`);
+  for (const [hospital, available] of expectedLatest(acked)) {
+    const record = body.state.hospitals.find((h) => h.id === hospital);
+    assert.equal(record.beds.MedicalSurgical.available, available, hospital);
   }
+  // The resumed server keeps numbering after the log, with no gap and no reuse.
+  const client = await server.client('trainer');
+  const reply = await client.command(report('falun', { reception: { P1: 1 } }));
+  assert.equal(reply.seq, body.seq + 1);
+  return body.seq;
 }
 
-test('a graceful restart keeps every acknowledged report', async () => {
-  const dbPath = `${dir.path}/graceful.db`;
-  const server = await startServer({ dbPath });
+test('a graceful restart keeps every acknowledged report', () => withServer({ dir, db: 'graceful.db' }, async (server) => {
   const acked = await reportConcurrently(server, 20);
   assert.equal(acked.length, 100);
   assert.deepEqual(acked.map((a) => a.seq).sort((a, b) => a - b), Array.from({ length: 100 }, (_, i) => i + 1));
   const { code } = await server.stop('SIGTERM');
   assert.equal(code, 0, 'SIGTERM is a clean exit');
   assert.match(server.output(), /stopped/);
-  assert.equal(await checkRestartKeeps(dbPath, acked), 100);
-});
+  assert.equal(await checkRestartKeeps(server, acked), 100);
+}));
 
-test('kill -9 right after the acks keeps every acknowledged report', async () => {
-  const dbPath = `${dir.path}/killed.db`;
-  const server = await startServer({ dbPath });
+test('kill -9 right after the acks keeps every acknowledged report', () => withServer(async (server) => {
   const acked = await reportConcurrently(server, 20);
   const { signal } = await server.stop('SIGKILL');
   assert.equal(signal, 'SIGKILL');
-  await checkRestartKeeps(dbPath, acked);
-});
+  await checkRestartKeeps(server, acked);
+}));
 
 test('a configuration for another healthcare region cannot open this log', async () => {
-  const dbPath = `${dir.path}/graceful.db`;
   await assert.rejects(
-    startServer({ dbPath, usersPath: `${dir.path}/no-users.json`, args: ['--config', new URL('../../config/sydost.json', import.meta.url).pathname] }),
+    startFixture({ dir, db: 'graceful.db', usersPath: `${dir.path}/no-users.json`, args: ['--config', new URL('../../config/sydost.json', import.meta.url).pathname] }),
     /holds the event log of healthcare region 'mellansverige'/,
   );
 });
 
 test('a broken configuration file stops the server before it listens, naming file and field', async () => {
   const bad = `${dir.path}/bad.json`;
-  const { writeFileSync } = await import('node:fs');
   writeFileSync(bad, JSON.stringify({ healthcare_region: { id: 'x', name: 'X' }, regions: [{ id: 'r', name: 'R', hospitals: [{ id: 'h', name: 'H', beds: { AdultICU: { baseline: 'ten' } } }] }] }));
   await assert.rejects(
-    startServer({ dbPath: `${dir.path}/unused.db`, args: ['--config', bad] }),
+    startFixture({ dir, db: 'unused.db', args: ['--config', bad] }),
     new RegExp(`${bad}: \\$\\.regions\\[0\\]\\.hospitals\\[0\\]\\.beds\\.AdultICU\\.baseline: must be an integer`),
   );
 });

@@ -1,21 +1,13 @@
 // Exercises against the real server: a scenario runs at high speed in its own space, every inject
 // reaches board clients in order marked as exercise, and live operation is untouched.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startServer, makeTempDir, getJson, repoRoot } from '../support/server.mjs';
-import { TestClient, report } from '../support/client.mjs';
+import { getJson, repoRoot } from '../support/server.mjs';
+import { report } from '../support/client.mjs';
+import { serverFixture } from '../support/fixture.mjs';
 
-let dir;
-let server;
-before(async () => {
-  dir = makeTempDir();
-  server = await startServer({ dbPath: `${dir.path}/log.db` });
-});
-after(async () => {
-  await server?.stop();
-  dir?.remove();
-});
+const server = serverFixture();
 
 const demo = JSON.parse(readFileSync(`${repoRoot}/scenarios/demo-10min.json`, 'utf8'));
 
@@ -40,19 +32,19 @@ test('the scenario list shows every file with its validation status, to trainers
 });
 
 test('the demo scenario runs at high speed in its own space; live is unchanged', async () => {
-  const trainer = await TestClient.connectAs(server, 'trainer');
+  const trainer = await server.client('trainer');
   const liveReply = await trainer.command(report('uso', { beds: { AdultICU: { available: 5 } } }));
   assert.equal(liveReply.type, 'ack');
   const liveBefore = (await getJson(server, '/api/state')).body;
 
-  const reporter = await TestClient.connectAs(server, 'tib-uppsala');
+  const reporter = await server.client('tib-uppsala');
   assert.equal((await reporter.command({ v: 1, type: 'start_exercise', id: 'x', scenario: 'demo-10min' })).code, 'forbidden');
   const started = await trainer.command({ v: 1, type: 'start_exercise', id: 's1', scenario: 'demo-10min', paused: true });
   assert.equal(started.type, 'ack', JSON.stringify(started));
   const space = started.space;
   assert.match(space, /^ovning-demo-10min-/);
 
-  const board = await TestClient.connect(server.port, `?space=${space}`);
+  const board = await server.client(null, `?space=${space}`);
   const snapshot = await board.nextOfType('snapshot');
   assert.equal(snapshot.exercise, true);
   assert.equal(snapshot.exercise_info.scenario.id, 'demo-10min');
@@ -110,11 +102,10 @@ test('the demo scenario runs at high speed in its own space; live is unchanged',
   const csv = await (await fetch(server.url(`/api/review?space=${space}&format=csv`))).text();
   assert.match(csv, /^# ÖVNING/);
   assert.equal((await getJson(server, '/api/review?space=live')).status, 404);
-  await Promise.all([trainer, reporter, board].map((c) => c.close()));
 });
 
 test('after a restart a running exercise comes back paused where its log ends, and resumes', async () => {
-  const trainer = await TestClient.connectAs(server, 'trainer');
+  const trainer = await server.client('trainer');
   const started = await trainer.command({ v: 1, type: 'start_exercise', id: 'r1', scenario: 'arboga-bus' });
   assert.equal(started.type, 'ack');
   const space = started.space;
@@ -129,9 +120,7 @@ test('after a restart a running exercise comes back paused where its log ends, a
   }
   assert.ok(before.state.messages.length >= 2, 'the injects up to 20:00 were played');
   await trainer.close();
-  const dbPath = `${dir.path}/log.db`;
-  await server.stop();
-  server = await startServer({ dbPath });
+  await server.restart();
   assert.match(server.output(), new RegExp(`exercise ${space} resumed paused at 00:2`));
   let after = (await getJson(server, `/api/state?space=${space}`)).body;
   for (let i = 0; i < 20 && after.seq === before.seq; i++) {  // the pause is being committed
@@ -141,9 +130,8 @@ test('after a restart a running exercise comes back paused where its log ends, a
   assert.equal(after.exercise_info.status, 'paused');
   assert.ok(after.exercise_info.elapsed_ms >= 20 * 60000);
   assert.equal(after.seq, before.seq + 1, 'only the pause was added: no inject played twice');
-  const again = await TestClient.connectAs(server, 'trainer');
+  const again = await server.client('trainer');
   assert.equal((await again.command({ v: 1, type: 'control_exercise', id: 'r3', space, action: 'resume' })).type, 'ack');
   assert.equal((await getJson(server, '/api/spaces')).body.spaces.find((s) => s.space === space).exercise_info.status, 'running');
   assert.equal((await again.command({ v: 1, type: 'control_exercise', id: 'r4', space, action: 'stop' })).type, 'ack');
-  await again.close();
 });

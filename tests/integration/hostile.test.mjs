@@ -1,23 +1,14 @@
 // The hostile input corpus: hundreds of malformed or hostile inputs. Each gets a clear error or
 // a close; the server keeps serving; nothing stored changes.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
-import { startServer, makeTempDir, getJson } from '../support/server.mjs';
-import { TestClient } from '../support/client.mjs';
+import { getJson } from '../support/server.mjs';
+import { rawHttp } from '../support/http.mjs';
+import { serverFixture } from '../support/fixture.mjs';
 
-let dir;
-let server;
-before(async () => {
-  dir = makeTempDir();
-  // The corpus is sent one input at a time, three times over: a higher message rate than the
-  // default keeps it quick (the rate limit itself is tested in limits.test.mjs).
-  server = await startServer({ dbPath: `${dir.path}/log.db`, args: ['--message-rate', '1000', '--message-burst', '1000'] });
-});
-after(async () => {
-  await server?.stop();
-  dir?.remove();
-});
+// The corpus is sent one input at a time, three times over: a higher message rate than the
+// default keeps it quick (the rate limit itself is tested in limits.test.mjs).
+const server = serverFixture({ args: ['--message-rate', '1000', '--message-burst', '1000'] });
 
 const base = {
   report_capacity: { v: 1, type: 'report_capacity', space: 'live', hospital: 'uso', beds: { AdultICU: { available: 1 } } },
@@ -106,13 +97,13 @@ test(`the hostile corpus as ${who ?? 'anonymous'}: every input gets an error or 
   const cases = corpus();
   assert.ok(cases.length >= 390, `corpus has ${cases.length} inputs`);
   const before = (await getJson(server, '/api/state')).body;
-  const client = who ? await TestClient.connectAs(server, who) : await TestClient.connect(server.port);
+  const client = await server.client(who);
   if (!who) await client.nextOfType('snapshot');
   let errors = 0;
   let closes = 0;
   for (const [name, payload, closes_connection] of cases) {
     if (closes_connection) {
-      const victim = await TestClient.connect(server.port);
+      const victim = await server.client();
       victim.send(payload);
       const closed = await victim.closed;
       assert.ok([1009, 1006].includes(closed.code), `${name}: closed with ${closed.code}`);
@@ -129,7 +120,7 @@ test(`the hostile corpus as ${who ?? 'anonymous'}: every input gets an error or 
   }
   // Invalid UTF-8 in text frames closes the connection (RFC 6455), and only that one.
   for (const bytes of [[0xff], [0xc3], [0xed, 0xa0, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80], [0xc0, 0xaf]]) {
-    const victim = await TestClient.connect(server.port);
+    const victim = await server.client();
     victim.socket.send(Buffer.concat([Buffer.from('{"v":1,"type":"hello","token":"'), Buffer.from(bytes), Buffer.from('"}')]), { binary: false });
     assert.equal((await victim.closed).code, 1007);
     closes++;
@@ -140,10 +131,9 @@ test(`the hostile corpus as ${who ?? 'anonymous'}: every input gets an error or 
   if (!who) assert.equal(after.seq, before.seq, 'nothing was stored');
   assert.deepEqual(after.state.hospitals, before.state.hospitals);
   assert.deepEqual(after.state.regions, before.state.regions);
-  const probe = await TestClient.connectAs(server, 'trainer');
+  const probe = await server.client('trainer');
   const ok = await probe.command({ ...base.report_capacity, id: `still-works-${who}` });
   assert.equal(ok.type, 'ack');
-  await Promise.all([client.close(), probe.close()]);
   assert.ok(errors + closes >= 390, `${errors} errors, ${closes} closes`);
 });
 }
@@ -155,15 +145,7 @@ test('HTTP path traversal and odd requests: 404/405/400, never a file outside we
     '/config/mellansverige.json', '/scenarios/demo-10min.json', '/tests/support/server.mjs', '/%c0%ae%c0%ae/etc/passwd',
     '/' + 'a'.repeat(8000), '/api/history?hospital=../../etc/passwd'];
   for (const path of paths) {
-    const response = await new Promise((resolve, reject) => {
-      const socket = net.connect(server.port, '127.0.0.1', () => {
-        socket.write(`GET ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`);
-      });
-      let data = '';
-      socket.on('data', (chunk) => { data += chunk; });
-      socket.on('end', () => resolve(data));
-      socket.on('error', reject);
-    });
+    const response = (await rawHttp(server.port, [`GET ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`])).raw;
     assert.match(response, /^HTTP\/1\.1 (404|400|413|414)/, path);
     assert.doesNotMatch(response, /root:|cmake_minimum_required|\[core\]|healthcare_region|SQLite format/, path);
   }
@@ -171,14 +153,14 @@ test('HTTP path traversal and odd requests: 404/405/400, never a file outside we
 });
 
 test('floods of messages and connections: the server serves on', { timeout: 60000 }, async () => {
-  const flooder = await TestClient.connect(server.port);
+  const flooder = await server.client();
   await flooder.nextOfType('snapshot');
   for (let i = 0; i < 2000; i++) flooder.send('{"v":1,"type":"nonsense"}');
   const sockets = [];
-  for (let i = 0; i < 300; i++) sockets.push(TestClient.connect(server.port).catch(() => null));
+  for (let i = 0; i < 300; i++) sockets.push(server.client().catch(() => null));
   const opened = (await Promise.all(sockets)).filter(Boolean);
   assert.ok(opened.length >= 250, `${opened.length} of 300 connections opened`);
-  const probe = await TestClient.connectAs(server, 'trainer');
+  const probe = await server.client('trainer');
   assert.equal((await probe.command({ ...base.report_capacity, id: 'during-flood' }, 10000)).type, 'ack');
   for (const client of opened) client.socket.terminate();
   flooder.socket.terminate();

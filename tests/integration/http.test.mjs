@@ -1,21 +1,12 @@
 // HTTP/1.1 done right: a table of raw requests, each with the status it must get. Fragmented
 // requests must be waited for, not answered early; a request head that never completes is cut at
 // the request time-out; every answer says Connection: close and carries the security headers.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, makeTempDir } from '../support/server.mjs';
 import { rawHttp } from '../support/http.mjs';
+import { serverFixture } from '../support/fixture.mjs';
 
-let dir;
-let server;
-before(async () => {
-  dir = makeTempDir();
-  server = await startServer({ dbPath: `${dir.path}/log.db`, args: ['--request-timeout', '1000'] });
-});
-after(async () => {
-  await server?.stop();
-  dir?.remove();
-});
+const server = serverFixture({ args: ['--request-timeout', '1000'] });
 
 const get = (target, headers = 'Host: localhost\r\n', version = 'HTTP/1.1') => `GET ${target} ${version}\r\n${headers}\r\n`;
 const host = 'Host: localhost\r\n';

@@ -1,23 +1,15 @@
 // The live loop over a real WebSocket: snapshot on connect, deltas to every client, durable acks,
 // exact resume after a disconnect.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, makeTempDir, getJson } from '../support/server.mjs';
-import { TestClient, report } from '../support/client.mjs';
+import { getJson } from '../support/server.mjs';
+import { report } from '../support/client.mjs';
+import { serverFixture } from '../support/fixture.mjs';
 
-let dir;
-let server;
-before(async () => {
-  dir = makeTempDir();
-  server = await startServer({ dbPath: `${dir.path}/log.db`, args: ['--resume-window', '5'] });
-});
-after(async () => {
-  await server?.stop();
-  dir?.remove();
-});
+const server = serverFixture({ args: ['--resume-window', '5'] });
 
 test('a client receives a snapshot with its sequence number on connect', async () => {
-  const client = await TestClient.connectAs(server, 'trainer');
+  const client = await server.client('trainer');
   const snapshot = await client.nextOfType('snapshot');
   assert.equal(snapshot.v, 1);
   assert.equal(snapshot.space, 'live');
@@ -29,12 +21,11 @@ test('a client receives a snapshot with its sequence number on connect', async (
   const uso = snapshot.state.hospitals.find((h) => h.id === 'uso');
   assert.equal(uso.region, 'orebro');
   assert.equal(Object.keys(uso.beds).length, 7);
-  await client.close();
 });
 
 test('a report reaches every other client as a delta, and its sender gets a durable ack', async () => {
-  const sender = await TestClient.connectAs(server, 'tib-orebro');
-  const [boardA, boardB] = await Promise.all([1, 2].map(() => TestClient.connect(server.port)));
+  const sender = await server.client('tib-orebro');
+  const [boardA, boardB] = await Promise.all([1, 2].map(() => server.client()));
   const start = (await sender.nextOfType('snapshot')).seq;
   await boardA.nextOfType('snapshot');
   await boardB.nextOfType('snapshot');
@@ -60,22 +51,21 @@ test('a report reaches every other client as a delta, and its sender gets a dura
   const regionDelta = await boardA.nextOfType('delta');
   assert.equal(regionDelta.region.id, 'orebro');
   assert.equal(regionDelta.region.readiness.value, 'reinforced');
-  await Promise.all([sender, boardA, boardB].map((c) => c.close()));
 });
 
 test('a reconnecting client gets exactly the deltas it missed', async () => {
-  const board = await TestClient.connectAs(server, 'trainer');
+  const board = await server.client('trainer');
   const lastSeen = (await board.nextOfType('snapshot')).seq;
   await board.close();
 
-  const reporter = await TestClient.connectAs(server, 'trainer');
+  const reporter = await server.client('trainer');
   const acks = [];
   for (const available of [1, 2, 3]) {
     acks.push(await reporter.command(report('falun', { beds: { AdultICU: { available } } })));
   }
   assert.deepEqual(acks.map((a) => a.seq), [lastSeen + 1, lastSeen + 2, lastSeen + 3]);
 
-  const resumed = await TestClient.connect(server.port, `?since=${lastSeen}`);
+  const resumed = await server.client(null, `?since=${lastSeen}`);
   const deltas = [];
   for (let i = 0; i < 3; i++) deltas.push(await resumed.nextOfType('delta'));
   assert.deepEqual(deltas.map((d) => d.seq), [lastSeen + 1, lastSeen + 2, lastSeen + 3]);
@@ -87,24 +77,23 @@ test('a reconnecting client gets exactly the deltas it missed', async () => {
   assert.deepEqual(resumed.received, []);
 
   // Up to date: an empty resume.
-  const current = await TestClient.connect(server.port, `?since=${lastSeen + 3}`);
+  const current = await server.client(null, `?since=${lastSeen + 3}`);
   assert.equal((await current.next()).type, 'resumed');
-  await Promise.all([reporter.close(), resumed.close(), current.close()]);
 });
 
 test('a client too far behind, or ahead of the server, gets a fresh snapshot', async () => {
-  const reporter = await TestClient.connectAs(server, 'trainer');
+  const reporter = await server.client('trainer');
   const start = (await reporter.nextOfType('snapshot')).seq;
   for (let i = 0; i < 7; i++) {  // more than the resume window of 5
     assert.equal((await reporter.command(report('mora', { reception: { P3: i } }))).type, 'ack');
   }
-  const behind = await TestClient.connect(server.port, `?since=${start}`);
+  const behind = await server.client(null, `?since=${start}`);
   const snapshot = await behind.next();
   assert.equal(snapshot.type, 'snapshot');
   assert.equal(snapshot.seq, start + 7);
   assert.equal(snapshot.state.hospitals.find((h) => h.id === 'mora').reception.P3.value, 6);
 
-  const ahead = await TestClient.connect(server.port, `?since=${start + 1000}`);
+  const ahead = await server.client(null, `?since=${start + 1000}`);
   assert.equal((await ahead.next()).type, 'snapshot');
 
   // The same through a subscribe message on an open connection.
@@ -113,7 +102,6 @@ test('a client too far behind, or ahead of the server, gets a fresh snapshot', a
   const delta = await reporter.nextOfType('delta');
   assert.equal(delta.seq, start + 7);
   assert.equal((await reporter.nextOfType('resumed')).seq, start + 7);
-  await Promise.all([reporter.close(), behind.close(), ahead.close()]);
 });
 
 test('the HTTP API serves state, health and the board, and nothing outside web/', async () => {

@@ -1,26 +1,18 @@
 // Slow and dead clients: a board that stops reading is not queued for without limit; it gets one
 // fresh snapshot when it reads again; other boards are unaffected; dead links are reaped by ping.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startServer, makeTempDir, getJson, noRateLimits } from '../support/server.mjs';
-import { TestClient, report } from '../support/client.mjs';
+import { getJson, noRateLimits } from '../support/server.mjs';
+import { report } from '../support/client.mjs';
+import { serverFixture } from '../support/fixture.mjs';
 
-let dir;
-let server;
-before(async () => {
-  dir = makeTempDir();
-  server = await startServer({ dbPath: `${dir.path}/log.db`, args: ['--keepalive', '600', ...noRateLimits] });
-});
-after(async () => {
-  await server?.stop();
-  dir?.remove();
-});
+const server = serverFixture({ args: ['--keepalive', '600', ...noRateLimits] });
 
 const rssKiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
 
 test('a board that stops reading is resynchronised with one snapshot; others get every delta', async () => {
-  const healthy = await TestClient.connect(server.port);
+  const healthy = await server.client();
   const start = (await healthy.nextOfType('snapshot')).seq;
   // Count deltas as they arrive: every one must follow the one before.
   healthy.deltaCount = 0;
@@ -33,12 +25,12 @@ test('a board that stops reading is resynchronised with one snapshot; others get
     expected = message.seq + 1;
     healthy.deltaCount++;
   });
-  const slow = await TestClient.connect(server.port);
+  const slow = await server.client();
   await slow.nextOfType('snapshot');
   slow.socket._socket.pause();  // stops reading: the kernel buffers fill, then the server's
   const rssBefore = rssKiB(server.child.pid);
 
-  const trainer = await TestClient.connectAs(server, 'trainer');
+  const trainer = await server.client('trainer');
   const reports = 4000;
   const hospitals = ['falun', 'mora', 'gavle', 'uso', 'akademiska', 'karlstad', 'vasteras'];
   // A steady stream (16 reports in flight), as a busy day would bring: a reading board keeps up.
@@ -80,13 +72,12 @@ test('a board that stops reading is resynchronised with one snapshot; others get
   const deltasSeen = slow.received.filter((m) => m.type === 'delta').length;
   assert.ok(deltasSeen < reports, `coalesced: ${deltasSeen} deltas instead of ${reports}`);
   assert.ok((await getJson(server, '/healthz')).body.connections.resynced >= 1);
-  await Promise.all([healthy, slow, trainer].map((c) => c.close()));
 });
 
 test('a flood of reports is coalesced into snapshots; every report is acked; boards end current', async () => {
-  const board = await TestClient.connect(server.port);
+  const board = await server.client();
   const start = (await board.nextOfType('snapshot')).seq;
-  const trainer = await TestClient.connectAs(server, 'trainer');
+  const trainer = await server.client('trainer');
   const reports = 3000;
   const hospitals = ['falun', 'mora', 'gavle', 'uso', 'akademiska', 'karlstad', 'vasteras'];
   // All at once, as a flood would bring them (far more than 32 per fan-out).
@@ -120,15 +111,13 @@ test('a flood of reports is coalesced into snapshots; every report is acked; boa
   assert.equal((await trainer.command(report('mora', { reception: { P2: 3 } }))).type, 'ack');
   const delta = await board.next((m) => m.type === 'delta' && m.seq === last + 1, 5000);
   assert.equal(delta.hospital.reception.P2.value, 3);
-  await Promise.all([board, trainer].map((c) => c.close()));
 });
 
 test('a connection that answers no ping is closed, and the others stay', async () => {
-  await server.stop();
-  server = await startServer({ dbPath: `${dir.path}/log.db`, args: ['--keepalive', '2', ...noRateLimits] });
-  const alive = await TestClient.connect(server.port);
+  await server.restart({ args: ['--keepalive', '2', ...noRateLimits] });
+  const alive = await server.client();
   await alive.nextOfType('snapshot');
-  const dead = await TestClient.connect(server.port);
+  const dead = await server.client();
   await dead.nextOfType('snapshot');
   dead.socket._socket.pause();  // never sees the ping, never answers
   const before = (await getJson(server, '/healthz')).body.connections.closed_no_pong;
@@ -138,9 +127,8 @@ test('a connection that answers no ping is closed, and the others stay', async (
     if ((await getJson(server, '/healthz')).body.connections.closed_no_pong > before) break;
   }
   assert.ok((await getJson(server, '/healthz')).body.connections.closed_no_pong > before);
-  const trainer = await TestClient.connectAs(server, 'trainer');
+  const trainer = await server.client('trainer');
   assert.equal((await trainer.command(report('falun', { reception: { P1: 1 } }))).type, 'ack');
   await alive.nextOfType('delta');  // the live one still gets deltas (it answers pings itself)
-  await Promise.all([alive, trainer].map((c) => c.close()));
   dead.socket.terminate();
 });

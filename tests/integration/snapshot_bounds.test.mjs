@@ -1,18 +1,13 @@
 // Bounded snapshots: however long the log grows, a fresh board's snapshot stays small and fast,
 // and the old messages can be paged through (GET /api/messages).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, makeTempDir, getJson, noRateLimits } from '../support/server.mjs';
 import WebSocket from 'ws';
-import { TestClient, report } from '../support/client.mjs';
+import { getJson, noRateLimits } from '../support/server.mjs';
+import { report } from '../support/client.mjs';
+import { serverFixture } from '../support/fixture.mjs';
 
-let dir;
-let server;
-before(() => { dir = makeTempDir(); });
-after(async () => {
-  await server?.stop();
-  dir?.remove();
-});
+const server = serverFixture({ args: noRateLimits });
 
 // Signs in on a plain WebSocket (no subscription bookkeeping: this writer gets every delta) and
 // sends commands with at most `window` unanswered at a time; every one must be acked.
@@ -57,7 +52,6 @@ async function openWriter(port, token) {
 }
 
 test('5,000 messages of 4,000 characters and 100,000 reports: a fresh board gets a snapshot of at most 1 MiB within 2 s; old messages page through', { timeout: 600000 }, async () => {
-  server = await startServer({ dbPath: `${dir.path}/long.db`, args: noRateLimits });
   const writer = await openWriter(server.port, server.tokens.trainer);
   const hospitals = ['akademiska', 'uso', 'falun', 'gavle', 'vasteras', 'karlstad'];
   await writer.pipeline(5000, (i) => ({ v: 1, type: 'post_message', id: `m-${i}`, space: 'live',
@@ -67,7 +61,7 @@ test('5,000 messages of 4,000 characters and 100,000 reports: a fresh board gets
   writer.close();
 
   const started = performance.now();
-  const board = await TestClient.connect(server.port);
+  const board = await server.client();
   let snapshotBytes = 0;
   board.socket.once('message', (data) => { snapshotBytes = data.length; });
   const snapshot = await board.nextOfType('snapshot', 5000);
@@ -116,10 +110,10 @@ test('5,000 messages of 4,000 characters and 100,000 reports: a fresh board gets
 
 test('an acknowledged old message shows its acknowledgement in the pages; acknowledging an archived one is a clear error', { timeout: 60000 }, async () => {
   const alerts = [];
-  const trainer = await TestClient.connectAs(server, 'trainer');
+  const trainer = await server.client('trainer');
   const first = await trainer.command({ v: 1, type: 'post_message', id: 'old-alert', space: 'live', kind: 'alert', to: ['orebro'], text: 'Gammalt larm', level: 'staff' });
   alerts.push(first.seq);
-  const reporter = await TestClient.connectAs(server, 'tib-orebro');
+  const reporter = await server.client('tib-orebro');
   assert.equal((await reporter.command({ v: 1, type: 'acknowledge', id: 'k1', space: 'live', message: `live:${first.seq}` })).type, 'ack');
   for (let i = 0; i < 60; i++) {
     await trainer.command({ v: 1, type: 'post_message', id: `fill-${i}`, space: 'live', kind: 'information', to: 'all', text: `fyll ${i}` });
@@ -132,5 +126,4 @@ test('an acknowledged old message shows its acknowledgement in the pages; acknow
   assert.equal(page.messages[0].id, `live:${first.seq}`);
   assert.equal(page.messages[0].acks.orebro.by, 'tib-orebro');
   assert.deepEqual(page.messages[0].pending, []);
-  await Promise.all([trainer.close(), reporter.close()]);
 });

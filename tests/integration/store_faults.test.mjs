@@ -1,16 +1,14 @@
 // Store faults: a full store gives store_failed and acknowledges nothing; the boards and reads go
 // on; /healthz says 503 with the reason while writes fail; the server recovers by itself when room
 // returns, and every acknowledged report survives.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
-import { startServer, makeTempDir, getJson, noRateLimits, createUsers } from '../support/server.mjs';
-import { TestClient } from '../support/client.mjs';
+import { getJson, noRateLimits } from '../support/server.mjs';
+import { withServer, scratchDir } from '../support/fixture.mjs';
 
-let dir;
-before(() => { dir = makeTempDir(); });
-after(() => dir?.remove());
+const dir = scratchDir();
 
 const waitFor = async (what, check, timeoutMs = 15000) => {
   const deadline = Date.now() + timeoutMs;
@@ -40,7 +38,7 @@ async function checkServedWhileFailing(server, acked) {
   assert.equal(health.body.status, 'store_failed');
   assert.ok(health.body.reason.length > 5, health.body.reason);
   // Boards and reads are served meanwhile.
-  const board = await TestClient.connect(server.port);
+  const board = await server.client();
   const snapshot = await board.nextOfType('snapshot');
   assert.equal(snapshot.state.message_log.total, acked.length, 'exactly the acknowledged messages');
   await board.close();
@@ -59,52 +57,41 @@ test('a real full filesystem: store_failed, nothing acknowledged, 503 health, re
     return;
   }
   try {
-    const usersPath = `${dir.path}/users.json`;
-    const tokens = createUsers(usersPath, [{ id: 'trainer', role: 'trainer' }]);
-    const dbPath = `${mount}/lagesbild.db`;
-    // Another program's file takes half of the filesystem; the event log fills the rest.
+    // Another program's file takes half of the filesystem; the event log fills the rest (the
+    // users file is kept outside it).
     const filler = `${mount}/other-program.tmp`;
     writeFileSync(filler, Buffer.alloc(2 * 1024 * 1024, 1));
-    let server = await startServer({ dbPath, usersPath, args: noRateLimits });
-    server.tokens = tokens;
-    const trainer = await TestClient.connectAs(server, 'trainer');
-    const acked = await fillUntilRefused(trainer, 'full');
-    assert.ok(acked.length > 20, `${acked.length} messages fitted`);
-    // Every later write fails the same way while the disk is full.
-    const again = await trainer.command({ v: 1, type: 'set_region_readiness', id: 'r-1', space: 'live', region: 'orebro', level: 'staff' });
-    assert.equal(again.code, 'store_failed');
-    await checkServedWhileFailing(server, acked);
-    // Room returns (another program's file is deleted): the server finds out by itself.
-    rmSync(filler);
-    await waitFor('healthz 200', async () => (await getJson(server, '/healthz')).status === 200);
-    const ok = await trainer.command({ v: 1, type: 'set_region_readiness', id: 'r-2', space: 'live', region: 'orebro', level: 'staff' });
-    assert.equal(ok.type, 'ack');
-    await trainer.close();
-    await server.stop();
-    // Every acknowledged message is in the log after a restart.
-    server = await startServer({ dbPath, usersPath });
-    const snapshot = (await getJson(server, '/api/state')).body;
-    assert.equal(snapshot.state.message_log.total, acked.length);
-    assert.equal(snapshot.seq, acked.at(-1) + 1);
-    await server.stop();
+    await withServer({ dbPath: `${mount}/lagesbild.db`, usersPath: `${dir.path}/users.json`,
+      users: [{ id: 'trainer', role: 'trainer' }], args: noRateLimits }, async (server) => {
+      const trainer = await server.client('trainer');
+      const acked = await fillUntilRefused(trainer, 'full');
+      assert.ok(acked.length > 20, `${acked.length} messages fitted`);
+      // Every later write fails the same way while the disk is full.
+      const again = await trainer.command({ v: 1, type: 'set_region_readiness', id: 'r-1', space: 'live', region: 'orebro', level: 'staff' });
+      assert.equal(again.code, 'store_failed');
+      await checkServedWhileFailing(server, acked);
+      // Room returns (another program's file is deleted): the server finds out by itself.
+      rmSync(filler);
+      await waitFor('healthz 200', async () => (await getJson(server, '/healthz')).status === 200);
+      const ok = await trainer.command({ v: 1, type: 'set_region_readiness', id: 'r-2', space: 'live', region: 'orebro', level: 'staff' });
+      assert.equal(ok.type, 'ack');
+      // Every acknowledged message is in the log after a restart.
+      await server.restart();
+      const snapshot = (await getJson(server, '/api/state')).body;
+      assert.equal(snapshot.state.message_log.total, acked.length);
+      assert.equal(snapshot.seq, acked.at(-1) + 1);
+    });
   } finally {
     execFileSync('umount', ['-l', mount], { stdio: 'ignore' });
   }
 });
 
-test('a capped event log (--max-db-size): store_failed, nothing acknowledged, 503 health, boards and reads served', { timeout: 120000 }, async () => {
-  const dbPath = `${dir.path}/capped.db`;
-  const server = await startServer({ dbPath, args: ['--max-db-size', '1', ...noRateLimits] });
-  try {
-    const trainer = await TestClient.connectAs(server, 'trainer');
-    const acked = await fillUntilRefused(trainer, 'cap');
-    assert.ok(acked.length > 20, `${acked.length} messages fitted`);
-    await checkServedWhileFailing(server, acked);
-    // The state was not harmed by the failed write: a small command still judged against it.
-    const refused = await trainer.command({ v: 1, type: 'acknowledge', id: 'a-1', space: 'live', message: `live:${acked.at(-1) + 1}` });
-    assert.equal(refused.code, 'unknown_message', 'the refused message was not kept in memory');
-    await trainer.close();
-  } finally {
-    await server.stop();
-  }
-});
+test('a capped event log (--max-db-size): store_failed, nothing acknowledged, 503 health, boards and reads served', { timeout: 120000 }, () => withServer({ args: ['--max-db-size', '1', ...noRateLimits] }, async (server) => {
+  const trainer = await server.client('trainer');
+  const acked = await fillUntilRefused(trainer, 'cap');
+  assert.ok(acked.length > 20, `${acked.length} messages fitted`);
+  await checkServedWhileFailing(server, acked);
+  // The state was not harmed by the failed write: a small command still judged against it.
+  const refused = await trainer.command({ v: 1, type: 'acknowledge', id: 'a-1', space: 'live', message: `live:${acked.at(-1) + 1}` });
+  assert.equal(refused.code, 'unknown_message', 'the refused message was not kept in memory');
+}));

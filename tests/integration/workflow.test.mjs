@@ -1,27 +1,19 @@
 // The TiB and regional command workflow over real WebSocket and HTTP: roles, alerts with
 // acknowledgement, history, staleness.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, makeTempDir, getJson } from '../support/server.mjs';
-import { TestClient, report } from '../support/client.mjs';
+import { getJson } from '../support/server.mjs';
+import { report } from '../support/client.mjs';
+import { serverFixture } from '../support/fixture.mjs';
 
-let dir;
-let server;
-before(async () => {
-  dir = makeTempDir();
-  server = await startServer({ dbPath: `${dir.path}/log.db` });
-});
-after(async () => {
-  await server?.stop();
-  dir?.remove();
-});
+const server = serverFixture();
 
 let counter = 0;
 const post = (fields) => ({ v: 1, type: 'post_message', id: `p-${++counter}`, space: 'live', ...fields });
 const acknowledge = (message, extra = {}) => ({ v: 1, type: 'acknowledge', id: `k-${++counter}`, space: 'live', message, ...extra });
 
 test('signing in: a token names the user; a wrong token is refused; tokens never reach the log', async () => {
-  const client = await TestClient.connect(server.port);
+  const client = await server.client();
   assert.deepEqual(await client.signIn(server.tokens['tib-uppsala']), { id: 'tib-uppsala', role: 'reporter', region: 'uppsala' });
   client.send({ v: 1, type: 'hello', token: 'not-a-token' });
   const refused = await client.nextOfType('error');
@@ -33,9 +25,9 @@ test('signing in: a token names the user; a wrong token is refused; tokens never
 });
 
 test('a reporter of region A cannot write region B; the refusal is recorded', async () => {
-  const watcher = await TestClient.connect(server.port);
+  const watcher = await server.client();
   const start = (await watcher.nextOfType('snapshot')).seq;
-  const uppsala = await TestClient.connectAs(server, 'tib-uppsala');
+  const uppsala = await server.client('tib-uppsala');
   const refused = await uppsala.command(report('uso', { beds: { AdultICU: { available: 1 } } }));
   assert.equal(refused.type, 'error');
   assert.equal(refused.code, 'forbidden');
@@ -58,21 +50,20 @@ test('a reporter of region A cannot write region B; the refusal is recorded', as
   // Its own region is fine.
   assert.equal((await uppsala.command(report('enkoping', { beds: { AdultICU: { available: 1 } } }))).type, 'ack');
 
-  const anonymous = await TestClient.connect(server.port);
+  const anonymous = await server.client();
   const anonymousReply = await anonymous.command(report('enkoping', { reception: { P3: 1 } }));
   assert.equal(anonymousReply.code, 'forbidden');
   assert.match(anonymousReply.message, /sign in first/);
-  const viewer = await TestClient.connectAs(server, 'viewer');
+  const viewer = await server.client('viewer');
   assert.equal((await viewer.command(report('enkoping', { reception: { P3: 1 } }))).code, 'forbidden');
-  await Promise.all([watcher, uppsala, anonymous, viewer].map((c) => c.close()));
 });
 
 test('an alert to three regions clears only when all three have acknowledged', async () => {
-  const orebro = await TestClient.connectAs(server, 'tib-orebro');
-  const sormland = await TestClient.connectAs(server, 'tib-sormland');
-  const vastmanland = await TestClient.connectAs(server, 'tib-vastmanland');
-  const uppsala = await TestClient.connectAs(server, 'tib-uppsala');
-  const board = await TestClient.connect(server.port);
+  const orebro = await server.client('tib-orebro');
+  const sormland = await server.client('tib-sormland');
+  const vastmanland = await server.client('tib-vastmanland');
+  const uppsala = await server.client('tib-uppsala');
+  const board = await server.client();
   await board.nextOfType('snapshot');
 
   const posted = await orebro.command(post({
@@ -105,11 +96,10 @@ test('an alert to three regions clears only when all three have acknowledged', a
   assert.deepEqual(cleared.pending, []);
   assert.deepEqual(Object.keys(cleared.acks).sort(), ['orebro', 'sormland', 'vastmanland']);
   assert.equal((await orebro.command(acknowledge('live:999999'))).code, 'unknown_message');
-  await Promise.all([orebro, sormland, vastmanland, uppsala, board].map((c) => c.close()));
 });
 
 test('METHANE reports and situation reports are validated and stored', async () => {
-  const trainer = await TestClient.connectAs(server, 'trainer');
+  const trainer = await server.client('trainer');
   const methane = await trainer.command(post({
     kind: 'methane', to: 'all',
     methane: { major_incident: 'Ja', exact_location: 'E18 km 154', type: 'Bussolycka', hazards: 'Halka',
@@ -129,11 +119,10 @@ test('METHANE reports and situation reports are validated and stored', async () 
   assert.equal(stored.to.length, 7);
   assert.equal(stored.from, null);
   assert.deepEqual(body.state.messages.find((m) => m.id === `live:${sitrep.seq}`).pending, ['uppsala']);
-  await trainer.close();
 });
 
 test('the history of a hospital returns every change in order', async () => {
-  const karlstad = await TestClient.connectAs(server, 'tib-varmland');
+  const karlstad = await server.client('tib-varmland');
   const seqs = [];
   for (const available of [9, 7, 4]) {
     seqs.push((await karlstad.command(report('karlstad', { beds: { AdultICU: { available } } }))).seq);
@@ -152,11 +141,10 @@ test('the history of a hospital returns every change in order', async () => {
   assert.ok(windowed.body.entries.length >= 2 && windowed.body.entries[0].seq >= seqs[0]);
   assert.equal((await getJson(server, '/api/history?hospital=nowhere')).status, 404);
   assert.equal((await getJson(server, '/api/history?hospital=karlstad&from=yesterday')).status, 400);
-  await karlstad.close();
 });
 
 test('staleness flags appear when the clock passes the limit, stricter at higher readiness', async () => {
-  const dalarna = await TestClient.connectAs(server, 'tib-dalarna');
+  const dalarna = await server.client('tib-dalarna');
   assert.equal((await dalarna.command(report('mora', {
     beds: { AdultICU: { available: 1 }, MedicalSurgical: { available: 20 }, OperatingRooms: { available: 2 },
       EmergencyDepartment: { available: 5 }, Pediatrics: { available: 0 } },
@@ -181,5 +169,4 @@ test('staleness flags appear when the clock passes the limit, stricter at higher
   await dalarna.command({ v: 1, type: 'confirm_figures', id: 'cf', space: 'live', hospital: 'mora' });
   assert.equal((await stateAt(14)).stale, false);
   assert.equal((await getJson(server, '/api/state?at=soon')).status, 400);
-  await dalarna.close();
 });

@@ -11,7 +11,7 @@
 //     hooks without waiting for each other: a file's own `before` awaits `srv.ready` first.
 //   await withServer({ args: ['--require-sign-in'] }, async (srv) => { ... });
 //     One server for one test: started, handed to the body, and disposed of when the body ends or
-//     throws (clients closed, server stopped, its own folder removed).
+//     throws (clients closed, server stopped, its own folder removed). The options may be left out.
 //   const srv = await startFixture(options); ... await srv.dispose();
 //     The same by hand. Rejects (with the server's output) if the server does not start.
 //   const dir = scratchDir();
@@ -137,6 +137,7 @@ export async function startFixture(options) {
 }
 
 export async function withServer(options, body) {
+  if (typeof options === 'function') [options, body] = [{}, options];
   const srv = await startFixture(options);
   try {
     return await body(srv);
