@@ -7,10 +7,10 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "lagesbild/checkpoint.h"
-#include "lagesbild/core.h"
-#include "lagesbild/json_mapping.h"
-#include "lagesbild/wire.h"
+#include "lagesbild/core/saved_state.h"
+#include "lagesbild/core/core.h"
+#include "lagesbild/core/json_mapping.h"
+#include "lagesbild/core/wire.h"
 
 namespace {
 
@@ -58,7 +58,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (state.messages.size() > kRecentMessagesKept + kOpenMessagesKept) std::abort();
     const Json snapshot = Json::parse(SnapshotMessage(Config(), state, 0));
     if (snapshot.at("state").at("messages").dump().size() > kSnapshotMessageBytes + 4096) std::abort();
-    auto restored = CheckpointFromText(Config(), CheckpointToText(Config(), state));
+    auto restored = SavedStateFromText(Config(), SavedStateToText(Config(), state));
     if (!std::holds_alternative<SpaceState>(restored) || !(std::get<SpaceState>(restored) == state)) {
       std::abort();
     }

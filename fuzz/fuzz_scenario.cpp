@@ -7,7 +7,7 @@
 #include <sstream>
 #include <string>
 
-#include "lagesbild/scenario.h"
+#include "lagesbild/core/scenario.h"
 
 namespace {
 

@@ -7,8 +7,8 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "lagesbild/json_mapping.h"
-#include "lagesbild/wire.h"
+#include "lagesbild/core/json_mapping.h"
+#include "lagesbild/core/wire.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   auto parsed = lagesbild::ParseClientMessage(

@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh --test
+bash scripts/check-layers.sh
 presets=(release asan tsan)
 if [ "${1:-}" = "--quick" ]; then presets=(release); fi
 for preset in "${presets[@]}"; do

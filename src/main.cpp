@@ -9,8 +9,9 @@
 
 #include <CLI/CLI.hpp>
 
-#include "lagesbild/server.h"
-#include "lagesbild/sqlite_store.h"
+#include "lagesbild/server/server.h"
+#include "lagesbild/server/system_clock.h"
+#include "lagesbild/store/sqlite_store.h"
 
 namespace {
 
@@ -102,14 +103,14 @@ int Serve(const std::string& config_path, const std::string& db_path,
     return 2;
   }
   for (const lagesbild::SpaceRecovery& space : server.recovery()) {
-    const std::string from = space.checkpoint_seq > 0
-        ? "the state checkpoint at " + std::to_string(space.checkpoint_seq) + " + "
+    const std::string from = space.saved_state_seq > 0
+        ? "the saved state at " + std::to_string(space.saved_state_seq) + " + "
         : "";
     std::printf("lagesbild: space %s at seq %lld: %s%lld events replayed%s%s\n",
                 space.space.c_str(), static_cast<long long>(space.seq), from.c_str(),
                 static_cast<long long>(space.events_replayed),
-                space.checkpoint_unused.empty() ? "" : "; state checkpoint not used: ",
-                space.checkpoint_unused.c_str());
+                space.saved_state_unused.empty() ? "" : "; saved state not used: ",
+                space.saved_state_unused.c_str());
   }
   const std::string host =
       options.bind_address == "0.0.0.0" ? "localhost" : options.bind_address;

@@ -1,4 +1,4 @@
-#include "lagesbild/users.h"
+#include "lagesbild/auth/users.h"
 
 #include <sodium.h>
 #include <sys/stat.h>

@@ -1,6 +1,6 @@
 #include <algorithm>
 
-#include "lagesbild/core.h"
+#include "lagesbild/core/core.h"
 
 namespace lagesbild {
 namespace {

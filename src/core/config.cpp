@@ -1,4 +1,4 @@
-#include "lagesbild/config.h"
+#include "lagesbild/core/config.h"
 
 #include <algorithm>
 #include <regex>

@@ -1,11 +1,11 @@
 #include <algorithm>
 #include <string>
 
-#include "lagesbild/core.h"
-#include "lagesbild/distribution.h"
-#include "lagesbild/permissions.h"
-#include "lagesbild/scenario.h"
-#include "lagesbild/time_format.h"
+#include "lagesbild/core/core.h"
+#include "lagesbild/core/distribution.h"
+#include "lagesbild/core/permissions.h"
+#include "lagesbild/core/scenario.h"
+#include "lagesbild/core/time_format.h"
 
 namespace lagesbild {
 namespace {

@@ -1,4 +1,4 @@
-#include "lagesbild/distribution.h"
+#include "lagesbild/core/distribution.h"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "lagesbild/domain.h"
+#include "lagesbild/core/domain.h"
 
 namespace lagesbild {
 namespace {

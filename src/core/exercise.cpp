@@ -1,4 +1,4 @@
-#include "lagesbild/exercise.h"
+#include "lagesbild/core/exercise.h"
 
 #include <algorithm>
 

@@ -1,10 +1,10 @@
-#include "lagesbild/json_mapping.h"
+#include "lagesbild/core/json_mapping.h"
 
 #include <algorithm>
 #include <limits>
 
-#include "lagesbild/staleness.h"
-#include "lagesbild/time_format.h"
+#include "lagesbild/core/staleness.h"
+#include "lagesbild/core/time_format.h"
 
 namespace lagesbild {
 namespace {

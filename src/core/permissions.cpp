@@ -1,4 +1,4 @@
-#include "lagesbild/permissions.h"
+#include "lagesbild/core/permissions.h"
 
 namespace lagesbild {
 namespace {

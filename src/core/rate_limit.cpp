@@ -1,4 +1,4 @@
-#include "lagesbild/rate_limit.h"
+#include "lagesbild/core/rate_limit.h"
 
 #include <algorithm>
 

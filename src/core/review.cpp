@@ -1,11 +1,11 @@
-#include "lagesbild/review.h"
+#include "lagesbild/core/review.h"
 
 #include <algorithm>
 #include <map>
 #include <set>
 
-#include "lagesbild/core.h"
-#include "lagesbild/time_format.h"
+#include "lagesbild/core/core.h"
+#include "lagesbild/core/time_format.h"
 
 namespace lagesbild {
 namespace {

@@ -1,17 +1,17 @@
-#include "lagesbild/checkpoint.h"
+#include "lagesbild/core/saved_state.h"
 
 #include <cstdint>
 
-#include "lagesbild/json_mapping.h"
+#include "lagesbild/core/json_mapping.h"
 
 namespace lagesbild {
 namespace {
 
-// Raised when the layout of the text changes; older checkpoints are then replayed past.
+// Raised when the layout of the text changes; older saved states are then replayed past.
 // 2: messages are bounded (recent and open ones) and the state counts every message posted.
-constexpr int kCheckpointFormat = 3;  // 3: over capacity as data, not text
+constexpr int kSavedStateFormat = 3;  // 3: over capacity as data, not text
 
-// Short keys: a checkpoint is read at every start and written every few thousand events.
+// Short keys: a saved state is read at every start and written every few thousand events.
 Json StampToJson(const Stamp& stamp) {
   return {{"t", stamp.at ? Json(*stamp.at) : Json(nullptr)}, {"by", stamp.by}};
 }
@@ -60,7 +60,7 @@ PatientCounts CountsFromJson(const Json& json) {
   return counts;
 }
 
-Json HospitalToCheckpoint(const HospitalState& hospital) {
+Json HospitalToSaved(const HospitalState& hospital) {
   Json beds = Json::array();
   for (const BedFigure& bed : hospital.beds) {
     Json out = StampToJson(bed.stamp);
@@ -87,7 +87,7 @@ Json HospitalToCheckpoint(const HospitalState& hospital) {
                                      : Json(nullptr)}}}};
 }
 
-HospitalState HospitalFromCheckpoint(const Json& json) {
+HospitalState HospitalFromSaved(const Json& json) {
   HospitalState hospital;
   const Json& beds = json.at("beds");
   if (beds.size() != hospital.beds.size()) throw std::invalid_argument("bed types");
@@ -123,7 +123,7 @@ HospitalState HospitalFromCheckpoint(const Json& json) {
   return hospital;
 }
 
-Json MessageToCheckpoint(const MessageState& message) {
+Json MessageToSaved(const MessageState& message) {
   Json acks = Json::object();
   for (const auto& [region, ack] : message.acks) {
     acks[region] = StampToJson(ack.stamp);
@@ -135,7 +135,7 @@ Json MessageToCheckpoint(const MessageState& message) {
           {"to", message.addressees},   {"acks", acks}};
 }
 
-MessageState MessageFromCheckpoint(const Json& json) {
+MessageState MessageFromSaved(const Json& json) {
   MessageState message;
   message.seq = json.at("seq").get<Seq>();
   message.at = json.at("at").get<TimeMs>();
@@ -151,7 +151,7 @@ MessageState MessageFromCheckpoint(const Json& json) {
   return message;
 }
 
-Json ExerciseToCheckpoint(const ExerciseInfo& info) {
+Json ExerciseToSaved(const ExerciseInfo& info) {
   Json pending = Json::array();
   for (const PendingArrival& arrival : info.pending_arrivals) {
     pending.push_back({{"due", arrival.due_elapsed_ms}, {"wave", arrival.wave},
@@ -163,7 +163,7 @@ Json ExerciseToCheckpoint(const ExerciseInfo& info) {
           {"elapsed_ms", info.elapsed_ms},   {"pending", pending}};
 }
 
-ExerciseInfo ExerciseFromCheckpoint(const Json& json) {
+ExerciseInfo ExerciseFromSaved(const Json& json) {
   ExerciseInfo info;
   info.scenario_id = json.at("scenario_id").get<std::string>();
   info.scenario_name = json.at("scenario_name").get<std::string>();
@@ -182,7 +182,7 @@ ExerciseInfo ExerciseFromCheckpoint(const Json& json) {
   return info;
 }
 
-// Changes whenever anything the initial state is built from changes: a checkpoint written under
+// Changes whenever anything the initial state is built from changes: a saved state written under
 // another configuration must not be mixed with this one's figures. FNV-1a: stable across builds.
 std::string Fingerprint(const HealthcareRegionConfig& config) {
   const SpaceState initial = InitialState(config, "", false);
@@ -190,7 +190,7 @@ std::string Fingerprint(const HealthcareRegionConfig& config) {
   for (const HospitalConfig& hospital : config.hospitals) basis.push_back(hospital.id);
   for (const RegionConfig& region : config.regions) basis.push_back(region.id);
   for (const HospitalState& hospital : initial.hospitals) {
-    basis.push_back(HospitalToCheckpoint(hospital));
+    basis.push_back(HospitalToSaved(hospital));
   }
   std::uint64_t hash = 1469598103934665603ULL;
   for (unsigned char byte : basis.dump()) {
@@ -203,18 +203,18 @@ std::string Fingerprint(const HealthcareRegionConfig& config) {
 
 }  // namespace
 
-std::string CheckpointToText(const HealthcareRegionConfig& config, const SpaceState& state) {
+std::string SavedStateToText(const HealthcareRegionConfig& config, const SpaceState& state) {
   Json hospitals = Json::array();
   for (const HospitalState& hospital : state.hospitals) {
-    hospitals.push_back(HospitalToCheckpoint(hospital));
+    hospitals.push_back(HospitalToSaved(hospital));
   }
   Json regions = Json::array();
   for (const RegionState& region : state.regions) {
     regions.push_back(ReportedToJson(region.readiness, kWire));
   }
   Json messages = Json::array();
-  for (const MessageState& message : state.messages) messages.push_back(MessageToCheckpoint(message));
-  return Json{{"format", kCheckpointFormat},
+  for (const MessageState& message : state.messages) messages.push_back(MessageToSaved(message));
+  return Json{{"format", kSavedStateFormat},
               {"config", Fingerprint(config)},
               {"space", state.space},
               {"exercise", state.exercise},
@@ -223,45 +223,45 @@ std::string CheckpointToText(const HealthcareRegionConfig& config, const SpaceSt
               {"regions", regions},
               {"messages", messages},
               {"messages_posted", state.messages_posted},
-              {"exercise_info", state.exercise_info ? ExerciseToCheckpoint(*state.exercise_info)
+              {"exercise_info", state.exercise_info ? ExerciseToSaved(*state.exercise_info)
                                                     : Json(nullptr)}}
       .dump();
 }
 
-std::variant<SpaceState, Error> CheckpointFromText(const HealthcareRegionConfig& config,
+std::variant<SpaceState, Error> SavedStateFromText(const HealthcareRegionConfig& config,
                                                    const std::string& text) {
   try {
     const Json json = Json::parse(text);
-    if (json.at("format") != kCheckpointFormat) {
-      return MakeError("checkpoint_format", "format", "written in another format");
+    if (json.at("format") != kSavedStateFormat) {
+      return MakeError("saved_state_format", "format", "written in another format");
     }
     if (json.at("config") != Fingerprint(config)) {
-      return MakeError("checkpoint_config", "config", "written for another configuration");
+      return MakeError("saved_state_config", "config", "written for another configuration");
     }
     SpaceState state;
     state.space = json.at("space").get<std::string>();
     state.exercise = json.at("exercise").get<bool>();
     state.seq = json.at("seq").get<Seq>();
     for (const Json& hospital : json.at("hospitals")) {
-      state.hospitals.push_back(HospitalFromCheckpoint(hospital));
+      state.hospitals.push_back(HospitalFromSaved(hospital));
     }
     for (const Json& region : json.at("regions")) {
       state.regions.push_back(RegionState{ReportedFromJson<ReadinessLevel>(region, kLevelFromJson)});
     }
     if (state.hospitals.size() != config.hospitals.size() ||
         state.regions.size() != config.regions.size()) {
-      return MakeError("checkpoint_config", "hospitals", "hospitals or regions do not match");
+      return MakeError("saved_state_config", "hospitals", "hospitals or regions do not match");
     }
     for (const Json& message : json.at("messages")) {
-      state.messages.push_back(MessageFromCheckpoint(message));
+      state.messages.push_back(MessageFromSaved(message));
     }
     state.messages_posted = json.at("messages_posted").get<std::int64_t>();
     if (!json.at("exercise_info").is_null()) {
-      state.exercise_info = ExerciseFromCheckpoint(json.at("exercise_info"));
+      state.exercise_info = ExerciseFromSaved(json.at("exercise_info"));
     }
     return state;
   } catch (const std::exception& e) {  // parse, missing key, wrong type, unknown enum
-    return MakeError("checkpoint_corrupt", "", e.what());
+    return MakeError("saved_state_corrupt", "", e.what());
   }
 }
 

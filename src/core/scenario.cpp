@@ -1,11 +1,11 @@
-#include "lagesbild/scenario.h"
+#include "lagesbild/core/scenario.h"
 
 #include <algorithm>
 #include <regex>
 #include <set>
 
-#include "lagesbild/json_mapping.h"
-#include "lagesbild/time_format.h"
+#include "lagesbild/core/json_mapping.h"
+#include "lagesbild/core/time_format.h"
 
 namespace lagesbild {
 namespace {

@@ -1,4 +1,4 @@
-#include "lagesbild/staleness.h"
+#include "lagesbild/core/staleness.h"
 
 #include <algorithm>
 

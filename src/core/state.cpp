@@ -1,8 +1,8 @@
 #include <algorithm>
 #include <utility>
 
-#include "lagesbild/events.h"
-#include "lagesbild/state.h"
+#include "lagesbild/core/events.h"
+#include "lagesbild/core/state.h"
 
 namespace lagesbild {
 

@@ -1,4 +1,4 @@
-#include "lagesbild/time_format.h"
+#include "lagesbild/core/time_format.h"
 
 #include <cstdio>
 

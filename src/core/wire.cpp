@@ -1,12 +1,12 @@
-#include "lagesbild/wire.h"
+#include "lagesbild/core/wire.h"
 
 #include <map>
 #include <set>
 
-#include "lagesbild/json_mapping.h"
-#include "lagesbild/scenario.h"
-#include "lagesbild/staleness.h"
-#include "lagesbild/time_format.h"
+#include "lagesbild/core/json_mapping.h"
+#include "lagesbild/core/scenario.h"
+#include "lagesbild/core/staleness.h"
+#include "lagesbild/core/time_format.h"
 
 namespace lagesbild {
 namespace {

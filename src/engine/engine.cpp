@@ -1,11 +1,11 @@
-#include "lagesbild/engine.h"
+#include "lagesbild/engine/engine.h"
 
 #include <set>
 
-#include "lagesbild/checkpoint.h"
-#include "lagesbild/core.h"
-#include "lagesbild/exercise.h"
-#include "lagesbild/json_mapping.h"
+#include "lagesbild/core/saved_state.h"
+#include "lagesbild/core/core.h"
+#include "lagesbild/core/exercise.h"
+#include "lagesbild/core/json_mapping.h"
 
 namespace lagesbild {
 namespace {
@@ -39,23 +39,23 @@ std::optional<Error> Engine::RecoverSpace(const std::string& name) {
   SpaceState& state = spaces_[name] = InitialState(*config_, name, name != kLiveSpace);
   SpaceRecovery& report = recovery_.emplace_back();
   report.space = name;
-  std::optional<std::string> checkpoint;
-  if (auto error = store_->LoadCheckpoint(name, &checkpoint)) {
-    report.checkpoint_unused = error->message;
-  } else if (checkpoint) {
-    auto loaded = CheckpointFromText(*config_, *checkpoint);
+  std::optional<std::string> saved;
+  if (auto error = store_->LoadSavedState(name, &saved)) {
+    report.saved_state_unused = error->message;
+  } else if (saved) {
+    auto loaded = SavedStateFromText(*config_, *saved);
     if (auto* error = std::get_if<Error>(&loaded)) {
-      report.checkpoint_unused = error->message;
+      report.saved_state_unused = error->message;
     } else if (std::get<SpaceState>(loaded).space != name) {
-      report.checkpoint_unused = "written for another space";
+      report.saved_state_unused = "written for another space";
     } else if (!LogHolds(name, std::get<SpaceState>(loaded).seq)) {
-      report.checkpoint_unused = "ahead of the event log";  // e.g. the log was restored older
+      report.saved_state_unused = "ahead of the event log";  // e.g. the log was restored older
     } else {
       state = std::get<SpaceState>(std::move(loaded));
-      report.checkpoint_seq = state.seq;
+      report.saved_state_seq = state.seq;
     }
   }
-  checkpointed_[name] = report.checkpoint_seq;
+  saved_at_[name] = report.saved_state_seq;
   std::vector<StoredEvent> chunk;
   do {
     chunk.clear();
@@ -76,7 +76,7 @@ std::optional<Error> Engine::RecoverSpace(const std::string& name) {
     }
   } while (chunk.size() == kRecoveryChunk);
   report.seq = state.seq;
-  Checkpoint(name, checkpoint_interval_);  // the next start need not replay these again
+  SaveState(name, save_interval_);  // the next start need not replay these again
   return std::nullopt;
 }
 
@@ -86,11 +86,11 @@ bool Engine::LogHolds(const std::string& name, Seq seq) {
   return !store_->ReadAfter(name, seq - 1, 1, &event) && event.size() == 1 && event[0].seq == seq;
 }
 
-void Engine::Checkpoint(const std::string& name, Seq at_least) {
+void Engine::SaveState(const std::string& name, Seq at_least) {
   const SpaceState& state = spaces_.at(name);
-  Seq& saved = checkpointed_[name];
+  Seq& saved = saved_at_[name];
   if (state.seq == 0 || state.seq - saved < at_least || state.seq == saved) return;
-  if (!store_->SaveCheckpoint(name, state.seq, CheckpointToText(*config_, state))) {
+  if (!store_->SaveState(name, state.seq, SavedStateToText(*config_, state))) {
     saved = state.seq;
   }
 }
@@ -133,7 +133,7 @@ void Engine::Stop() {
   // The engine thread is gone: this thread owns the store now. A clean stop leaves nothing to
   // replay at the next start.
   if (!broken_) {
-    for (const auto& [name, state] : spaces_) Checkpoint(name, 1);
+    for (const auto& [name, state] : spaces_) SaveState(name, 1);
   }
   // Submissions never picked up: before Start(), or Stop() without Start().
   std::vector<Submission> late;
@@ -278,7 +278,7 @@ void Engine::ProcessBatch(std::vector<Submission>& batch) {
       std::set<std::string> touched;
       for (const Event& event : accepted) touched.insert(event.space);
       listener_->OnCommitted(std::move(accepted));
-      for (const std::string& name : touched) Checkpoint(name, checkpoint_interval_);
+      for (const std::string& name : touched) SaveState(name, save_interval_);
     }
   }
   for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(outcomes[i]);

@@ -1,4 +1,4 @@
-#include "lagesbild/reader.h"
+#include "lagesbild/engine/reader.h"
 
 namespace lagesbild {
 

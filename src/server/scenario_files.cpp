@@ -1,11 +1,11 @@
-#include "lagesbild/scenario_files.h"
+#include "lagesbild/server/scenario_files.h"
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
-#include "lagesbild/json_mapping.h"
+#include "lagesbild/core/json_mapping.h"
 
 namespace lagesbild {
 

@@ -1,5 +1,5 @@
 // The only translation unit that sees WebSocket++ and Asio (they take ~15 s to compile).
-#include "lagesbild/server.h"
+#include "lagesbild/server/server.h"
 
 #include <algorithm>
 #include <cctype>
@@ -12,19 +12,19 @@
 #include "connection_limits.h"
 #include "ws_config.h"
 
-#include "lagesbild/core.h"
-#include "lagesbild/engine.h"
-#include "lagesbild/exercise.h"
-#include "lagesbild/rate_limit.h"
-#include "lagesbild/reader.h"
-#include "lagesbild/review.h"
-#include "lagesbild/scenario_files.h"
-#include "lagesbild/json_mapping.h"
-#include "lagesbild/permissions.h"
-#include "lagesbild/time_format.h"
-#include "lagesbild/space_replica.h"
-#include "lagesbild/static_files.h"
-#include "lagesbild/wire.h"
+#include "lagesbild/core/core.h"
+#include "lagesbild/engine/engine.h"
+#include "lagesbild/core/exercise.h"
+#include "lagesbild/core/rate_limit.h"
+#include "lagesbild/engine/reader.h"
+#include "lagesbild/core/review.h"
+#include "lagesbild/server/scenario_files.h"
+#include "lagesbild/core/json_mapping.h"
+#include "lagesbild/core/permissions.h"
+#include "lagesbild/core/time_format.h"
+#include "lagesbild/server/space_replica.h"
+#include "lagesbild/server/static_files.h"
+#include "lagesbild/core/wire.h"
 
 namespace lagesbild {
 namespace {

@@ -1,7 +1,7 @@
-#include "lagesbild/space_replica.h"
+#include "lagesbild/server/space_replica.h"
 
-#include "lagesbild/core.h"
-#include "lagesbild/wire.h"
+#include "lagesbild/core/core.h"
+#include "lagesbild/core/wire.h"
 
 namespace lagesbild {
 

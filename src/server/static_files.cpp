@@ -1,4 +1,4 @@
-#include "lagesbild/static_files.h"
+#include "lagesbild/server/static_files.h"
 
 #include <filesystem>
 #include <fstream>

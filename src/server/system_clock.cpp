@@ -1,6 +1,6 @@
 #include <chrono>
 
-#include "lagesbild/clock.h"
+#include "lagesbild/server/system_clock.h"
 
 namespace lagesbild {
 

@@ -1,4 +1,4 @@
-#include "lagesbild/sqlite_store.h"
+#include "lagesbild/store/sqlite_store.h"
 
 #include <fcntl.h>
 #include <sqlite3.h>
@@ -45,7 +45,8 @@ CREATE TABLE IF NOT EXISTS events(
   body     TEXT    NOT NULL,
   subject  TEXT    NOT NULL DEFAULT '',
   PRIMARY KEY(space, seq)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS checkpoints(
+DROP TABLE IF EXISTS checkpoints;  -- saved states before format 3, under their old name
+CREATE TABLE IF NOT EXISTS saved_states(
   space TEXT    PRIMARY KEY,
   seq   INTEGER NOT NULL,
   state TEXT    NOT NULL);
@@ -115,8 +116,8 @@ struct SqliteEventStore::Impl {
   Statement read_kind_before;
   Statement read_messages_before;
   Statement list_spaces;
-  Statement save_checkpoint;
-  Statement load_checkpoint;
+  Statement save_state;
+  Statement load_state;
   std::optional<std::chrono::steady_clock::time_point> deadline;
   bool read_only = false;
   // close_v2 defers the close until the statements (members, destroyed after this body) are
@@ -249,10 +250,10 @@ bool SqliteEventStore::PrepareReads(Impl& impl) {
          impl.list_spaces.Prepare(impl.db, "SELECT DISTINCT space FROM events ORDER BY space") ==
              SQLITE_OK &&
          (impl.read_only ||
-          impl.save_checkpoint.Prepare(impl.db,
-                                       "INSERT OR REPLACE INTO checkpoints(space, seq, state) "
+          impl.save_state.Prepare(impl.db,
+                                       "INSERT OR REPLACE INTO saved_states(space, seq, state) "
                                        "VALUES(?1, ?2, ?3)") == SQLITE_OK) &&
-         impl.load_checkpoint.Prepare(impl.db, "SELECT state FROM checkpoints WHERE space = ?1") ==
+         impl.load_state.Prepare(impl.db, "SELECT state FROM saved_states WHERE space = ?1") ==
              SQLITE_OK;
 }
 
@@ -346,10 +347,10 @@ std::optional<Error> SqliteEventStore::ListSpaces(std::vector<std::string>* out)
   return std::nullopt;
 }
 
-std::optional<Error> SqliteEventStore::SaveCheckpoint(const std::string& space, Seq seq,
+std::optional<Error> SqliteEventStore::SaveState(const std::string& space, Seq seq,
                                                       const std::string& text) {
   if (impl_->read_only) return MakeError("store_failed", "", "event log: opened read-only");
-  sqlite3_stmt* save = impl_->save_checkpoint.get();
+  sqlite3_stmt* save = impl_->save_state.get();
   sqlite3_reset(save);
   sqlite3_bind_text(save, 1, space.c_str(), -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64(save, 2, seq);
@@ -357,20 +358,20 @@ std::optional<Error> SqliteEventStore::SaveCheckpoint(const std::string& space, 
   const int rc = sqlite3_step(save);
   sqlite3_reset(save);
   sqlite3_clear_bindings(save);
-  if (rc != SQLITE_DONE) return StoreError(impl_->db, "saving checkpoint of " + space);
+  if (rc != SQLITE_DONE) return StoreError(impl_->db, "saving the state of " + space);
   return std::nullopt;
 }
 
-std::optional<Error> SqliteEventStore::LoadCheckpoint(const std::string& space,
+std::optional<Error> SqliteEventStore::LoadSavedState(const std::string& space,
                                                       std::optional<std::string>* out) {
-  sqlite3_stmt* load = impl_->load_checkpoint.get();
+  sqlite3_stmt* load = impl_->load_state.get();
   sqlite3_reset(load);
   sqlite3_bind_text(load, 1, space.c_str(), -1, SQLITE_TRANSIENT);
   const int rc = sqlite3_step(load);
   if (rc == SQLITE_ROW) *out = Text(load, 0);
   sqlite3_reset(load);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-    return StoreError(impl_->db, "reading checkpoint of " + space);
+    return StoreError(impl_->db, "reading the saved state of " + space);
   }
   return std::nullopt;
 }

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "lagesbild/config.h"
+#include "lagesbild/core/config.h"
 #include "test_support.h"
 
 using namespace lagesbild;

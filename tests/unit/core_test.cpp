@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "lagesbild/core.h"
+#include "lagesbild/core/core.h"
 #include "test_support.h"
 
 using namespace lagesbild;

@@ -3,7 +3,7 @@
 #include <condition_variable>
 #include <mutex>
 
-#include "lagesbild/engine.h"
+#include "lagesbild/engine/engine.h"
 #include "test_support.h"
 
 using namespace lagesbild;

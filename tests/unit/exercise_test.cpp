@@ -1,11 +1,11 @@
 #include <catch2/catch.hpp>
 
-#include "lagesbild/checkpoint.h"
-#include "lagesbild/core.h"
-#include "lagesbild/distribution.h"
-#include "lagesbild/exercise.h"
-#include "lagesbild/json_mapping.h"
-#include "lagesbild/review.h"
+#include "lagesbild/core/saved_state.h"
+#include "lagesbild/core/core.h"
+#include "lagesbild/core/distribution.h"
+#include "lagesbild/core/exercise.h"
+#include "lagesbild/core/json_mapping.h"
+#include "lagesbild/core/review.h"
 #include "test_support.h"
 
 using namespace lagesbild;
@@ -141,7 +141,7 @@ TEST_CASE("injects become events at their exact exercise times, arrivals after t
   CHECK(state.hospitals[0].casualties.incoming == PatientCounts{3, 2, 3});
   CHECK(state.exercise_info->pending_arrivals.size() == 2);
   // A checkpoint keeps the casualties on their way and the exercise clock.
-  CHECK(std::get<SpaceState>(CheckpointFromText(SmallConfig(), CheckpointToText(SmallConfig(), state))) == state);
+  CHECK(std::get<SpaceState>(SavedStateFromText(SmallConfig(), SavedStateToText(SmallConfig(), state))) == state);
 
   for (TimedCommand& due : player.Due(26 * kMinute)) submit(kStartWall + due.at, std::move(due.body));
   // small arrives at 15:00, before the capacity change at 12:00? No: 12:00 first, then 15:00, 25:00.
@@ -158,7 +158,7 @@ TEST_CASE("injects become events at their exact exercise times, arrivals after t
         OverCapacity{OverCapacity::Kind::kReceptionRate, Triage::kP1, 3, 2});
   CHECK_FALSE(state.hospitals[1].casualties.over_capacity);
   CHECK(state.exercise_info->pending_arrivals.empty());
-  CHECK(std::get<SpaceState>(CheckpointFromText(SmallConfig(), CheckpointToText(SmallConfig(), state))) == state);
+  CHECK(std::get<SpaceState>(SavedStateFromText(SmallConfig(), SavedStateToText(SmallConfig(), state))) == state);
 }
 
 TEST_CASE("a suggested distribution follows reception capacity, then transport time") {

@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
 
-#include "lagesbild/core.h"
-#include "lagesbild/json_mapping.h"
-#include "lagesbild/space_replica.h"
+#include "lagesbild/core/core.h"
+#include "lagesbild/core/json_mapping.h"
+#include "lagesbild/server/space_replica.h"
 #include "test_support.h"
 
 using namespace lagesbild;

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include "lagesbild/core.h"
-#include "lagesbild/permissions.h"
+#include "lagesbild/core/core.h"
+#include "lagesbild/core/permissions.h"
 #include "test_support.h"
 
 using namespace lagesbild;

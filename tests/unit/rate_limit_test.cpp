@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "lagesbild/rate_limit.h"
+#include "lagesbild/core/rate_limit.h"
 
 using namespace lagesbild;
 

@@ -3,9 +3,9 @@
 #include <condition_variable>
 #include <mutex>
 
-#include "lagesbild/checkpoint.h"
-#include "lagesbild/core.h"
-#include "lagesbild/engine.h"
+#include "lagesbild/core/saved_state.h"
+#include "lagesbild/core/core.h"
+#include "lagesbild/engine/engine.h"
 #include "test_support.h"
 
 using namespace lagesbild;
@@ -17,7 +17,7 @@ namespace {
 const Actor kNorth = testing::Reporter("tib-nord", "north");
 const Actor kSouth = testing::Reporter("tib-syd", "south");
 
-// A live space with something in every field a checkpoint must keep.
+// A live space with something in every field a saved state must keep.
 SpaceState BusyLiveSpace() {
   SpaceState state = InitialState(SmallConfig(), kLiveSpace, false);
   TimeMs now = 1000;
@@ -51,7 +51,7 @@ SpaceState BusyLiveSpace() {
   return state;
 }
 
-std::string CheckpointField(const std::string& text, const std::string& key, const std::string& value) {
+std::string SavedStateField(const std::string& text, const std::string& key, const std::string& value) {
   std::string changed = text;
   const auto at = changed.find("\"" + key + "\":");
   REQUIRE(at != std::string::npos);
@@ -84,94 +84,94 @@ class Counter : public CommitListener {
 
 }  // namespace
 
-TEST_CASE("a checkpoint gives back exactly the state it was written from") {
+TEST_CASE("a saved state gives back exactly the state it was written from") {
   const SpaceState live = BusyLiveSpace();
   REQUIRE(live.messages.size() == 2);
   REQUIRE_FALSE(live.messages[0].acks.empty());
-  auto read = CheckpointFromText(SmallConfig(), CheckpointToText(SmallConfig(), live));
+  auto read = SavedStateFromText(SmallConfig(), SavedStateToText(SmallConfig(), live));
   REQUIRE(std::holds_alternative<SpaceState>(read));
   CHECK(std::get<SpaceState>(read) == live);
 }
 
-TEST_CASE("a checkpoint that is damaged, of another format or configuration is refused") {
-  const std::string text = CheckpointToText(SmallConfig(), BusyLiveSpace());
+TEST_CASE("a saved state that is damaged, of another format or configuration is refused") {
+  const std::string text = SavedStateToText(SmallConfig(), BusyLiveSpace());
   auto code = [](const std::variant<SpaceState, Error>& read) {
     return std::holds_alternative<Error>(read) ? std::get<Error>(read).code : std::string("read");
   };
-  CHECK(code(CheckpointFromText(SmallConfig(), text.substr(0, text.size() / 2))) == "checkpoint_corrupt");
-  CHECK(code(CheckpointFromText(SmallConfig(), "[]")) == "checkpoint_corrupt");
-  CHECK(code(CheckpointFromText(SmallConfig(), CheckpointField(text, "format", "99"))) == "checkpoint_format");
-  CHECK(code(CheckpointFromText(SmallConfig(), CheckpointField(text, "seq", "\"x\""))) == "checkpoint_corrupt");
+  CHECK(code(SavedStateFromText(SmallConfig(), text.substr(0, text.size() / 2))) == "saved_state_corrupt");
+  CHECK(code(SavedStateFromText(SmallConfig(), "[]")) == "saved_state_corrupt");
+  CHECK(code(SavedStateFromText(SmallConfig(), SavedStateField(text, "format", "99"))) == "saved_state_format");
+  CHECK(code(SavedStateFromText(SmallConfig(), SavedStateField(text, "seq", "\"x\""))) == "saved_state_corrupt");
 
   HealthcareRegionConfig other = SmallConfig();
   other.hospitals[0].beds[Index(BedType::kAdultICU)].baseline += 1;  // a changed baseline
-  CHECK(code(CheckpointFromText(other, text)) == "checkpoint_config");
+  CHECK(code(SavedStateFromText(other, text)) == "saved_state_config");
 }
 
-TEST_CASE("recovery starts from the latest checkpoint and replays only the events after it") {
+TEST_CASE("recovery starts from the latest saved state and replays only the events after it") {
   auto store = std::make_unique<MemoryStore>();
   MemoryStore* log = store.get();
   SpaceState before;
-  std::map<std::string, std::string> mid_run_checkpoints;
+  std::map<std::string, std::string> mid_run_saved_states;
   std::vector<StoredEvent> events;
   {
     Counter counter;
     Engine engine(testing::SharedSmallConfig(), std::move(store), &counter);
-    engine.set_checkpoint_interval(3);
+    engine.set_save_interval(3);
     REQUIRE_FALSE(engine.Recover());
     engine.Start();
     for (int i = 0; i < 10; ++i) {
       engine.Submit("live", testing::Report(i % 2 ? "big" : "small", BedType::kAdultICU, i % 3, 100 + i),
                     counter.Track());
-      counter.WaitFor(i + 1);  // one batch each: a checkpoint after seq 3, 6 and 9
+      counter.WaitFor(i + 1);  // one batch each: a saved state after seq 3, 6 and 9
     }
-    mid_run_checkpoints = log->checkpoints;  // as a crash here would leave them
+    mid_run_saved_states = log->saved_states;  // as a crash here would leave them
     engine.Stop();
     before = *engine.Space("live");
     events = log->events;
-    CHECK(std::get<SpaceState>(CheckpointFromText(SmallConfig(), log->checkpoints.at("live"))) == before);
+    CHECK(std::get<SpaceState>(SavedStateFromText(SmallConfig(), log->saved_states.at("live"))) == before);
   }
   REQUIRE(before.seq == 10);
 
-  SECTION("after a crash: checkpoint 9, one event replayed") {
+  SECTION("after a crash: saved state 9, one event replayed") {
     auto copy = std::make_unique<MemoryStore>();
     copy->events = events;
-    copy->checkpoints = mid_run_checkpoints;
+    copy->saved_states = mid_run_saved_states;
     Engine engine(testing::SharedSmallConfig(), std::move(copy), nullptr);
     REQUIRE_FALSE(engine.Recover());
     CHECK(*engine.Space("live") == before);
     REQUIRE(engine.recovery().size() == 1);
-    CHECK(engine.recovery()[0].checkpoint_seq == 9);
+    CHECK(engine.recovery()[0].saved_state_seq == 9);
     CHECK(engine.recovery()[0].events_replayed == 1);
   }
   SECTION("after a clean stop: nothing to replay") {
     auto copy = std::make_unique<MemoryStore>();
     copy->events = events;
-    copy->checkpoints["live"] = CheckpointToText(SmallConfig(), before);
+    copy->saved_states["live"] = SavedStateToText(SmallConfig(), before);
     Engine engine(testing::SharedSmallConfig(), std::move(copy), nullptr);
     REQUIRE_FALSE(engine.Recover());
     CHECK(*engine.Space("live") == before);
     CHECK(engine.recovery()[0].events_replayed == 0);
   }
-  SECTION("a checkpoint ahead of the log (an older log restored): the log is replayed") {
+  SECTION("a saved state ahead of the log (an older log restored): the log is replayed") {
     auto copy = std::make_unique<MemoryStore>();
     copy->events.assign(events.begin(), events.begin() + 5);
-    copy->checkpoints["live"] = CheckpointToText(SmallConfig(), before);  // seq 10
+    copy->saved_states["live"] = SavedStateToText(SmallConfig(), before);  // seq 10
     Engine engine(testing::SharedSmallConfig(), std::move(copy), nullptr);
     REQUIRE_FALSE(engine.Recover());
     CHECK(engine.Space("live")->seq == 5);
-    CHECK(engine.recovery()[0].checkpoint_unused == "ahead of the event log");
+    CHECK(engine.recovery()[0].saved_state_unused == "ahead of the event log");
     CHECK(engine.recovery()[0].events_replayed == 5);
   }
-  SECTION("a damaged checkpoint: the whole log is replayed, and the reason is told") {
+  SECTION("a damaged saved state: the whole log is replayed, and the reason is told") {
     auto copy = std::make_unique<MemoryStore>();
     copy->events = events;
-    copy->checkpoints["live"] = "{\"format\":1";
+    copy->saved_states["live"] = "{\"format\":1";
     Engine engine(testing::SharedSmallConfig(), std::move(copy), nullptr);
     REQUIRE_FALSE(engine.Recover());
     CHECK(*engine.Space("live") == before);
-    CHECK(engine.recovery()[0].checkpoint_seq == 0);
+    CHECK(engine.recovery()[0].saved_state_seq == 0);
     CHECK(engine.recovery()[0].events_replayed == 10);
-    CHECK_FALSE(engine.recovery()[0].checkpoint_unused.empty());
+    CHECK_FALSE(engine.recovery()[0].saved_state_unused.empty());
   }
 }

@@ -3,8 +3,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "lagesbild/json_mapping.h"
-#include "lagesbild/scenario.h"
+#include "lagesbild/core/json_mapping.h"
+#include "lagesbild/core/scenario.h"
 #include "test_support.h"
 
 using namespace lagesbild;

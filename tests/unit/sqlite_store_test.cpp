@@ -2,7 +2,7 @@
 
 #include <sqlite3.h>
 
-#include "lagesbild/sqlite_store.h"
+#include "lagesbild/store/sqlite_store.h"
 #include "test_support.h"
 
 using namespace lagesbild;
@@ -129,23 +129,23 @@ TEST_CASE("a log written before the subject column gets it, filled from the even
   CHECK(north.size() == 1);
 }
 
-TEST_CASE("a checkpoint is kept per space, replaced by the next, and survives reopening") {
+TEST_CASE("a saved state is kept per space, replaced by the next, and survives reopening") {
   testing::TempDir dir;
   const std::string path = dir.path() + "/log.db";
   {
     auto store = OpenOrFail(path, "test");
     std::optional<std::string> none;
-    REQUIRE_FALSE(store->LoadCheckpoint("live", &none));
+    REQUIRE_FALSE(store->LoadSavedState("live", &none));
     CHECK_FALSE(none);
-    REQUIRE_FALSE(store->SaveCheckpoint("live", 10, "first"));
-    REQUIRE_FALSE(store->SaveCheckpoint("live", 20, "second"));
-    REQUIRE_FALSE(store->SaveCheckpoint("ovning", 5, "exercise"));
+    REQUIRE_FALSE(store->SaveState("live", 10, "first"));
+    REQUIRE_FALSE(store->SaveState("live", 20, "second"));
+    REQUIRE_FALSE(store->SaveState("ovning", 5, "exercise"));
   }
   auto store = OpenOrFail(path, "test");
   std::optional<std::string> live, exercise;
-  REQUIRE_FALSE(store->LoadCheckpoint("live", &live));
-  REQUIRE_FALSE(store->LoadCheckpoint("ovning", &exercise));
+  REQUIRE_FALSE(store->LoadSavedState("live", &live));
+  REQUIRE_FALSE(store->LoadSavedState("ovning", &exercise));
   CHECK(live == std::optional<std::string>("second"));
   CHECK(exercise == std::optional<std::string>("exercise"));
-  CHECK(Pragma(path, "SELECT count(*) FROM checkpoints") == "2");
+  CHECK(Pragma(path, "SELECT count(*) FROM saved_states") == "2");
 }

@@ -117,15 +117,15 @@ std::optional<Error> MemoryStore::ListSpaces(std::vector<std::string>* out) {
   return std::nullopt;
 }
 
-std::optional<Error> MemoryStore::SaveCheckpoint(const std::string& space, Seq,
+std::optional<Error> MemoryStore::SaveState(const std::string& space, Seq,
                                                   const std::string& text) {
-  checkpoints[space] = text;
+  saved_states[space] = text;
   return std::nullopt;
 }
 
-std::optional<Error> MemoryStore::LoadCheckpoint(const std::string& space,
+std::optional<Error> MemoryStore::LoadSavedState(const std::string& space,
                                                   std::optional<std::string>* out) {
-  if (auto it = checkpoints.find(space); it != checkpoints.end()) *out = it->second;
+  if (auto it = saved_states.find(space); it != saved_states.end()) *out = it->second;
   return std::nullopt;
 }
 

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "lagesbild/commands.h"
-#include "lagesbild/config.h"
-#include "lagesbild/store.h"
+#include "lagesbild/core/commands.h"
+#include "lagesbild/core/config.h"
+#include "lagesbild/store/store.h"
 
 namespace lagesbild::testing {
 
@@ -43,13 +43,13 @@ class MemoryStore : public EventStore {
   std::optional<Error> ListSpaces(std::vector<std::string>* out) override;
   std::optional<Error> CheckWritable() override;
   void SetDeadline(std::optional<std::chrono::steady_clock::time_point>) override {}
-  std::optional<Error> SaveCheckpoint(const std::string& space, Seq seq,
+  std::optional<Error> SaveState(const std::string& space, Seq seq,
                                       const std::string& text) override;
-  std::optional<Error> LoadCheckpoint(const std::string& space,
+  std::optional<Error> LoadSavedState(const std::string& space,
                                       std::optional<std::string>* out) override;
 
   bool fail_appends = false;
-  std::map<std::string, std::string> checkpoints;  // by space
+  std::map<std::string, std::string> saved_states;  // by space
   std::size_t append_calls = 0;
   std::vector<StoredEvent> events;
 };

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "lagesbild/time_format.h"
+#include "lagesbild/core/time_format.h"
 
 using namespace lagesbild;
 

@@ -3,7 +3,7 @@
 #include <fstream>
 #include <sys/stat.h>
 
-#include "lagesbild/users.h"
+#include "lagesbild/auth/users.h"
 #include "test_support.h"
 
 using namespace lagesbild;

@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
 
-#include "lagesbild/core.h"
-#include "lagesbild/json_mapping.h"
-#include "lagesbild/wire.h"
+#include "lagesbild/core/core.h"
+#include "lagesbild/core/json_mapping.h"
+#include "lagesbild/core/wire.h"
 #include "test_support.h"
 
 using namespace lagesbild;

@@ -3,16 +3,16 @@
 // created. Tokens are compared in constant time (libsodium) and never logged.
 //
 // Immutable after Load(); safe to read from any thread.
-#ifndef LAGESBILD_USERS_H_
-#define LAGESBILD_USERS_H_
+#ifndef LAGESBILD_AUTH_USERS_H_
+#define LAGESBILD_AUTH_USERS_H_
 
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "lagesbild/config.h"
-#include "lagesbild/domain.h"
+#include "lagesbild/core/config.h"
+#include "lagesbild/core/domain.h"
 
 namespace lagesbild {
 
@@ -52,4 +52,4 @@ std::string NewToken();  // 32 random bytes, hex
 
 }  // namespace lagesbild
 
-#endif  // LAGESBILD_USERS_H_
+#endif  // LAGESBILD_AUTH_USERS_H_

@@ -1,12 +1,10 @@
 // Where the time of a command comes from. The core never reads a clock; the transport stamps each
-// command with its space's clock (live: wall time; an exercise: scaled, pausable time), and tests
-// inject a manual clock.
-#ifndef LAGESBILD_CLOCK_H_
-#define LAGESBILD_CLOCK_H_
+// command with its space's clock (live: wall time, server/system_clock.h; an exercise: scaled,
+// pausable time, core/exercise.h), and tests pass times in directly.
+#ifndef LAGESBILD_CORE_CLOCK_H_
+#define LAGESBILD_CORE_CLOCK_H_
 
-#include <atomic>
-
-#include "lagesbild/domain.h"
+#include "lagesbild/core/domain.h"
 
 namespace lagesbild {
 
@@ -16,24 +14,6 @@ class Clock {
   virtual TimeMs Now() const = 0;
 };
 
-// UTC wall time. Thread-safe.
-class SystemClock : public Clock {
- public:
-  TimeMs Now() const override;
-};
-
-// A clock that moves only when told. Thread-safe.
-class ManualClock : public Clock {
- public:
-  explicit ManualClock(TimeMs start) : now_(start) {}
-  TimeMs Now() const override { return now_.load(); }
-  void Set(TimeMs at) { now_.store(at); }
-  void Advance(TimeMs by) { now_.fetch_add(by); }
-
- private:
-  std::atomic<TimeMs> now_;
-};
-
 }  // namespace lagesbild
 
-#endif  // LAGESBILD_CLOCK_H_
+#endif  // LAGESBILD_CORE_CLOCK_H_

@@ -1,8 +1,8 @@
 // Commands: what a sender asks for. A command is judged by Decide() (core.h) and becomes events
 // or an error. Every command carries who sends it and when, so the same rules judge a duty officer,
 // a trainer and a scripted inject, and replays are deterministic.
-#ifndef LAGESBILD_COMMANDS_H_
-#define LAGESBILD_COMMANDS_H_
+#ifndef LAGESBILD_CORE_COMMANDS_H_
+#define LAGESBILD_CORE_COMMANDS_H_
 
 #include <array>
 #include <cstdint>
@@ -12,7 +12,7 @@
 #include <variant>
 #include <vector>
 
-#include "lagesbild/domain.h"
+#include "lagesbild/core/domain.h"
 
 namespace lagesbild {
 
@@ -180,4 +180,4 @@ struct Command {
 
 }  // namespace lagesbild
 
-#endif  // LAGESBILD_COMMANDS_H_
+#endif  // LAGESBILD_CORE_COMMANDS_H_

@@ -1,7 +1,7 @@
 // The configuration of one healthcare region (sjukvårdsregion): its regions, their acute hospitals
 // and each hospital's planning baselines. Immutable once loaded; shared read-only by every thread.
-#ifndef LAGESBILD_CONFIG_H_
-#define LAGESBILD_CONFIG_H_
+#ifndef LAGESBILD_CORE_CONFIG_H_
+#define LAGESBILD_CORE_CONFIG_H_
 
 #include <array>
 #include <cstdint>
@@ -10,7 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "lagesbild/domain.h"
+#include "lagesbild/core/domain.h"
 
 namespace lagesbild {
 
@@ -66,4 +66,4 @@ ConfigLoadResult ParseConfig(const std::string& text, const std::string& source_
 
 }  // namespace lagesbild
 
-#endif  // LAGESBILD_CONFIG_H_
+#endif  // LAGESBILD_CORE_CONFIG_H_

@@ -2,17 +2,17 @@
 // No I/O, no threads, no clock. The server, the store's recovery, the scenario player and the
 // tests all drive it through these two functions, so a scripted inject and a human report are
 // judged by the same rules.
-#ifndef LAGESBILD_CORE_H_
-#define LAGESBILD_CORE_H_
+#ifndef LAGESBILD_CORE_CORE_H_
+#define LAGESBILD_CORE_CORE_H_
 
 #include <optional>
 #include <vector>
 
-#include "lagesbild/commands.h"
-#include "lagesbild/config.h"
-#include "lagesbild/error.h"
-#include "lagesbild/events.h"
-#include "lagesbild/state.h"
+#include "lagesbild/core/commands.h"
+#include "lagesbild/core/config.h"
+#include "lagesbild/core/error.h"
+#include "lagesbild/core/events.h"
+#include "lagesbild/core/state.h"
 
 namespace lagesbild {
 
@@ -46,4 +46,4 @@ MessageState PostedMessage(const HealthcareRegionConfig& config, const Event& ev
 
 }  // namespace lagesbild
 
-#endif  // LAGESBILD_CORE_H_
+#endif  // LAGESBILD_CORE_CORE_H_

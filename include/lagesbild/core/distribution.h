@@ -1,13 +1,13 @@
 // Where a casualty wave's patients should go when the script asks the server (docs/scenarios.md,
 // "Suggested distribution"). Pure and deterministic: the same state and wave give the same answer.
-#ifndef LAGESBILD_DISTRIBUTION_H_
-#define LAGESBILD_DISTRIBUTION_H_
+#ifndef LAGESBILD_CORE_DISTRIBUTION_H_
+#define LAGESBILD_CORE_DISTRIBUTION_H_
 
 #include <vector>
 
-#include "lagesbild/commands.h"
-#include "lagesbild/config.h"
-#include "lagesbild/state.h"
+#include "lagesbild/core/commands.h"
+#include "lagesbild/core/config.h"
+#include "lagesbild/core/state.h"
 
 namespace lagesbild {
 
@@ -20,4 +20,4 @@ std::vector<DispatchedPatients> SuggestDistribution(const HealthcareRegionConfig
 
 }  // namespace lagesbild
 
-#endif  // LAGESBILD_DISTRIBUTION_H_
+#endif  // LAGESBILD_CORE_DISTRIBUTION_H_

@@ -3,8 +3,8 @@
 // Names map one-to-one onto OASIS EDXL-HAVE where the standard has the concept, so an EDXL-HAVE
 // export is a mapping, not a rewrite. Swedish labels live in the user interface, never here.
 // Pure values: no I/O, no threads, no clock.
-#ifndef LAGESBILD_DOMAIN_H_
-#define LAGESBILD_DOMAIN_H_
+#ifndef LAGESBILD_CORE_DOMAIN_H_
+#define LAGESBILD_CORE_DOMAIN_H_
 
 #include <array>
 #include <cstdint>
@@ -96,4 +96,4 @@ inline constexpr std::int64_t kMaxFigure = 100000;
 
 }  // namespace lagesbild
 
-#endif  // LAGESBILD_DOMAIN_H_
+#endif  // LAGESBILD_CORE_DOMAIN_H_

@@ -1,7 +1,7 @@
 // An error as a value: a stable machine code, the field at fault (if one is) and a sentence a
 // person under stress can act on. Used by the core, the wire layer and the store alike.
-#ifndef LAGESBILD_ERROR_H_
-#define LAGESBILD_ERROR_H_
+#ifndef LAGESBILD_CORE_ERROR_H_
+#define LAGESBILD_CORE_ERROR_H_
 
 #include <string>
 
@@ -19,4 +19,4 @@ inline Error MakeError(std::string code, std::string field, std::string message)
 
 }  // namespace lagesbild
 
-#endif  // LAGESBILD_ERROR_H_
+#endif  // LAGESBILD_CORE_ERROR_H_

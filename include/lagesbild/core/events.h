@@ -1,13 +1,13 @@
 // Events: accepted facts, numbered per space. The event log (store.h) is the source of truth and
 // the audit trail; every state is the fold of Apply() over its space's events.
-#ifndef LAGESBILD_EVENTS_H_
-#define LAGESBILD_EVENTS_H_
+#ifndef LAGESBILD_CORE_EVENTS_H_
+#define LAGESBILD_CORE_EVENTS_H_
 
 #include <string>
 #include <variant>
 
-#include "lagesbild/commands.h"
-#include "lagesbild/domain.h"
+#include "lagesbild/core/commands.h"
+#include "lagesbild/core/domain.h"
 
 namespace lagesbild {
 
@@ -115,4 +115,4 @@ std::string EventSubject(const EventBody& body);
 
 }  // namespace lagesbild
 
-#endif  // LAGESBILD_EVENTS_H_
+#endif  // LAGESBILD_CORE_EVENTS_H_

@@ -4,16 +4,16 @@
 //
 // Thread model: an ExerciseClock and a ScenarioPlayer are owned by one exercise runner on the
 // network thread (server.cpp); nothing here locks.
-#ifndef LAGESBILD_EXERCISE_H_
-#define LAGESBILD_EXERCISE_H_
+#ifndef LAGESBILD_CORE_EXERCISE_H_
+#define LAGESBILD_CORE_EXERCISE_H_
 
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "lagesbild/commands.h"
-#include "lagesbild/scenario.h"
-#include "lagesbild/state.h"
+#include "lagesbild/core/commands.h"
+#include "lagesbild/core/scenario.h"
+#include "lagesbild/core/state.h"
 
 namespace lagesbild {
 
@@ -57,7 +57,6 @@ class ScenarioPlayer {
   // its time; then the arrivals due by `elapsed`. Checkpoints yield no command.
   std::vector<TimedCommand> Due(ElapsedMs elapsed);
   std::optional<ElapsedMs> NextAt() const;
-  std::size_t played() const { return next_; }
   // Marks every inject due by `elapsed` as played without playing it (after a restart).
   void Skip(ElapsedMs elapsed);
 
@@ -75,4 +74,4 @@ std::optional<CommandBody> InjectCommand(const Inject& inject);
 
 }  // namespace lagesbild
 
-#endif  // LAGESBILD_EXERCISE_H_
+#endif  // LAGESBILD_CORE_EXERCISE_H_

@@ -1,18 +1,18 @@
 // All mapping between domain values and JSON lives here (and in wire.h for whole messages), so the
 // wire, the event log and the snapshots agree by construction.
-#ifndef LAGESBILD_JSON_MAPPING_H_
-#define LAGESBILD_JSON_MAPPING_H_
+#ifndef LAGESBILD_CORE_JSON_MAPPING_H_
+#define LAGESBILD_CORE_JSON_MAPPING_H_
 
 #include <string>
 #include <variant>
 
 #include <nlohmann/json.hpp>
 
-#include "lagesbild/commands.h"
-#include "lagesbild/config.h"
-#include "lagesbild/error.h"
-#include "lagesbild/events.h"
-#include "lagesbild/state.h"
+#include "lagesbild/core/commands.h"
+#include "lagesbild/core/config.h"
+#include "lagesbild/core/error.h"
+#include "lagesbild/core/events.h"
+#include "lagesbild/core/state.h"
 
 namespace lagesbild {
 
@@ -46,4 +46,4 @@ std::variant<Event, Error> EventFromJson(const Json& json);
 
 }  // namespace lagesbild
 
-#endif  // LAGESBILD_JSON_MAPPING_H_
+#endif  // LAGESBILD_CORE_JSON_MAPPING_H_

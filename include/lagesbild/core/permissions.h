@@ -9,14 +9,14 @@
 //   start/control exercise, injects  any       -                         -
 //
 // Scenarios and the system act with a trainer's rights.
-#ifndef LAGESBILD_PERMISSIONS_H_
-#define LAGESBILD_PERMISSIONS_H_
+#ifndef LAGESBILD_CORE_PERMISSIONS_H_
+#define LAGESBILD_CORE_PERMISSIONS_H_
 
 #include <optional>
 #include <string>
 
-#include "lagesbild/commands.h"
-#include "lagesbild/config.h"
+#include "lagesbild/core/commands.h"
+#include "lagesbild/core/config.h"
 
 namespace lagesbild {
 
@@ -30,4 +30,4 @@ std::string CommandTarget(const CommandBody& command);
 
 }  // namespace lagesbild
 
-#endif  // LAGESBILD_PERMISSIONS_H_
+#endif  // LAGESBILD_CORE_PERMISSIONS_H_

@@ -1,7 +1,7 @@
 // Rate limits as pure values: the caller passes the time in, so they are unit-tested without a
 // clock and each has exactly one owner (the network thread, see server.h).
-#ifndef LAGESBILD_RATE_LIMIT_H_
-#define LAGESBILD_RATE_LIMIT_H_
+#ifndef LAGESBILD_CORE_RATE_LIMIT_H_
+#define LAGESBILD_CORE_RATE_LIMIT_H_
 
 #include <cstdint>
 #include <map>
@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "lagesbild/domain.h"
+#include "lagesbild/core/domain.h"
 
 namespace lagesbild {
 
@@ -62,4 +62,4 @@ class RefusalBudget {
 
 }  // namespace lagesbild
 
-#endif  // LAGESBILD_RATE_LIMIT_H_
+#endif  // LAGESBILD_CORE_RATE_LIMIT_H_

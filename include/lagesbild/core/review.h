@@ -1,17 +1,17 @@
 // The after-action review (utvärdering) of an exercise, computed from its event log: the
 // timeline, each checkpoint against its target, time to acknowledge each alert per region, and
 // time to first capacity report per hospital. Pure: the log, the scenario and "now" are given.
-#ifndef LAGESBILD_REVIEW_H_
-#define LAGESBILD_REVIEW_H_
+#ifndef LAGESBILD_CORE_REVIEW_H_
+#define LAGESBILD_CORE_REVIEW_H_
 
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "lagesbild/events.h"
-#include "lagesbild/json_mapping.h"
-#include "lagesbild/scenario.h"
-#include "lagesbild/state.h"
+#include "lagesbild/core/events.h"
+#include "lagesbild/core/json_mapping.h"
+#include "lagesbild/core/scenario.h"
+#include "lagesbild/core/state.h"
 
 namespace lagesbild {
 
@@ -26,4 +26,4 @@ std::string ReviewCsv(const Json& review);
 
 }  // namespace lagesbild
 
-#endif  // LAGESBILD_REVIEW_H_
+#endif  // LAGESBILD_CORE_REVIEW_H_

@@ -1,8 +1,8 @@
 // A scripted scenario (docs/scenarios.md): metadata and injects at elapsed exercise times.
 // Parsing is pure and checks everything the file can get wrong, against the configuration it is
 // meant for, so nothing starts from a broken file. Immutable once loaded.
-#ifndef LAGESBILD_SCENARIO_H_
-#define LAGESBILD_SCENARIO_H_
+#ifndef LAGESBILD_CORE_SCENARIO_H_
+#define LAGESBILD_CORE_SCENARIO_H_
 
 #include <array>
 #include <map>
@@ -13,8 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "lagesbild/commands.h"
-#include "lagesbild/config.h"
+#include "lagesbild/core/commands.h"
+#include "lagesbild/core/config.h"
 
 namespace lagesbild {
 
@@ -125,4 +125,4 @@ std::string TruncateUtf8(const std::string& text, std::size_t max_bytes);
 
 }  // namespace lagesbild
 
-#endif  // LAGESBILD_SCENARIO_H_
+#endif  // LAGESBILD_CORE_SCENARIO_H_

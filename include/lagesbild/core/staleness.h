@@ -1,15 +1,15 @@
 // Which figures are overdue: never reported, or older than the limit for the hospital's readiness
 // level (the higher of its own and its region's). Pure: "now" is passed in.
-#ifndef LAGESBILD_STALENESS_H_
-#define LAGESBILD_STALENESS_H_
+#ifndef LAGESBILD_CORE_STALENESS_H_
+#define LAGESBILD_CORE_STALENESS_H_
 
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "lagesbild/config.h"
-#include "lagesbild/state.h"
+#include "lagesbild/core/config.h"
+#include "lagesbild/core/state.h"
 
 namespace lagesbild {
 
@@ -41,4 +41,4 @@ Staleness EvaluateStaleness(const HealthcareRegionConfig& config, const SpaceSta
 
 }  // namespace lagesbild
 
-#endif  // LAGESBILD_STALENESS_H_
+#endif  // LAGESBILD_CORE_STALENESS_H_

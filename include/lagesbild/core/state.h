@@ -3,8 +3,8 @@
 //
 // A SpaceState changes only through Apply() (core.h) with the next event in sequence. It has no
 // locks: each copy has exactly one owning thread (see engine.h and space_replica.h).
-#ifndef LAGESBILD_STATE_H_
-#define LAGESBILD_STATE_H_
+#ifndef LAGESBILD_CORE_STATE_H_
+#define LAGESBILD_CORE_STATE_H_
 
 #include <array>
 #include <map>
@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "lagesbild/commands.h"
-#include "lagesbild/config.h"
-#include "lagesbild/domain.h"
+#include "lagesbild/core/commands.h"
+#include "lagesbild/core/config.h"
+#include "lagesbild/core/domain.h"
 
 namespace lagesbild {
 
@@ -204,4 +204,4 @@ SpaceState InitialState(const HealthcareRegionConfig& config, std::string space,
 
 }  // namespace lagesbild
 
-#endif  // LAGESBILD_STATE_H_
+#endif  // LAGESBILD_CORE_STATE_H_

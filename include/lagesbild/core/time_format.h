@@ -1,12 +1,12 @@
 // UTC timestamps on the wire: ISO 8601 with milliseconds, e.g. "2026-11-23T10:15:00.000Z".
-#ifndef LAGESBILD_TIME_FORMAT_H_
-#define LAGESBILD_TIME_FORMAT_H_
+#ifndef LAGESBILD_CORE_TIME_FORMAT_H_
+#define LAGESBILD_CORE_TIME_FORMAT_H_
 
 #include <optional>
 #include <string>
 #include <string_view>
 
-#include "lagesbild/domain.h"
+#include "lagesbild/core/domain.h"
 
 namespace lagesbild {
 
@@ -16,4 +16,4 @@ std::optional<TimeMs> ParseUtc(std::string_view text);
 
 }  // namespace lagesbild
 
-#endif  // LAGESBILD_TIME_FORMAT_H_
+#endif  // LAGESBILD_CORE_TIME_FORMAT_H_

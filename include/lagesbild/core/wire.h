@@ -1,7 +1,7 @@
 // Wire protocol version 1 (docs/protocol.md): parsing what clients send, and building what the
 // server sends. Pure functions: no sockets, so every rule is unit-testable.
-#ifndef LAGESBILD_WIRE_H_
-#define LAGESBILD_WIRE_H_
+#ifndef LAGESBILD_CORE_WIRE_H_
+#define LAGESBILD_CORE_WIRE_H_
 
 #include <cstddef>
 #include <optional>
@@ -9,11 +9,11 @@
 #include <string_view>
 #include <variant>
 
-#include "lagesbild/commands.h"
-#include "lagesbild/config.h"
-#include "lagesbild/error.h"
-#include "lagesbild/events.h"
-#include "lagesbild/state.h"
+#include "lagesbild/core/commands.h"
+#include "lagesbild/core/config.h"
+#include "lagesbild/core/error.h"
+#include "lagesbild/core/events.h"
+#include "lagesbild/core/state.h"
 
 namespace lagesbild {
 
@@ -101,4 +101,4 @@ std::string ScenariosReloadedMessage(const std::string& id, std::size_t files, s
 
 }  // namespace lagesbild
 
-#endif  // LAGESBILD_WIRE_H_
+#endif  // LAGESBILD_CORE_WIRE_H_

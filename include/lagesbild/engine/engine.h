@@ -9,10 +9,10 @@
 // whole queue, appends all its events in one transaction (one fsync) and only then completes
 // them. A completion without error therefore means the event is durable.
 //
-// Checkpoints: every `checkpoint_interval` events of a space, and at Stop(), the engine saves the
-// space's state beside the log (checkpoint.h), so Recover() replays only what came after it.
-#ifndef LAGESBILD_ENGINE_H_
-#define LAGESBILD_ENGINE_H_
+// Saved states: every `save_interval` events of a space, and at Stop(), the engine saves the
+// space's state beside the log (saved_state.h), so Recover() replays only what came after it.
+#ifndef LAGESBILD_ENGINE_ENGINE_H_
+#define LAGESBILD_ENGINE_ENGINE_H_
 
 #include <condition_variable>
 #include <functional>
@@ -24,12 +24,12 @@
 #include <thread>
 #include <vector>
 
-#include "lagesbild/commands.h"
-#include "lagesbild/config.h"
-#include "lagesbild/error.h"
-#include "lagesbild/events.h"
-#include "lagesbild/state.h"
-#include "lagesbild/store.h"
+#include "lagesbild/core/commands.h"
+#include "lagesbild/core/config.h"
+#include "lagesbild/core/error.h"
+#include "lagesbild/core/events.h"
+#include "lagesbild/core/state.h"
+#include "lagesbild/store/store.h"
 
 namespace lagesbild {
 
@@ -42,16 +42,16 @@ struct CommandOutcome {
 
 using Completion = std::function<void(const CommandOutcome&)>;
 
-// How one space was rebuilt at start: from which checkpoint, and how many events after it.
+// How one space was rebuilt at start: from which saved state, and how many events after it.
 struct SpaceRecovery {
   std::string space;
-  Seq checkpoint_seq = 0;      // 0: replayed from the first event
+  Seq saved_state_seq = 0;      // 0: replayed from the first event
   Seq events_replayed = 0;
   Seq seq = 0;                 // where the space stands after recovery
-  std::string checkpoint_unused;  // why a stored checkpoint was not used (empty if it was/none)
+  std::string saved_state_unused;  // why a stored saved state was not used (empty if it was/none)
 };
 
-inline constexpr Seq kDefaultCheckpointInterval = 20000;
+inline constexpr Seq kDefaultSaveInterval = 20000;
 
 class CommitListener {
  public:
@@ -69,12 +69,12 @@ class Engine {
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
-  // Before Start(): rebuilds every space from its latest checkpoint and the events after it (the
+  // Before Start(): rebuilds every space from its latest saved state and the events after it (the
   // live space always exists).
   std::optional<Error> Recover();
   const std::vector<SpaceRecovery>& recovery() const { return recovery_; }
-  // Before Start(): events of a space between two checkpoints.
-  void set_checkpoint_interval(Seq events) { checkpoint_interval_ = events; }
+  // Before Start(): events of a space between two saved states.
+  void set_save_interval(Seq events) { save_interval_ = events; }
   // Before Start(): the recovered state of a space (null if there is none), and all spaces.
   const SpaceState* Space(const std::string& name) const;
   std::vector<std::string> SpaceNames() const;
@@ -113,19 +113,19 @@ class Engine {
   void Run();
   void ProcessBatch(std::vector<Submission>& batch);
   std::optional<Error> RecoverSpace(const std::string& name);
-  // Whether the event log has event `seq` of the space (a checkpoint must not be ahead of it).
+  // Whether the event log has event `seq` of the space (a saved state must not be ahead of it).
   bool LogHolds(const std::string& name, Seq seq);
-  // Saves the space's state if `at_least` events came since its last checkpoint. A failure
+  // Saves the space's state if `at_least` events came since its last saved state. A failure
   // only costs a longer replay at the next start, so it is counted, not raised.
-  void Checkpoint(const std::string& name, Seq at_least);
+  void SaveState(const std::string& name, Seq at_least);
 
   const std::shared_ptr<const HealthcareRegionConfig> config_;
   const std::unique_ptr<EventStore> store_;
   CommitListener* const listener_;
   std::map<std::string, SpaceState> spaces_;  // owned by the engine thread after Start()
   std::optional<Error> broken_;              // engine thread: the log could not be reread
-  Seq checkpoint_interval_ = kDefaultCheckpointInterval;
-  std::map<std::string, Seq> checkpointed_;  // engine thread: seq of each space's checkpoint
+  Seq save_interval_ = kDefaultSaveInterval;
+  std::map<std::string, Seq> saved_at_;  // engine thread: seq of each space's saved state
   std::vector<SpaceRecovery> recovery_;      // of the last Recover()
 
   mutable std::mutex mutex_;
@@ -141,4 +141,4 @@ class Engine {
 
 }  // namespace lagesbild
 
-#endif  // LAGESBILD_ENGINE_H_
+#endif  // LAGESBILD_ENGINE_ENGINE_H_

@@ -7,8 +7,8 @@
 // bounded: when it is full, TrySubmit() refuses and the caller answers 503 with Retry-After.
 // Every job runs under a deadline: a read still running after `job_timeout` is interrupted and
 // fails with store_failed "timed out".
-#ifndef LAGESBILD_READER_H_
-#define LAGESBILD_READER_H_
+#ifndef LAGESBILD_ENGINE_READER_H_
+#define LAGESBILD_ENGINE_READER_H_
 
 #include <chrono>
 #include <condition_variable>
@@ -18,7 +18,7 @@
 #include <mutex>
 #include <thread>
 
-#include "lagesbild/store.h"
+#include "lagesbild/store/store.h"
 
 namespace lagesbild {
 
@@ -58,4 +58,4 @@ class Reader {
 
 }  // namespace lagesbild
 
-#endif  // LAGESBILD_READER_H_
+#endif  // LAGESBILD_ENGINE_READER_H_

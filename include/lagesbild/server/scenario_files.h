@@ -1,13 +1,13 @@
 // The scenario files of scenarios/, each loaded and checked (a broken one is listed with its
 // errors and cannot be started). Reading is file I/O: call it where blocking briefly is fine.
-#ifndef LAGESBILD_SCENARIO_FILES_H_
-#define LAGESBILD_SCENARIO_FILES_H_
+#ifndef LAGESBILD_SERVER_SCENARIO_FILES_H_
+#define LAGESBILD_SERVER_SCENARIO_FILES_H_
 
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "lagesbild/scenario.h"
+#include "lagesbild/core/scenario.h"
 
 namespace lagesbild {
 
@@ -26,4 +26,4 @@ std::vector<ScenarioFile> LoadScenarioFiles(const std::string& directory,
 
 }  // namespace lagesbild
 
-#endif  // LAGESBILD_SCENARIO_FILES_H_
+#endif  // LAGESBILD_SERVER_SCENARIO_FILES_H_

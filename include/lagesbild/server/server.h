@@ -8,8 +8,8 @@
 //
 // Client input is hostile: every handler runs behind a last-resort guard that logs a fault and
 // closes that one connection; an escape from a posted handler is logged and the loop goes on.
-#ifndef LAGESBILD_SERVER_H_
-#define LAGESBILD_SERVER_H_
+#ifndef LAGESBILD_SERVER_SERVER_H_
+#define LAGESBILD_SERVER_SERVER_H_
 
 #include <cstdint>
 #include <functional>
@@ -18,12 +18,12 @@
 #include <string>
 #include <vector>
 
-#include "lagesbild/clock.h"
-#include "lagesbild/config.h"
-#include "lagesbild/engine.h"
-#include "lagesbild/error.h"
-#include "lagesbild/store.h"
-#include "lagesbild/users.h"
+#include "lagesbild/core/clock.h"
+#include "lagesbild/core/config.h"
+#include "lagesbild/engine/engine.h"
+#include "lagesbild/core/error.h"
+#include "lagesbild/store/store.h"
+#include "lagesbild/auth/users.h"
 
 namespace lagesbild {
 
@@ -83,4 +83,4 @@ class Server {
 
 }  // namespace lagesbild
 
-#endif  // LAGESBILD_SERVER_H_
+#endif  // LAGESBILD_SERVER_SERVER_H_

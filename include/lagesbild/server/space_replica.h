@@ -3,8 +3,8 @@
 //
 // Thread model: owned by the network thread. It is fed the engine's committed events in order,
 // applies them with the same core Apply(), and serialises each delta once for all subscribers.
-#ifndef LAGESBILD_SPACE_REPLICA_H_
-#define LAGESBILD_SPACE_REPLICA_H_
+#ifndef LAGESBILD_SERVER_SPACE_REPLICA_H_
+#define LAGESBILD_SERVER_SPACE_REPLICA_H_
 
 #include <deque>
 #include <memory>
@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "lagesbild/config.h"
-#include "lagesbild/error.h"
-#include "lagesbild/events.h"
-#include "lagesbild/state.h"
+#include "lagesbild/core/config.h"
+#include "lagesbild/core/error.h"
+#include "lagesbild/core/events.h"
+#include "lagesbild/core/state.h"
 
 namespace lagesbild {
 
@@ -46,4 +46,4 @@ class SpaceReplica {
 
 }  // namespace lagesbild
 
-#endif  // LAGESBILD_SPACE_REPLICA_H_
+#endif  // LAGESBILD_SERVER_SPACE_REPLICA_H_

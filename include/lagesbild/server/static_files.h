@@ -3,8 +3,8 @@
 // Serving only what was loaded makes path traversal impossible by construction (a request path is
 // a map key, never joined onto a directory), and keeps disk reads out of the network thread.
 // Immutable after Load(); safe to read from any thread.
-#ifndef LAGESBILD_STATIC_FILES_H_
-#define LAGESBILD_STATIC_FILES_H_
+#ifndef LAGESBILD_SERVER_STATIC_FILES_H_
+#define LAGESBILD_SERVER_STATIC_FILES_H_
 
 #include <map>
 #include <optional>
@@ -32,4 +32,4 @@ class StaticFiles {
 
 }  // namespace lagesbild
 
-#endif  // LAGESBILD_STATIC_FILES_H_
+#endif  // LAGESBILD_SERVER_STATIC_FILES_H_

@@ -4,14 +4,14 @@
 // returned is on disk (fsync'd WAL) and survives a process crash or power loss. Batching many
 // reports into one Append() is what makes this fast (one fsync per batch, see engine.h).
 // Thread model: one owner thread, as for every EventStore.
-#ifndef LAGESBILD_SQLITE_STORE_H_
-#define LAGESBILD_SQLITE_STORE_H_
+#ifndef LAGESBILD_STORE_SQLITE_STORE_H_
+#define LAGESBILD_STORE_SQLITE_STORE_H_
 
 #include <cstdint>
 #include <memory>
 #include <string>
 
-#include "lagesbild/store.h"
+#include "lagesbild/store/store.h"
 
 namespace lagesbild {
 
@@ -48,9 +48,9 @@ class SqliteEventStore : public EventStore {
   std::optional<Error> ListSpaces(std::vector<std::string>* out) override;
   std::optional<Error> CheckWritable() override;
   void SetDeadline(std::optional<std::chrono::steady_clock::time_point> deadline) override;
-  std::optional<Error> SaveCheckpoint(const std::string& space, Seq seq,
+  std::optional<Error> SaveState(const std::string& space, Seq seq,
                                       const std::string& text) override;
-  std::optional<Error> LoadCheckpoint(const std::string& space,
+  std::optional<Error> LoadSavedState(const std::string& space,
                                       std::optional<std::string>* out) override;
 
   // The journal and sync modes in force on this connection, e.g. "journal_mode=wal
@@ -66,4 +66,4 @@ class SqliteEventStore : public EventStore {
 
 }  // namespace lagesbild
 
-#endif  // LAGESBILD_SQLITE_STORE_H_
+#endif  // LAGESBILD_STORE_SQLITE_STORE_H_

@@ -1,15 +1,15 @@
 // The event log behind one interface, so a shared store (several server instances tailing one
 // database) can replace the embedded SQLite default without touching the core or the engine.
-#ifndef LAGESBILD_STORE_H_
-#define LAGESBILD_STORE_H_
+#ifndef LAGESBILD_STORE_STORE_H_
+#define LAGESBILD_STORE_STORE_H_
 
 #include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "lagesbild/domain.h"
-#include "lagesbild/error.h"
+#include "lagesbild/core/domain.h"
+#include "lagesbild/core/error.h"
 
 namespace lagesbild {
 
@@ -51,12 +51,12 @@ class EventStore {
   // Every space that has at least one event.
   virtual std::optional<Error> ListSpaces(std::vector<std::string>* out) = 0;
 
-  // Checkpoints (checkpoint.h): the state of a space at `seq`, as text, replacing the space's
+  // Saved states (saved_state.h): the state of a space at `seq`, as text, replacing the space's
   // previous one. Only an optimisation of recovery; the events stay the truth.
-  virtual std::optional<Error> SaveCheckpoint(const std::string& space, Seq seq,
+  virtual std::optional<Error> SaveState(const std::string& space, Seq seq,
                                               const std::string& text) = 0;
-  // The space's latest checkpoint, or nothing in `out` when there is none.
-  virtual std::optional<Error> LoadCheckpoint(const std::string& space,
+  // The space's latest saved state, or nothing in `out` when there is none.
+  virtual std::optional<Error> LoadSavedState(const std::string& space,
                                               std::optional<std::string>* out) = 0;
 
   // Whether the store can take more events now (room on disk, no I/O error): a small write that
@@ -69,4 +69,4 @@ class EventStore {
 
 }  // namespace lagesbild
 
-#endif  // LAGESBILD_STORE_H_
+#endif  // LAGESBILD_STORE_STORE_H_
