@@ -2,12 +2,13 @@
 // reaches board clients in order marked as exercise, and live operation is untouched.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { getJson, repoRoot } from '../support/server.mjs';
 import { report } from '../support/client.mjs';
-import { serverFixture } from '../support/fixture.mjs';
+import { serverFixture, withServer, scratchDir } from '../support/fixture.mjs';
 
 const server = serverFixture();
+const dir = scratchDir();
 
 const demo = JSON.parse(readFileSync(`${repoRoot}/scenarios/demo-10min.json`, 'utf8'));
 
@@ -23,6 +24,8 @@ test('the scenario list shows every file with its validation status, to trainers
     assert.ok(entry, id);
     assert.equal(entry.valid, true, `${id}: ${entry.errors.join('; ')}`);
     assert.ok(entry.injects.length > 3);
+    // What each inject does, as data (kind and fields): the pages word it.
+    for (const inject of entry.injects) assert.equal(inject.summary.kind, inject.kind, `${id}: ${JSON.stringify(inject)}`);
   }
   // The Sydöstra scenario is listed but cannot run under the Mellansverige configuration.
   const sydost = body.scenarios.find((s) => s.healthcare_region === 'sydost');
@@ -99,6 +102,8 @@ test('the demo scenario runs at high speed in its own space; live is unchanged',
   assert.equal(review.first_reports.find((f) => f.hospital === 'akademiska').by, 'tib-uppsala');
   assert.ok(review.injects.every((i) => i.status === 'played'));
   assert.ok(review.timeline.length >= deltas.length);
+  // What happened, as data (kind and fields): the pages word it.
+  for (const entry of [...review.timeline, ...review.injects]) assert.equal(entry.summary.kind, entry.kind, JSON.stringify(entry));
   const csv = await (await fetch(server.url(`/api/review?space=${space}&format=csv`))).text();
   assert.match(csv, /^# ÖVNING/);
   assert.equal((await getJson(server, '/api/review?space=live')).status, 404);
@@ -134,4 +139,76 @@ test('after a restart a running exercise comes back paused where its log ends, a
   assert.equal((await again.command({ v: 1, type: 'control_exercise', id: 'r3', space, action: 'resume' })).type, 'ack');
   assert.equal((await getJson(server, '/api/spaces')).body.spaces.find((s) => s.space === space).exercise_info.status, 'running');
   assert.equal((await again.command({ v: 1, type: 'control_exercise', id: 'r4', space, action: 'stop' })).type, 'ack');
+});
+
+// Three hospitals of Region Örebro län receive patients: USÖ more P1 than it has free IVA beds,
+// Karlskoga more P2 in the hour than its reported reception rate, Lindesberg within its figures.
+const overload = {
+  format: 1, id: 'overbelastning', name: 'Överbelastning',
+  description: 'Testscenario: USÖ får fler P1 än lediga IVA-platser och Karlskoga fler P2 i timmen än sin mottagningskapacitet (över kapacitet); Lindesberg klarar sina.',
+  modelled_on: { incident: 'Ingen verklig händelse', source: 'Integrationstest' },
+  healthcare_region: 'mellansverige', planned_duration_minutes: 10, start_from: 'scenario',
+  baseline: {
+    hospitals: {
+      uso: { beds: { AdultICU: { available: 2 }, MedicalSurgical: { available: 20 } }, reception: { P1: 5, P2: 8, P3: 13 } },
+      karlskoga: { beds: { AdultICU: { available: 3 }, MedicalSurgical: { available: 20 } }, reception: { P1: 1, P2: 8, P3: 3 } },
+      lindesberg: { beds: { MedicalSurgical: { available: 3 } }, reception: { P1: 1, P2: 1, P3: 3 } },
+    },
+    regions: { orebro: 'normal' },
+  },
+  injects: [{
+    id: 'vag-1', at: '01:00', kind: 'casualty_wave', location: 'Testvägen', casualties: { P1: 5, P2: 9, P3: 1, deceased: 0 },
+    distribution: [{ hospital: 'uso', P1: 5 }, { hospital: 'karlskoga', P2: 9 }, { hospital: 'lindesberg', P3: 1 }],
+    transport_minutes: { uso: 1, karlskoga: 1, lindesberg: 1 },
+  }],
+};
+
+test('over capacity comes with its reason as data; the review and the scenario list summarise as data too', async () => {
+  const scenarios = `${dir.path}/scenarios`;
+  mkdirSync(scenarios);
+  writeFileSync(`${scenarios}/overbelastning.json`, JSON.stringify(overload));
+  await withServer({ dir, db: 'overload.db', args: ['--scenarios', scenarios] }, async (own) => {
+    const [entry] = (await getJson(own, '/api/scenarios', own.tokens.trainer)).body.scenarios;
+    assert.equal(entry.valid, true, entry.errors.join('; '));
+    const waveSummary = { kind: 'casualty_wave', location: 'Testvägen', casualties: { P1: 5, P2: 9, P3: 1 }, deceased: 0, suggest: false };
+    assert.deepEqual(entry.injects.map((i) => i.summary), [waveSummary]);
+
+    const trainer = await own.client('trainer');
+    const started = await trainer.command({ v: 1, type: 'start_exercise', id: 'o-1', scenario: 'overbelastning' });
+    assert.equal(started.type, 'ack', JSON.stringify(started));
+    const { space } = started;
+    const board = await own.client(null, `?space=${space}`);
+    const before = (await board.nextOfType('snapshot')).state.hospitals.filter((h) => h.region === 'orebro');
+    assert.ok(before.every((h) => h.casualties.over_capacity === false && h.casualties.over_capacity_reason === null));
+    assert.equal((await trainer.command({ v: 1, type: 'control_exercise', id: 'o-2', space, action: 'jump', to: '05:00' })).type, 'ack');
+    const expected = {
+      uso: { kind: 'icu_short', p1: 5, free_icu: 2 },
+      karlskoga: { kind: 'reception_rate', priority: 'P2', last_hour: 9, per_hour: 8 },
+      lindesberg: null,
+    };
+    const arrivedAt = {};
+    for (const [hospital, reason] of Object.entries(expected)) {
+      const arrived = await board.next((m) => m.type === 'delta' && m.event.kind === 'casualties_arrived' && m.hospital.id === hospital);
+      assert.deepEqual(arrived.hospital.casualties.over_capacity_reason, reason, hospital);
+      assert.equal(arrived.hospital.casualties.over_capacity, reason !== null, hospital);
+      arrivedAt[hospital] = arrived.seq;
+    }
+    const state = (await getJson(own, `/api/state?space=${space}`)).body.state;
+    for (const [hospital, reason] of Object.entries(expected)) {
+      assert.deepEqual(state.hospitals.find((h) => h.id === hospital).casualties.over_capacity_reason, reason, hospital);
+    }
+
+    const review = (await getJson(own, `/api/review?space=${space}`, own.tokens.trainer)).body;
+    assert.deepEqual(review.injects.map((i) => i.summary), [waveSummary]);
+    const names = Object.fromEntries(JSON.parse(readFileSync(`${repoRoot}/config/mellansverige.json`, 'utf8'))
+      .regions.flatMap((r) => r.hospitals).map((h) => [h.id, h.name]));
+    for (const hospital of Object.keys(expected)) {
+      const arrival = review.timeline.find((e) => e.seq === arrivedAt[hospital]);
+      assert.deepEqual(arrival.summary, { kind: 'casualties_arrived', hospital, hospital_name: names[hospital] });
+      const dispatch = review.timeline.find((e) => e.kind === 'casualties_dispatched' && e.summary.hospital === hospital);
+      const patients = { P1: 0, P2: 0, P3: 0, ...overload.injects[0].distribution.find((d) => d.hospital === hospital) };
+      delete patients.hospital;
+      assert.deepEqual(dispatch.summary, { kind: 'casualties_dispatched', hospital, hospital_name: names[hospital], patients });
+    }
+  });
 });

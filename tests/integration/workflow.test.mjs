@@ -2,7 +2,8 @@
 // acknowledgement, history, staleness.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { getJson } from '../support/server.mjs';
+import { readFileSync } from 'node:fs';
+import { getJson, repoRoot } from '../support/server.mjs';
 import { report } from '../support/client.mjs';
 import { serverFixture } from '../support/fixture.mjs';
 
@@ -169,4 +170,56 @@ test('staleness flags appear when the clock passes the limit, stricter at higher
   await dalarna.command({ v: 1, type: 'confirm_figures', id: 'cf', space: 'live', hospital: 'mora' });
   assert.equal((await stateAt(14)).stale, false);
   assert.equal((await getJson(server, '/api/state?at=soon')).status, 400);
+});
+
+test('every hospital record says when each figure falls due; a region going up a level sends its hospitals with the shorter limit', async () => {
+  const region = JSON.parse(readFileSync(`${repoRoot}/config/mellansverige.json`, 'utf8')).regions.find((r) => r.id === 'gavleborg');
+  const gavle = region.hospitals.find((h) => h.id === 'gavle');
+  // The expected figures: every bed type with a baseline or surge, reception P1-P3, the ED status.
+  const expectedFigures = Object.entries(gavle.beds).filter(([, bed]) => bed.baseline + (bed.surge24h ?? 0) > 0)
+    .map(([type]) => `beds.${type}`).concat(['reception.P1', 'reception.P2', 'reception.P3', 'ed_status']);
+  const plus = (iso, minutes) => new Date(Date.parse(iso) + minutes * 60000).toISOString();
+  // Due: the two figures reported at `at` (none when null); the others were never reported.
+  const dueAfter = (at, minutes) => Object.fromEntries(expectedFigures.map((figure) =>
+    [figure, at && ['beds.AdultICU', 'reception.P1'].includes(figure) ? plus(at, minutes) : null]));
+  const withoutRule = ({ overdue, stale, ...record }) => record;  // what GET /api/state adds
+
+  const board = await server.client();
+  const start = (await board.nextOfType('snapshot')).state.hospitals.find((h) => h.id === 'gavle');
+  assert.deepEqual(start.freshness, { level: 'normal', limit_minutes: 60, due: dueAfter(null), stale_at: null }, 'never reported');
+  const tib = await server.client('tib-gavleborg');
+  const ack = await tib.command(report('gavle', { beds: { AdultICU: { available: 3 } }, reception: { P1: 2 } }));
+  assert.equal(ack.type, 'ack', JSON.stringify(ack));
+  const reported = (await board.next((m) => m.type === 'delta' && m.seq === ack.seq)).hospital;
+  const at = reported.beds.AdultICU.reported_at;
+  assert.equal(reported.reception.P1.reported_at, at);
+  // Due at reported_at + the limit of normalläge (stale_after_minutes, 60).
+  assert.deepEqual(reported.freshness, { level: 'normal', limit_minutes: 60, due: dueAfter(at, 60), stale_at: plus(at, 60) });
+  // The same record in a fresh snapshot and over HTTP.
+  const fresh = await server.client();
+  assert.deepEqual((await fresh.nextOfType('snapshot')).state.hospitals.find((h) => h.id === 'gavle'), reported);
+  assert.deepEqual(withoutRule((await getJson(server, '/api/state')).body.state.hospitals.find((h) => h.id === 'gavle')), reported);
+
+  // Higher levels, stricter limits (the defaults of stale_after_minutes_by_level): every hospital
+  // of the region comes with the region's delta, with the new limit and the earlier due times.
+  let previous = Date.parse(reported.freshness.stale_at);
+  for (const [level, limit] of [['staff', 30], ['disaster', 15]]) {
+    const set = await tib.command({ v: 1, type: 'set_region_readiness', id: `fr-${level}`, space: 'live', region: 'gavleborg', level });
+    assert.equal(set.type, 'ack', JSON.stringify(set));
+    const delta = await board.next((m) => m.type === 'delta' && m.seq === set.seq);
+    assert.equal(delta.event.kind, 'region_readiness_set');
+    assert.equal(delta.region.readiness.value, level);
+    assert.deepEqual(delta.hospitals.map((h) => h.id).sort(), region.hospitals.map((h) => h.id).sort());
+    for (const hospital of delta.hospitals) {
+      assert.equal(hospital.freshness.level, level, hospital.id);
+      assert.equal(hospital.freshness.limit_minutes, limit, hospital.id);
+    }
+    const record = delta.hospitals.find((h) => h.id === 'gavle');
+    assert.deepEqual(record.freshness, { level, limit_minutes: limit, due: dueAfter(at, limit), stale_at: plus(at, limit) });
+    assert.ok(Date.parse(record.freshness.stale_at) < previous, `${level}: due earlier`);
+    previous = Date.parse(record.freshness.stale_at);
+    // The records are the region's hospitals as the state has them now.
+    const now = (await getJson(server, '/api/state')).body.state.hospitals.filter((h) => h.region === 'gavleborg');
+    assert.deepEqual(delta.hospitals, now.map(withoutRule));
+  }
 });
