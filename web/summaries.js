@@ -1,0 +1,96 @@
+// Lägesbild — Swedish words for what the server sends as data (kind plus fields): why a hospital
+// is över kapacitet, what each event of an exercise's review timeline did, and what each inject
+// of a scenario will do. The server's core is language-free; the pages word it here. Pure: no DOM.
+// A server older than the structured forms sent the words themselves: a string is shown as it is.
+
+import {READINESS, MESSAGE_KINDS, EXERCISE_STATUS, PRIORITIES} from './common.js';
+
+const int = (v) => (Number.isFinite(Number(v)) ? String(Math.trunc(Number(v))) : '–');
+const str = (v) => (v === null || v === undefined ? '' : String(v));
+const levelText = (level) => READINESS[level]?.label || str(level);
+const nameOr = (name, id) => str(name) || str(id);
+
+/** "P1 5, P2 3, P3 12" from [5, 3, 12]. */
+export function patientsText(counts) {
+  const list = Array.isArray(counts) ? counts : [];
+  return PRIORITIES.map((p, i) => `${p} ${int(list[i] ?? 0)}`).join(', ');
+}
+
+/**
+ * hospital.casualties.over_capacity_reason: {kind: "icu_short", p1, free_icu} → "5 P1 men 2 lediga
+ * IVA-platser"; {kind: "reception_rate", priority, last_hour, per_hour} → "9 P2 senaste timmen,
+ * mottagning 8/h"; null → "".
+ */
+export function overCapacityText(reason) {
+  if (typeof reason === 'string') return reason.trim();
+  if (!reason || typeof reason !== 'object') return '';
+  if (reason.kind === 'icu_short') return `${int(reason.p1)} P1 men ${int(reason.free_icu)} lediga IVA-platser`;
+  if (reason.kind === 'reception_rate') {
+    return `${int(reason.last_hour)} ${str(reason.priority)} senaste timmen, mottagning ${int(reason.per_hour)}/h`;
+  }
+  return str(reason.kind);
+}
+
+/**
+ * One entry of the review timeline (GET /api/review, `summary`), in words. `names` gives what the
+ * page knows: {region(id) → name}. A hospital's name comes with the summary.
+ */
+export function timelineText(summary, names = {}) {
+  if (typeof summary === 'string') return summary;
+  if (!summary || typeof summary !== 'object') return '';
+  const region = (id) => names.region?.(id) || str(id);
+  const hospital = nameOr(summary.hospital_name, summary.hospital);
+  switch (summary.kind) {
+    case 'capacity_reported': return `Kapacitet: ${hospital}`;
+    case 'figures_confirmed': return `Oförändrat: ${hospital}`;
+    case 'region_readiness_set': return `Beredskapsläge ${region(summary.region)}: ${levelText(summary.level)}`;
+    case 'message_posted': {
+      const kind = MESSAGE_KINDS[summary.message_kind]?.label || str(summary.message_kind);
+      return summary.text ? `${kind}: ${str(summary.text)}` : kind;
+    }
+    case 'message_acknowledged': return `Kvittens ${region(summary.region)} av ${str(summary.message)}`;
+    case 'casualties_dispatched': return `Skadade till ${hospital}: ${patientsText(summary.patients)}`;
+    case 'casualties_arrived': return `Ankomst ${hospital}`;
+    case 'exercise_clock_set': {
+      const status = EXERCISE_STATUS[summary.status]?.label.toLowerCase() || str(summary.status);
+      return `Övningsklocka: ${status} ×${int(summary.speed)}`;
+    }
+    case 'exercise_started': return 'Övningen startad';
+    default: return str(summary.kind);
+  }
+}
+
+const MESSAGE_SUB = {
+  alert: null, methane: 'METHANE-rapport', situation_report: 'Lägesrapport', information: 'Information',
+};
+
+/**
+ * An inject's summary (GET /api/scenarios, `summary`) as {alert, sub, text}: `alert` for a message
+ * inject that is an alert, `sub` the kind of any other message ("Lägesrapport"), `text` the rest.
+ * `names` gives {region(id) → name}.
+ */
+export function injectText(summary, names = {}) {
+  if (typeof summary === 'string') return {alert: false, sub: null, text: summary};
+  if (!summary || typeof summary !== 'object') return {alert: false, sub: null, text: ''};
+  const text = (t) => ({alert: false, sub: null, text: t});
+  switch (summary.kind) {
+    case 'message':
+      return {alert: summary.message_kind === 'alert', sub: MESSAGE_SUB[summary.message_kind] ?? null,
+        text: str(summary.text)};
+    case 'casualty_wave':
+      return text(`${str(summary.location)}: ${patientsText(summary.casualties)}, döda ${int(summary.deceased)}` +
+        (summary.suggest ? ' (fördelning föreslås)' : ''));
+    case 'capacity_change':
+      return text(`${nameOr(summary.hospital_name, summary.hospital)}${summary.reason ? `: ${str(summary.reason)}` : ''}`);
+    case 'readiness': {
+      const who = summary.region ? (names.region?.(summary.region) || str(summary.region))
+        : nameOr(summary.hospital_name, summary.hospital);
+      return text(`${who} → ${levelText(summary.level)}`);
+    }
+    case 'target':
+    case 'checkpoint':
+      return text(str(summary.description));
+    default:
+      return text(str(summary.kind));
+  }
+}
