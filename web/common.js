@@ -4,6 +4,10 @@
 // Server strings (names, towns, reporters) must only ever reach the DOM through textContent:
 // use h() below, never innerHTML.
 
+import {parseTime, exerciseElapsed} from './client_model.js';
+
+export {parseTime, exerciseElapsed, exerciseNow} from './client_model.js';
+
 export const PROTOCOL_VERSION = 1;
 
 // Wire names → Swedish user-interface labels (protocol.md "Names").
@@ -99,60 +103,6 @@ export const ERROR_TEXT = {
 };
 
 export const ROLE_LABELS = {trainer: 'Övningsledare', reporter: 'Rapportör', viewer: 'Läsare'};
-
-// ---------------------------------------------------------------------------------------------
-// Staleness (protocol.md "Staleness"): a figure is overdue when never reported or older than the
-// limit of the hospital's effective level, the higher of its own and its region's.
-
-const rankOf = (level) => READINESS[level]?.rank ?? 1;
-
-/** The higher of the hospital's and the region's readiness level ("normal" when neither is set). */
-export function effectiveLevel(hosp, region) {
-  const a = hosp?.readiness?.value || 'normal';
-  const b = region?.readiness?.value || 'normal';
-  return rankOf(b) > rankOf(a) ? b : a;
-}
-
-/** Minutes a figure may age at this level: state.staleness[level], else stale_after_minutes, else 60. */
-export function staleLimitMinutes(state, level) {
-  const v = state?.staleness?.[level];
-  if (Number.isFinite(v) && v > 0) return v;
-  const fallback = state?.stale_after_minutes;
-  return Number.isFinite(fallback) && fallback > 0 ? fallback : 60;
-}
-
-/**
- * The figures a hospital is expected to report, each {path, key, value, rec}, as the server judges
- * them: the bed types with baseline + surge24h > 0 (path "beds.X"; only a reported count counts),
- * the reception priorities ("reception.Pn") and the emergency department status ("ed_status").
- */
-export function expectedFigures(hosp) {
-  const out = [];
-  for (const key of BED_TYPES) {
-    const b = hosp?.beds?.[key];
-    if (!b || (b.baseline || 0) + (b.surge24h || 0) <= 0) continue;
-    const value = b.available ?? null;
-    out.push({path: `beds.${key}`, key, value, rec: value === null ? null : b});
-  }
-  for (const p of PRIORITIES) {
-    const r = hosp?.reception?.[p];
-    out.push({path: `reception.${p}`, key: p, value: r?.value ?? null, rec: r || null});
-  }
-  const ed = hosp?.ed_status;
-  out.push({path: 'ed_status', key: 'ed_status', value: ed?.value ?? null, rec: ed || null});
-  return out;
-}
-
-/**
- * Overdue check of one figure record at time `now` (ms) against `limitMin`:
- * {overdue, never, ageMs}.
- */
-export function figureAge(rec, now, limitMin) {
-  const t = parseTime(rec?.reported_at);
-  if (!Number.isFinite(t)) return {overdue: true, never: true, ageMs: NaN};
-  const ageMs = now - t;
-  return {overdue: ageMs > limitMin * 60_000, never: false, ageMs};
-}
 
 /** "Region Örebro län" → "Örebro län" (for tight places; the full name stays in titles). */
 export function shortRegionName(name) {
@@ -261,12 +211,6 @@ export function timeWithDay(t, now) {
   return `${fmtShortDate.format(d)} ${fmtHM.format(d)}`;
 }
 
-/** Parses a wire time; NaN for null/invalid. */
-export function parseTime(s) {
-  if (!s) return NaN;
-  return Date.parse(s);
-}
-
 /** "12 min", "1 h 5 min", "2 dygn", "< 1 min": a short age for tight places. */
 export function ageShort(ms) {
   if (!Number.isFinite(ms) || ms < 60_000) return '< 1 min';
@@ -313,32 +257,6 @@ export const EXERCISE_STATUS = {
   paused: {label: 'Pausad', icon: '❚❚'},
   stopped: {label: 'Avslutad', icon: '■'},
 };
-
-/**
- * Elapsed exercise time (ms) at server time `serverNowMs`:
- * elapsed_ms + (running ? (serverNow − clock_wall_time) × speed : 0). NaN without an exercise.
- */
-export function exerciseElapsed(info, serverNowMs) {
-  if (!info || typeof info !== 'object') return NaN;
-  const base = Number(info.elapsed_ms);
-  if (!Number.isFinite(base)) return NaN;
-  if (info.status !== 'running') return base;
-  const wall = parseTime(info.clock_wall_time);
-  const speed = Number(info.speed) > 0 ? Number(info.speed) : 1;
-  if (!Number.isFinite(wall)) return base;
-  // Never before the last clock event (a client clock a little behind the server's).
-  return Math.max(base, base + (serverNowMs - wall) * speed);
-}
-
-/**
- * The exercise's own time of day (ms): start + elapsed. Every event of an exercise space is stamped
- * with it, so ages and overdue figures in an exercise are judged against it, not the wall clock.
- */
-export function exerciseNow(info, serverNowMs) {
-  const start = parseTime(info?.start);
-  const elapsed = exerciseElapsed(info, serverNowMs);
-  return Number.isFinite(start) && Number.isFinite(elapsed) ? start + elapsed : NaN;
-}
 
 const pad2 = (n) => String(n).padStart(2, '0');
 

@@ -3,6 +3,7 @@
 // data-state connected | reconnecting | offline, in words as well as colour, with the time the
 // page last had the server).
 import {ERROR_TEXT, PROTOCOL_VERSION, setText, timeHM, wsUrl} from './common.js';
+import {showResult} from './session.js';
 
 const BACKOFF_MIN_MS = 500;
 const BACKOFF_MAX_MS = 5_000;
@@ -132,66 +133,65 @@ export class Connection {
 }
 
 /**
- * The connection of a page that signs in (TiB, trainer): hello first on every socket, then the
- * snapshot and deltas of `page.space` into the page (a gap fetches a fresh snapshot), and acks
- * and errors to the page's own commands.
+ * The connection of a page to its space: the model (client_model.js) gets the snapshots, deltas and
+ * `resumed`, and asks for a resync on a gap (reconnect with since=<last seq>); the session
+ * (session.js) gets `welcome` and the answers to hello (hello goes first on every socket); the
+ * command tracker, when the page sends commands, gets the `ack`s and `error`s to its commands, and
+ * gives them up when the socket is lost.
  * @param {object} page
- * @param {string} page.space
+ * @param {import('./client_model.js').ClientModel} page.model
  * @param {import('./session.js').Session} page.session
- * @param {() => boolean} page.hasState  a snapshot has been applied
- * @param {() => number} page.seq  the last applied seq
- * @param {(msg: object) => void} page.applySnapshot
- * @param {(msg: object) => void} page.applyDelta
- * @param {(id: string) => boolean} page.isPending  a command of this page awaits its answer
- * @param {(msg: object) => void} page.onAnswer  an ack, or an error to a pending command
- * @param {(text: string) => void} page.dropPending  give up on every pending command, saying why
- * @param {{closed: string, replaced: string}} page.lostTexts  why, for each way a socket is lost
- * @param {() => void} page.render
- * @param {() => number} page.now
+ * @param {import('./command_tracker.js').CommandTracker} [page.tracker]
+ * @param {{closed: string, replaced: string}} [page.lostTexts]  why, for each way a socket is lost
+ * @param {(reason: string) => void} [page.onLost]  after the socket is gone
+ * @param {() => void} [page.onSnapshot]  after a snapshot is applied
+ * @param {(msg: object) => void} [page.onRefused]  an error, before the page is in sync, that is
+ *   neither an answer to a command nor to hello (e.g. unknown_space)
  */
-export function signedInConnection(page) {
+export function pageConnection({model, session, tracker = null, lostTexts = {}, onLost, onSnapshot, onRefused}) {
   const connection = new Connection({
-    url: () => wsUrl({space: page.space}),
-    onOpen: (socket) => page.session.opened(socket),
+    url: () => wsUrl({space: model.space, since: model.since()}),
+    onOpen: (socket) => session.opened(socket),
     onMessage: (data) => route(data),
     onLost: (reason) => {
-      page.dropPending(page.lostTexts[reason]);
-      page.session.closed();
-      page.render();
+      tracker?.dropAll(lostTexts[reason] || lostTexts.closed || '');
+      session.closed();
+      onLost?.(reason);
     },
-    hasState: page.hasState,
-    now: page.now,
+    hasState: () => model.have,
+    now: () => model.wallNow(),
   });
+  model.on('resync', () => connection.reconnectNow('gap'));
+  model.on('synced', () => connection.markSynced());
   function route(data) {
     let msg;
     try { msg = JSON.parse(data); } catch { return; }
     if (!msg || typeof msg !== 'object' || msg.v !== PROTOCOL_VERSION) return;
     switch (msg.type) {
       case 'snapshot':
-        if (msg.space && msg.space !== page.space) return;
-        page.session.served();
-        page.applySnapshot(msg);
+        if (model.receive(msg) !== 'snapshot') return;
+        session.served();
         connection.markSynced();
+        onSnapshot?.();
         break;
       case 'delta':
-        if (!page.hasState() || (msg.space && msg.space !== page.space)) return;
-        if (typeof msg.seq !== 'number' || msg.seq <= page.seq()) return;  // already have it
-        if (msg.seq !== page.seq() + 1) { connection.reconnectNow('gap'); return; }
-        page.applyDelta(msg);
+      case 'resumed':
+        model.receive(msg);
         break;
       case 'welcome':
-        page.session.handle(msg);
+        session.handle(msg);
         break;
       case 'ack':
-        page.onAnswer(msg);
+        tracker?.answer(msg);
         break;
       case 'error':
-        if (msg.id && page.isPending(msg.id)) page.onAnswer(msg);
-        else if (page.session.handle(msg)) {
+        if (tracker?.answer(msg)) break;
+        if (session.handle(msg)) {
           // An answer to hello, or sign_in_required: the page shows its sign-in box.
-          if (page.session.blocked && !connection.synced) connection.showSignInNeeded();
-        } else if (!page.hasState()) {
-          connection.show('offline', `${ERROR_TEXT[msg.code] || 'Fel'}: ${msg.message || msg.code || ''}`);
+          if (session.blocked && !connection.synced) connection.showSignInNeeded();
+        } else if (!connection.synced) {
+          if (onRefused) onRefused(msg);
+          else if (!model.have) connection.show('offline', `${ERROR_TEXT[msg.code] || 'Fel'}: ${msg.message || msg.code || ''}`);
         }
         break;
       default:
@@ -199,4 +199,17 @@ export function signedInConnection(page) {
     }
   }
   return connection;
+}
+
+/**
+ * The usual showing of a command's results in `el` (session.js showResult): "Skickar…", the
+ * time-out note, and why it was refused or lost; `answered(result, entry)` shows the ack or error.
+ */
+export function resultIn(el, answered, {pendingText = 'Skickar…', slowText = 'Skickar… inget svar från servern ännu.'} = {}) {
+  return (result, entry) => {
+    if (result.state === 'pending') showResult(el, 'pending', pendingText);
+    else if (result.state === 'slow') setText(el, slowText);
+    else if (result.state === 'refused' || result.state === 'lost') showResult(el, 'error', result.text);
+    else answered(result, entry);
+  };
 }

@@ -17,6 +17,7 @@ import {
   formatElapsed, timeHMS, timeHM, parseTime, shortRegionName,
 } from './common.js';
 import {apiFetch, bindSignInBox, showResult, storeToken, storedToken} from './session.js';
+import {timelineText} from './summaries.js';
 
 const SPACE = pageSpace();
 const REFRESH_MS = 10_000;
@@ -111,7 +112,9 @@ function statusCell(status) {
 }
 
 function renderCheckpoints(r) {
-  const list = Array.isArray(r.checkpoints) ? r.checkpoints : [];
+  // The exercise targets ("checkpoints" before they were named targets).
+  const targets = r.targets ?? r.checkpoints;
+  const list = Array.isArray(targets) ? targets : [];
   const opened = new Map((r.injects || []).map((i) => [i.id, i.at_ms]));
   const now = elapsedAtLoad();
   const rows = list.map((cp) => {
@@ -219,7 +222,7 @@ function renderTimeline(r) {
       h('td', {class: 't-num'}, String(e.seq ?? '')),
       h('td', {class: 'ev-kind'}, EVENT_KINDS[e.kind] || e.kind || '–'),
       h('td', {class: 'ev-actor'}, scenario ? h('span', {class: 'actor-scenario'}, 'Scenariot') : actorText(e.actor)),
-      h('td', {class: 'ev-summary'}, e.summary ? String(e.summary) : ''));
+      h('td', {class: 'ev-summary'}, timelineText(e.summary, {region: regionName})));
   });
   $('review-timeline').tBodies[0].replaceChildren(...rows);
   $('review-timeline').hidden = rows.length === 0;
