@@ -103,9 +103,6 @@ std::optional<Error> ReadReception(const Json& reception, CapacityReport& report
   return std::nullopt;
 }
 
-Error Corrupt(const std::string& what) {
-  return MakeError("corrupt_event", "", "stored event is unreadable: " + what);
-}
 
 }  // namespace
 
@@ -309,7 +306,8 @@ Json MessageToJson(const std::string& space, const MessageState& message) {
   return out;
 }
 
-std::variant<MessageContent, Error> MessageContentFromJson(const Json& object) {
+std::variant<MessageContent, Error> MessageContentFromJson(const Json& object, InputLimits limits) {
+  const bool client = limits == InputLimits::kClient;
   MessageContent content;
   std::optional<MessageKind> kind;
   auto it = object.find("kind");
@@ -325,12 +323,12 @@ std::variant<MessageContent, Error> MessageContentFromJson(const Json& object) {
     content.to_all = true;
   } else if (it->is_array()) {
     for (const Json& region : *it) {
-      if (!region.is_string() || region.get_ref<const std::string&>().size() > 64) {
+      if (!region.is_string() || (client && region.get_ref<const std::string&>().size() > 64)) {
         return MakeError("bad_message", "to", "to must list region ids (texts)");
       }
       content.to.push_back(region.get<std::string>());
     }
-    if (content.to.size() > 64) return MakeError("invalid_value", "to", "too many addressees");
+    if (client && content.to.size() > 64) return MakeError("invalid_value", "to", "too many addressees");
   } else {
     return MakeError("bad_message", "to", "to must be \"all\" or a list of region ids");
   }
@@ -340,7 +338,7 @@ std::variant<MessageContent, Error> MessageContentFromJson(const Json& object) {
   }
   if (it = object.find("fields"); it != object.end()) {
     if (!it->is_object()) return MakeError("bad_message", "fields", "fields must be an object");
-    if (it->size() > 20) return MakeError("invalid_value", "fields", "at most 20 fields are allowed");
+    if (client && it->size() > 20) return MakeError("invalid_value", "fields", "at most 20 fields are allowed");
     for (const auto& item : it->items()) {
       if (!item.value().is_string()) {
         return MakeError("bad_message", "fields." + item.key(), "every field must be a text");
@@ -417,154 +415,6 @@ std::variant<CapacityReport, Error> CapacityReportFromJson(const Json& object,
   }
   if (error) return *error;
   return report;
-}
-
-Json EventToJson(const Event& event) {
-  Json out;
-  out["space"] = event.space;
-  out["seq"] = event.seq;
-  out["at"] = FormatUtc(event.at);
-  out["kind"] = EventKind(event.body);
-  out["actor"] = ActorToJson(event.actor);
-  if (!event.inject.empty()) out["inject"] = event.inject;
-  if (const auto* reported = std::get_if<CapacityReported>(&event.body)) {
-    out["hospital"] = reported->report.hospital;
-    out["report"] = CapacityReportToJson(reported->report);
-  } else if (const auto* readiness = std::get_if<RegionReadinessSet>(&event.body)) {
-    out["region"] = readiness->region;
-    out["level"] = WireName(readiness->level);
-  } else if (const auto* confirmed = std::get_if<FiguresConfirmed>(&event.body)) {
-    out["hospital"] = confirmed->hospital;
-  } else if (const auto* posted = std::get_if<MessagePosted>(&event.body)) {
-    out["from"] = posted->from_region;
-    out["message"] = MessageContentToJson(posted->content);
-  } else if (const auto* acknowledged = std::get_if<MessageAcknowledged>(&event.body)) {
-    out["message"] = acknowledged->message_id;
-    out["region"] = acknowledged->region;
-  } else if (const auto* denied = std::get_if<AccessDenied>(&event.body)) {
-    out["command"] = denied->command;
-    out["target"] = denied->target;
-    out["reason"] = denied->reason;
-    if (denied->count != 1) out["count"] = denied->count;
-  } else if (const auto* started = std::get_if<ExerciseStarted>(&event.body)) {
-    const StartExercise& start = started->start;
-    Json baseline = Json::array();
-    for (const CapacityReport& report : start.baseline_reports) {
-      Json entry = CapacityReportToJson(report);
-      entry["hospital"] = report.hospital;
-      baseline.push_back(std::move(entry));
-    }
-    Json regions = Json::object();
-    for (const auto& [region, level] : start.baseline_regions) regions[region] = WireName(level);
-    out["scenario"] = {{"id", start.scenario_id}, {"name", start.scenario_name}};
-    out["planned_ms"] = start.planned_ms;
-    out["paused"] = start.paused;
-    out["baseline"] = {{"hospitals", std::move(baseline)}, {"regions", std::move(regions)}};
-  } else if (const auto* clock = std::get_if<ExerciseClockSet>(&event.body)) {
-    out["status"] = clock->clock.status;
-    out["speed"] = clock->clock.speed;
-    out["elapsed_ms"] = clock->clock.elapsed_ms;
-  } else if (const auto* dispatched = std::get_if<CasualtiesDispatched>(&event.body)) {
-    out["wave"] = dispatched->wave;
-    out["location"] = dispatched->location;
-    out["hospital"] = dispatched->to.hospital;
-    out["patients"] = PatientsToJson(dispatched->to.patients);
-    out["transport_minutes"] = dispatched->to.transport_minutes;
-    out["due_elapsed_ms"] = dispatched->due_elapsed_ms;
-  } else if (const auto* arrived = std::get_if<CasualtiesArrived>(&event.body)) {
-    out["wave"] = arrived->wave;
-    out["hospital"] = arrived->hospital;
-    out["patients"] = PatientsToJson(arrived->patients);
-  }
-  return out;
-}
-
-std::variant<Event, Error> EventFromJson(const Json& json) {
-  try {
-    Event event;
-    event.space = json.at("space").get<std::string>();
-    event.seq = json.at("seq").get<Seq>();
-    auto at = ParseUtc(json.at("at").get<std::string>());
-    if (!at) return Corrupt("bad time " + json.at("at").dump());
-    event.at = *at;
-    event.inject = json.value("inject", "");
-    const Json& actor = json.at("actor");
-    auto kind = ParseActorKind(actor.at("kind").get<std::string>());
-    if (!kind) return Corrupt("bad actor kind");
-    event.actor = Actor{*kind, actor.at("id").get<std::string>(), Role::kViewer, ""};
-    if (*kind == Actor::Kind::kUser) {
-      auto role = ParseRole(actor.value("role", "viewer"));
-      if (!role) return Corrupt("bad role");
-      event.actor.role = *role;
-      event.actor.region = actor.value("region", "");
-    }
-    const std::string event_kind = json.at("kind").get<std::string>();
-    if (event_kind == "capacity_reported") {
-      auto report = CapacityReportFromJson(json.at("report"), json.at("hospital").get<std::string>());
-      if (auto* error = std::get_if<Error>(&report)) return Corrupt(error->message);
-      event.body = CapacityReported{std::get<CapacityReport>(std::move(report))};
-    } else if (event_kind == "region_readiness_set") {
-      auto level = ParseReadinessLevel(json.at("level").get<std::string>());
-      if (!level) return Corrupt("bad readiness level");
-      event.body = RegionReadinessSet{json.at("region").get<std::string>(), *level};
-    } else if (event_kind == "figures_confirmed") {
-      event.body = FiguresConfirmed{json.at("hospital").get<std::string>()};
-    } else if (event_kind == "message_posted") {
-      auto content = MessageContentFromJson(json.at("message"));
-      if (auto* error = std::get_if<Error>(&content)) return Corrupt(error->message);
-      event.body = MessagePosted{json.at("from").get<std::string>(),
-                                 std::get<MessageContent>(std::move(content))};
-    } else if (event_kind == "message_acknowledged") {
-      event.body = MessageAcknowledged{json.at("message").get<std::string>(),
-                                       json.at("region").get<std::string>()};
-    } else if (event_kind == "exercise_started") {
-      StartExercise start;
-      start.scenario_id = json.at("scenario").at("id").get<std::string>();
-      start.scenario_name = json.at("scenario").at("name").get<std::string>();
-      start.planned_ms = json.at("planned_ms").get<std::int64_t>();
-      start.paused = json.at("paused").get<bool>();
-      for (const Json& entry : json.at("baseline").at("hospitals")) {
-        auto report = CapacityReportFromJson(entry, entry.at("hospital").get<std::string>());
-        if (auto* error = std::get_if<Error>(&report)) return Corrupt(error->message);
-        start.baseline_reports.push_back(std::get<CapacityReport>(std::move(report)));
-      }
-      for (const auto& item : json.at("baseline").at("regions").items()) {
-        auto level = ParseReadinessLevel(item.value().get<std::string>());
-        if (!level) return Corrupt("bad baseline level");
-        start.baseline_regions.emplace_back(item.key(), *level);
-      }
-      event.body = ExerciseStarted{std::move(start)};
-    } else if (event_kind == "exercise_clock_set") {
-      event.body = ExerciseClockSet{SetExerciseClock{json.at("status").get<std::string>(),
-                                                     json.at("speed").get<int>(),
-                                                     json.at("elapsed_ms").get<std::int64_t>()}};
-    } else if (event_kind == "casualties_dispatched" || event_kind == "casualties_arrived") {
-      PatientCounts patients{};
-      for (Triage priority : kAllTriage) {
-        patients[Index(priority)] = json.at("patients").at(std::string(WireName(priority))).get<std::int64_t>();
-      }
-      const std::string wave = json.at("wave").get<std::string>();
-      const std::string hospital = json.at("hospital").get<std::string>();
-      if (event_kind == "casualties_arrived") {
-        event.body = CasualtiesArrived{wave, hospital, patients};
-      } else {
-        event.body = CasualtiesDispatched{
-            wave, json.at("location").get<std::string>(),
-            DispatchedPatients{hospital, patients, json.at("transport_minutes").get<std::int64_t>()},
-            json.at("due_elapsed_ms").get<std::int64_t>()};
-      }
-    } else if (event_kind == "access_denied") {
-      event.body = AccessDenied{json.at("command").get<std::string>(),
-                                json.at("target").get<std::string>(),
-                                json.at("reason").get<std::string>(),
-                                json.value("count", std::int64_t{1})};
-    } else {
-      return Corrupt("unknown event kind '" + event_kind + "'");
-    }
-    return event;
-  } catch (const Json::exception& e) {
-    return Corrupt(e.what());
-  }
 }
 
 }  // namespace lagesbild

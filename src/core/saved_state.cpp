@@ -141,7 +141,7 @@ MessageState MessageFromSaved(const Json& json) {
   message.at = json.at("at").get<TimeMs>();
   message.from_region = json.at("from").get<std::string>();
   message.sent_by = json.at("by").get<std::string>();
-  auto content = MessageContentFromJson(json.at("content"));
+  auto content = MessageContentFromJson(json.at("content"), InputLimits::kNone);
   if (auto* error = std::get_if<Error>(&content)) throw std::invalid_argument(error->message);
   message.content = std::get<MessageContent>(std::move(content));
   message.addressees = json.at("to").get<std::vector<std::string>>();

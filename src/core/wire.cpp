@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 
+#include "lagesbild/core/event_log.h"
 #include "lagesbild/core/json_mapping.h"
 #include "lagesbild/core/scenario.h"
 #include "lagesbild/core/staleness.h"

@@ -5,6 +5,7 @@
 #include "lagesbild/core/saved_state.h"
 #include "lagesbild/core/core.h"
 #include "lagesbild/core/exercise.h"
+#include "lagesbild/core/event_log.h"
 #include "lagesbild/core/json_mapping.h"
 
 namespace lagesbild {
@@ -19,7 +20,7 @@ StoredEvent ToStored(const Event& event) {
                      std::string(EventKind(event.body)),
                      event.actor.id,
                      EventSubject(event.body),
-                     EventToJson(event).dump()};
+                     EventToLog(event)};
 }
 
 CommandOutcome ShuttingDown(const std::string& space) {
@@ -63,14 +64,10 @@ std::optional<Error> Engine::RecoverSpace(const std::string& name) {
       return error;
     }
     for (const StoredEvent& stored : chunk) {
-      Json json;
-      try {
-        json = Json::parse(stored.json);
-      } catch (const Json::exception& e) {
-        return MakeError("corrupt_event", "", name + "#" + std::to_string(stored.seq) + ": " + e.what());
+      auto event = EventFromLog(stored.json);
+      if (auto* error = std::get_if<Error>(&event)) {
+        return MakeError(error->code, error->field, name + "#" + std::to_string(stored.seq) + ": " + error->message);
       }
-      auto event = EventFromJson(json);
-      if (auto* error = std::get_if<Error>(&event)) return *error;
       if (auto error = Apply(*config_, state, std::get<Event>(event))) return error;
       ++report.events_replayed;
     }

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "lagesbild/core/event_log.h"
 #include "lagesbild/core/core.h"
 #include "lagesbild/core/json_mapping.h"
 #include "lagesbild/server/space_replica.h"

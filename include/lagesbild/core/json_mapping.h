@@ -32,17 +32,19 @@ Json MessageToJson(const std::string& space, const MessageState& message);
 // The logged part of an exercise's clock and scenario (the runner adds the live clock).
 Json ExerciseInfoToJson(const ExerciseInfo& info);
 Json PatientsToJson(const PatientCounts& patients);
-// Reads a message's content from `object` (the fields of post_message); type errors only, the
-// rules are the core's business.
-std::variant<MessageContent, Error> MessageContentFromJson(const Json& object);
+// kClient: a client's input, with the wire's size limits; kNone: stored data (the event log, a
+// saved state), types only, so a limit tightened later never makes stored data unreadable.
+enum class InputLimits { kClient, kNone };
+// Reads a message's content from `object` (the fields of post_message); type errors (and with
+// kClient the size limits) only, the rules are the core's business.
+std::variant<MessageContent, Error> MessageContentFromJson(const Json& object,
+                                                           InputLimits limits = InputLimits::kClient);
 Json CapacityReportToJson(const CapacityReport& report);  // without "hospital"
-Json EventToJson(const Event& event);
 
 // Reads the figures of a report from `object` (the shape of CapacityReportToJson). Type and enum
 // errors are reported with `field_prefix` + the field's path; ranges are the core's business.
 std::variant<CapacityReport, Error> CapacityReportFromJson(const Json& object,
                                                            std::string hospital);
-std::variant<Event, Error> EventFromJson(const Json& json);
 
 }  // namespace lagesbild
 

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
@@ -112,6 +113,18 @@ struct Scenario {
 struct ScenarioLoadResult {
   std::optional<Scenario> scenario;
   std::vector<std::string> errors;  // "<source>: <json path>: <problem>"
+};
+
+// One file of a scenario catalogue, loaded and checked (a broken one is listed with its errors and
+// cannot be started). Reading the files is the server's job (server/scenario_files.h).
+struct ScenarioFile {
+  std::string path;
+  std::string id;  // from the file name when the file cannot be read
+  std::shared_ptr<const Scenario> scenario;  // null when broken
+  std::vector<std::string> errors;
+  // Metadata shown even for a file with errors, when it could be read.
+  std::string name, description, incident, source, healthcare_region;
+  std::int64_t planned_minutes = 0;
 };
 
 ScenarioLoadResult ParseScenario(const std::string& text, const std::string& source_name,

@@ -11,16 +11,6 @@
 
 namespace lagesbild {
 
-struct ScenarioFile {
-  std::string path;
-  std::string id;  // from the file name when the file cannot be read
-  std::shared_ptr<const Scenario> scenario;  // null when broken
-  std::vector<std::string> errors;
-  // Metadata shown even for a file with errors, when it could be read.
-  std::string name, description, incident, source, healthcare_region;
-  std::int64_t planned_minutes = 0;
-};
-
 std::vector<ScenarioFile> LoadScenarioFiles(const std::string& directory,
                                             const HealthcareRegionConfig& config);
 

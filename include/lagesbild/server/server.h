@@ -68,7 +68,7 @@ class Server {
   std::uint16_t port() const;
   // The space of the exercise started by ServerOptions::start_scenario, if any.
   std::string started_exercise() const;
-  // After Open(): how each space was rebuilt (checkpoint and events replayed).
+  // After Open(): how each space was rebuilt (saved state and events replayed).
   std::vector<SpaceRecovery> recovery() const;
   // Serves until SIGINT/SIGTERM or Shutdown(): then stops accepting, commits and acknowledges
   // what was already submitted, closes every connection and returns.

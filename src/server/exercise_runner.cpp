@@ -1,0 +1,235 @@
+#include "exercise_runner.h"
+
+#include <algorithm>
+
+#include "lagesbild/core/core.h"
+
+namespace lagesbild {
+
+std::shared_ptr<const Scenario> ExerciseRunner::FindScenario(const std::string& id) const {
+  for (const ScenarioFile& file : *catalogue_) {
+    if (file.id == id) return file.scenario;
+  }
+  return nullptr;
+}
+
+ExerciseRunner::Runner& ExerciseRunner::Add(const std::string& space,
+                                            std::shared_ptr<const Scenario> scenario, TimeMs start) {
+  auto runner = std::make_unique<Runner>(
+      Runner{space, scenario, start, {}, ScenarioPlayer(*scenario), nullptr});
+  runner->timer = std::make_unique<asio::steady_timer>(net_.io);
+  Runner& added = *runner;
+  runners_[space] = std::move(runner);
+  return added;
+}
+
+void ExerciseRunner::ResumeAll() {
+  for (const auto& [space, replica] : shared_.replicas()) {
+    const SpaceState& state = replica.state();
+    if (!state.exercise_info || state.exercise_info->status == ExerciseStatus::kStopped) continue;
+    auto scenario = FindScenario(state.exercise_info->scenario_id);
+    if (!scenario) {
+      std::fprintf(stderr, "lagesbild: %s: scenario '%s' is gone; the exercise stays as it is\n",
+                   space.c_str(), state.exercise_info->scenario_id.c_str());
+      continue;
+    }
+    std::int64_t elapsed = state.exercise_info->elapsed_ms;
+    for (const MessageState& message : state.messages) {
+      elapsed = std::max(elapsed, message.at - state.exercise_info->start);
+    }
+    for (const HospitalState& hospital : state.hospitals) {
+      if (auto last = hospital.LastReportedAt()) elapsed = std::max(elapsed, *last - state.exercise_info->start);
+    }
+    Runner& runner = Add(space, scenario, state.exercise_info->start);
+    const TimeMs now = net_.clock->Now();
+    runner.clock.Start(now, /*paused=*/true);
+    runner.clock.SetSpeed(now, state.exercise_info->speed);
+    runner.clock.JumpTo(now, elapsed);
+    runner.player.Skip(elapsed);
+    net_.engine.Submit(space, Command{SystemActor(), runner.start + elapsed, runner.clock.AsCommand(now)},
+                       [](const CommandOutcome&) {});
+    std::printf("lagesbild: exercise %s resumed paused at %s\n", space.c_str(),
+                FormatElapsed(elapsed).c_str());
+  }
+}
+
+TimeMs ExerciseRunner::CommandTime(const std::string& space) {
+  auto runner = runners_.find(space);
+  if (runner == runners_.end()) return net_.clock->Now();
+  // What the scenario owes up to now is played first, so a participant's command is judged
+  // after every inject due before it.
+  PlayDue(*runner->second);
+  return runner->second->start + runner->second->clock.Elapsed(net_.clock->Now());
+}
+
+std::optional<SetExerciseClock> ExerciseRunner::ClockNow(const std::string& space) const {
+  auto runner = runners_.find(space);
+  if (runner == runners_.end()) return std::nullopt;
+  return runner->second->clock.AsCommand(net_.clock->Now());
+}
+
+std::optional<ExerciseStatus> ExerciseRunner::Status(const std::string& space) const {
+  auto runner = runners_.find(space);
+  if (runner == runners_.end()) return std::nullopt;
+  return runner->second->clock.status();
+}
+
+void ExerciseRunner::OnPublished(const Event& event) {
+  if (!std::holds_alternative<CasualtiesDispatched>(event.body)) return;
+  if (auto runner = runners_.find(event.space); runner != runners_.end()) Schedule(*runner->second);
+}
+
+void ExerciseRunner::CancelTimers() {
+  for (auto& [space, runner] : runners_) runner->timer->cancel();
+}
+
+void ExerciseRunner::PlayDue(Runner& runner) {
+  if (runner.clock.status() == ExerciseStatus::kStopped) return;
+  const Actor scenario_actor{Actor::Kind::kScenario, runner.scenario->id, Role::kViewer, ""};
+  const std::int64_t elapsed = std::min(runner.clock.Elapsed(net_.clock->Now()), runner.scenario->planned_ms);
+  for (TimedCommand& due : runner.player.Due(elapsed)) {
+    const std::string inject = due.inject_id;
+    net_.engine.Submit(runner.space,
+                       Command{scenario_actor, runner.start + due.at, std::move(due.body), inject},
+                       [space = runner.space, inject](const CommandOutcome& outcome) {
+                         if (outcome.error && !inject.empty()) {
+                           std::fprintf(stderr, "lagesbild: %s: inject %s: %s\n", space.c_str(),
+                                        inject.c_str(), outcome.error->message.c_str());
+                         }
+                       });
+  }
+}
+
+void ExerciseRunner::Schedule(Runner& runner) {
+  runner.timer->cancel();
+  if (runner.clock.status() != ExerciseStatus::kRunning || net_.shutting_down) return;
+  // Wake for the next inject, the next arrival, or the planned end, whichever comes first.
+  std::int64_t next = runner.scenario->planned_ms;
+  if (auto inject = runner.player.NextAt()) next = std::min(next, *inject);
+  if (const SpaceReplica* replica = shared_.Find(runner.space)) {
+    const auto& info = replica->state().exercise_info;
+    if (info && !info->pending_arrivals.empty()) {
+      next = std::min(next, info->pending_arrivals.front().due_elapsed_ms);
+    }
+  }
+  const TimeMs now = net_.clock->Now();
+  const TimeMs wake = runner.clock.WallTimeOf(next, now).value_or(now);
+  runner.timer->expires_after(std::chrono::milliseconds(std::max<TimeMs>(0, wake - now)));
+  runner.timer->async_wait([this, space = runner.space](const asio::error_code& error) {
+    if (!error) OnWake(space);
+  });
+}
+
+void ExerciseRunner::OnWake(const std::string& space) {
+  auto it = runners_.find(space);
+  if (it == runners_.end()) return;
+  Runner& current = *it->second;
+  PlayDue(current);
+  const TimeMs now = net_.clock->Now();
+  if (current.clock.Elapsed(now) >= current.scenario->planned_ms) {
+    // The planned duration is over: the clock stops for good, and that is logged too.
+    current.clock.Stop(now);
+    SetExerciseClock stop = current.clock.AsCommand(now);
+    stop.elapsed_ms = current.scenario->planned_ms;
+    net_.engine.Submit(space, Command{SystemActor(), current.start + stop.elapsed_ms, stop},
+                       [](const CommandOutcome&) {});
+    return;
+  }
+  Schedule(current);
+}
+
+std::string ExerciseRunner::Start(ConnectionHandle handle, const Actor& actor,
+                                  StartExerciseRequest request) {
+  const std::vector<ScenarioFile>& files = *catalogue_;
+  auto file = std::find_if(files.begin(), files.end(),
+                           [&](const ScenarioFile& f) { return f.id == request.scenario; });
+  if (file == files.end()) {
+    shared_.SendError(handle, request.id, MakeError("unknown_scenario", "scenario",
+                                                    "no scenario '" + request.scenario + "'"));
+    return "";
+  }
+  if (!file->scenario) {
+    shared_.SendError(handle, request.id,
+                      MakeError("invalid_scenario", "scenario",
+                                file->errors.empty() ? "the file is broken" : file->errors[0]));
+    return "";
+  }
+  std::string space = request.space;
+  if (space.empty()) {
+    for (int n = 1; space.empty() || shared_.Has(space); ++n) {
+      space = "ovning-" + request.scenario + "-" + std::to_string(n);
+    }
+  }
+  if (space.rfind("ovning-", 0) != 0) {
+    shared_.SendError(handle, request.id,
+                      MakeError("invalid_value", "space", "an exercise space is named ovning-…"));
+    return "";
+  }
+  auto scenario = file->scenario;
+  const TimeMs start = net_.clock->Now();
+  net_.engine.Submit(
+      space, Command{actor, start, StartCommand(*scenario, request.paused)},
+      [this, handle, id = request.id, space, scenario, start, paused = request.paused](
+          const CommandOutcome& outcome) {
+        asio::post(net_.io, [=] {
+          if (outcome.error) {
+            shared_.SendError(handle, id, *outcome.error);
+            return;
+          }
+          Runner& started = Add(space, scenario, start);
+          started.clock.Start(start, paused);
+          shared_.Send(handle, ExerciseAckMessage(id, space, outcome.seq));
+          PlayDue(started);
+          Schedule(started);
+        });
+      });
+  return space;
+}
+
+void ExerciseRunner::Control(ConnectionHandle handle, const Actor& actor,
+                             ControlExerciseRequest request) {
+  auto it = runners_.find(request.space);
+  if (it == runners_.end()) {
+    shared_.SendError(handle, request.id,
+                      MakeError(shared_.Has(request.space) ? "not_running" : "unknown_space",
+                                "space", "no running exercise '" + request.space + "'"));
+    return;
+  }
+  if (request.action == "reset") {
+    // A fresh exercise from the same scenario; the old one is stopped and kept for its review.
+    ControlExerciseRequest stop = request;
+    stop.action = "stop";
+    stop.id = request.id + "-stop";
+    if (it->second->clock.status() != ExerciseStatus::kStopped) Control(handle, actor, stop);
+    Start(handle, actor, StartExerciseRequest{request.id, it->second->scenario->id, "", false});
+    return;
+  }
+  Runner& runner = *it->second;
+  PlayDue(runner);  // everything due before the change, at the old pace
+  const TimeMs now = net_.clock->Now();
+  ExerciseClock next = runner.clock;
+  if (request.action == "pause") next.Pause(now);
+  if (request.action == "resume") next.Resume(now);
+  if (request.action == "speed") next.SetSpeed(now, request.speed);
+  if (request.action == "jump") next.JumpTo(now, std::min(request.to_ms, runner.scenario->planned_ms));
+  if (request.action == "stop") next.Stop(now);
+  const SetExerciseClock change = next.AsCommand(now);
+  net_.engine.Submit(
+      request.space, Command{actor, runner.start + runner.clock.Elapsed(now), change},
+      [this, handle, id = request.id, space = request.space, next](const CommandOutcome& outcome) {
+        asio::post(net_.io, [=] {
+          auto runner = runners_.find(space);
+          if (outcome.error || runner == runners_.end()) {
+            shared_.SendError(handle, id, outcome.error ? *outcome.error
+                                                        : MakeError("not_running", "space", "gone"));
+            return;
+          }
+          runner->second->clock = next;
+          shared_.Send(handle, AckMessage(id, space, outcome.seq));
+          PlayDue(*runner->second);  // a jump plays everything up to its target
+          Schedule(*runner->second);
+        });
+      });
+}
+
+}  // namespace lagesbild

@@ -1,0 +1,245 @@
+// The HTTP reads answered from the reader thread: a hospital's history, a page of messages, an
+// exercise's review. Each job gets copies of what it needs from the network thread, reads the
+// store, and posts its answer back; the connection itself is only touched on the network thread.
+#include <limits>
+
+#include "http_answer.h"
+#include "http_session.h"
+
+#include "lagesbild/core/core.h"
+#include "lagesbild/core/event_log.h"
+#include "lagesbild/core/http_wire.h"
+#include "lagesbild/core/json_mapping.h"
+#include "lagesbild/core/review.h"
+#include "lagesbild/core/time_format.h"
+#include "lagesbild/core/wire.h"
+
+namespace lagesbild {
+namespace {
+
+// Reads (docs/protocol.md, "Limits"): history entries per answer, messages per page, events a
+// review reads.
+constexpr std::size_t kMaxHistoryEntries = 10000;
+constexpr Seq kDefaultMessagePage = 50;
+constexpr Seq kMaxMessagePage = 200;
+constexpr std::size_t kMaxReviewEvents = 200000;
+
+using Status = websocketpp::http::status_code::value;
+
+std::string Dump(const Json& body) { return body.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
+std::optional<Event> ReadEvent(const StoredEvent& stored) {
+  auto event = EventFromLog(stored.json);
+  if (auto* parsed = std::get_if<Event>(&event)) return std::move(*parsed);
+  return std::nullopt;
+}
+
+}  // namespace
+
+bool HttpSessions::SubmitRead(const WsServer::connection_ptr& connection, Reader::Job job) {
+  if (net_.reader.TrySubmit(std::move(job))) {
+    connection->defer_http_response();
+    return true;
+  }
+  connection->replace_header("Retry-After", "1");
+  AnswerError(*connection, Status::service_unavailable,
+              MakeError("busy", "", "too many reads waiting; try again in a second"));
+  return false;
+}
+
+void HttpSessions::PostReadAnswer(WsServer::connection_ptr connection,
+                                  const std::optional<Error>& error, std::string type,
+                                  std::string body, bool head, std::string disposition) {
+  if (error) {
+    type = "application/json";
+    body = ErrorMessage("", *error);
+  }
+  asio::post(net_.io, [connection = std::move(connection), type = std::move(type),
+                       body = std::move(body), failed = error.has_value(), head,
+                       disposition = std::move(disposition)]() mutable {
+    if (!failed && !disposition.empty()) connection->replace_header("Content-Disposition", disposition);
+    CompleteDeferred(*connection, failed ? Status::service_unavailable : Status::ok, type,
+                     std::move(body), head);
+  });
+}
+
+void HttpSessions::ServeHistory(WsServer::connection_ptr connection, const Resource& resource,
+                                bool head) {
+  const std::string hospital = QueryParam(resource, "hospital").value_or("");
+  const std::string space = QueryParam(resource, "space").value_or(kLiveSpace);
+  if (!net_.config->FindHospital(hospital)) {
+    AnswerError(*connection, Status::not_found,
+                MakeError("unknown_hospital", "hospital",
+                          "no hospital '" + TruncateUtf8(hospital, kMaxIdLength) + "'"));
+    return;
+  }
+  if (!shared_.Has(space)) {
+    AnswerError(*connection, Status::not_found,
+                MakeError("unknown_space", "space", "no space '" + TruncateUtf8(space, kMaxIdLength) + "'"));
+    return;
+  }
+  std::optional<TimeMs> from = TimeMs{0};
+  std::optional<TimeMs> to = std::numeric_limits<TimeMs>::max();
+  if (auto text = QueryParam(resource, "from")) from = ParseUtc(*text);
+  if (auto text = QueryParam(resource, "to")) to = ParseUtc(*text);
+  if (!from || !to) {
+    AnswerError(*connection, Status::bad_request,
+                MakeError("bad_message", from ? "to" : "from",
+                          "from and to must be UTC times like 2026-11-23T10:15:00Z"));
+    return;
+  }
+  // The connection moves on to the network thread's handler: its last reference must not be
+  // dropped on the reader thread (WebSocket++ runs single-threaded here).
+  SubmitRead(connection, [this, connection, hospital, space, from, to, head](EventStore& store) mutable {
+    std::vector<StoredEvent> events;
+    auto error = store.ReadSubject(space, hospital, *from, *to, kMaxHistoryEntries + 1, &events);
+    const bool truncated = events.size() > kMaxHistoryEntries;
+    if (truncated) events.resize(kMaxHistoryEntries);
+    std::vector<HistoryEntry> entries;
+    for (const StoredEvent& event : events) {
+      if (event.kind != "capacity_reported" && event.kind != "figures_confirmed") continue;
+      HistoryEntry entry{event.seq, event.at, event.actor_id, event.kind, nullptr};
+      if (event.kind == "capacity_reported") {
+        const Json stored = Json::parse(event.json, nullptr, /*allow_exceptions=*/false);
+        entry.report = stored.is_object() ? stored.value("report", Json::object()) : Json::object();
+      }
+      entries.push_back(std::move(entry));
+    }
+    PostReadAnswer(std::move(connection), error, "application/json",
+                   Dump(HistoryBody(hospital, space, entries, truncated)), head);
+  });
+}
+
+void HttpSessions::ServeMessages(WsServer::connection_ptr connection, const Resource& resource,
+                                 bool head) {
+  const std::string space = QueryParam(resource, "space").value_or(kLiveSpace);
+  const SpaceReplica* replica = shared_.Find(space);
+  if (!replica) {
+    AnswerError(*connection, Status::not_found,
+                MakeError("unknown_space", "space", "no space '" + TruncateUtf8(space, kMaxIdLength) + "'"));
+    return;
+  }
+  std::optional<Seq> before = std::numeric_limits<Seq>::max();
+  if (auto text = QueryParam(resource, "before")) before = ParseSeq(*text);
+  std::optional<Seq> limit = kDefaultMessagePage;
+  if (auto text = QueryParam(resource, "limit")) limit = ParseSeq(*text);
+  if (!before || !limit || *limit < 1 || *limit > kMaxMessagePage) {
+    AnswerError(*connection, Status::bad_request,
+                MakeError("bad_message", before ? "limit" : "before",
+                          "before must be a sequence number and limit 1-" + std::to_string(kMaxMessagePage)));
+    return;
+  }
+  const auto open = QueryParam(resource, "open");
+  if (open && *open != "true" && *open != "false") {
+    AnswerError(*connection, Status::bad_request,
+                MakeError("bad_message", "open", "open must be true or false"));
+    return;
+  }
+  if (open && *open == "true") {
+    // Open messages are all in the state (up to kOpenMessagesKept): served from the replica.
+    const SpaceState& state = replica->state();
+    std::vector<MessageState> page;
+    std::optional<Seq> next;
+    for (auto it = state.messages.rbegin(); it != state.messages.rend(); ++it) {
+      if (it->seq >= *before || it->Pending().empty()) continue;
+      if (page.size() == static_cast<std::size_t>(*limit)) {
+        next = page.back().seq;
+        break;
+      }
+      page.push_back(*it);
+    }
+    AnswerJson(*connection, Status::ok, Dump(MessagePageBody(space, true, page, next)), head);
+    return;
+  }
+  SubmitRead(connection, [this, connection, space, before = *before, limit = *limit,
+                          head](EventStore& store) mutable {
+    // A page of posted messages, newest first, each with its acknowledgements.
+    std::vector<StoredEvent> posted;
+    std::optional<Error> error =
+        store.ReadKindBefore(space, "message_posted", before, static_cast<std::size_t>(limit) + 1, &posted);
+    const bool more = posted.size() > static_cast<std::size_t>(limit);
+    if (more) posted.resize(static_cast<std::size_t>(limit));
+    std::vector<MessageState> page;
+    std::vector<Seq> unreadable;
+    for (const StoredEvent& stored : posted) {
+      if (error) break;
+      const auto event = ReadEvent(stored);
+      const auto* body = event ? std::get_if<MessagePosted>(&event->body) : nullptr;
+      if (!body) {
+        unreadable.push_back(stored.seq);  // reported, never dropped silently
+        continue;
+      }
+      MessageState message = PostedMessage(*net_.config, *event, *body);
+      std::vector<StoredEvent> acks;
+      error = store.ReadSubject(space, MessageId(space, stored.seq), std::numeric_limits<TimeMs>::min(),
+                                std::numeric_limits<TimeMs>::max(), 1000, &acks);
+      for (const StoredEvent& ack : acks) {
+        const auto acked = ReadEvent(ack);
+        const auto* ack_body = acked ? std::get_if<MessageAcknowledged>(&acked->body) : nullptr;
+        if (ack_body) RecordAcknowledgement(message, *acked, *ack_body);
+      }
+      page.push_back(std::move(message));
+    }
+    const std::optional<Seq> older = more ? std::optional<Seq>(posted.back().seq) : std::nullopt;
+    PostReadAnswer(std::move(connection), error, "application/json",
+                   Dump(MessagePageBody(space, false, page, older, unreadable)), head);
+  });
+}
+
+void HttpSessions::ServeReview(WsServer::connection_ptr connection, const Resource& resource,
+                               const Actor& actor) {
+  const std::string space = QueryParam(resource, "space").value_or("");
+  const SpaceReplica* replica = shared_.Find(space);
+  if (!replica || !replica->state().exercise_info) {
+    AnswerError(*connection, Status::not_found,
+                MakeError("unknown_space", "space", "no exercise '" + TruncateUtf8(space, kMaxIdLength) + "'"));
+    return;
+  }
+  // While the exercise runs its review shows what is still to come (injects, checkpoint
+  // targets): trainers only. Once stopped it is open to the participants.
+  const ExerciseStatus status = runner_.Status(space).value_or(replica->state().exercise_info->status);
+  if (status != ExerciseStatus::kStopped && actor.role != Role::kTrainer) {
+    const bool signed_in = actor.id != AnonymousViewer().id;
+    AnswerError(*connection, signed_in ? Status::forbidden : Status::unauthorized,
+                MakeError(signed_in ? "forbidden" : "sign_in_required", "",
+                          "the review of a running exercise is shown to trainers only; "
+                          "it opens to everyone when the exercise stops"));
+    return;
+  }
+  const bool csv = QueryParam(resource, "format").value_or("") == "csv";
+  // What the review needs from this thread, copied: the reader builds it.
+  SpaceState state = replica->state();
+  auto scenario = runner_.FindScenario(state.exercise_info->scenario_id);
+  const auto clock = runner_.ClockNow(space);
+  const std::int64_t elapsed = clock ? clock->elapsed_ms : state.exercise_info->elapsed_ms;
+  SubmitRead(connection, [this, connection, space, csv, state = std::move(state), scenario,
+                          elapsed](EventStore& store) mutable {
+    // Read the log (at most kMaxReviewEvents) and build the review.
+    std::vector<StoredEvent> stored;
+    auto error = store.ReadAfter(space, 0, kMaxReviewEvents + 1, &stored);
+    const bool truncated = stored.size() > kMaxReviewEvents;
+    if (truncated) stored.resize(kMaxReviewEvents);
+    std::vector<Event> events;
+    events.reserve(stored.size());
+    Json unreadable = Json::array();
+    for (const StoredEvent& entry : stored) {
+      if (auto event = ReadEvent(entry)) {
+        events.push_back(std::move(*event));
+      } else {
+        unreadable.push_back(entry.seq);
+      }
+    }
+    Json review = BuildReview(*net_.config, scenario.get(), state, events, elapsed);
+    review["truncated"] = truncated;  // the review covers only the first kMaxReviewEvents
+    review["events_read"] = events.size();
+    review["unreadable"] = std::move(unreadable);
+    if (csv) {
+      PostReadAnswer(std::move(connection), error, "text/csv; charset=utf-8", ReviewCsv(review),
+                     false, "attachment; filename=\"OVNING-" + space + ".csv\"");
+    } else {
+      PostReadAnswer(std::move(connection), error, "application/json", Dump(review), false);
+    }
+  });
+}
+
+}  // namespace lagesbild

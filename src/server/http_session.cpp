@@ -1,0 +1,147 @@
+#include "http_session.h"
+
+#include "http_answer.h"
+
+#include "lagesbild/core/http_wire.h"
+#include "lagesbild/core/time_format.h"
+#include "lagesbild/core/wire.h"
+
+namespace lagesbild {
+
+void HttpSessions::OnHttp(ConnectionHandle handle) {
+  auto connection = net_.Connection(handle);
+  if (!connection) return;
+  using Status = websocketpp::http::status_code::value;
+  const std::string& method = connection->get_request().get_method();
+  const bool head = method == "HEAD";
+  const Resource resource = ParseResource(connection->get_resource());
+  if (method != "GET" && method != "HEAD") {
+    connection->replace_header("Allow", "GET, HEAD");
+    AnswerError(*connection, Status::method_not_allowed,
+                MakeError("method_not_allowed", "",
+                          "only GET and HEAD are served over HTTP; write over WebSocket"));
+    return;
+  }
+  const bool api = resource.path.rfind("/api/", 0) == 0;
+  auto actor = HttpActor(connection);
+  if (auto* refused = std::get_if<Error>(&actor)) {
+    connection->replace_header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+    AnswerError(*connection, Status::unauthorized, *refused);
+    return;
+  }
+  const Actor& user = std::get<Actor>(actor);
+  const bool signed_in = user.id != AnonymousViewer().id;
+  if (api && net_.options.require_sign_in && !signed_in) {
+    AnswerError(*connection, Status::unauthorized,
+                MakeError("sign_in_required", "Authorization",
+                          "this server shows its picture to signed-in users only: "
+                          "send Authorization: Bearer <token>"));
+    return;
+  }
+  if (resource.path == "/healthz") {
+    const bool detailed = !net_.options.require_sign_in || signed_in;
+    AnswerJson(*connection, net_.engine.StoreFault() ? Status::service_unavailable : Status::ok,
+               HealthJson(detailed), head);
+  } else if (resource.path == "/api/state") {
+    ServeState(*connection, resource, head);
+  } else if (resource.path == "/api/scenarios") {
+    // The script of every exercise (injects, checkpoints) is the trainers' alone.
+    if (user.role != Role::kTrainer) {
+      AnswerError(*connection, signed_in ? Status::forbidden : Status::unauthorized,
+                  MakeError(signed_in ? "forbidden" : "sign_in_required", "",
+                            "the scenarios are shown to trainers only"));
+    } else {
+      AnswerJson(*connection, Status::ok, ScenarioListMessage(*net_.config, *runner_.catalogue()), head);
+    }
+  } else if (resource.path == "/api/spaces") {
+    AnswerJson(*connection, Status::ok, SpacesJson(), head);
+  } else if (resource.path == "/api/review") {
+    ServeReview(connection, resource, user);
+  } else if (resource.path == "/api/history") {
+    ServeHistory(connection, resource, head);
+  } else if (resource.path == "/api/messages") {
+    ServeMessages(connection, resource, head);
+  } else if (const StaticFile* file = files_.Find(resource.path)) {
+    Answer(*connection, Status::ok, file->content_type, file->content, head);
+  } else {
+    Answer(*connection, Status::not_found, "text/plain; charset=utf-8",
+           "404 – finns inte: " + TruncateUtf8(resource.path, 200) + "\n", head);
+  }
+}
+
+void HttpSessions::ServeState(WsServer::connection_type& connection, const Resource& resource,
+                              bool head) {
+  using Status = websocketpp::http::status_code::value;
+  const std::string name = QueryParam(resource, "space").value_or(kLiveSpace);
+  const SpaceReplica* replica = shared_.Find(name);
+  if (!replica) {
+    AnswerError(connection, Status::not_found,
+                MakeError("unknown_space", "space", "no space '" + TruncateUtf8(name, kMaxIdLength) + "'"));
+    return;
+  }
+  const TimeMs now = net_.clock->Now();
+  std::optional<TimeMs> at = now;
+  if (auto text = QueryParam(resource, "at")) at = ParseUtc(*text);
+  if (!at) {
+    AnswerError(connection, Status::bad_request,
+                MakeError("bad_message", "at", "at must be a UTC time like 2026-11-23T10:15:00Z"));
+    return;
+  }
+  AnswerJson(connection, Status::ok,
+             StateApiMessage(*net_.config, replica->state(), now, *at, runner_.ClockNow(name)), head);
+}
+
+std::variant<Actor, Error> HttpSessions::HttpActor(const WsServer::connection_ptr& connection) const {
+  const std::string header = connection->get_request_header("Authorization");
+  if (header.empty()) return AnonymousViewer();
+  constexpr std::string_view kBearer = "Bearer ";
+  if (header.size() <= kBearer.size() || header.compare(0, kBearer.size(), kBearer) != 0 ||
+      header.size() > kBearer.size() + kMaxTokenLength) {
+    return MakeError("unauthorized", "Authorization", "Authorization must be: Bearer <token>");
+  }
+  if (auto user = net_.options.users.Authenticate(std::string_view(header).substr(kBearer.size()))) {
+    return *user;
+  }
+  return MakeError("unauthorized", "Authorization", "unknown token");
+}
+
+std::string HttpSessions::HealthJson(bool detailed) const {
+  const auto fault = net_.engine.StoreFault();
+  HealthReport report;
+  report.status = net_.shutting_down ? "stopping" : fault ? "store_failed" : "ok";
+  if (fault) report.reason = fault->message;
+  report.detailed = detailed;
+  for (const auto& [name, replica] : shared_.replicas()) report.spaces.emplace_back(name, replica.state().seq);
+  const ServerStats& stats = net_.stats;
+  const ConnectionLimits& limits = listener_.limits();
+  const auto count = [](std::size_t n) { return static_cast<std::int64_t>(n); };
+  report.connections = {{"open", count(shared_.open())},
+                        {"accepted_open", count(limits.open())},
+                        {"max", count(limits.total_cap())},
+                        {"max_per_address", count(limits.per_address_cap())},
+                        {"refused_at_cap", stats.refused_at_cap},
+                        {"accept_failures", stats.accept_failures},
+                        {"origin_refused", stats.origin_refused},
+                        {"lagging", count(shared_.lagging())},
+                        {"lagging_detected", stats.lagging_detected},
+                        {"resynced", stats.resynced},
+                        {"closed_slow", stats.closed_slow},
+                        {"closed_no_pong", stats.closed_no_pong}};
+  report.limits = {{"rate_limited", stats.rate_limited},
+                   {"refusals_not_stored", stats.refusals_counted},
+                   {"faults", stats.faults},
+                   {"reads_queued", count(net_.reader.queued())},
+                   {"reads_refused", count(net_.reader.refused())}};
+  return HealthMessage(report);
+}
+
+std::string HttpSessions::SpacesJson() const {
+  std::vector<SpaceListing> spaces;
+  for (const auto& [name, replica] : shared_.replicas()) {
+    const SpaceState& state = replica.state();
+    spaces.push_back({name, state.exercise, state.seq, state.exercise_info, runner_.ClockNow(name)});
+  }
+  return SpacesMessage(spaces, net_.clock->Now());
+}
+
+}  // namespace lagesbild

@@ -1,0 +1,60 @@
+// HTTP requests: who sent them (Authorization: Bearer), the routes of the JSON API and the
+// board's files. Answers the network thread has at hand are given at once; history, message
+// pages and reviews are read on the reader thread (http_reads.cpp) and answered when done.
+//
+// Thread model: network thread only (network.h), except the reader-thread jobs in http_reads.cpp,
+// which touch nothing but their own copies and the store, and post their answer back.
+#ifndef LAGESBILD_SERVER_HTTP_SESSION_H_
+#define LAGESBILD_SERVER_HTTP_SESSION_H_
+
+#include <optional>
+#include <string>
+#include <variant>
+
+#include <nlohmann/json.hpp>
+
+#include "exercise_runner.h"
+#include "listener.h"
+#include "network.h"
+#include "shared_state.h"
+
+#include "lagesbild/server/static_files.h"
+#include "lagesbild/server/url.h"
+
+namespace lagesbild {
+
+class HttpSessions {
+ public:
+  HttpSessions(Network& net, SharedState& shared, ExerciseRunner& runner, const Listener& listener)
+      : net_(net), shared_(shared), runner_(runner), listener_(listener) {}
+
+  std::optional<std::string> LoadFiles() { return files_.Load(net_.options.web_root); }
+  void OnHttp(ConnectionHandle handle);
+
+ private:
+  // Who sent the request (Authorization: Bearer), or why not.
+  std::variant<Actor, Error> HttpActor(const WsServer::connection_ptr& connection) const;
+  std::string HealthJson(bool detailed) const;
+  std::string SpacesJson() const;
+  void ServeState(WsServer::connection_type& connection, const Resource& resource, bool head);
+  // http_reads.cpp: answered from the reader thread.
+  void ServeHistory(WsServer::connection_ptr connection, const Resource& resource, bool head);
+  void ServeMessages(WsServer::connection_ptr connection, const Resource& resource, bool head);
+  void ServeReview(WsServer::connection_ptr connection, const Resource& resource, const Actor& actor);
+  // Queues a read on the reader thread; false (after answering 503) when its queue is full.
+  bool SubmitRead(const WsServer::connection_ptr& connection, Reader::Job job);
+  // Reader thread: hands a read's answer (the error, or `body`) to the network thread.
+  void PostReadAnswer(WsServer::connection_ptr connection, const std::optional<Error>& error,
+                      std::string type, std::string body, bool head,
+                      std::string disposition = "");
+
+  Network& net_;
+  SharedState& shared_;
+  ExerciseRunner& runner_;
+  const Listener& listener_;
+  StaticFiles files_;
+};
+
+}  // namespace lagesbild
+
+#endif  // LAGESBILD_SERVER_HTTP_SESSION_H_
