@@ -5,7 +5,7 @@
 // existed) has the same layout without it; an event of a newer format than this build knows is
 // refused as unreadable, never guessed at. Reading checks types only, never the client input
 // limits (wire.h, decide.cpp), so a log written by any earlier version always replays
-// (tests/unit/event_log_test.cpp keeps a small log of each format and replays it).
+// (tests/unit/event_log_test.cpp keeps a small log of format 1 and replays it).
 #ifndef LAGESBILD_CORE_EVENT_LOG_H_
 #define LAGESBILD_CORE_EVENT_LOG_H_
 
