@@ -25,7 +25,7 @@ import {
 import {ClientModel} from './client_model.js';
 import {MessageLog} from './message_log.js';
 import {initSpaceSwitch} from './spaces.js';
-import {pageConnection} from './connection.js';
+import {pageConnection, heartbeat} from './connection.js';
 import {Session, apiFetch} from './session.js';
 import {createWall} from './board_wall.js';
 import {createTrends} from './board_trends.js';
@@ -75,17 +75,10 @@ function tickClock() {
   syncExerciseClock(model.exerciseInfo, model.wallNow());
 }
 
-let lastAges = -Infinity;  // model.now() of the last updateAges()
-
-function updateAges() {
-  if (!model.have) return;
-  lastAges = model.now();
-  wall.updateAges();
-  column.updateAges();
-}
-
 // ---------------------------------------------------------------------------------------------
 // The model's changes
+
+let updateAges = () => {};  // ages and stale flags, now (set by the heartbeat in start())
 
 model.on('snapshot', ({sameSpace}) => {
   trends.afterSnapshot(sameSpace);
@@ -161,14 +154,6 @@ const conn = pageConnection({
 
 // ---------------------------------------------------------------------------------------------
 
-/** Every second: clocks; ages every AGE_TICK_MS of the space's time (faster in a sped-up exercise). */
-function everySecond() {
-  tickClock();
-  conn.tick();
-  const now = model.now();
-  if (now - lastAges >= AGE_TICK_MS || now < lastAges) updateAges();
-}
-
 let spaces = null;  // the space switch (spaces.js)
 
 function start() {
@@ -180,7 +165,8 @@ function start() {
   conn.show('reconnecting');
   renderAuth();
   tickClock();
-  setInterval(everySecond, 1000);
+  updateAges = heartbeat(conn, model, {everyMs: AGE_TICK_MS, second: tickClock,
+    ages: () => { wall.updateAges(); column.updateAges(); }});
   window.addEventListener('resize', () => wall.fit());
   conn.connect();
 }

@@ -4,7 +4,7 @@
 // model's changes: a record that changes updates its card in place, with changed figures
 // highlighted; a change of structure (a new hospital, a region's list) rebuilds the wall.
 
-import {READINESS, PRIORITIES, h, setText, showNumber} from './common.js';
+import {READINESS, PRIORITIES, PRIORITY_LABELS, h, setText, showNumber} from './common.js';
 import {TOTAL_KEYS, totalsOf, flash, direction, readinessBadge, setReadiness, totalCell, setFigure} from './board_figures.js';
 import {buildHospital, updateHospital, updateHospitalAge, casualtiesOf} from './board_card.js';
 
@@ -38,6 +38,26 @@ function buildRegion(region) {
   return {el, badge, totals, missing, over, overText, list, level: undefined};
 }
 
+// The healthcare region's totals in the header: [figure, label, title].
+const TILES = [
+  ['AdultICU', 'IVA lediga', 'Lediga IVA-platser / totalt (grundbemanning), summa över de sjukhus som rapporterat'],
+  ['MedicalSurgical', 'Vårdplatser lediga', 'Lediga vårdplatser, summa över de sjukhus som rapporterat'],
+  ...PRIORITIES.map((p) => [p, `Mottagning ${p}/tim`,
+    `Mottagningskapacitet ${PRIORITY_LABELS[p].long}: patienter per timme, summa av rapporterade värden`]),
+];
+
+function buildTiles() {
+  document.querySelector('.totals').replaceChildren(...TILES.map(([key, label, title]) => {
+    const prio = PRIORITIES.includes(key);
+    return h('div', {class: `tile${prio ? ' prio' : ''}`, dataset: {totalTile: key}, title},
+      h('div', {class: 'tile-label'}, prio ? h('span', {class: `chip ${key.toLowerCase()}`, 'aria-hidden': 'true'}) : null, label),
+      h('div', {class: 'tile-value'}, h('span', {class: 'num', dataset: {total: key}}, '–'),
+        key === 'AdultICU' ? h('span', {class: 'of'}, '/', h('span', {dataset: {totalBaseline: key}}, '–')) : null,
+        h('span', {class: 'arrow', 'aria-hidden': 'true'})),
+      h('div', {class: 'tile-missing', dataset: {totalMissing: key}}));
+  }));
+}
+
 const missingText = (n) => (n ? `${n} sjukhus ej rapporterat` : 'Alla sjukhus rapporterat');
 
 /**
@@ -45,6 +65,7 @@ const missingText = (n) => (n ? `${n} sjukhus ej rapporterat` : 'Alla sjukhus ra
  * trends draw into it). Returns {rebuild, resync, hospitalChanged, regionChanged, updateAges, fit, card}.
  */
 export function createWall(model, {onCard = () => {}} = {}) {
+  buildTiles();
   const view = {
     regions: new Map(),   // id → refs (buildRegion)
     hospitals: new Map(), // id → refs (buildHospital)

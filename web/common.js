@@ -56,6 +56,34 @@ export const MESSAGE_KINDS = {
 };
 export const MESSAGE_KIND_ORDER = ['situation_report', 'methane', 'alert', 'information'];
 
+// Exercises (protocol.md "Exercises", docs/scenarios.md): the kinds of inject, how an exercise
+// target (a kontrollpunkt) went, and the events of the review's timeline.
+export const INJECT_KINDS = {
+  message: {label: 'Meddelande', icon: '✉'},
+  casualty_wave: {label: 'Skadeutfall', icon: '✚'},
+  capacity_change: {label: 'Kapacitetsändring', icon: '⇅'},
+  readiness: {label: 'Beredskapsläge', icon: '▲'},
+  target: {label: 'Kontrollpunkt', icon: '⚑'},
+};
+/** `open`: a target whose time is running, as the trainer's timeline says it. */
+export const TARGET_STATUS = {
+  met: {label: 'Uppfylld', icon: '✔'},
+  missed: {label: 'Missad', icon: '✖'},
+  not_done: {label: 'Ej utförd', open: 'Öppen', icon: '○'},
+};
+export const EVENT_KINDS = {
+  capacity_reported: 'Kapacitetsrapport',
+  figures_confirmed: 'Oförändrat, bekräftat',
+  region_readiness_set: 'Regionens beredskapsläge',
+  message_posted: 'Meddelande',
+  message_acknowledged: 'Kvittens',
+  exercise_clock_set: 'Övningsklockan',
+  exercise_started: 'Övningen startad',
+  casualties_dispatched: 'Patienter skickas',
+  casualties_arrived: 'Patienter anländer',
+  access_denied: 'Nekad åtgärd',
+};
+
 // METHANE in its fixed order; the letter is shown beside each field.
 export const METHANE_FIELDS = [
   {key: 'major_incident', letter: 'M', label: 'Större händelse deklarerad?'},
@@ -166,7 +194,7 @@ export function setText(el, text) {
 }
 
 /**
- * Shows the unmistakable ÖVNING banner in #banner-slot while `exercise` is true (and removes it
+ * Shows the unmistakable ÖVNING banner at the top of the page while `exercise` is true (and removes it
  * otherwise). Every page that can show exercise data calls this on each snapshot.
  */
 export function syncExerciseBanner(exercise, detail) {
@@ -177,7 +205,7 @@ export function syncExerciseBanner(exercise, detail) {
       h('span', {class: 'ex-word', text: 'ÖVNING'}),
       h('span', {class: 'ex-detail'}),
       h('span', {class: 'ex-side', 'aria-hidden': 'true'}));
-    document.getElementById('banner-slot').append(banner);
+    document.body.prepend(banner);
   } else if (!exercise && banner) {
     banner.remove();
     banner = null;

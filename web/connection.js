@@ -213,3 +213,24 @@ export function resultIn(el, answered, {pendingText = 'Skickar…', slowText = '
     else answered(result, entry);
   };
 }
+
+/**
+ * The page's heartbeat, every second: the connection indicator, then `second()` (clocks); and
+ * `ages()` whenever `everyMs` of the space's time have passed since it last ran (sooner in a
+ * sped-up exercise, at once when the clock went back). Returns a function that runs ages() now.
+ */
+export function heartbeat(conn, model, {everyMs = Infinity, second = () => {}, ages = () => {}}) {
+  let last = -Infinity;  // model.now() when ages() last ran
+  const agesNow = () => {
+    if (!model.have) return;
+    last = model.now();
+    ages();
+  };
+  setInterval(() => {
+    conn.tick();
+    second();
+    const now = model.now();
+    if (now - last >= everyMs || now < last) agesNow();
+  }, 1000);
+  return agesNow;
+}

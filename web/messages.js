@@ -172,7 +172,7 @@ export function renderMessage(msg, opts) {
     h('span', {class: 'msg-to'}, h('span', {class: 'lbl'}, 'Till '), recipientsText(msg, regionName)));
   const text = msg.text ? h('p', {class: 'msg-text'}, String(msg.text)) : null;
   const el = h('article', {
-    class: `msg kind-${msg.kind}${pending.length ? ' is-pending' : ''}${compact ? ' compact' : ''}`,
+    class: `msg edge-card kind-${msg.kind}${pending.length ? ' is-pending' : ''}${compact ? ' compact' : ''}`,
     dataset: {message: msg.id, kind: msg.kind || '', pending: String(pending.length)},
   },
   head, route, text,

@@ -13,33 +13,14 @@
 // not be read (`unreadable`), says so above the tables, in print too.
 
 import {
-  EXERCISE_STATUS, MESSAGE_KINDS, ERROR_TEXT, pageSpace, syncExerciseBanner, exerciseElapsed, h, setText,
-  formatElapsed, timeHMS, timeHM, parseTime, shortRegionName,
+  EXERCISE_STATUS, MESSAGE_KINDS, TARGET_STATUS, EVENT_KINDS, ERROR_TEXT, pageSpace, syncExerciseBanner,
+  exerciseElapsed, h, setText, formatElapsed, timeHMS, timeHM, parseTime, shortRegionName,
 } from './common.js';
 import {apiFetch, bindSignInBox, showResult, storeToken, storedToken} from './session.js';
 import {timelineText} from './summaries.js';
 
 const SPACE = pageSpace();
 const REFRESH_MS = 10_000;
-
-const CHECKPOINT_STATUS = {
-  met: {label: 'Uppfylld', icon: '✔'},
-  missed: {label: 'Missad', icon: '✖'},
-  not_done: {label: 'Ej utförd', icon: '○'},
-};
-
-const EVENT_KINDS = {
-  capacity_reported: 'Kapacitetsrapport',
-  figures_confirmed: 'Oförändrat, bekräftat',
-  region_readiness_set: 'Regionens beredskapsläge',
-  message_posted: 'Meddelande',
-  message_acknowledged: 'Kvittens',
-  exercise_clock_set: 'Övningsklockan',
-  exercise_started: 'Övningen startad',
-  casualties_dispatched: 'Patienter skickas',
-  casualties_arrived: 'Patienter anländer',
-  access_denied: 'Nekad åtgärd',
-};
 
 const $ = (id) => document.getElementById(id);
 
@@ -105,8 +86,53 @@ function renderHeader(r) {
   syncExerciseBanner(true, `Utvärdering av ”${name}” – inte skarpt läge`);
 }
 
+// The review's tables, each in its own section: its id, heading, a hint, the note shown while it
+// has no rows, and its columns (heading, class) in the order the rows below fill them.
+const TABLES = [
+  {id: 'checkpoints', title: 'Kontrollpunkter', titleId: 'cp-title',
+    hint: 'Mål enligt scenariot mot faktisk tid (övningstid, tid sedan övningens 00:00).',
+    empty: 'Scenariot har inga kontrollpunkter.',
+    columns: [['Kontrollpunkt'], ['Mål, senast', 't-num'], ['Utfört', 't-num'], ['Marginal'], ['Resultat'], ['Av']]},
+  {id: 'acknowledgements', title: 'Kvittenser per larm och region', titleId: 'ack-title',
+    empty: 'Inga meddelanden som krävde kvittens.',
+    columns: [['Region'], ['Skickat', 't-num'], ['Kvitterat', 't-num'], ['Tid till kvittens', 't-num'], ['Av']]},
+  {id: 'first-reports', title: 'Tid till första kapacitetsrapport per sjukhus', titleId: 'fr-title',
+    empty: 'Inga sjukhus att redovisa.',
+    columns: [['Sjukhus'], ['Region'], ['Första rapport', 't-num'], ['Av']]},
+  {id: 'review-timeline', title: 'Tidslinje', titleId: 'tl-title', tableClass: 'r-timeline',
+    empty: 'Inga händelser ännu.',
+    columns: [['Övningstid', 't-num'], ['Klockan', 't-num'], ['Nr', 't-num'], ['Händelse'], ['Av'], ['Vad']]},
+];
+
+function buildTables() {
+  $('review').append(...TABLES.map((t) => h('section', {class: 'r-section', 'aria-labelledby': t.titleId},
+    h('h2', {id: t.titleId}, t.title),
+    t.hint ? h('p', {class: 'r-hint'}, t.hint) : null,
+    h('table', {id: t.id, class: `r-table${t.tableClass ? ` ${t.tableClass}` : ''}`},
+      h('thead', {}, h('tr', {}, ...t.columns.map(([text, cls]) => h('th', {scope: 'col', class: cls}, text)))),
+      h('tbody')),
+    h('p', {class: 'r-empty', id: `${t.id}-empty`, hidden: true}, t.empty))));
+}
+
+/** The rows of table #id; the table hides, and its note "none" shows, while it has none. */
+function fillTable(id, rows) {
+  $(id).tBodies[0].replaceChildren(...rows);
+  $(id).hidden = rows.length === 0;
+  $(`${id}-empty`).hidden = rows.length > 0;
+}
+
+const isSet = (v) => v !== null && v !== undefined;
+
+/** "3 av 5" in the summary figure `id`: good when every one is done. */
+function doneStat(id, done, total) {
+  setStat(id, total ? `${done} av ${total}` : '–', total && done < total ? 'warn' : total ? 'good' : '');
+}
+
+/** What is missing, marked: "✖ Ej kvitterat". */
+const missing = (text) => h('span', {class: 'cp-badge neg'}, h('span', {'aria-hidden': 'true'}, '✖ '), text);
+
 function statusCell(status) {
-  const s = CHECKPOINT_STATUS[status] || {label: status || '–', icon: '•'};
+  const s = TARGET_STATUS[status] || {label: status || '–', icon: '•'};
   return h('td', {class: `cp-status cp-${status}`},
     h('span', {class: 'cp-badge'}, h('span', {class: 'cp-icon', 'aria-hidden': 'true'}, s.icon), s.label));
 }
@@ -119,7 +145,7 @@ function renderCheckpoints(r) {
   const now = elapsedAtLoad();
   const rows = list.map((cp) => {
     const due = Number(cp.due_ms);
-    const met = cp.met_ms === null || cp.met_ms === undefined ? NaN : Number(cp.met_ms);
+    const met = isSet(cp.met_ms) ? Number(cp.met_ms) : NaN;
     let margin = '';
     if (cp.status === 'met' && Number.isFinite(met) && Number.isFinite(due)) {
       margin = due - met >= 0 ? `${durationText(due - met)} före målet` : `${durationText(met - due)} efter målet`;
@@ -138,9 +164,7 @@ function renderCheckpoints(r) {
       statusCell(cp.status),
       h('td', {}, cp.by || '–'));
   });
-  $('checkpoints').tBodies[0].replaceChildren(...rows);
-  $('checkpoints').hidden = rows.length === 0;
-  $('checkpoints-empty').hidden = rows.length > 0;
+  fillTable('checkpoints', rows);
   const metCount = list.filter((c) => c.status === 'met').length;
   setStat('stat-checkpoints', list.length ? `${metCount} av ${list.length}` : '–',
     list.some((c) => c.status === 'missed') ? 'bad' : list.length && metCount === list.length ? 'good' : '');
@@ -164,51 +188,43 @@ function renderAcknowledgements(r) {
   const rows = [];
   for (const [message, entries] of groups) {
     const t = messageTitle(entries[0]);
-    const acked = entries.filter((a) => a.acknowledged_ms !== null && a.acknowledged_ms !== undefined).length;
+    const acked = entries.filter((a) => isSet(a.acknowledged_ms)).length;
     rows.push(h('tr', {class: 'ack-group', dataset: {message}},
       h('th', {scope: 'rowgroup', colspan: 5},
         h('span', {class: 'ack-kind'}, h('span', {'aria-hidden': 'true'}, `${t.icon} `), t.kind),
         t.text ? h('span', {class: 'ack-text'}, t.text) : null,
         h('span', {class: 'ack-ref'}, `${t.ref} · ${acked} av ${entries.length} kvitterade`))));
     for (const a of entries) {
-      const done = a.acknowledged_ms !== null && a.acknowledged_ms !== undefined;
+      const done = isSet(a.acknowledged_ms);
       const sent = Number(a.sent_ms);
       const ack = done ? Number(a.acknowledged_ms) : NaN;
       rows.push(h('tr', {class: done ? 'acked' : 'not-acked',
         dataset: {message, region: a.region, acked: done ? 'true' : 'false'}},
       h('td', {}, regionName(a.region)),
       h('td', {class: 't-num'}, elapsedText(sent)),
-      h('td', {class: 't-num'}, done ? elapsedText(ack)
-        : h('span', {class: 'cp-badge neg'}, h('span', {'aria-hidden': 'true'}, '✖ '), 'Ej kvitterat')),
+      h('td', {class: 't-num'}, done ? elapsedText(ack) : missing('Ej kvitterat')),
       h('td', {class: 't-num'}, done && Number.isFinite(sent) ? durationText(ack - sent) : '–'),
       h('td', {}, a.by || '–')));
     }
   }
-  $('acknowledgements').tBodies[0].replaceChildren(...rows);
-  $('acknowledgements').hidden = list.length === 0;
-  $('acknowledgements-empty').hidden = list.length > 0;
-  const done = list.filter((a) => a.acknowledged_ms !== null && a.acknowledged_ms !== undefined).length;
-  setStat('stat-acks', list.length ? `${done} av ${list.length}` : '–', list.length && done < list.length ? 'warn' : list.length ? 'good' : '');
+  fillTable('acknowledgements', rows);
+  doneStat('stat-acks', list.filter((a) => isSet(a.acknowledged_ms)).length, list.length);
 }
 
 function renderFirstReports(r) {
   const list = Array.isArray(r.first_reports) ? [...r.first_reports] : [];
   list.sort((a, b) => (a.first_report_ms ?? Infinity) - (b.first_report_ms ?? Infinity));
   const rows = list.map((f) => {
-    const done = f.first_report_ms !== null && f.first_report_ms !== undefined;
+    const done = isSet(f.first_report_ms);
     const region = st.names.regionOf.get(f.hospital);
     return h('tr', {class: done ? '' : 'not-reported', dataset: {hospital: f.hospital, reported: done ? 'true' : 'false'}},
       h('td', {class: 'fr-name'}, hospitalName(f.hospital)),
       h('td', {}, region ? shortRegionName(regionName(region)) : '–'),
-      h('td', {class: 't-num'}, done ? elapsedText(Number(f.first_report_ms))
-        : h('span', {class: 'cp-badge neg'}, h('span', {'aria-hidden': 'true'}, '✖ '), 'Ingen rapport')),
+      h('td', {class: 't-num'}, done ? elapsedText(Number(f.first_report_ms)) : missing('Ingen rapport')),
       h('td', {}, f.by || '–'));
   });
-  $('first-reports').tBodies[0].replaceChildren(...rows);
-  $('first-reports').hidden = rows.length === 0;
-  $('first-reports-empty').hidden = rows.length > 0;
-  const done = list.filter((f) => f.first_report_ms !== null && f.first_report_ms !== undefined).length;
-  setStat('stat-reports', list.length ? `${done} av ${list.length}` : '–', list.length && done < list.length ? 'warn' : list.length ? 'good' : '');
+  fillTable('first-reports', rows);
+  doneStat('stat-reports', list.filter((f) => isSet(f.first_report_ms)).length, list.length);
 }
 
 function renderTimeline(r) {
@@ -224,9 +240,7 @@ function renderTimeline(r) {
       h('td', {class: 'ev-actor'}, scenario ? h('span', {class: 'actor-scenario'}, 'Scenariot') : actorText(e.actor)),
       h('td', {class: 'ev-summary'}, timelineText(e.summary, {region: regionName})));
   });
-  $('review-timeline').tBodies[0].replaceChildren(...rows);
-  $('review-timeline').hidden = rows.length === 0;
-  $('review-timeline-empty').hidden = rows.length > 0;
+  fillTable('review-timeline', rows);
   setStat('stat-events', String(list.length), '');
 }
 
@@ -449,6 +463,7 @@ function start() {
   $('trainer-link').href = `trainer.html?${q}`;
   $('board-link').href = `index.html?${q}`;
   $('print').addEventListener('click', () => window.print());
+  buildTables();
   renderHeader(null);
   if (SPACE === 'live') {
     showError('Ingen övning vald. Öppna utvärderingen från övningsledningen (review.html?space=…).');

@@ -10,10 +10,10 @@ const str = (v) => (v === null || v === undefined ? '' : String(v));
 const levelText = (level) => READINESS[level]?.label || str(level);
 const nameOr = (name, id) => str(name) || str(id);
 
-/** "P1 5, P2 3, P3 12" from [5, 3, 12]. */
+/** "P1 5, P2 3, P3 12" from {P1: 5, P2: 3, P3: 12} (or [5, 3, 12]). */
 export function patientsText(counts) {
-  const list = Array.isArray(counts) ? counts : [];
-  return PRIORITIES.map((p, i) => `${p} ${int(list[i] ?? 0)}`).join(', ');
+  const of = (p, i) => (Array.isArray(counts) ? counts[i] : counts?.[p]) ?? 0;
+  return PRIORITIES.map((p, i) => `${p} ${int(of(p, i))}`).join(', ');
 }
 
 /**

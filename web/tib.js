@@ -22,7 +22,7 @@ import {ClientModel} from './client_model.js';
 import {CommandTracker, refusalText} from './command_tracker.js';
 import {MessageLog} from './message_log.js';
 import {Session, apiFetch, showResult} from './session.js';
-import {pageConnection, resultIn} from './connection.js';
+import {pageConnection, resultIn, heartbeat} from './connection.js';
 import {initSpaceSwitch} from './spaces.js';
 import {createFigures} from './tib_figures.js';
 import {createInbox} from './tib_inbox.js';
@@ -211,23 +211,6 @@ const conn = pageConnection({
 
 // ---------------------------------------------------------------------------------------------
 
-let lastTick = -Infinity;  // model.now() of the last tick()
-
-function tick() {
-  if (!model.have) return;
-  lastTick = model.now();
-  figures.tick();
-  inbox.updateAges();
-}
-
-/** Every second: the exercise clock; ages every TICK_MS of the space's time (faster in a sped-up exercise). */
-function everySecond() {
-  conn.tick();
-  syncExerciseClock(model.exerciseInfo, model.wallNow());
-  const now = model.now();
-  if (now - lastTick >= TICK_MS || now < lastTick) tick();
-}
-
 let spaces = null;  // the space switch (spaces.js)
 
 function start() {
@@ -245,7 +228,8 @@ function start() {
   renderHeader();
   renderAuth();
   conn.show('reconnecting');
-  setInterval(everySecond, 1000);
+  heartbeat(conn, model, {everyMs: TICK_MS, second: () => syncExerciseClock(model.exerciseInfo, model.wallNow()),
+    ages: () => { figures.tick(); inbox.updateAges(); }});
   conn.connect();
 }
 

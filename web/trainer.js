@@ -15,7 +15,7 @@ import {ROLE_LABELS, ERROR_TEXT, pageSpace, syncExerciseBanner, exerciseName, se
 import {ClientModel} from './client_model.js';
 import {CommandTracker} from './command_tracker.js';
 import {Session} from './session.js';
-import {pageConnection} from './connection.js';
+import {pageConnection, heartbeat} from './connection.js';
 import {createScenarios} from './trainer_scenarios.js';
 import {createExercise} from './trainer_exercise.js';
 import {createInject} from './trainer_inject.js';
@@ -156,13 +156,6 @@ const conn = pageConnection({
 
 // ---------------------------------------------------------------------------------------------
 
-function everySecond() {
-  conn.tick();
-  exercise?.render();
-  exercise?.tick();
-  lists.tick();
-}
-
 function start() {
   document.body.dataset.mode = MODE;
   $('home-link').hidden = MODE !== 'exercise';
@@ -179,7 +172,7 @@ function start() {
   lists.loadScenarios();
   lists.loadSpaces();
   exercise?.loadReview();
-  setInterval(everySecond, 1000);
+  heartbeat(conn, model, {second: () => { exercise?.render(); exercise?.tick(); lists.tick(); }});
   setInterval(lists.loadSpaces, LIST_REFRESH_MS);
   if (exercise) setInterval(exercise.loadReview, REVIEW_REFRESH_MS);
   conn.connect();

@@ -4,8 +4,8 @@
 // upcoming against the clock, with each exercise target's status from the review.
 
 import {
-  PROTOCOL_VERSION, syncExerciseClock, exerciseName, formatElapsed, formatMinSec, parseElapsed, h, setText, timeHM,
-  parseTime, commandId,
+  PROTOCOL_VERSION, INJECT_KINDS, MESSAGE_KINDS, TARGET_STATUS, syncExerciseClock, exerciseName, formatElapsed,
+  formatMinSec, parseElapsed, h, setText, timeHM, parseTime, commandId,
 } from './common.js';
 import {apiFetch, showResult} from './session.js';
 import {resultIn} from './connection.js';
@@ -14,21 +14,6 @@ import {injectText} from './summaries.js';
 
 const $ = (id) => document.getElementById(id);
 
-// Inject kinds (docs/scenarios.md) as icon + Swedish label; never colour alone.
-const INJECT_KINDS = {
-  message: {label: 'Meddelande', icon: '✉'},
-  casualty_wave: {label: 'Skadeutfall', icon: '✚'},
-  capacity_change: {label: 'Kapacitetsändring', icon: '⇅'},
-  readiness: {label: 'Beredskapsläge', icon: '▲'},
-  target: {label: 'Kontrollpunkt', icon: '⚑'},
-  checkpoint: {label: 'Kontrollpunkt', icon: '⚑'},
-};
-const ALERT_KIND = {label: 'Larm', icon: '⚠'};
-const TARGET_STATUS = {
-  met: {label: 'Uppfylld', icon: '✔'},
-  missed: {label: 'Missad', icon: '✖'},
-  not_done: {label: 'Öppen', icon: '○'},
-};
 const CONTROL_TEXT = {
   pause: 'Pausad', resume: 'Klockan går igen', speed: 'Hastigheten ändrad', jump: 'Hoppat fram',
   stop: 'Övningen avslutad', reset: 'Ny övning startad',
@@ -135,7 +120,7 @@ export function createExercise(page) {
   /** {kind: {label, icon}, sub: "Lägesrapport"|null, summary} of an inject. */
   function injectLabel(inj) {
     const t = injectText(inj.summary, {region: (id) => model.region(id)?.name});
-    const kind = t.alert ? ALERT_KIND : INJECT_KINDS[inj.kind] || {label: inj.kind || 'Inspel', icon: '•'};
+    const kind = t.alert ? MESSAGE_KINDS.alert : INJECT_KINDS[isTarget(inj.kind) ? 'target' : inj.kind] || {label: inj.kind || 'Inspel', icon: '•'};
     return {kind, sub: t.sub, summary: t.text};
   }
 
@@ -209,6 +194,7 @@ export function createExercise(page) {
       if (r.li.dataset.state !== state) r.li.dataset.state = state;
       const cp = isTarget(r.kind) ? targets.get(id) : null;
       const cs = cp && TARGET_STATUS[cp.status];
+      const csText = cs && (cp.status === 'not_done' ? cs.open : cs.label);
       if (state === 'past') {
         // A target is not played but opened: its status (from the review) says how it went.
         setText(r.when, !isTarget(r.kind) ? '✔ Spelat' : cs ? '' : 'Öppnad');
@@ -226,7 +212,7 @@ export function createExercise(page) {
       r.status.hidden = !cs || (cp.status === 'not_done' && state !== 'past');
       if (cs) {
         r.li.dataset.checkpointStatus = cp.status;
-        setText(r.status, `${cs.icon} ${cs.label}`);
+        setText(r.status, `${cs.icon} ${csText}`);
         r.status.className = `tl-cp cp-${cp.status}`;
       }
     }

@@ -55,7 +55,7 @@ export function createScenarios(page, {onScenarios}) {
     const incident = typeof mo === 'string' ? mo : mo?.incident;
     const source = mo && typeof mo === 'object' ? mo.source : null;
     const open = expanded.has(sc.id);
-    const article = h('article', {class: `scn${valid ? '' : ' invalid'}${open ? ' expanded' : ''}`,
+    const article = h('article', {class: `scn edge-card${valid ? '' : ' invalid'}${open ? ' expanded' : ''}`,
       dataset: {scenario: sc.id, valid: valid ? 'true' : 'false'}},
     h('div', {class: 'scn-head'},
       h('h3', {class: 'scn-name'}, sc.name || sc.id),

@@ -1,0 +1,56 @@
+// The Swedish words for the server's structured reasons and summaries (web/summaries.js): why a
+// hospital is över kapacitet, what each event of the review timeline did, what each inject does.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { overCapacityText, timelineText, injectText } from '../../web/summaries.js';
+
+const names = { region: (id) => ({ orebro: 'Region Örebro län' })[id] };
+
+test('over-capacity reasons', () => {
+  assert.equal(overCapacityText({ kind: 'icu_short', p1: 5, free_icu: 2 }), '5 P1 men 2 lediga IVA-platser');
+  assert.equal(overCapacityText({ kind: 'reception_rate', priority: 'P2', last_hour: 9, per_hour: 8 }),
+    '9 P2 senaste timmen, mottagning 8/h');
+  assert.equal(overCapacityText(null), '');
+  assert.equal(overCapacityText(' 5 P1 men 2 lediga IVA-platser '), '5 P1 men 2 lediga IVA-platser', 'an older server\'s words');
+});
+
+test('the review timeline in words', () => {
+  const hospital = { hospital: 'uso', hospital_name: 'Universitetssjukhuset Örebro (USÖ)' };
+  assert.equal(timelineText({ kind: 'capacity_reported', ...hospital }), 'Kapacitet: Universitetssjukhuset Örebro (USÖ)');
+  assert.equal(timelineText({ kind: 'figures_confirmed', ...hospital }), 'Oförändrat: Universitetssjukhuset Örebro (USÖ)');
+  assert.equal(timelineText({ kind: 'region_readiness_set', region: 'orebro', level: 'staff' }, names),
+    'Beredskapsläge Region Örebro län: Stabsläge');
+  assert.equal(timelineText({ kind: 'message_posted', message_kind: 'alert', text: 'Bussolycka' }), 'Larm: Bussolycka');
+  assert.equal(timelineText({ kind: 'message_posted', message_kind: 'methane', text: '' }), 'METHANE-rapport');
+  assert.equal(timelineText({ kind: 'message_acknowledged', region: 'orebro', message: 'ovning:2' }, names),
+    'Kvittens Region Örebro län av ovning:2');
+  assert.equal(timelineText({ kind: 'casualties_dispatched', ...hospital, patients: { P1: 1, P2: 2, P3: 3 } }),
+    'Skadade till Universitetssjukhuset Örebro (USÖ): P1 1, P2 2, P3 3');
+  assert.equal(timelineText({ kind: 'casualties_arrived', ...hospital }), 'Ankomst Universitetssjukhuset Örebro (USÖ)');
+  assert.equal(timelineText({ kind: 'exercise_clock_set', status: 'paused', speed: 10 }), 'Övningsklocka: pausad ×10');
+  assert.equal(timelineText({ kind: 'exercise_started' }), 'Övningen startad');
+  assert.equal(timelineText({ kind: 'access_denied' }), 'access_denied', 'any other kind is shown as it is');
+  assert.equal(timelineText({ kind: 'region_readiness_set', region: 'okand', level: 'x' }, names),
+    'Beredskapsläge okand: x', 'unknown ids and levels are shown as they are');
+});
+
+test('inject summaries in words', () => {
+  assert.deepEqual(injectText({ kind: 'message', message_kind: 'alert', text: 'LARM från SOS' }),
+    { alert: true, sub: null, text: 'LARM från SOS' });
+  assert.deepEqual(injectText({ kind: 'message', message_kind: 'methane', text: '' }),
+    { alert: false, sub: 'METHANE-rapport', text: '' });
+  assert.equal(injectText({ kind: 'message', message_kind: 'situation_report', text: 'x' }).sub, 'Lägesrapport');
+  assert.equal(injectText({ kind: 'casualty_wave', location: 'E18', casualties: { P1: 2, P2: 3, P3: 5 }, deceased: 1,
+    suggest: true }).text, 'E18: P1 2, P2 3, P3 5, döda 1 (fördelning föreslås)');
+  assert.equal(injectText({ kind: 'casualty_wave', location: 'E18', casualties: [0, 0, 3], deceased: 0, suggest: false }).text,
+    'E18: P1 0, P2 0, P3 3, döda 0');
+  assert.equal(injectText({ kind: 'capacity_change', hospital: 'uso', hospital_name: 'USÖ', reason: 'Personalbrist' }).text,
+    'USÖ: Personalbrist');
+  assert.equal(injectText({ kind: 'capacity_change', hospital: 'uso', hospital_name: '', reason: '' }).text, 'uso');
+  assert.equal(injectText({ kind: 'readiness', region: 'orebro', hospital: '', hospital_name: '', level: 'staff' }, names).text,
+    'Region Örebro län → Stabsläge');
+  assert.equal(injectText({ kind: 'readiness', region: '', hospital: 'uso', hospital_name: 'USÖ', level: 'reinforced' }).text,
+    'USÖ → Förstärkningsläge');
+  assert.equal(injectText({ kind: 'target', description: 'Kvittera inom 3 minuter.' }).text, 'Kvittera inom 3 minuter.');
+  assert.equal(injectText('alert: text från en äldre server').text, 'alert: text från en äldre server');
+});
