@@ -1,29 +1,20 @@
 // The board in headless Chromium: a report from a test client shows within 2 s; the connection
 // indicator follows the server; screenshots are kept as test artifacts.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, makeTempDir, noRateLimits } from '../support/server.mjs';
-import { TestClient, report } from '../support/client.mjs';
-import { launchBrowser, artifactPath } from '../support/browser.mjs';
+import { noRateLimits } from '../support/server.mjs';
+import { report } from '../support/client.mjs';
+import { browserSuite, swedishContext, artifactPath, WALL } from '../support/browser.mjs';
 
-let dir;
+// The flood test sends thousands of reports from one connection: no rate limits.
+const suite = browserSuite({ args: [...noRateLimits] });
 let server;
-let chromium;
 let page;
 
 before(async () => {
-  dir = makeTempDir();
-  // The flood test sends thousands of reports from one connection: no rate limits.
-  server = await startServer({ dbPath: `${dir.path}/log.db`, args: [...noRateLimits] });
-  chromium = await launchBrowser();
-  page = await chromium.browser.newPage({ viewport: { width: 1920, height: 1080 }, locale: 'sv-SE', timezoneId: 'Europe/Stockholm' });
-  page.on('pageerror', (error) => { throw error; });
-});
-
-after(async () => {
-  await chromium?.close();
-  await server?.stop();
-  dir?.remove();
+  ({ server } = await suite.ready);
+  page = await suite.context.newPage();
+  await page.setViewportSize(WALL);
 });
 
 const figure = (hospital, name) => page.locator(`[data-hospital="${hospital}"] [data-figure="${name}"]`).first();
@@ -38,7 +29,7 @@ test('the board shows the whole healthcare region on connect', async () => {
 });
 
 test('a report from another client shows on the board within 2 s, with totals', async () => {
-  const reporter = await TestClient.connectAs(server, 'tib-uppsala');
+  const reporter = await server.client('tib-uppsala');
   const sentAt = Date.now();
   const reply = await reporter.command(report('akademiska', {
     beds: { AdultICU: { available: 7 }, MedicalSurgical: { available: 42 } },
@@ -61,7 +52,7 @@ test('a report from another client shows on the board within 2 s, with totals', 
   assert.equal((await page.locator('[data-total="P2"]').first().textContent()).trim(), '6');
   await page.screenshot({ path: artifactPath('board-1920x1080.png'), fullPage: false });
 
-  const trainer = await TestClient.connectAs(server, 'trainer');
+  const trainer = await server.client('trainer');
   const second = await trainer.command(report('uso', { beds: { AdultICU: { available: 5 } }, reception: { P2: 4 } }));
   assert.equal(second.type, 'ack');
   await page.waitForFunction(
@@ -80,9 +71,9 @@ test('in a flood the board ends current and does not refetch its trends on every
   const onRequest = (request) => { if (request.url().includes('/api/history')) historyFetches.push(request.url()); };
   page.on('request', onRequest);
   // A board beside the page, to see what the boards are sent.
-  const witness = await TestClient.connect(server.port);
+  const witness = await server.client();
   await witness.nextOfType('snapshot');
-  const trainer = await TestClient.connectAs(server, 'trainer');
+  const trainer = await server.client('trainer');
   const hospitals = ['falun', 'mora', 'gavle'];
   let sent = 0;
   for (let wave = 0; wave < 6; wave++) {  // six floods, 300 ms apart: each is coalesced
@@ -110,12 +101,13 @@ test('in a flood the board ends current and does not refetch its trends on every
 });
 
 test('a trend the server was too busy to read is fetched again after its Retry-After', async () => {
-  const reporter = await TestClient.connectAs(server, 'trainer');
+  const reporter = await server.client('trainer');
   for (const available of [9, 8]) {
     assert.equal((await reporter.command(report('koping', { beds: { MedicalSurgical: { available } } }))).type, 'ack');
   }
   await reporter.close();
-  const busyPage = await chromium.browser.newPage({ viewport: { width: 1920, height: 1080 } });
+  const busyPage = await suite.context.newPage();
+  await busyPage.setViewportSize(WALL);
   let refused = 0;
   await busyPage.route('**/api/history?hospital=koping*', (route) => {
     if (refused++ > 0) return route.continue();
@@ -131,17 +123,16 @@ test('a trend the server was too busy to read is fetched again after its Retry-A
 });
 
 test('the board shows when it is offline and resynchronises by itself', async () => {
-  const dbPath = `${dir.path}/log.db`;
   await server.stop();
   await page.locator('#connection:not([data-state="connected"])').waitFor({ timeout: 5000 });
   const offlineText = await page.locator('#connection').textContent();
   assert.match(offlineText, /Frånkopplad|Återansluter/);
   await page.screenshot({ path: artifactPath('board-offline.png') });
 
-  // The page keeps its URL, so the server must come back on the same port.
-  server = await startServer({ dbPath, port: server.port, args: [...noRateLimits] });
+  // The page keeps its URL: the server comes back on the same port, with the same log.
+  await server.start();
   await page.locator('#connection[data-state="connected"]').waitFor({ timeout: 10000 });
-  const reporter = await TestClient.connectAs(server, 'trainer');
+  const reporter = await server.client('trainer');
   assert.equal((await reporter.command(report('falun', { beds: { AdultICU: { available: 2 } } }))).type, 'ack');
   await page.waitForFunction(
     () => document.querySelector('[data-hospital="falun"] [data-figure="AdultICU"]')?.textContent.trim() === '2',
@@ -152,12 +143,12 @@ test('the board shows when it is offline and resynchronises by itself', async ()
 });
 
 test('a hospital that has not reported within stale_after_minutes is marked INAKTUELL', async () => {
-  const context = await chromium.browser.newContext({ locale: 'sv-SE', timezoneId: 'Europe/Stockholm' });
+  const context = await swedishContext(suite.browser);  // its own clock
   const stalePage = await context.newPage();
   await stalePage.clock.install();
   await stalePage.goto(server.url('/'));
   await stalePage.locator('#connection[data-state="connected"]').waitFor();
-  const reporter = await TestClient.connectAs(server, 'trainer');
+  const reporter = await server.client('trainer');
   assert.equal((await reporter.command(report('torsby', { beds: { AdultICU: { available: 1 } } }))).type, 'ack');
   await reporter.close();
   const torsby = stalePage.locator('[data-hospital="torsby"]').first();

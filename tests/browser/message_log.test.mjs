@@ -5,7 +5,6 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { noRateLimits } from '../support/server.mjs';
-import { TestClient } from '../support/client.mjs';
 import { browserSuite, artifactPath } from '../support/browser.mjs';
 
 const BIG = 150;    // open messages of ~4 KB each: more than the snapshot's 512 KiB budget holds
@@ -20,7 +19,7 @@ let seqs;           // seq of each message, in the order posted
 
 before(async () => {
   ({ server, context } = await suite.ready);
-  const trainer = await TestClient.connectAs(server, 'trainer');
+  const trainer = await server.client('trainer');
   const posts = [];
   for (let i = 1; i <= TOTAL; i++) {
     const big = i <= BIG;
@@ -85,7 +84,7 @@ test('the board shows the newest messages and the counts, fetches older ones unt
   assert.equal(new Set(ids).size, TOTAL, 'each message once');
 
   // An acknowledgement of the oldest message (fetched from a page) updates it on the board.
-  const orebro = await TestClient.connectAs(server, 'tib-orebro');
+  const orebro = await server.client('tib-orebro');
   assert.equal((await orebro.command({ v: 1, type: 'acknowledge', id: 'k-1', space: 'live', message: id(1) })).type, 'ack');
   await board.locator(`#unack-list [data-message="${id(1)}"]`).waitFor({ state: 'detached', timeout: 2000 });
   assert.equal(await board.locator(`#log-list [data-message="${id(1)}"]`).getAttribute('data-pending'), '0');

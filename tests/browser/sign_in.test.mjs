@@ -3,8 +3,7 @@
 // carry the token as Authorization: Bearer, and the token is never in a URL the page requests.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../support/server.mjs';
-import { TestClient, report } from '../support/client.mjs';
+import { report } from '../support/client.mjs';
 import { browserSuite, artifactPath } from '../support/browser.mjs';
 
 const suite = browserSuite({ args: ['--require-sign-in'] });
@@ -13,8 +12,7 @@ let context;
 
 before(async () => {
   ({ server, context } = await suite.ready);
-  const trainer = await TestClient.connect(server.port);
-  await trainer.signIn(server.tokens.trainer);
+  const trainer = await server.client('trainer');
   assert.equal((await trainer.command(report('akademiska', { beds: { AdultICU: { available: 7 } } }))).type, 'ack');
   await trainer.close();
 });
@@ -75,8 +73,7 @@ test('the board shows a sign-in box and no figures until a viewer signs in; the 
   assert.ok(history.every((r) => r.headers().authorization), 'every history request carries the token');
 
   // Live: a report shows.
-  const trainer = await TestClient.connect(server.port);
-  await trainer.signIn(server.tokens.trainer);
+  const trainer = await server.client('trainer');
   assert.equal((await trainer.command(report('akademiska', { beds: { AdultICU: { available: 5 } } }))).type, 'ack');
   await board.waitForFunction(
     () => document.querySelector('[data-hospital="akademiska"] [data-figure="AdultICU"]')?.textContent.trim() === '5',
@@ -97,7 +94,7 @@ test('the board shows a sign-in box and no figures until a viewer signs in; the 
   await trainer.close();
   await server.stop();
   await board.locator('#connection:not([data-state="connected"])').waitFor({ timeout: 5000 });
-  suite.server = server = await startServer({ dbPath: `${suite.dir.path}/log.db`, port: server.port, args: ['--require-sign-in'] });
+  await server.start();  // the same log, users and port
   await board.locator('#connection[data-state="connected"]').waitFor({ timeout: 10000 });
   assert.equal((await figure(board, 'akademiska', 'AdultICU').textContent()).trim(), '5');
   assert.equal(await board.locator('body').getAttribute('data-auth'), 'signed-in');

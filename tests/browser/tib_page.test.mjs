@@ -1,46 +1,19 @@
 // The TiB page in headless Chromium: it sends a report and the board shows it; an alert stands
 // unacknowledged on the board until another region's TiB page acknowledges it.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, makeTempDir, getJson } from '../support/server.mjs';
-import { TestClient } from '../support/client.mjs';
-import { launchBrowser, artifactPath } from '../support/browser.mjs';
+import { getJson } from '../support/server.mjs';
+import { browserSuite, artifactPath, WALL, LAPTOP, TABLET } from '../support/browser.mjs';
 
-let dir;
+const suite = browserSuite();
 let server;
-let chromium;
-let context;
 
 before(async () => {
-  dir = makeTempDir();
-  server = await startServer({ dbPath: `${dir.path}/log.db` });
-  chromium = await launchBrowser();
-  context = await chromium.browser.newContext({ locale: 'sv-SE', timezoneId: 'Europe/Stockholm' });
-  context.on('page', (page) => page.on('pageerror', (error) => { throw error; }));
+  ({ server } = await suite.ready);
 });
 
-after(async () => {
-  await chromium?.close();
-  await server?.stop();
-  dir?.remove();
-});
-
-async function openBoard() {
-  const board = await context.newPage();
-  await board.setViewportSize({ width: 1920, height: 1080 });
-  await board.goto(server.url('/'));
-  await board.locator('#connection[data-state="connected"]').waitFor();
-  return board;
-}
-
-async function openTib(user, viewport = { width: 1280, height: 900 }) {
-  const page = await context.newPage();
-  await page.setViewportSize(viewport);
-  await page.goto(server.url(`/tib.html#token=${server.tokens[user]}`));
-  await page.locator('#user').filter({ hasText: user }).waitFor({ timeout: 5000 });
-  assert.ok(!page.url().includes(server.tokens[user]), 'the token is removed from the address bar');
-  return page;
-}
+const openBoard = () => suite.open('/', { viewport: WALL });
+const openTib = (user, viewport = LAPTOP) => suite.openAs(user, '/tib.html', { viewport });
 
 test('a report from the TiB page is confirmed only after the durable ack, and reaches the board', async () => {
   const board = await openBoard();
@@ -74,7 +47,7 @@ test('a report from the TiB page is confirmed only after the durable ack, and re
   await tib.locator('#err-torsby-AdultICU').filter({ hasText: /\S/ }).waitFor({ timeout: 2000 });
   assert.equal((await getJson(server, '/healthz')).body.spaces.live, before + 1);
   await tib.screenshot({ path: artifactPath('tib-page.png'), fullPage: true });
-  await tib.setViewportSize({ width: 820, height: 1180 });  // a tablet
+  await tib.setViewportSize(TABLET);
   assert.ok(await tib.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), 'no sideways scroll on a tablet');
   await tib.screenshot({ path: artifactPath('tib-page-tablet.png'), fullPage: true });
   await board.close();
@@ -83,7 +56,7 @@ test('a report from the TiB page is confirmed only after the durable ack, and re
 
 test('an alert stands unacknowledged on the board until every addressed region acknowledges', async () => {
   const board = await openBoard();
-  const sender = await TestClient.connectAs(server, 'tib-orebro');
+  const sender = await server.client('tib-orebro');
   const posted = await sender.command({
     v: 1, type: 'post_message', id: 'alert-1', space: 'live', kind: 'alert', level: 'staff',
     to: ['orebro', 'sormland'], text: 'Bussolycka E18/E20 vid Arboga. Gå upp i stabsläge.',
@@ -115,9 +88,7 @@ test('an alert stands unacknowledged on the board until every addressed region a
 });
 
 test('without a token the TiB page is read-only', async () => {
-  const page = await context.newPage();
-  await page.goto(server.url('/tib.html'));
-  await page.locator('#connection[data-state="connected"]').waitFor();
+  const page = await suite.open('/tib.html');
   assert.notEqual(await page.locator('body').getAttribute('data-can-write'), 'true');
   await page.fill('#token', 'wrong-token');
   await page.click('#sign-in');
@@ -128,11 +99,10 @@ test('without a token the TiB page is read-only', async () => {
 test('the TiB page shows when it has lost the server and signs in again when it is back', async () => {
   const page = await openTib('tib-varmland');
   await page.locator('#connection[data-state="connected"]').waitFor();
-  const dbPath = `${dir.path}/log.db`;
   await server.stop();
   await page.locator('#connection[data-state="offline"]').waitFor({ timeout: 8000 });
   assert.match(await page.locator('#connection').textContent(), /Frånkopplad – visar senast kända läge/);
-  server = await startServer({ dbPath, port: server.port });
+  await server.start();  // the same log, on the same port: the page finds it again
   await page.locator('#connection[data-state="connected"]').waitFor({ timeout: 10000 });
   // Signed in again on the new connection: a report goes through and is confirmed.
   const before = (await getJson(server, '/healthz')).body.spaces.live;

@@ -2,38 +2,26 @@
 // ÖVNING banner and the exercise clock; the review page lists the checkpoints (for trainers while
 // the exercise runs) and exports with the token. The scenarios are listed with the trainer's token
 // as a Bearer header, and "Läs om scenarier" has the server read them again.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, makeTempDir, repoRoot } from '../support/server.mjs';
-import { launchBrowser, artifactPath } from '../support/browser.mjs';
+import { repoRoot } from '../support/server.mjs';
+import { withServer, scratchDir } from '../support/fixture.mjs';
+import { browserSuite, artifactPath, WALL } from '../support/browser.mjs';
 
-let dir;
+const suite = browserSuite();
 let server;
-let chromium;
 let context;
 
 before(async () => {
-  dir = makeTempDir();
-  server = await startServer({ dbPath: `${dir.path}/log.db` });
-  chromium = await launchBrowser();
-  context = await chromium.browser.newContext({ locale: 'sv-SE', timezoneId: 'Europe/Stockholm' });
-  context.on('page', (page) => page.on('pageerror', (error) => { throw error; }));
-});
-
-after(async () => {
-  await chromium?.close();
-  await server?.stop();
-  dir?.remove();
+  ({ server, context } = await suite.ready);
 });
 
 const elapsedOf = async (page) => Number(await page.locator('#exercise-clock').getAttribute('data-elapsed-ms'));
 
 test('a trainer starts, pauses and resumes; the board shows ÖVNING and the clock; the review lists checkpoints', async () => {
-  const trainer = await context.newPage();
-  await trainer.setViewportSize({ width: 1440, height: 900 });
-  await trainer.goto(server.url(`/trainer.html#token=${server.tokens.trainer}`));
+  const trainer = await suite.openAs('trainer', '/trainer.html', { viewport: { width: 1440, height: 900 } });
   const card = trainer.locator('article[data-scenario="demo-10min"]');
   await card.waitFor();
   assert.equal(await card.getAttribute('data-valid'), 'true');
@@ -44,10 +32,7 @@ test('a trainer starts, pauses and resumes; the board shows ÖVNING and the cloc
   await trainer.locator('#exercise-clock[data-status="running"]').waitFor({ timeout: 5000 });
   await trainer.locator('#timeline [data-inject="larm"][data-state="past"]').waitFor({ timeout: 5000 });
 
-  const board = await context.newPage();
-  await board.setViewportSize({ width: 1920, height: 1080 });
-  await board.goto(server.url(`/?space=${space}`));
-  await board.locator('#exercise-banner').waitFor({ timeout: 5000 });
+  const board = await suite.open(`/?space=${space}`, { viewport: WALL, waitFor: '#exercise-banner' });
   assert.match(await board.locator('#exercise-banner').textContent(), /ÖVNING/);
   await board.locator('#exercise-clock[data-status="running"]').waitFor();
 
@@ -70,9 +55,7 @@ test('a trainer starts, pauses and resumes; the board shows ÖVNING and the cloc
   await trainer.screenshot({ path: artifactPath('trainer-page.png') });
 
   // Live is not an exercise: no banner there.
-  const live = await context.newPage();
-  await live.goto(server.url('/'));
-  await live.locator('#connection[data-state="connected"]').waitFor();
+  const live = await suite.open('/');
   assert.equal(await live.locator('#exercise-banner').count(), 0);
 
   // While the exercise runs the review is for trainers: without a token the page says so and
@@ -135,10 +118,9 @@ test('the scenarios are the trainers\': a viewer is told so, and cannot reload t
 
 test('"Läs om scenarier" has the server read the scenario files again, and the list follows', async () => {
   // A server of its own, on a copy of scenarios/ that the test may change.
-  const scenarios = makeTempDir('lagesbild-scenarios-');
+  const scenarios = scratchDir('lagesbild-scenarios-');
   cpSync(join(repoRoot, 'scenarios'), scenarios.path, { recursive: true });
-  const own = await startServer({ dbPath: `${dir.path}/reload.db`, args: ['--scenarios', scenarios.path] });
-  try {
+  await withServer({ args: ['--scenarios', scenarios.path] }, async (own) => {
     const page = await context.newPage();
     const requests = [];
     page.on('request', (request) => { if (request.url().includes('/api/scenarios')) requests.push(request); });
@@ -163,8 +145,5 @@ test('"Läs om scenarier" has the server read the scenario files again, and the 
       assert.ok(!request.url().includes(own.tokens.trainer));
     }
     await page.close();
-  } finally {
-    await own.stop();
-    scenarios.remove();
-  }
+  });
 });
