@@ -163,3 +163,27 @@ test('a hospital that has not reported within stale_after_minutes is marked INAK
   assert.match(await torsby.textContent(), /INAKTUELL/);
   await context.close();
 });
+
+test('a region\'s readiness level is its hospitals\' too: at stabsläge they are INAKTUELL after 30 min', async () => {
+  const context = await swedishContext(suite.browser);
+  const wall = await context.newPage();
+  await wall.clock.install();
+  await wall.goto(server.url('/'));
+  await wall.locator('#connection[data-state="connected"]').waitFor();
+  const trainer = await server.client('trainer');
+  assert.equal((await trainer.command(report('arvika', { beds: { AdultICU: { available: 1 } } }))).type, 'ack');
+  assert.equal((await trainer.command({
+    v: 1, type: 'set_region_readiness', id: 'g-1', space: 'live', region: 'varmland', level: 'staff',
+  })).type, 'ack');
+  await wall.waitForFunction(() => document.querySelector('[data-region="varmland"]')?.dataset.readiness === 'staff'
+    && document.querySelector('[data-hospital="arvika"] [data-figure="AdultICU"]')?.textContent.trim() === '1');
+  const arvika = wall.locator('[data-hospital="arvika"]');
+  assert.equal(await arvika.getAttribute('data-stale'), 'false');
+  await wall.clock.fastForward('29:00');
+  assert.equal(await arvika.getAttribute('data-stale'), 'false', 'fresh before the stabsläge limit');
+  await wall.clock.fastForward('02:00');
+  await wall.waitForFunction(
+    () => document.querySelector('[data-hospital="arvika"]')?.getAttribute('data-stale') === 'true', null, { timeout: 2000 });
+  assert.match(await arvika.locator('.stale-tag').getAttribute('title'), /äldre än 30 min \(gränsen i stabsläge\)/);
+  await context.close();
+});
