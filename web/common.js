@@ -4,7 +4,7 @@
 // Server strings (names, towns, reporters) must only ever reach the DOM through textContent:
 // use h() below, never innerHTML.
 
-import {parseTime, exerciseElapsed} from './client_model.js';
+import {exerciseElapsed} from './client_model.js';
 
 export {parseTime, exerciseElapsed, exerciseNow} from './client_model.js';
 

@@ -1,7 +1,9 @@
 // The page's one WebSocket to the server, shared by the board, the TiB page and the trainer page:
 // reconnects with backoff, and keeps the connection indicator honest (#connection with
 // data-state connected | reconnecting | offline, in words as well as colour, with the time the
-// page last had the server).
+// page last had the server). pageConnection() routes the server's frames: state to the client
+// model, sign-in to the session, answers to the command tracker; resultIn() shows a command's
+// results the usual way; heartbeat() keeps clocks and ages going.
 import {ERROR_TEXT, PROTOCOL_VERSION, setText, timeHM, wsUrl} from './common.js';
 import {showResult} from './session.js';
 

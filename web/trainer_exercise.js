@@ -139,7 +139,8 @@ export function createExercise(page) {
         $('jump-to').value = formatMinSec(inj.at_ms);
         $('jump-to').focus();
       });
-      const li = h('li', {class: `tl-item kind-${inj.kind}`, dataset: {inject: inj.id, kind: inj.kind || '', atMs: String(inj.at_ms), state: 'upcoming'}},
+      const li = h('li', {class: `tl-item kind-${isTarget(inj.kind) ? 'target' : inj.kind}`,
+        dataset: {inject: inj.id, kind: inj.kind || '', atMs: String(inj.at_ms), state: 'upcoming'}},
         h('span', {class: 'tl-time'}, formatElapsed(inj.at_ms)),
         h('span', {class: 'tl-kind'}, h('span', {class: 'tl-icon', 'aria-hidden': 'true'}, kind.icon), kind.label),
         h('span', {class: 'tl-summary'}, sub ? h('span', {class: 'tl-sub'}, sub) : null, summary),
