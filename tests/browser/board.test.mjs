@@ -142,48 +142,45 @@ test('the board shows when it is offline and resynchronises by itself', async ()
   await reporter.close();
 });
 
-test('a hospital that has not reported within stale_after_minutes is marked INAKTUELL', async () => {
+/**
+ * A board of its own, whose clock the test moves: `hospital` reports a figure (then `afterReport`
+ * runs, with a trainer's client and the page); the card is fresh `freshFor` after the report and
+ * INAKTUELL two minutes later. Returns the card and the context, for the test to close.
+ */
+async function goesStale(hospital, freshFor, afterReport = async () => {}) {
   const context = await swedishContext(suite.browser);  // its own clock
-  const stalePage = await context.newPage();
-  await stalePage.clock.install();
-  await stalePage.goto(server.url('/'));
-  await stalePage.locator('#connection[data-state="connected"]').waitFor();
-  const reporter = await server.client('trainer');
-  assert.equal((await reporter.command(report('torsby', { beds: { AdultICU: { available: 1 } } }))).type, 'ack');
-  await reporter.close();
-  const torsby = stalePage.locator('[data-hospital="torsby"]').first();
-  await stalePage.waitForFunction(
-    () => document.querySelector('[data-hospital="torsby"] [data-figure="AdultICU"]')?.textContent.trim() === '1');
-  assert.equal(await torsby.getAttribute('data-stale'), 'false');
-  await stalePage.clock.fastForward('59:00');
-  assert.equal(await torsby.getAttribute('data-stale'), 'false', 'fresh before the limit');
-  await stalePage.clock.fastForward('02:00');
-  await stalePage.waitForFunction(
-    () => document.querySelector('[data-hospital="torsby"]')?.getAttribute('data-stale') === 'true', null, { timeout: 2000 });
-  assert.match(await torsby.textContent(), /INAKTUELL/);
-  await context.close();
-});
-
-test('a region\'s readiness level is its hospitals\' too: at stabsläge they are INAKTUELL after 30 min', async () => {
-  const context = await swedishContext(suite.browser);
   const wall = await context.newPage();
   await wall.clock.install();
   await wall.goto(server.url('/'));
   await wall.locator('#connection[data-state="connected"]').waitFor();
   const trainer = await server.client('trainer');
-  assert.equal((await trainer.command(report('arvika', { beds: { AdultICU: { available: 1 } } }))).type, 'ack');
-  assert.equal((await trainer.command({
-    v: 1, type: 'set_region_readiness', id: 'g-1', space: 'live', region: 'varmland', level: 'staff',
-  })).type, 'ack');
-  await wall.waitForFunction(() => document.querySelector('[data-region="varmland"]')?.dataset.readiness === 'staff'
-    && document.querySelector('[data-hospital="arvika"] [data-figure="AdultICU"]')?.textContent.trim() === '1');
-  const arvika = wall.locator('[data-hospital="arvika"]');
-  assert.equal(await arvika.getAttribute('data-stale'), 'false');
-  await wall.clock.fastForward('29:00');
-  assert.equal(await arvika.getAttribute('data-stale'), 'false', 'fresh before the stabsläge limit');
+  assert.equal((await trainer.command(report(hospital, { beds: { AdultICU: { available: 1 } } }))).type, 'ack');
+  await wall.waitForFunction((id) =>
+    document.querySelector(`[data-hospital="${id}"] [data-figure="AdultICU"]`)?.textContent.trim() === '1', hospital);
+  await afterReport(trainer, wall);
+  const card = wall.locator(`[data-hospital="${hospital}"]`).first();
+  assert.equal(await card.getAttribute('data-stale'), 'false');
+  await wall.clock.fastForward(freshFor);
+  assert.equal(await card.getAttribute('data-stale'), 'false', 'fresh before the limit');
   await wall.clock.fastForward('02:00');
-  await wall.waitForFunction(
-    () => document.querySelector('[data-hospital="arvika"]')?.getAttribute('data-stale') === 'true', null, { timeout: 2000 });
-  assert.match(await arvika.locator('.stale-tag').getAttribute('title'), /äldre än 30 min \(gränsen i stabsläge\)/);
+  await wall.waitForFunction((id) =>
+    document.querySelector(`[data-hospital="${id}"]`)?.getAttribute('data-stale') === 'true', hospital, { timeout: 2000 });
+  return { card, context };
+}
+
+test('a hospital that has not reported within stale_after_minutes is marked INAKTUELL', async () => {
+  const { card, context } = await goesStale('torsby', '59:00');
+  assert.match(await card.textContent(), /INAKTUELL/);
+  await context.close();
+});
+
+test('a region\'s readiness level is its hospitals\' too: at stabsläge they are INAKTUELL after 30 min', async () => {
+  const { card, context } = await goesStale('arvika', '29:00', async (trainer, wall) => {
+    assert.equal((await trainer.command({
+      v: 1, type: 'set_region_readiness', id: 'g-1', space: 'live', region: 'varmland', level: 'staff',
+    })).type, 'ack');
+    await wall.waitForFunction(() => document.querySelector('[data-region="varmland"]')?.dataset.readiness === 'staff');
+  });
+  assert.match(await card.locator('.stale-tag').getAttribute('title'), /äldre än 30 min \(gränsen i stabsläge\)/);
   await context.close();
 });
