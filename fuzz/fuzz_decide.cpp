@@ -25,7 +25,7 @@ const char* const kConfig = R"json({
        "beds": {"Burn": {"baseline": 6, "surge24h": 2}}}]}]})json";
 
 const lagesbild::HealthcareRegionConfig& Config() {
-  static const auto config = *lagesbild::ParseConfig(kConfig, "fuzz").config;
+  static const auto config = lagesbild::ParseConfig(kConfig, "fuzz").value();
   return config;
 }
 

@@ -16,7 +16,7 @@ const lagesbild::HealthcareRegionConfig& Config() {
     std::ifstream in(std::string(LAGESBILD_SOURCE_DIR) + "/config/mellansverige.json");
     std::ostringstream text;
     text << in.rdbuf();
-    return *lagesbild::ParseConfig(text.str(), "mellansverige.json").config;
+    return lagesbild::ParseConfig(text.str(), "mellansverige.json").value();
   }();
   return config;
 }
@@ -26,14 +26,14 @@ const lagesbild::HealthcareRegionConfig& Config() {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   auto result = lagesbild::ParseScenario(
       std::string(reinterpret_cast<const char*>(data), size), "fuzz.json", Config());
-  if (result.scenario) {
+  if (result.ok()) {
     lagesbild::ElapsedMs previous = 0;
-    for (const auto& inject : result.scenario->injects) {
-      if (inject.at < previous || inject.at > result.scenario->planned_ms) std::abort();
+    for (const auto& inject : result->injects) {
+      if (inject.at < previous || inject.at > result->planned_ms) std::abort();
       previous = inject.at;
       (void)lagesbild::InjectSummary(Config(), inject);
     }
-  } else if (result.errors.empty()) {
+  } else if (result.error().details.empty() || result.error().message.empty()) {
     std::abort();  // refused without saying why
   }
   return 0;

@@ -40,11 +40,11 @@ std::shared_ptr<const lagesbild::HealthcareRegionConfig> LoadConfig(const std::s
     return nullptr;
   }
   auto loaded = lagesbild::ParseConfig(*text, path);
-  if (!loaded.config) {
-    std::fprintf(stderr, "lagesbild: %s\n", loaded.error.c_str());
+  if (!loaded.ok()) {
+    std::fprintf(stderr, "lagesbild: %s\n", loaded.error().message.c_str());
     return nullptr;
   }
-  return std::make_shared<const lagesbild::HealthcareRegionConfig>(std::move(*loaded.config));
+  return std::make_shared<const lagesbild::HealthcareRegionConfig>(std::move(loaded).value());
 }
 
 // The users file holds token hashes: the server will not run with one that others can read or
@@ -64,10 +64,12 @@ bool UsersFilePrivate(const std::string& path) {
 
 bool LoadUsers(const std::string& path, const lagesbild::HealthcareRegionConfig& config,
                lagesbild::UserDirectory* users) {
-  if (auto error = lagesbild::UserDirectory::Load(path, config, users)) {
-    std::fprintf(stderr, "lagesbild: %s\n", error->c_str());
+  auto loaded = lagesbild::UserDirectory::Load(path, config);
+  if (!loaded.ok()) {
+    std::fprintf(stderr, "lagesbild: %s\n", loaded.error().message.c_str());
     return false;
   }
+  *users = std::move(loaded).value();
   return true;
 }
 
@@ -85,18 +87,17 @@ int Serve(const std::string& config_path, const std::string& db_path,
   }
 
   MakePrivateDirectory(db_path);
-  std::optional<lagesbild::Error> error;
-  auto store = lagesbild::SqliteEventStore::Open(db_path, config->id, &error, max_db_bytes);
-  if (!store) {
-    std::fprintf(stderr, "lagesbild: %s\n", error->message.c_str());
+  auto store = lagesbild::SqliteEventStore::Open(db_path, config->id, max_db_bytes);
+  if (!store.ok()) {
+    std::fprintf(stderr, "lagesbild: %s\n", store.error().message.c_str());
     return 2;
   }
-  auto reads = lagesbild::SqliteEventStore::OpenReadOnly(db_path, &error);
-  if (!reads) {
-    std::fprintf(stderr, "lagesbild: %s\n", error->message.c_str());
+  auto reads = lagesbild::SqliteEventStore::OpenReadOnly(db_path);
+  if (!reads.ok()) {
+    std::fprintf(stderr, "lagesbild: %s\n", reads.error().message.c_str());
     return 2;
   }
-  lagesbild::Server server(config, std::move(store), std::move(reads),
+  lagesbild::Server server(config, std::move(store).value(), std::move(reads).value(),
                            std::make_shared<lagesbild::SystemClock>(), options);
   if (auto open_error = server.Open()) {
     std::fprintf(stderr, "lagesbild: %s\n", open_error->message.c_str());
@@ -255,17 +256,19 @@ int main(int argc, char** argv) {
   }
   std::string token;
   if (add->parsed()) {
-    if (auto error = directory.Add(user_id, *lagesbild::ParseRole(role_name), region, *config, &token)) {
-      std::fprintf(stderr, "lagesbild: %s\n", error->c_str());
+    auto added = directory.Add(user_id, *lagesbild::ParseRole(role_name), region, *config);
+    if (!added.ok()) {
+      std::fprintf(stderr, "lagesbild: %s\n", added.error().message.c_str());
       return 2;
     }
+    token = std::move(added).value();
   } else if (remove->parsed() && !directory.Remove(user_id)) {
     std::fprintf(stderr, "lagesbild: no user '%s' in %s\n", user_id.c_str(), users_path.c_str());
     return 2;
   }
   MakePrivateDirectory(users_path);
-  if (auto error = directory.Save(users_path)) {
-    std::fprintf(stderr, "lagesbild: %s\n", error->c_str());
+  if (auto saved = directory.Save(users_path); !saved.ok()) {
+    std::fprintf(stderr, "lagesbild: %s\n", saved.error().message.c_str());
     return 2;
   }
   // The token is printed once, to stdout only; it is stored as a hash.

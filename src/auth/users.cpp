@@ -46,6 +46,8 @@ std::optional<std::string> CheckUser(const UserRecord& user, const HealthcareReg
 
 }  // namespace
 
+Error UsersError(std::string message) { return MakeError("users", "", std::move(message)); }
+
 std::string HashToken(std::string_view token) {
   SodiumReady();
   unsigned char hash[crypto_generichash_BYTES];
@@ -61,22 +63,21 @@ std::string NewToken() {
   return Hex(bytes, sizeof bytes);
 }
 
-std::optional<std::string> UserDirectory::Load(const std::string& path,
-                                               const HealthcareRegionConfig& config,
-                                               UserDirectory* out) {
-  out->users_.clear();
+Result<UserDirectory> UserDirectory::Load(const std::string& path,
+                                          const HealthcareRegionConfig& config) {
+  UserDirectory directory;
   std::ifstream in(path);
-  if (!in) return std::nullopt;  // no users yet
+  if (!in) return directory;  // no users yet
   std::ostringstream text;
   text << in.rdbuf();
   Json root;
   try {
     root = Json::parse(text.str());
   } catch (const Json::exception& e) {
-    return path + ": not valid JSON: " + e.what();
+    return UsersError(path + ": not valid JSON: " + e.what());
   }
   if (!root.is_object() || !root.contains("users") || !root["users"].is_array()) {
-    return path + ": $.users: must be an array";
+    return UsersError(path + ": $.users: must be an array");
   }
   for (std::size_t i = 0; i < root["users"].size(); ++i) {
     const std::string where = path + ": $.users[" + std::to_string(i) + "]";
@@ -85,27 +86,27 @@ std::optional<std::string> UserDirectory::Load(const std::string& path,
     try {
       user.id = entry.at("id").get<std::string>();
       auto role = ParseRole(entry.at("role").get<std::string>());
-      if (!role) return where + ".role: must be trainer, reporter or viewer";
+      if (!role) return UsersError(where + ".role: must be trainer, reporter or viewer");
       user.role = *role;
       user.region = entry.value("region", "");
       user.token_hash = entry.at("token_hash").get<std::string>();
     } catch (const Json::exception& e) {
-      return where + ": " + e.what();
+      return UsersError(where + ": " + e.what());
     }
-    if (auto problem = CheckUser(user, config)) return where + ": " + *problem;
+    if (auto problem = CheckUser(user, config)) return UsersError(where + ": " + *problem);
     if (user.token_hash.rfind(kHashPrefix, 0) != 0 ||
         user.token_hash.size() != kHashPrefix.size() + 2 * crypto_generichash_BYTES) {
-      return where + ".token_hash: not a token hash made by 'lagesbild users add'";
+      return UsersError(where + ".token_hash: not a token hash made by 'lagesbild users add'");
     }
-    for (const UserRecord& other : out->users_) {
-      if (other.id == user.id) return where + ".id: '" + user.id + "' is used twice";
+    for (const UserRecord& other : directory.users_) {
+      if (other.id == user.id) return UsersError(where + ".id: '" + user.id + "' is used twice");
     }
-    out->users_.push_back(std::move(user));
+    directory.users_.push_back(std::move(user));
   }
-  return std::nullopt;
+  return directory;
 }
 
-std::optional<std::string> UserDirectory::Save(const std::string& path) const {
+Status UserDirectory::Save(const std::string& path) const {
   Json users = Json::array();
   for (const UserRecord& user : users_) {
     Json entry{{"id", user.id}, {"role", WireName(user.role)}, {"token_hash", user.token_hash}};
@@ -117,15 +118,15 @@ std::optional<std::string> UserDirectory::Save(const std::string& path) const {
     const mode_t old_mask = ::umask(077);
     std::ofstream out(temporary, std::ios::trunc);
     ::umask(old_mask);
-    if (!out) return temporary + ": cannot be written";
+    if (!out) return UsersError(temporary + ": cannot be written");
     out << Json{{"users", users}}.dump(2) << "\n";
     out.flush();
-    if (!out) return temporary + ": cannot be written";
+    if (!out) return UsersError(temporary + ": cannot be written");
   }
   std::error_code ec;
   std::filesystem::rename(temporary, path, ec);
-  if (ec) return path + ": " + ec.message();
-  return std::nullopt;
+  if (ec) return UsersError(path + ": " + ec.message());
+  return Ok();
 }
 
 std::optional<Actor> UserDirectory::Authenticate(std::string_view token) const {
@@ -142,19 +143,17 @@ std::optional<Actor> UserDirectory::Authenticate(std::string_view token) const {
   return Actor{Actor::Kind::kUser, match->id, match->role, match->region};
 }
 
-std::optional<std::string> UserDirectory::Add(const std::string& id, Role role,
-                                              const std::string& region,
-                                              const HealthcareRegionConfig& config,
-                                              std::string* token) {
+Result<std::string> UserDirectory::Add(const std::string& id, Role role, const std::string& region,
+                                       const HealthcareRegionConfig& config) {
   UserRecord user{id, role, region, ""};
-  if (auto problem = CheckUser(user, config)) return problem;
+  if (auto problem = CheckUser(user, config)) return UsersError(*problem);
   for (const UserRecord& other : users_) {
-    if (other.id == id) return "a user '" + id + "' exists already";
+    if (other.id == id) return UsersError("a user '" + id + "' exists already");
   }
-  *token = NewToken();
-  user.token_hash = HashToken(*token);
+  std::string token = NewToken();
+  user.token_hash = HashToken(token);
   users_.push_back(std::move(user));
-  return std::nullopt;
+  return token;
 }
 
 bool UserDirectory::Remove(const std::string& id) {

@@ -200,21 +200,18 @@ void HealthcareRegionConfig::Index() {
   for (std::size_t i = 0; i < regions.size(); ++i) region_by_id_[regions[i].id] = i;
 }
 
-ConfigLoadResult ParseConfig(const std::string& text, const std::string& source_name) {
-  ConfigLoadResult result;
+Result<HealthcareRegionConfig> ParseConfig(const std::string& text, const std::string& source_name) {
   Json root;
   try {
     root = Json::parse(text);
   } catch (const Json::exception& e) {
-    result.error = source_name + ": not valid JSON: " + e.what();
-    return result;
+    return MakeError("config", "", source_name + ": not valid JSON: " + e.what());
   }
   try {
-    result.config = ReadConfig(root);
+    return ReadConfig(root);
   } catch (const ConfigProblem& problem) {
-    result.error = source_name + ": " + problem.path + ": " + problem.what;
+    return MakeError("config", problem.path, source_name + ": " + problem.path + ": " + problem.what);
   }
-  return result;
 }
 
 }  // namespace lagesbild

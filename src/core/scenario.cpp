@@ -353,6 +353,12 @@ Json InjectSummary(const HealthcareRegionConfig& config, const Inject& inject) {
   return {{"kind", "checkpoint"}, {"description", std::get<Checkpoint>(inject.body).description}};
 }
 
+Error ScenarioError(std::vector<std::string> problems) {
+  Error error = MakeError("invalid_scenario", "", problems.front());
+  error.details = std::move(problems);
+  return error;
+}
+
 const Inject* Scenario::FindInject(const std::string& id) const {
   for (const Inject& inject : injects) {
     if (inject.id == id) return &inject;
@@ -360,18 +366,17 @@ const Inject* Scenario::FindInject(const std::string& id) const {
   return nullptr;
 }
 
-ScenarioLoadResult ParseScenario(const std::string& text, const std::string& source_name,
-                                 const HealthcareRegionConfig& config) {
-  ScenarioLoadResult result;
+Result<Scenario> ParseScenario(const std::string& text, const std::string& source_name,
+                               const HealthcareRegionConfig& config) {
+  std::vector<std::string> errors;
   const auto problem = [&](const Problem& p) {
-    result.errors.push_back(source_name + ": " + p.path + ": " + p.what);
+    errors.push_back(source_name + ": " + p.path + ": " + p.what);
   };
   Json root;
   try {
     root = Json::parse(text);
   } catch (const Json::exception& e) {
-    result.errors.push_back(source_name + ": not valid JSON: " + e.what());
-    return result;
+    return ScenarioError({source_name + ": not valid JSON: " + e.what()});
   }
   Scenario scenario;
   try {
@@ -473,8 +478,8 @@ ScenarioLoadResult ParseScenario(const std::string& text, const std::string& sou
   }
   std::stable_sort(scenario.injects.begin(), scenario.injects.end(),
                    [](const Inject& a, const Inject& b) { return a.at < b.at; });
-  if (result.errors.empty()) result.scenario = std::move(scenario);
-  return result;
+  if (!errors.empty()) return ScenarioError(std::move(errors));
+  return scenario;
 }
 
 }  // namespace lagesbild

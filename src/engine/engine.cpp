@@ -1,5 +1,6 @@
 #include "lagesbild/engine/engine.h"
 
+#include <cstdio>
 #include <set>
 
 #include "lagesbild/core/saved_state.h"
@@ -36,15 +37,13 @@ Engine::Engine(std::shared_ptr<const HealthcareRegionConfig> config,
 
 Engine::~Engine() { Stop(); }
 
-std::optional<Error> Engine::RecoverSpace(const std::string& name) {
+std::optional<Error> Engine::RecoverSpace(const std::string& name, SpaceRecovery& report) {
   SpaceState& state = spaces_[name] = InitialState(*config_, name, name != kLiveSpace);
-  SpaceRecovery& report = recovery_.emplace_back();
   report.space = name;
-  std::optional<std::string> saved;
-  if (auto error = store_->LoadSavedState(name, &saved)) {
-    report.saved_state_unused = error->message;
-  } else if (saved) {
-    auto loaded = SavedStateFromText(*config_, *saved);
+  if (auto saved = store_->LoadSavedState(name); !saved.ok()) {
+    report.saved_state_unused = saved.error().message;
+  } else if (saved.value()) {
+    auto loaded = SavedStateFromText(*config_, *saved.value());
     if (auto* error = std::get_if<Error>(&loaded)) {
       report.saved_state_unused = error->message;
     } else if (std::get<SpaceState>(loaded).space != name) {
@@ -57,13 +56,12 @@ std::optional<Error> Engine::RecoverSpace(const std::string& name) {
     }
   }
   saved_at_[name] = report.saved_state_seq;
-  std::vector<StoredEvent> chunk;
+  std::size_t read = 0;
   do {
-    chunk.clear();
-    if (auto error = store_->ReadAfter(name, state.seq, kRecoveryChunk, &chunk)) {
-      return error;
-    }
-    for (const StoredEvent& stored : chunk) {
+    auto chunk = store_->ReadAfter(name, state.seq, kRecoveryChunk);
+    if (!chunk.ok()) return chunk.error();
+    read = chunk.value().size();
+    for (const StoredEvent& stored : chunk.value()) {
       auto event = EventFromLog(stored.json);
       if (auto* error = std::get_if<Error>(&event)) {
         return MakeError(error->code, error->field, name + "#" + std::to_string(stored.seq) + ": " + error->message);
@@ -71,7 +69,7 @@ std::optional<Error> Engine::RecoverSpace(const std::string& name) {
       if (auto error = Apply(*config_, state, std::get<Event>(event))) return error;
       ++report.events_replayed;
     }
-  } while (chunk.size() == kRecoveryChunk);
+  } while (read == kRecoveryChunk);
   report.seq = state.seq;
   SaveState(name, save_interval_);  // the next start need not replay these again
   return std::nullopt;
@@ -79,28 +77,32 @@ std::optional<Error> Engine::RecoverSpace(const std::string& name) {
 
 bool Engine::LogHolds(const std::string& name, Seq seq) {
   if (seq == 0) return true;
-  std::vector<StoredEvent> event;
-  return !store_->ReadAfter(name, seq - 1, 1, &event) && event.size() == 1 && event[0].seq == seq;
+  auto event = store_->ReadAfter(name, seq - 1, 1);
+  return event.ok() && event.value().size() == 1 && event.value()[0].seq == seq;
 }
 
 void Engine::SaveState(const std::string& name, Seq at_least) {
   const SpaceState& state = spaces_.at(name);
   Seq& saved = saved_at_[name];
   if (state.seq == 0 || state.seq - saved < at_least || state.seq == saved) return;
-  if (!store_->SaveState(name, state.seq, SavedStateToText(*config_, state))) {
-    saved = state.seq;
-  }
+  if (store_->SaveState(name, state.seq, SavedStateToText(*config_, state)).ok()) saved = state.seq;
 }
 
 std::optional<Error> Engine::Recover() {
-  spaces_.clear();
   recovery_.clear();
-  std::vector<std::string> names;
-  if (auto error = store_->ListSpaces(&names)) return error;
-  names.push_back(kLiveSpace);
-  for (const std::string& name : names) {
+  return Rebuild(&recovery_);
+}
+
+std::optional<Error> Engine::Rebuild(std::vector<SpaceRecovery>* report) {
+  spaces_.clear();
+  auto names = store_->ListSpaces();
+  if (!names.ok()) return names.error();
+  names.value().push_back(kLiveSpace);
+  for (const std::string& name : names.value()) {
     if (spaces_.count(name)) continue;
-    if (auto error = RecoverSpace(name)) return error;
+    SpaceRecovery space;
+    if (auto error = RecoverSpace(name, space)) return error;
+    if (report) report->push_back(std::move(space));
   }
   return std::nullopt;
 }
@@ -122,10 +124,10 @@ void Engine::Start() {
 
 void Engine::Stop() {
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    MutexLock lock(&mutex_);
     stopping_ = true;
   }
-  wake_.notify_all();
+  wake_.SignalAll();
   if (thread_.joinable()) thread_.join();
   // The engine thread is gone: this thread owns the store now. A clean stop leaves nothing to
   // replay at the next start.
@@ -135,57 +137,63 @@ void Engine::Stop() {
   // Submissions never picked up: before Start(), or Stop() without Start().
   std::vector<Submission> late;
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    MutexLock lock(&mutex_);
     late.swap(queue_);
   }
   for (Submission& submission : late) submission.done(ShuttingDown(submission.space));
 }
 
 void Engine::Submit(std::string space, Command command, Completion done) {
-  std::unique_lock<std::mutex> lock(mutex_);
-  if (stopping_) {
-    lock.unlock();
+  {
+    MutexLock lock(&mutex_);
+    if (!stopping_) {
+      queue_.push_back(Submission{std::move(space), std::move(command), std::move(done)});
+      done = nullptr;
+    }
+  }
+  if (done) {
     done(ShuttingDown(space));
     return;
   }
-  queue_.push_back(Submission{std::move(space), std::move(command), std::move(done)});
-  lock.unlock();
-  wake_.notify_one();
+  wake_.Signal();
 }
 
 std::size_t Engine::LargestBatch() const {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(&mutex_);
   return largest_batch_;
 }
 
 void Engine::Query(std::function<void(EventStore&)> job) {
-  std::unique_lock<std::mutex> lock(mutex_);
-  if (stopping_) return;
-  queries_.push_back(std::move(job));
-  lock.unlock();
-  wake_.notify_one();
+  {
+    MutexLock lock(&mutex_);
+    if (stopping_) return;
+    queries_.push_back(std::move(job));
+  }
+  wake_.Signal();
 }
 
 std::optional<Error> Engine::StoreFault() const {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(&mutex_);
   return store_fault_;
 }
 
 void Engine::Probe() {
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    MutexLock lock(&mutex_);
     if (!store_fault_ || probe_queued_ || stopping_) return;
     probe_queued_ = true;
   }
   Query([this](EventStore& store) {
-    auto fault = store.CheckWritable();
+    auto writable = store.CheckWritable();
+    std::optional<Error> fault;
+    if (!writable.ok()) fault = writable.error();
     // The state was rolled back to the log when the commit failed; if even that failed, it is
     // rebuilt now that the store answers again.
     if (!fault && broken_) {
-      broken_ = Recover();
+      broken_ = Rebuild(nullptr);
       fault = broken_;
     }
-    std::lock_guard<std::mutex> lock(mutex_);
+    MutexLock lock(&mutex_);
     probe_queued_ = false;
     store_fault_ = fault;
   });
@@ -196,8 +204,8 @@ void Engine::Run() {
   std::vector<std::function<void(EventStore&)>> queries;
   for (;;) {
     {
-      std::unique_lock<std::mutex> lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || !queue_.empty() || !queries_.empty(); });
+      MutexLock lock(&mutex_);
+      while (!stopping_ && queue_.empty() && queries_.empty()) wake_.Wait();
       if (queue_.empty() && queries_.empty()) return;  // stopping, and everything is done
       batch.swap(queue_);
       queries.swap(queries_);
@@ -213,6 +221,7 @@ void Engine::Run() {
 void Engine::ProcessBatch(std::vector<Submission>& batch) {
   std::vector<CommandOutcome> outcomes(batch.size());
   std::vector<Event> accepted;
+  bool rebuild = false;
   for (std::size_t i = 0; i < batch.size(); ++i) {
     Submission& submission = batch[i];
     outcomes[i].space = submission.space;
@@ -246,7 +255,15 @@ void Engine::ProcessBatch(std::vector<Submission>& batch) {
     // Applied now so that later commands in the same batch are judged against it; undone by
     // recovery below if the commit fails. A refused write still yields its audit record.
     for (Event& event : decision.events) {
-      Apply(*config_, space->second, event);
+      if (auto error = Apply(*config_, space->second, event)) {
+        // Decide() accepted what Apply() refuses: a defect, never the client's fault. The state
+        // may be half changed, so it is rebuilt from the log after this batch.
+        std::fprintf(stderr, "lagesbild: %s: event %lld not applied: %s\n", submission.space.c_str(),
+                     static_cast<long long>(event.seq), error->message.c_str());
+        outcomes[i].error = MakeError("internal_error", "", "the server could not apply this command");
+        rebuild = true;
+        break;
+      }
       outcomes[i].seq = event.seq;
       accepted.push_back(std::move(event));
     }
@@ -255,9 +272,10 @@ void Engine::ProcessBatch(std::vector<Submission>& batch) {
     std::vector<StoredEvent> stored;
     stored.reserve(accepted.size());
     for (const Event& event : accepted) stored.push_back(ToStored(event));
-    if (auto error = store_->Append(stored)) {
+    if (auto appended = store_->Append(stored); !appended.ok()) {
+      const Error& error = appended.error();
       {
-        std::lock_guard<std::mutex> lock(mutex_);
+        MutexLock lock(&mutex_);
         store_fault_ = error;
       }
       for (CommandOutcome& outcome : outcomes) {
@@ -266,18 +284,19 @@ void Engine::ProcessBatch(std::vector<Submission>& batch) {
       accepted.clear();
       // The in-memory state ran ahead of the log; the log is the truth. If even reading it
       // back fails, the state cannot be trusted and every later write is refused.
-      broken_ = Recover();
+      rebuild = true;
     } else {
       {
-        std::lock_guard<std::mutex> lock(mutex_);
+        MutexLock lock(&mutex_);
         store_fault_.reset();
       }
       std::set<std::string> touched;
       for (const Event& event : accepted) touched.insert(event.space);
-      listener_->OnCommitted(std::move(accepted));
+      if (listener_) listener_->OnCommitted(std::move(accepted));
       for (const std::string& name : touched) SaveState(name, save_interval_);
     }
   }
+  if (rebuild) broken_ = Rebuild(nullptr);
   for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(outcomes[i]);
 }
 

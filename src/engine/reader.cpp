@@ -14,33 +14,33 @@ void Reader::Start() {
 
 void Reader::Stop() {
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    MutexLock lock(&mutex_);
     stopping_ = true;
   }
-  wake_.notify_all();
+  wake_.SignalAll();
   if (thread_.joinable()) thread_.join();
 }
 
 bool Reader::TrySubmit(Job job) {
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    MutexLock lock(&mutex_);
     if (stopping_ || queue_.size() >= queue_limit_) {
       ++refused_;
       return false;
     }
     queue_.push_back(std::move(job));
   }
-  wake_.notify_one();
+  wake_.Signal();
   return true;
 }
 
 std::size_t Reader::queued() const {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(&mutex_);
   return queue_.size();
 }
 
 std::int64_t Reader::refused() const {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(&mutex_);
   return refused_;
 }
 
@@ -48,8 +48,8 @@ void Reader::Run() {
   for (;;) {
     Job job;
     {
-      std::unique_lock<std::mutex> lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      MutexLock lock(&mutex_);
+      while (!stopping_ && queue_.empty()) wake_.Wait();
       if (queue_.empty()) return;  // stopping, and everything queued has run
       job = std::move(queue_.front());
       queue_.pop_front();

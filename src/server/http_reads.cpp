@@ -24,7 +24,7 @@ constexpr Seq kDefaultMessagePage = 50;
 constexpr Seq kMaxMessagePage = 200;
 constexpr std::size_t kMaxReviewEvents = 200000;
 
-using Status = websocketpp::http::status_code::value;
+using Http = websocketpp::http::status_code::value;
 
 std::string Dump(const Json& body) { return body.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
@@ -42,7 +42,7 @@ bool HttpSessions::SubmitRead(const WsServer::connection_ptr& connection, Reader
     return true;
   }
   connection->replace_header("Retry-After", "1");
-  AnswerError(*connection, Status::service_unavailable,
+  AnswerError(*connection, Http::service_unavailable,
               MakeError("busy", "", "too many reads waiting; try again in a second"));
   return false;
 }
@@ -58,7 +58,7 @@ void HttpSessions::PostReadAnswer(WsServer::connection_ptr connection,
                        body = std::move(body), failed = error.has_value(), head,
                        disposition = std::move(disposition)]() mutable {
     if (!failed && !disposition.empty()) connection->replace_header("Content-Disposition", disposition);
-    CompleteDeferred(*connection, failed ? Status::service_unavailable : Status::ok, type,
+    CompleteDeferred(*connection, failed ? Http::service_unavailable : Http::ok, type,
                      std::move(body), head);
   });
 }
@@ -68,13 +68,13 @@ void HttpSessions::ServeHistory(WsServer::connection_ptr connection, const Resou
   const std::string hospital = QueryParam(resource, "hospital").value_or("");
   const std::string space = QueryParam(resource, "space").value_or(kLiveSpace);
   if (!net_.config->FindHospital(hospital)) {
-    AnswerError(*connection, Status::not_found,
+    AnswerError(*connection, Http::not_found,
                 MakeError("unknown_hospital", "hospital",
                           "no hospital '" + TruncateUtf8(hospital, kMaxIdLength) + "'"));
     return;
   }
   if (!shared_.Has(space)) {
-    AnswerError(*connection, Status::not_found,
+    AnswerError(*connection, Http::not_found,
                 MakeError("unknown_space", "space", "no space '" + TruncateUtf8(space, kMaxIdLength) + "'"));
     return;
   }
@@ -83,7 +83,7 @@ void HttpSessions::ServeHistory(WsServer::connection_ptr connection, const Resou
   if (auto text = QueryParam(resource, "from")) from = ParseUtc(*text);
   if (auto text = QueryParam(resource, "to")) to = ParseUtc(*text);
   if (!from || !to) {
-    AnswerError(*connection, Status::bad_request,
+    AnswerError(*connection, Http::bad_request,
                 MakeError("bad_message", from ? "to" : "from",
                           "from and to must be UTC times like 2026-11-23T10:15:00Z"));
     return;
@@ -91,8 +91,9 @@ void HttpSessions::ServeHistory(WsServer::connection_ptr connection, const Resou
   // The connection moves on to the network thread's handler: its last reference must not be
   // dropped on the reader thread (WebSocket++ runs single-threaded here).
   SubmitRead(connection, [this, connection, hospital, space, from, to, head](EventStore& store) mutable {
-    std::vector<StoredEvent> events;
-    auto error = store.ReadSubject(space, hospital, *from, *to, kMaxHistoryEntries + 1, &events);
+    auto read = store.ReadSubject(space, hospital, *from, *to, kMaxHistoryEntries + 1);
+    const std::optional<Error> error = read.ok() ? std::nullopt : std::optional<Error>(read.error());
+    std::vector<StoredEvent> events = read.ok() ? std::move(read).value() : std::vector<StoredEvent>();
     const bool truncated = events.size() > kMaxHistoryEntries;
     if (truncated) events.resize(kMaxHistoryEntries);
     std::vector<HistoryEntry> entries;
@@ -115,7 +116,7 @@ void HttpSessions::ServeMessages(WsServer::connection_ptr connection, const Reso
   const std::string space = QueryParam(resource, "space").value_or(kLiveSpace);
   const SpaceReplica* replica = shared_.Find(space);
   if (!replica) {
-    AnswerError(*connection, Status::not_found,
+    AnswerError(*connection, Http::not_found,
                 MakeError("unknown_space", "space", "no space '" + TruncateUtf8(space, kMaxIdLength) + "'"));
     return;
   }
@@ -124,14 +125,14 @@ void HttpSessions::ServeMessages(WsServer::connection_ptr connection, const Reso
   std::optional<Seq> limit = kDefaultMessagePage;
   if (auto text = QueryParam(resource, "limit")) limit = ParseSeq(*text);
   if (!before || !limit || *limit < 1 || *limit > kMaxMessagePage) {
-    AnswerError(*connection, Status::bad_request,
+    AnswerError(*connection, Http::bad_request,
                 MakeError("bad_message", before ? "limit" : "before",
                           "before must be a sequence number and limit 1-" + std::to_string(kMaxMessagePage)));
     return;
   }
   const auto open = QueryParam(resource, "open");
   if (open && *open != "true" && *open != "false") {
-    AnswerError(*connection, Status::bad_request,
+    AnswerError(*connection, Http::bad_request,
                 MakeError("bad_message", "open", "open must be true or false"));
     return;
   }
@@ -148,15 +149,15 @@ void HttpSessions::ServeMessages(WsServer::connection_ptr connection, const Reso
       }
       page.push_back(*it);
     }
-    AnswerJson(*connection, Status::ok, Dump(MessagePageBody(space, true, page, next)), head);
+    AnswerJson(*connection, Http::ok, Dump(MessagePageBody(space, true, page, next)), head);
     return;
   }
   SubmitRead(connection, [this, connection, space, before = *before, limit = *limit,
                           head](EventStore& store) mutable {
     // A page of posted messages, newest first, each with its acknowledgements.
-    std::vector<StoredEvent> posted;
-    std::optional<Error> error =
-        store.ReadKindBefore(space, "message_posted", before, static_cast<std::size_t>(limit) + 1, &posted);
+    auto read = store.ReadKindBefore(space, "message_posted", before, static_cast<std::size_t>(limit) + 1);
+    std::optional<Error> error = read.ok() ? std::nullopt : std::optional<Error>(read.error());
+    std::vector<StoredEvent> posted = read.ok() ? std::move(read).value() : std::vector<StoredEvent>();
     const bool more = posted.size() > static_cast<std::size_t>(limit);
     if (more) posted.resize(static_cast<std::size_t>(limit));
     std::vector<MessageState> page;
@@ -170,10 +171,13 @@ void HttpSessions::ServeMessages(WsServer::connection_ptr connection, const Reso
         continue;
       }
       MessageState message = PostedMessage(*net_.config, *event, *body);
-      std::vector<StoredEvent> acks;
-      error = store.ReadSubject(space, MessageId(space, stored.seq), std::numeric_limits<TimeMs>::min(),
-                                std::numeric_limits<TimeMs>::max(), 1000, &acks);
-      for (const StoredEvent& ack : acks) {
+      auto acks = store.ReadSubject(space, MessageId(space, stored.seq), std::numeric_limits<TimeMs>::min(),
+                                    std::numeric_limits<TimeMs>::max(), 1000);
+      if (!acks.ok()) {
+        error = acks.error();
+        break;
+      }
+      for (const StoredEvent& ack : acks.value()) {
         const auto acked = ReadEvent(ack);
         const auto* ack_body = acked ? std::get_if<MessageAcknowledged>(&acked->body) : nullptr;
         if (ack_body) RecordAcknowledgement(message, *acked, *ack_body);
@@ -191,7 +195,7 @@ void HttpSessions::ServeReview(WsServer::connection_ptr connection, const Resour
   const std::string space = QueryParam(resource, "space").value_or("");
   const SpaceReplica* replica = shared_.Find(space);
   if (!replica || !replica->state().exercise_info) {
-    AnswerError(*connection, Status::not_found,
+    AnswerError(*connection, Http::not_found,
                 MakeError("unknown_space", "space", "no exercise '" + TruncateUtf8(space, kMaxIdLength) + "'"));
     return;
   }
@@ -200,7 +204,7 @@ void HttpSessions::ServeReview(WsServer::connection_ptr connection, const Resour
   const ExerciseStatus status = runner_.Status(space).value_or(replica->state().exercise_info->status);
   if (status != ExerciseStatus::kStopped && actor.role != Role::kTrainer) {
     const bool signed_in = actor.id != AnonymousViewer().id;
-    AnswerError(*connection, signed_in ? Status::forbidden : Status::unauthorized,
+    AnswerError(*connection, signed_in ? Http::forbidden : Http::unauthorized,
                 MakeError(signed_in ? "forbidden" : "sign_in_required", "",
                           "the review of a running exercise is shown to trainers only; "
                           "it opens to everyone when the exercise stops"));
@@ -215,8 +219,9 @@ void HttpSessions::ServeReview(WsServer::connection_ptr connection, const Resour
   SubmitRead(connection, [this, connection, space, csv, state = std::move(state), scenario,
                           elapsed](EventStore& store) mutable {
     // Read the log (at most kMaxReviewEvents) and build the review.
-    std::vector<StoredEvent> stored;
-    auto error = store.ReadAfter(space, 0, kMaxReviewEvents + 1, &stored);
+    auto read = store.ReadAfter(space, 0, kMaxReviewEvents + 1);
+    const std::optional<Error> error = read.ok() ? std::nullopt : std::optional<Error>(read.error());
+    std::vector<StoredEvent> stored = read.ok() ? std::move(read).value() : std::vector<StoredEvent>();
     const bool truncated = stored.size() > kMaxReviewEvents;
     if (truncated) stored.resize(kMaxReviewEvents);
     std::vector<Event> events;

@@ -11,13 +11,13 @@ namespace lagesbild {
 void HttpSessions::OnHttp(ConnectionHandle handle) {
   auto connection = net_.Connection(handle);
   if (!connection) return;
-  using Status = websocketpp::http::status_code::value;
+  using Http = websocketpp::http::status_code::value;
   const std::string& method = connection->get_request().get_method();
   const bool head = method == "HEAD";
   const Resource resource = ParseResource(connection->get_resource());
   if (method != "GET" && method != "HEAD") {
     connection->replace_header("Allow", "GET, HEAD");
-    AnswerError(*connection, Status::method_not_allowed,
+    AnswerError(*connection, Http::method_not_allowed,
                 MakeError("method_not_allowed", "",
                           "only GET and HEAD are served over HTTP; write over WebSocket"));
     return;
@@ -26,13 +26,13 @@ void HttpSessions::OnHttp(ConnectionHandle handle) {
   auto actor = HttpActor(connection);
   if (auto* refused = std::get_if<Error>(&actor)) {
     connection->replace_header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-    AnswerError(*connection, Status::unauthorized, *refused);
+    AnswerError(*connection, Http::unauthorized, *refused);
     return;
   }
   const Actor& user = std::get<Actor>(actor);
   const bool signed_in = user.id != AnonymousViewer().id;
   if (api && net_.options.require_sign_in && !signed_in) {
-    AnswerError(*connection, Status::unauthorized,
+    AnswerError(*connection, Http::unauthorized,
                 MakeError("sign_in_required", "Authorization",
                           "this server shows its picture to signed-in users only: "
                           "send Authorization: Bearer <token>"));
@@ -40,21 +40,21 @@ void HttpSessions::OnHttp(ConnectionHandle handle) {
   }
   if (resource.path == "/healthz") {
     const bool detailed = !net_.options.require_sign_in || signed_in;
-    AnswerJson(*connection, net_.engine.StoreFault() ? Status::service_unavailable : Status::ok,
+    AnswerJson(*connection, net_.engine.StoreFault() ? Http::service_unavailable : Http::ok,
                HealthJson(detailed), head);
   } else if (resource.path == "/api/state") {
     ServeState(*connection, resource, head);
   } else if (resource.path == "/api/scenarios") {
     // The script of every exercise (injects, checkpoints) is the trainers' alone.
     if (user.role != Role::kTrainer) {
-      AnswerError(*connection, signed_in ? Status::forbidden : Status::unauthorized,
+      AnswerError(*connection, signed_in ? Http::forbidden : Http::unauthorized,
                   MakeError(signed_in ? "forbidden" : "sign_in_required", "",
                             "the scenarios are shown to trainers only"));
     } else {
-      AnswerJson(*connection, Status::ok, ScenarioListMessage(*net_.config, *runner_.catalogue()), head);
+      AnswerJson(*connection, Http::ok, ScenarioListMessage(*net_.config, *runner_.catalogue()), head);
     }
   } else if (resource.path == "/api/spaces") {
-    AnswerJson(*connection, Status::ok, SpacesJson(), head);
+    AnswerJson(*connection, Http::ok, SpacesJson(), head);
   } else if (resource.path == "/api/review") {
     ServeReview(connection, resource, user);
   } else if (resource.path == "/api/history") {
@@ -62,20 +62,20 @@ void HttpSessions::OnHttp(ConnectionHandle handle) {
   } else if (resource.path == "/api/messages") {
     ServeMessages(connection, resource, head);
   } else if (const StaticFile* file = files_.Find(resource.path)) {
-    Answer(*connection, Status::ok, file->content_type, file->content, head);
+    Answer(*connection, Http::ok, file->content_type, file->content, head);
   } else {
-    Answer(*connection, Status::not_found, "text/plain; charset=utf-8",
+    Answer(*connection, Http::not_found, "text/plain; charset=utf-8",
            "404 – finns inte: " + TruncateUtf8(resource.path, 200) + "\n", head);
   }
 }
 
 void HttpSessions::ServeState(WsServer::connection_type& connection, const Resource& resource,
                               bool head) {
-  using Status = websocketpp::http::status_code::value;
+  using Http = websocketpp::http::status_code::value;
   const std::string name = QueryParam(resource, "space").value_or(kLiveSpace);
   const SpaceReplica* replica = shared_.Find(name);
   if (!replica) {
-    AnswerError(connection, Status::not_found,
+    AnswerError(connection, Http::not_found,
                 MakeError("unknown_space", "space", "no space '" + TruncateUtf8(name, kMaxIdLength) + "'"));
     return;
   }
@@ -83,11 +83,11 @@ void HttpSessions::ServeState(WsServer::connection_type& connection, const Resou
   std::optional<TimeMs> at = now;
   if (auto text = QueryParam(resource, "at")) at = ParseUtc(*text);
   if (!at) {
-    AnswerError(connection, Status::bad_request,
+    AnswerError(connection, Http::bad_request,
                 MakeError("bad_message", "at", "at must be a UTC time like 2026-11-23T10:15:00Z"));
     return;
   }
-  AnswerJson(connection, Status::ok,
+  AnswerJson(connection, Http::ok,
              StateApiMessage(*net_.config, replica->state(), now, *at, runner_.ClockNow(name)), head);
 }
 

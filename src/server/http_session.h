@@ -28,7 +28,7 @@ class HttpSessions {
   HttpSessions(Network& net, SharedState& shared, ExerciseRunner& runner, const Listener& listener)
       : net_(net), shared_(shared), runner_(runner), listener_(listener) {}
 
-  std::optional<std::string> LoadFiles() { return files_.Load(net_.options.web_root); }
+  Status LoadFiles() { return files_.Load(net_.options.web_root); }
   void OnHttp(ConnectionHandle handle);
 
  private:

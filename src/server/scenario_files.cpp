@@ -41,14 +41,13 @@ std::vector<ScenarioFile> LoadScenarioFiles(const std::string& directory,
       }
     }
     auto result = ParseScenario(text.str(), "scenarios/" + entry.path().filename().string(), config);
-    file.errors = std::move(result.errors);
-    if (result.scenario) {
-      if (result.scenario->id != file.id) {
-        file.errors.push_back("scenarios/" + entry.path().filename().string() +
-                              ": $.id: must match the file name '" + file.id + "'");
-      } else {
-        file.scenario = std::make_shared<const Scenario>(std::move(*result.scenario));
-      }
+    if (!result.ok()) {
+      file.errors = result.error().details;
+    } else if (result->id != file.id) {
+      file.errors.push_back("scenarios/" + entry.path().filename().string() +
+                            ": $.id: must match the file name '" + file.id + "'");
+    } else {
+      file.scenario = std::make_shared<const Scenario>(std::move(result).value());
     }
     files.push_back(std::move(file));
   }

@@ -80,7 +80,9 @@ class Server::Impl : public CommitListener {
 };
 
 std::optional<Error> Server::Impl::Open() {
-  if (auto error = http_.LoadFiles()) return MakeError("config", "web", "board files: " + *error);
+  if (auto loaded = http_.LoadFiles(); !loaded.ok()) {
+    return MakeError("config", "web", "board files: " + loaded.error().message);
+  }
   if (auto error = net_.engine.Recover()) return error;
   // Read once at start (and again only on reload_scenarios, on the reader thread).
   runner_.set_catalogue(std::make_shared<const std::vector<ScenarioFile>>(

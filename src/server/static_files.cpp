@@ -24,25 +24,25 @@ std::string ContentTypeFor(const std::filesystem::path& path) {
 
 }  // namespace
 
-std::optional<std::string> StaticFiles::Load(const std::string& root) {
+Status StaticFiles::Load(const std::string& root) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  if (!fs::is_directory(root, ec)) return root + ": not a directory";
+  if (!fs::is_directory(root, ec)) return MakeError("config", "web", root + ": not a directory");
   std::uintmax_t total = 0;
   for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::end(it);
        it.increment(ec)) {
     if (!it->is_regular_file(ec)) continue;
     total += it->file_size(ec);
-    if (total > kMaxTotalBytes) return root + ": more than 32 MiB of files";
+    if (total > kMaxTotalBytes) return MakeError("config", "web", root + ": more than 32 MiB of files");
     std::ifstream in(it->path(), std::ios::binary);
     std::ostringstream content;
     content << in.rdbuf();
-    if (!in && !in.eof()) return it->path().string() + ": cannot be read";
+    if (!in && !in.eof()) return MakeError("config", "web", it->path().string() + ": cannot be read");
     const std::string url = "/" + fs::relative(it->path(), root, ec).generic_string();
     files_[url] = StaticFile{content.str(), ContentTypeFor(it->path())};
   }
-  if (ec) return root + ": " + ec.message();
-  return std::nullopt;
+  if (ec) return MakeError("config", "web", root + ": " + ec.message());
+  return Ok();
 }
 
 const StaticFile* StaticFiles::Find(const std::string& path) const {

@@ -128,22 +128,18 @@ struct SqliteEventStore::Impl {
 SqliteEventStore::SqliteEventStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 SqliteEventStore::~SqliteEventStore() = default;
 
-std::unique_ptr<SqliteEventStore> SqliteEventStore::Open(const std::string& path,
-                                                         const std::string& healthcare_region_id,
-                                                         std::optional<Error>* error,
-                                                         std::int64_t max_bytes) {
+Result<std::unique_ptr<SqliteEventStore>> SqliteEventStore::Open(
+    const std::string& path, const std::string& healthcare_region_id, std::int64_t max_bytes) {
   if (path != ":memory:") {
     if (auto problem = MakePrivate(path)) {
-      *error = MakeError("store_failed", "", *problem);
-      return nullptr;
+      return MakeError("store_failed", "", *problem);
     }
   }
   auto impl = std::make_unique<Impl>();
   if (sqlite3_open_v2(path.c_str(), &impl->db,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                       nullptr) != SQLITE_OK) {
-    *error = StoreError(impl->db, "opening " + path);
-    return nullptr;
+    return StoreError(impl->db, "opening " + path);
   }
   // WAL lets readers (backups, the history API later) run beside the single writer;
   // synchronous=FULL fsyncs the WAL on every commit, which is what makes an ack durable.
@@ -155,35 +151,31 @@ std::unique_ptr<SqliteEventStore> SqliteEventStore::Open(const std::string& path
       (!HasColumn(impl->db, "events", "subject") &&
        sqlite3_exec(impl->db, kAddSubject, nullptr, nullptr, &message) != SQLITE_OK) ||
       sqlite3_exec(impl->db, kIndexes, nullptr, nullptr, &message) != SQLITE_OK) {
-    *error = MakeError("store_failed", "", path + ": " + (message ? message : "setup failed"));
+    Error error = MakeError("store_failed", "", path + ": " + (message ? message : "setup failed"));
     sqlite3_free(message);
-    return nullptr;
+    return error;
   }
   {
     Statement claim;
     if (claim.Prepare(impl->db,
                       "INSERT OR IGNORE INTO meta(key, value) VALUES('healthcare_region', ?1)") !=
         SQLITE_OK) {
-      *error = StoreError(impl->db, "preparing");
-      return nullptr;
+      return StoreError(impl->db, "preparing");
     }
     sqlite3_bind_text(claim.get(), 1, healthcare_region_id.c_str(), -1, SQLITE_TRANSIENT);
     if (sqlite3_step(claim.get()) != SQLITE_DONE) {
-      *error = StoreError(impl->db, "writing " + path);
-      return nullptr;
+      return StoreError(impl->db, "writing " + path);
     }
     Statement owner;
     owner.Prepare(impl->db, "SELECT value FROM meta WHERE key = 'healthcare_region'");
     if (sqlite3_step(owner.get()) != SQLITE_ROW) {
-      *error = StoreError(impl->db, "reading " + path);
-      return nullptr;
+      return StoreError(impl->db, "reading " + path);
     }
     const std::string stored = Text(owner.get(), 0);
     if (stored != healthcare_region_id) {
-      *error = MakeError("store_failed", "",
+      return MakeError("store_failed", "",
                          path + " holds the event log of healthcare region '" + stored +
                              "', not '" + healthcare_region_id + "'; use another --db");
-      return nullptr;
     }
   }
   if (max_bytes > 0) {
@@ -194,8 +186,7 @@ std::unique_ptr<SqliteEventStore> SqliteEventStore::Open(const std::string& path
                                   : 4096;
     const std::string cap = "PRAGMA max_page_count=" + std::to_string(std::max<std::int64_t>(1, max_bytes / page));
     if (sqlite3_exec(impl->db, cap.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
-      *error = StoreError(impl->db, "capping the size of " + path);
-      return nullptr;
+      return StoreError(impl->db, "capping the size of " + path);
     }
   }
   if (impl->insert_event.Prepare(
@@ -203,24 +194,23 @@ std::unique_ptr<SqliteEventStore> SqliteEventStore::Open(const std::string& path
           "INSERT INTO events(space, seq, at_ms, kind, actor_id, body, subject) "
           "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)") != SQLITE_OK ||
       !PrepareReads(*impl)) {
-    *error = StoreError(impl->db, "preparing statements");
-    return nullptr;
+    return StoreError(impl->db, "preparing statements");
   }
-  return std::unique_ptr<SqliteEventStore>(new SqliteEventStore(std::move(impl)));
+  return Result<std::unique_ptr<SqliteEventStore>>(
+      std::unique_ptr<SqliteEventStore>(new SqliteEventStore(std::move(impl))));
 }
 
-std::unique_ptr<SqliteEventStore> SqliteEventStore::OpenReadOnly(const std::string& path,
-                                                                 std::optional<Error>* error) {
+Result<std::unique_ptr<SqliteEventStore>> SqliteEventStore::OpenReadOnly(const std::string& path) {
   auto impl = std::make_unique<Impl>();
   impl->read_only = true;
   if (sqlite3_open_v2(path.c_str(), &impl->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
                       nullptr) != SQLITE_OK ||
       sqlite3_exec(impl->db, "PRAGMA busy_timeout=5000;", nullptr, nullptr, nullptr) != SQLITE_OK ||
       !PrepareReads(*impl)) {
-    *error = StoreError(impl->db, "opening " + path + " to read");
-    return nullptr;
+    return StoreError(impl->db, "opening " + path + " to read");
   }
-  return std::unique_ptr<SqliteEventStore>(new SqliteEventStore(std::move(impl)));
+  return Result<std::unique_ptr<SqliteEventStore>>(
+      std::unique_ptr<SqliteEventStore>(new SqliteEventStore(std::move(impl))));
 }
 
 bool SqliteEventStore::PrepareReads(Impl& impl) {
@@ -257,8 +247,8 @@ bool SqliteEventStore::PrepareReads(Impl& impl) {
              SQLITE_OK;
 }
 
-std::optional<Error> SqliteEventStore::Append(const std::vector<StoredEvent>& batch) {
-  if (batch.empty()) return std::nullopt;
+Status SqliteEventStore::Append(const std::vector<StoredEvent>& batch) {
+  if (batch.empty()) return Ok();
   if (impl_->read_only) return MakeError("store_failed", "", "event log: opened read-only");
   sqlite3* db = impl_->db;
   if (sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
@@ -293,12 +283,12 @@ std::optional<Error> SqliteEventStore::Append(const std::vector<StoredEvent>& ba
     sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
     return error;
   }
-  return std::nullopt;
+  return Ok();
 }
 
-std::optional<Error> SqliteEventStore::ReadAfter(const std::string& space, Seq after,
-                                                 std::size_t limit,
-                                                 std::vector<StoredEvent>* out) {
+Result<std::vector<StoredEvent>> SqliteEventStore::ReadAfter(const std::string& space, Seq after,
+                                                             std::size_t limit) {
+  std::vector<StoredEvent> out;
   sqlite3_stmt* read = impl_->read_after.get();
   sqlite3_reset(read);
   sqlite3_bind_text(read, 1, space.c_str(), -1, SQLITE_TRANSIENT);
@@ -306,19 +296,20 @@ std::optional<Error> SqliteEventStore::ReadAfter(const std::string& space, Seq a
   sqlite3_bind_int64(read, 3, static_cast<sqlite3_int64>(limit));
   int rc;
   while ((rc = sqlite3_step(read)) == SQLITE_ROW) {
-    out->push_back(StoredEvent{space, sqlite3_column_int64(read, 0),
+    out.push_back(StoredEvent{space, sqlite3_column_int64(read, 0),
                                sqlite3_column_int64(read, 1), Text(read, 2), Text(read, 3), "",
                                Text(read, 4)});
   }
   sqlite3_reset(read);
   if (rc != SQLITE_DONE) return StoreError(impl_->db, "reading " + space);
-  return std::nullopt;
+  return out;
 }
 
-std::optional<Error> SqliteEventStore::ReadSubject(const std::string& space,
-                                                   const std::string& subject, TimeMs from,
-                                                   TimeMs to, std::size_t limit,
-                                                   std::vector<StoredEvent>* out) {
+Result<std::vector<StoredEvent>> SqliteEventStore::ReadSubject(const std::string& space,
+                                                               const std::string& subject,
+                                                               TimeMs from, TimeMs to,
+                                                               std::size_t limit) {
+  std::vector<StoredEvent> out;
   sqlite3_stmt* read = impl_->read_subject.get();
   sqlite3_reset(read);
   sqlite3_bind_text(read, 1, space.c_str(), -1, SQLITE_TRANSIENT);
@@ -328,27 +319,28 @@ std::optional<Error> SqliteEventStore::ReadSubject(const std::string& space,
   sqlite3_bind_int64(read, 5, static_cast<sqlite3_int64>(limit));
   int rc;
   while ((rc = sqlite3_step(read)) == SQLITE_ROW) {
-    out->push_back(StoredEvent{space, sqlite3_column_int64(read, 0),
+    out.push_back(StoredEvent{space, sqlite3_column_int64(read, 0),
                                sqlite3_column_int64(read, 1), Text(read, 2), Text(read, 3),
                                subject, Text(read, 4)});
   }
   sqlite3_reset(read);
   if (rc != SQLITE_DONE) return StoreError(impl_->db, "reading history of " + subject);
-  return std::nullopt;
+  return out;
 }
 
-std::optional<Error> SqliteEventStore::ListSpaces(std::vector<std::string>* out) {
+Result<std::vector<std::string>> SqliteEventStore::ListSpaces() {
+  std::vector<std::string> out;
   sqlite3_stmt* list = impl_->list_spaces.get();
   sqlite3_reset(list);
   int rc;
-  while ((rc = sqlite3_step(list)) == SQLITE_ROW) out->push_back(Text(list, 0));
+  while ((rc = sqlite3_step(list)) == SQLITE_ROW) out.push_back(Text(list, 0));
   sqlite3_reset(list);
   if (rc != SQLITE_DONE) return StoreError(impl_->db, "listing spaces");
-  return std::nullopt;
+  return out;
 }
 
-std::optional<Error> SqliteEventStore::SaveState(const std::string& space, Seq seq,
-                                                      const std::string& text) {
+Status SqliteEventStore::SaveState(const std::string& space, Seq seq,
+                                   const std::string& text) {
   if (impl_->read_only) return MakeError("store_failed", "", "event log: opened read-only");
   sqlite3_stmt* save = impl_->save_state.get();
   sqlite3_reset(save);
@@ -359,27 +351,27 @@ std::optional<Error> SqliteEventStore::SaveState(const std::string& space, Seq s
   sqlite3_reset(save);
   sqlite3_clear_bindings(save);
   if (rc != SQLITE_DONE) return StoreError(impl_->db, "saving the state of " + space);
-  return std::nullopt;
+  return Ok();
 }
 
-std::optional<Error> SqliteEventStore::LoadSavedState(const std::string& space,
-                                                      std::optional<std::string>* out) {
+Result<std::optional<std::string>> SqliteEventStore::LoadSavedState(const std::string& space) {
   sqlite3_stmt* load = impl_->load_state.get();
   sqlite3_reset(load);
   sqlite3_bind_text(load, 1, space.c_str(), -1, SQLITE_TRANSIENT);
   const int rc = sqlite3_step(load);
-  if (rc == SQLITE_ROW) *out = Text(load, 0);
+  std::optional<std::string> out;
+  if (rc == SQLITE_ROW) out = Text(load, 0);
   sqlite3_reset(load);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
     return StoreError(impl_->db, "reading the saved state of " + space);
   }
-  return std::nullopt;
+  return out;
 }
 
-std::optional<Error> SqliteEventStore::ReadKindBefore(const std::string& space,
-                                                      const std::string& kind, Seq before,
-                                                      std::size_t limit,
-                                                      std::vector<StoredEvent>* out) {
+Result<std::vector<StoredEvent>> SqliteEventStore::ReadKindBefore(const std::string& space,
+                                                                  const std::string& kind,
+                                                                  Seq before, std::size_t limit) {
+  std::vector<StoredEvent> out;
   sqlite3_stmt* read = kind == "message_posted" ? impl_->read_messages_before.get()
                                                 : impl_->read_kind_before.get();
   sqlite3_reset(read);
@@ -389,16 +381,16 @@ std::optional<Error> SqliteEventStore::ReadKindBefore(const std::string& space,
   sqlite3_bind_int64(read, 4, static_cast<sqlite3_int64>(limit));
   int rc;
   while ((rc = sqlite3_step(read)) == SQLITE_ROW) {
-    out->push_back(StoredEvent{space, sqlite3_column_int64(read, 0),
+    out.push_back(StoredEvent{space, sqlite3_column_int64(read, 0),
                                sqlite3_column_int64(read, 1), Text(read, 2), Text(read, 3),
                                Text(read, 5), Text(read, 4)});
   }
   sqlite3_reset(read);
   if (rc != SQLITE_DONE) return StoreError(impl_->db, "reading " + kind + " of " + space);
-  return std::nullopt;
+  return out;
 }
 
-std::optional<Error> SqliteEventStore::CheckWritable() {
+Status SqliteEventStore::CheckWritable() {
   if (impl_->read_only) return MakeError("store_failed", "", "event log: opened read-only");
   // A real commit of 64 KiB (then removed): a rolled-back write might never reach the disk.
   sqlite3* db = impl_->db;
@@ -410,7 +402,7 @@ std::optional<Error> SqliteEventStore::CheckWritable() {
     return error;
   }
   sqlite3_exec(db, "DELETE FROM probe", nullptr, nullptr, nullptr);
-  return std::nullopt;
+  return Ok();
 }
 
 void SqliteEventStore::SetDeadline(std::optional<std::chrono::steady_clock::time_point> deadline) {

@@ -9,8 +9,9 @@ namespace {
 
 std::string ErrorOf(const std::string& text) {
   auto result = ParseConfig(text, "bad.json");
-  REQUIRE_FALSE(result.config.has_value());
-  return result.error;
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.error().code == "config");
+  return result.error().message;
 }
 
 const char* const kMinimalRegion =
@@ -76,9 +77,9 @@ TEST_CASE("configuration errors name the file and the field") {
 
 TEST_CASE("a minimal configuration loads with defaults") {
   auto result = ParseConfig(WithRegions(kMinimalRegion), "ok.json");
-  REQUIRE(result.config);
-  CHECK(result.config->stale_after_minutes == 60);
-  CHECK(result.config->hospitals[0].beds[Index(BedType::kAdultICU)].baseline == 0);
-  CHECK(result.config->FindRegion("r") == std::optional<std::size_t>(0));
-  CHECK_FALSE(result.config->FindHospital("nope"));
+  REQUIRE(result.ok());
+  CHECK(result->stale_after_minutes == 60);
+  CHECK(result->hospitals[0].beds[Index(BedType::kAdultICU)].baseline == 0);
+  CHECK(result->FindRegion("r") == std::optional<std::size_t>(0));
+  CHECK_FALSE(result->FindHospital("nope"));
 }

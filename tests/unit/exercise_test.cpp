@@ -39,8 +39,8 @@ Scenario TestScenario(bool suggest) {
     ]})");
   if (suggest) json["injects"][1]["distribution"] = "suggest";
   auto result = ParseScenario(json.dump(), "test.json", SmallConfig());
-  if (!result.scenario) FAIL(result.errors.at(0));
-  return *result.scenario;
+  if (!result.ok()) FAIL(result.error().message);
+  return std::move(result).value();
 }
 
 // Runs the exercise with timer ticks every `tick_ms` of wall time at `speed`, with a participant

@@ -34,24 +34,26 @@ Json ValidScenario() {
     ]})");
 }
 
-ScenarioLoadResult Load(const Json& json) {
+Result<Scenario> Load(const Json& json) {
   return ParseScenario(json.dump(), "scenarios/test.json", testing::SmallConfig());
 }
 
 std::string OnlyError(const Json& json) {
   auto result = Load(json);
-  REQUIRE_FALSE(result.scenario);
-  REQUIRE(result.errors.size() == 1);
-  return result.errors[0];
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.error().code == "invalid_scenario");
+  REQUIRE(result.error().details.size() == 1);
+  CHECK(result.error().message == result.error().details[0]);
+  return result.error().details[0];
 }
 
 }  // namespace
 
 TEST_CASE("a valid scenario loads with injects sorted by time") {
   auto result = Load(ValidScenario());
-  INFO((result.errors.empty() ? "" : result.errors[0]));
-  REQUIRE(result.scenario);
-  const Scenario& s = *result.scenario;
+  INFO((result.ok() ? "" : result.error().message));
+  REQUIRE(result.ok());
+  const Scenario& s = result.value();
   CHECK(s.planned_ms == 3600000);
   CHECK_FALSE(s.start_from_live);
   REQUIRE(s.baseline_reports.size() == 1);
@@ -110,7 +112,7 @@ TEST_CASE("scenario errors name the file and the JSON path") {
   broken["injects"][0]["distribution"][1]["hospital"] = "burns";
   CHECK(OnlyError(broken) == "scenarios/test.json: $.injects[0].distribution[1].hospital: 'burns' has no transport_minutes");
 
-  CHECK(Load(Json::array()).errors.at(0) == "scenarios/test.json: $: must be an object");
+  CHECK(Load(Json::array()).error().details.at(0) == "scenarios/test.json: $: must be an object");
 }
 
 TEST_CASE("several problems in one file are all reported") {
@@ -119,9 +121,9 @@ TEST_CASE("several problems in one file are all reported") {
   broken["injects"][0]["location"] = 5;
   broken["injects"][4]["id"] = "alarm";
   auto result = Load(broken);
-  CHECK_FALSE(result.scenario);
-  CHECK(result.errors.size() == 3);
-  CHECK(ParseScenario("{", "scenarios/test.json", testing::SmallConfig()).errors[0].rfind("scenarios/test.json: not valid JSON", 0) == 0);
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.error().details.size() == 3);
+  CHECK(ParseScenario("{", "scenarios/test.json", testing::SmallConfig()).error().message.rfind("scenarios/test.json: not valid JSON", 0) == 0);
 }
 
 TEST_CASE("elapsed times") {
@@ -144,9 +146,9 @@ TEST_CASE("every scenario shipped in scenarios/ loads against its configuration"
     const std::string region = Json::parse(text).value("healthcare_region", "");
     const auto config = testing::LoadRepoConfig(region == "sydost" ? "sydost.json" : "mellansverige.json");
     auto result = ParseScenario(text, entry.path().string(), config);
-    INFO(entry.path().string() << (result.errors.empty() ? "" : ": " + result.errors[0]));
-    CHECK(result.scenario);
-    if (result.scenario) CHECK(entry.path().stem() == result.scenario->id);
+    INFO(entry.path().string() << (result.ok() ? "" : ": " + result.error().message));
+    CHECK(result.ok());
+    if (result.ok()) CHECK(entry.path().stem() == result->id);
     ++loaded;
   }
   CHECK(loaded >= 6);

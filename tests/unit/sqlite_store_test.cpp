@@ -15,10 +15,15 @@ StoredEvent Make(const std::string& space, Seq seq) {
 }
 
 std::unique_ptr<SqliteEventStore> OpenOrFail(const std::string& path, const std::string& region) {
-  std::optional<Error> error;
-  auto store = SqliteEventStore::Open(path, region, &error);
-  if (!store) FAIL(error->message);
-  return store;
+  auto store = SqliteEventStore::Open(path, region);
+  if (!store.ok()) FAIL(store.error().message);
+  return std::move(store).value();
+}
+
+template <typename T>
+T Must(Result<T> result) {
+  if (!result.ok()) FAIL(result.error().message);
+  return std::move(result).value();
 }
 
 std::string Pragma(const std::string& path, const char* sql) {
@@ -40,12 +45,12 @@ TEST_CASE("appended events are read back in order after reopening") {
   const std::string path = dir.path() + "/log.db";
   {
     auto store = OpenOrFail(path, "test");
-    REQUIRE_FALSE(store->Append({Make("live", 1), Make("live", 2)}));
-    REQUIRE_FALSE(store->Append({Make("ovning", 1), Make("live", 3)}));
+    REQUIRE(store->Append({Make("live", 1), Make("live", 2)}).ok());
+    REQUIRE(store->Append({Make("ovning", 1), Make("live", 3)}).ok());
   }
   auto store = OpenOrFail(path, "test");
   std::vector<StoredEvent> events;
-  REQUIRE_FALSE(store->ReadAfter("live", 1, 100, &events));
+  events = Must(store->ReadAfter("live", 1, 100));
   REQUIRE(events.size() == 2);
   CHECK(events[0].seq == 2);
   CHECK(events[1].seq == 3);
@@ -53,24 +58,24 @@ TEST_CASE("appended events are read back in order after reopening") {
   CHECK(events[1].json == "{\"seq\":3}");
   CHECK(events[1].actor_id == "tib");
   std::vector<std::string> spaces;
-  REQUIRE_FALSE(store->ListSpaces(&spaces));
+  spaces = Must(store->ListSpaces());
   CHECK(spaces == std::vector<std::string>{"live", "ovning"});
   events.clear();
-  REQUIRE_FALSE(store->ReadAfter("live", 0, 2, &events));
+  events = Must(store->ReadAfter("live", 0, 2));
   CHECK(events.size() == 2);  // the limit holds
 }
 
 TEST_CASE("a batch is atomic: a duplicate sequence number stores none of it") {
   testing::TempDir dir;
   auto store = OpenOrFail(dir.path() + "/log.db", "test");
-  REQUIRE_FALSE(store->Append({Make("live", 1)}));
-  auto error = store->Append({Make("live", 2), Make("live", 1)});
-  REQUIRE(error);
-  CHECK(error->code == "store_failed");
+  REQUIRE(store->Append({Make("live", 1)}).ok());
+  auto refused = store->Append({Make("live", 2), Make("live", 1)});
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().code == "store_failed");
   std::vector<StoredEvent> events;
-  REQUIRE_FALSE(store->ReadAfter("live", 0, 100, &events));
+  events = Must(store->ReadAfter("live", 0, 100));
   CHECK(events.size() == 1);
-  REQUIRE_FALSE(store->Append({Make("live", 2)}));  // and the store still works
+  REQUIRE(store->Append({Make("live", 2)}).ok());  // and the store still works
 }
 
 TEST_CASE("the log runs in WAL mode with full sync, and belongs to one healthcare region") {
@@ -78,28 +83,27 @@ TEST_CASE("the log runs in WAL mode with full sync, and belongs to one healthcar
   const std::string path = dir.path() + "/log.db";
   { CHECK(OpenOrFail(path, "mellansverige")->DurabilityMode() == "journal_mode=wal synchronous=full"); }
   CHECK(Pragma(path, "PRAGMA journal_mode") == "wal");  // persisted in the file
-  std::optional<Error> error;
-  CHECK_FALSE(SqliteEventStore::Open(path, "sydost", &error));
-  REQUIRE(error);
-  CHECK(error->message.find("holds the event log of healthcare region 'mellansverige'") != std::string::npos);
-  error.reset();
-  CHECK_FALSE(SqliteEventStore::Open(dir.path() + "/no/such/dir/log.db", "x", &error));
-  CHECK(error);
+  auto other = SqliteEventStore::Open(path, "sydost");
+  REQUIRE_FALSE(other.ok());
+  CHECK(other.error().message.find("holds the event log of healthcare region 'mellansverige'") != std::string::npos);
+  auto nowhere = SqliteEventStore::Open(dir.path() + "/no/such/dir/log.db", "x");
+  REQUIRE_FALSE(nowhere.ok());
+  CHECK(nowhere.error().code == "store_failed");
 }
 
 TEST_CASE("events are read back by subject and time window, for the history") {
   testing::TempDir dir;
   auto store = OpenOrFail(dir.path() + "/log.db", "test");
-  REQUIRE_FALSE(store->Append({Make("live", 1), Make("live", 2), Make("live", 3), Make("live", 5)}));
-  REQUIRE_FALSE(store->Append({Make("ovning", 1)}));
+  REQUIRE(store->Append({Make("live", 1), Make("live", 2), Make("live", 3), Make("live", 5)}).ok());
+  REQUIRE(store->Append({Make("ovning", 1)}).ok());
   std::vector<StoredEvent> falun;
-  REQUIRE_FALSE(store->ReadSubject("live", "falun", 0, 1000000, 100, &falun));
+  falun = Must(store->ReadSubject("live", "falun", 0, 1000000, 100));
   REQUIRE(falun.size() == 3);
   CHECK(falun[0].seq == 1);
   CHECK(falun[2].seq == 5);
   CHECK(falun[1].json == "{\"seq\":3}");
   std::vector<StoredEvent> window;
-  REQUIRE_FALSE(store->ReadSubject("live", "falun", 2000, 4000, 100, &window));
+  window = Must(store->ReadSubject("live", "falun", 2000, 4000, 100));
   REQUIRE(window.size() == 1);
   CHECK(window[0].seq == 3);
 }
@@ -123,8 +127,8 @@ TEST_CASE("a log written before the subject column gets it, filled from the even
   }
   auto store = OpenOrFail(path, "test");
   std::vector<StoredEvent> big, north;
-  REQUIRE_FALSE(store->ReadSubject("live", "big", 0, 100, 10, &big));
-  REQUIRE_FALSE(store->ReadSubject("live", "north", 0, 100, 10, &north));
+  big = Must(store->ReadSubject("live", "big", 0, 100, 10));
+  north = Must(store->ReadSubject("live", "north", 0, 100, 10));
   CHECK(big.size() == 1);
   CHECK(north.size() == 1);
 }
@@ -135,16 +139,16 @@ TEST_CASE("a saved state is kept per space, replaced by the next, and survives r
   {
     auto store = OpenOrFail(path, "test");
     std::optional<std::string> none;
-    REQUIRE_FALSE(store->LoadSavedState("live", &none));
+    none = Must(store->LoadSavedState("live"));
     CHECK_FALSE(none);
-    REQUIRE_FALSE(store->SaveState("live", 10, "first"));
-    REQUIRE_FALSE(store->SaveState("live", 20, "second"));
-    REQUIRE_FALSE(store->SaveState("ovning", 5, "exercise"));
+    REQUIRE(store->SaveState("live", 10, "first").ok());
+    REQUIRE(store->SaveState("live", 20, "second").ok());
+    REQUIRE(store->SaveState("ovning", 5, "exercise").ok());
   }
   auto store = OpenOrFail(path, "test");
   std::optional<std::string> live, exercise;
-  REQUIRE_FALSE(store->LoadSavedState("live", &live));
-  REQUIRE_FALSE(store->LoadSavedState("ovning", &exercise));
+  live = Must(store->LoadSavedState("live"));
+  exercise = Must(store->LoadSavedState("ovning"));
   CHECK(live == std::optional<std::string>("second"));
   CHECK(exercise == std::optional<std::string>("exercise"));
   CHECK(Pragma(path, "SELECT count(*) FROM saved_states") == "2");

@@ -76,10 +76,10 @@ TEST_CASE("stale limits by level are configurable and never laxer than normal") 
   auto config = ParseConfig(R"({"healthcare_region": {"id": "x", "name": "X"},
       "stale_after_minutes": 40, "stale_after_minutes_by_level": {"staff": 20},
       "regions": [{"id": "r", "name": "R", "hospitals": [{"id": "h", "name": "H"}]}]})", "c.json");
-  REQUIRE(config.config);
-  CHECK(config.config->stale_minutes_by_level == std::array<int, 4>{40, 20, 30, 15});
+  REQUIRE(config.ok());
+  CHECK(config->stale_minutes_by_level == std::array<int, 4>{40, 20, 30, 15});
   auto lax = ParseConfig(R"({"healthcare_region": {"id": "x", "name": "X"},
       "stale_after_minutes": 40, "stale_after_minutes_by_level": {"disaster": 90},
       "regions": [{"id": "r", "name": "R", "hospitals": [{"id": "h", "name": "H"}]}]})", "c.json");
-  CHECK(lax.error == "c.json: $.stale_after_minutes_by_level.disaster: must be an integer from 1 to 40");
+  CHECK(lax.error().message == "c.json: $.stale_after_minutes_by_level.disaster: must be an integer from 1 to 40");
 }

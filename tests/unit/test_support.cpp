@@ -30,8 +30,8 @@ const char* const kSmallConfig = R"json({
 const HealthcareRegionConfig& SmallConfig() {
   static const HealthcareRegionConfig config = [] {
     auto result = ParseConfig(kSmallConfig, "small.json");
-    if (!result.config) throw std::runtime_error(result.error);
-    return *result.config;
+    if (!result.ok()) throw std::runtime_error(result.error().message);
+    return std::move(result).value();
   }();
   return config;
 }
@@ -46,8 +46,8 @@ HealthcareRegionConfig LoadRepoConfig(const std::string& name) {
   std::ostringstream text;
   text << in.rdbuf();
   auto result = ParseConfig(text.str(), path);
-  if (!result.config) throw std::runtime_error(result.error);
-  return *result.config;
+  if (!result.ok()) throw std::runtime_error(result.error().message);
+  return std::move(result).value();
 }
 
 Actor Trainer(const std::string& id) { return Actor{Actor::Kind::kUser, id, Role::kTrainer, ""}; }
@@ -66,67 +66,69 @@ Command Report(const std::string& hospital, BedType type, std::int64_t available
   return Command{Trainer(by), at, report};
 }
 
-std::optional<Error> MemoryStore::Append(const std::vector<StoredEvent>& batch) {
+Status MemoryStore::Append(const std::vector<StoredEvent>& batch) {
   ++append_calls;
   if (fail_appends) return MakeError("store_failed", "", "disk full (injected)");
   events.insert(events.end(), batch.begin(), batch.end());
-  return std::nullopt;
+  return Ok();
 }
 
-std::optional<Error> MemoryStore::ReadAfter(const std::string& space, Seq after,
-                                            std::size_t limit, std::vector<StoredEvent>* out) {
+Result<std::vector<StoredEvent>> MemoryStore::ReadAfter(const std::string& space, Seq after,
+                                                        std::size_t limit) {
+  std::vector<StoredEvent> out;
   for (const StoredEvent& event : events) {
-    if (out->size() >= limit) break;
-    if (event.space == space && event.seq > after) out->push_back(event);
+    if (out.size() >= limit) break;
+    if (event.space == space && event.seq > after) out.push_back(event);
   }
-  return std::nullopt;
+  return out;
 }
 
-std::optional<Error> MemoryStore::ReadSubject(const std::string& space,
-                                              const std::string& subject, TimeMs from, TimeMs to,
-                                              std::size_t limit, std::vector<StoredEvent>* out) {
+Result<std::vector<StoredEvent>> MemoryStore::ReadSubject(const std::string& space,
+                                                          const std::string& subject, TimeMs from,
+                                                          TimeMs to, std::size_t limit) {
+  std::vector<StoredEvent> out;
   for (const StoredEvent& event : events) {
-    if (out->size() >= limit) break;
+    if (out.size() >= limit) break;
     if (event.space == space && event.subject == subject && event.at >= from && event.at <= to) {
-      out->push_back(event);
+      out.push_back(event);
     }
   }
-  return std::nullopt;
+  return out;
 }
 
-std::optional<Error> MemoryStore::ReadKindBefore(const std::string& space, const std::string& kind,
-                                                 Seq before, std::size_t limit,
-                                                 std::vector<StoredEvent>* out) {
-  for (auto it = events.rbegin(); it != events.rend() && out->size() < limit; ++it) {
-    if (it->space == space && it->kind == kind && it->seq < before) out->push_back(*it);
+Result<std::vector<StoredEvent>> MemoryStore::ReadKindBefore(const std::string& space,
+                                                             const std::string& kind, Seq before,
+                                                             std::size_t limit) {
+  std::vector<StoredEvent> out;
+  for (auto it = events.rbegin(); it != events.rend() && out.size() < limit; ++it) {
+    if (it->space == space && it->kind == kind && it->seq < before) out.push_back(*it);
   }
-  return std::nullopt;
+  return out;
 }
 
-std::optional<Error> MemoryStore::CheckWritable() {
+Status MemoryStore::CheckWritable() {
   if (fail_appends) return MakeError("store_failed", "", "memory store: appends fail");
-  return std::nullopt;
+  return Ok();
 }
 
-std::optional<Error> MemoryStore::ListSpaces(std::vector<std::string>* out) {
+Result<std::vector<std::string>> MemoryStore::ListSpaces() {
+  std::vector<std::string> out;
   for (const StoredEvent& event : events) {
-    if (std::find(out->begin(), out->end(), event.space) == out->end()) {
-      out->push_back(event.space);
-    }
+    if (std::find(out.begin(), out.end(), event.space) == out.end()) out.push_back(event.space);
   }
-  return std::nullopt;
+  return out;
 }
 
-std::optional<Error> MemoryStore::SaveState(const std::string& space, Seq,
-                                                  const std::string& text) {
+Status MemoryStore::SaveState(const std::string& space, Seq, const std::string& text) {
   saved_states[space] = text;
-  return std::nullopt;
+  return Ok();
 }
 
-std::optional<Error> MemoryStore::LoadSavedState(const std::string& space,
-                                                  std::optional<std::string>* out) {
-  if (auto it = saved_states.find(space); it != saved_states.end()) *out = it->second;
-  return std::nullopt;
+Result<std::optional<std::string>> MemoryStore::LoadSavedState(const std::string& space) {
+  if (auto it = saved_states.find(space); it != saved_states.end()) {
+    return std::optional<std::string>(it->second);
+  }
+  return std::optional<std::string>();
 }
 
 TempDir::TempDir() {

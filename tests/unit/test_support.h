@@ -31,22 +31,18 @@ Command Report(const std::string& hospital, BedType type, std::int64_t available
 // An in-memory EventStore; Append fails while `fail_appends` is set.
 class MemoryStore : public EventStore {
  public:
-  std::optional<Error> Append(const std::vector<StoredEvent>& batch) override;
-  std::optional<Error> ReadAfter(const std::string& space, Seq after, std::size_t limit,
-                                 std::vector<StoredEvent>* out) override;
-  std::optional<Error> ReadSubject(const std::string& space, const std::string& subject,
-                                   TimeMs from, TimeMs to, std::size_t limit,
-                                   std::vector<StoredEvent>* out) override;
-  std::optional<Error> ReadKindBefore(const std::string& space, const std::string& kind,
-                                      Seq before, std::size_t limit,
-                                      std::vector<StoredEvent>* out) override;
-  std::optional<Error> ListSpaces(std::vector<std::string>* out) override;
-  std::optional<Error> CheckWritable() override;
+  Status Append(const std::vector<StoredEvent>& batch) override;
+  Result<std::vector<StoredEvent>> ReadAfter(const std::string& space, Seq after,
+                                             std::size_t limit) override;
+  Result<std::vector<StoredEvent>> ReadSubject(const std::string& space, const std::string& subject,
+                                               TimeMs from, TimeMs to, std::size_t limit) override;
+  Result<std::vector<StoredEvent>> ReadKindBefore(const std::string& space, const std::string& kind,
+                                                  Seq before, std::size_t limit) override;
+  Result<std::vector<std::string>> ListSpaces() override;
+  Status CheckWritable() override;
   void SetDeadline(std::optional<std::chrono::steady_clock::time_point>) override {}
-  std::optional<Error> SaveState(const std::string& space, Seq seq,
-                                      const std::string& text) override;
-  std::optional<Error> LoadSavedState(const std::string& space,
-                                      std::optional<std::string>* out) override;
+  Status SaveState(const std::string& space, Seq seq, const std::string& text) override;
+  Result<std::optional<std::string>> LoadSavedState(const std::string& space) override;
 
   bool fail_appends = false;
   std::map<std::string, std::string> saved_states;  // by space

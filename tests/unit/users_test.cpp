@@ -8,11 +8,27 @@
 
 using namespace lagesbild;
 
+namespace {
+
+// The token of a user that must be added, or a failed test.
+std::string MustAdd(UserDirectory& users, const std::string& id, Role role, const std::string& region) {
+  auto token = users.Add(id, role, region, testing::SmallConfig());
+  if (!token.ok()) FAIL(token.error().message);
+  return std::move(token).value();
+}
+
+// Why adding a user was refused ("" if it was not).
+std::string Refusal(UserDirectory& users, const std::string& id, Role role, const std::string& region) {
+  auto token = users.Add(id, role, region, testing::SmallConfig());
+  return token.ok() ? "" : token.error().message;
+}
+
+}  // namespace
+
 TEST_CASE("a created user signs in with its token, and only with it") {
   UserDirectory users;
-  std::string trainer_token, reporter_token;
-  REQUIRE_FALSE(users.Add("ovningsledare", Role::kTrainer, "", testing::SmallConfig(), &trainer_token));
-  REQUIRE_FALSE(users.Add("tib-nord", Role::kReporter, "north", testing::SmallConfig(), &reporter_token));
+  const std::string trainer_token = MustAdd(users, "ovningsledare", Role::kTrainer, "");
+  const std::string reporter_token = MustAdd(users, "tib-nord", Role::kReporter, "north");
   CHECK(trainer_token.size() == 64);
   CHECK(trainer_token != reporter_token);
   auto reporter = users.Authenticate(reporter_token);
@@ -26,22 +42,20 @@ TEST_CASE("a created user signs in with its token, and only with it") {
 
 TEST_CASE("users are checked against the configuration") {
   UserDirectory users;
-  std::string token;
-  CHECK(users.Add("x", Role::kReporter, "west", testing::SmallConfig(), &token) ==
-        std::optional<std::string>("a reporter needs a region of test (got 'west')"));
-  CHECK(users.Add("x", Role::kTrainer, "north", testing::SmallConfig(), &token));
-  CHECK(users.Add("Bad Name", Role::kViewer, "", testing::SmallConfig(), &token));
-  REQUIRE_FALSE(users.Add("x", Role::kViewer, "", testing::SmallConfig(), &token));
-  CHECK(users.Add("x", Role::kViewer, "", testing::SmallConfig(), &token));
+  CHECK(Refusal(users, "x", Role::kReporter, "west") == "a reporter needs a region of test (got 'west')");
+  CHECK_FALSE(Refusal(users, "x", Role::kTrainer, "north").empty());
+  CHECK_FALSE(Refusal(users, "Bad Name", Role::kViewer, "").empty());
+  MustAdd(users, "x", Role::kViewer, "");
+  CHECK(Refusal(users, "x", Role::kViewer, "") == "a user 'x' exists already");
+  CHECK(users.Add("y", Role::kTrainer, "north", testing::SmallConfig()).error().code == "users");
 }
 
 TEST_CASE("the users file keeps hashes only, owner-readable, and loads back") {
   testing::TempDir dir;
   const std::string path = dir.path() + "/users.json";
   UserDirectory users;
-  std::string token;
-  REQUIRE_FALSE(users.Add("tib-syd", Role::kReporter, "south", testing::SmallConfig(), &token));
-  REQUIRE_FALSE(users.Save(path));
+  const std::string token = MustAdd(users, "tib-syd", Role::kReporter, "south");
+  REQUIRE(users.Save(path).ok());
   std::ifstream in(path);
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   CHECK(text.find(token) == std::string::npos);
@@ -50,14 +64,15 @@ TEST_CASE("the users file keeps hashes only, owner-readable, and loads back") {
   REQUIRE(::stat(path.c_str(), &info) == 0);
   CHECK((info.st_mode & 077) == 0);
 
-  UserDirectory loaded;
-  REQUIRE_FALSE(UserDirectory::Load(path, testing::SmallConfig(), &loaded));
-  CHECK(loaded.Authenticate(token)->id == "tib-syd");
-  UserDirectory missing;
-  CHECK_FALSE(UserDirectory::Load(dir.path() + "/none.json", testing::SmallConfig(), &missing));
-  CHECK(missing.users().empty());
+  auto loaded = UserDirectory::Load(path, testing::SmallConfig());
+  REQUIRE(loaded.ok());
+  CHECK(loaded->Authenticate(token)->id == "tib-syd");
+  auto missing = UserDirectory::Load(dir.path() + "/none.json", testing::SmallConfig());
+  REQUIRE(missing.ok());
+  CHECK(missing->users().empty());
 
   std::ofstream(path) << R"({"users": [{"id": "a", "role": "boss", "token_hash": "x"}]})";
-  CHECK(UserDirectory::Load(path, testing::SmallConfig(), &loaded) ==
-        std::optional<std::string>(path + ": $.users[0].role: must be trainer, reporter or viewer"));
+  auto broken = UserDirectory::Load(path, testing::SmallConfig());
+  REQUIRE_FALSE(broken.ok());
+  CHECK(broken.error().message == path + ": $.users[0].role: must be trainer, reporter or viewer");
 }

@@ -13,6 +13,7 @@
 
 #include "lagesbild/core/config.h"
 #include "lagesbild/core/domain.h"
+#include "lagesbild/core/result.h"
 
 namespace lagesbild {
 
@@ -27,19 +28,18 @@ class UserDirectory {
  public:
   // Reads `path`; a missing file is an empty directory (everyone is a read-only viewer). Errors
   // name the file and the field, like the configuration's.
-  static std::optional<std::string> Load(const std::string& path,
-                                         const HealthcareRegionConfig& config,
-                                         UserDirectory* out);
+  static Result<UserDirectory> Load(const std::string& path, const HealthcareRegionConfig& config);
   // Writes atomically (temporary file + rename), readable by the owner only.
-  std::optional<std::string> Save(const std::string& path) const;
+  Status Save(const std::string& path) const;
 
   // The user holding `token`, as an actor; nothing for an unknown token. Every record is compared
   // whatever matches, so the time taken says nothing about which user (if any) matched.
   std::optional<Actor> Authenticate(std::string_view token) const;
 
-  // Adds a user and returns its new token; error text when the id is taken or invalid.
-  std::optional<std::string> Add(const std::string& id, Role role, const std::string& region,
-                                 const HealthcareRegionConfig& config, std::string* token);
+  // Adds a user and returns its new token; an error when the id is taken or invalid. Errors
+  // of this class have the code "users".
+  Result<std::string> Add(const std::string& id, Role role, const std::string& region,
+                          const HealthcareRegionConfig& config);
   bool Remove(const std::string& id);
   const std::vector<UserRecord>& users() const { return users_; }
 

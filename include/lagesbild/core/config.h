@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "lagesbild/core/domain.h"
+#include "lagesbild/core/result.h"
 
 namespace lagesbild {
 
@@ -56,13 +57,9 @@ struct HealthcareRegionConfig {
   std::unordered_map<std::string, std::size_t> region_by_id_;
 };
 
-struct ConfigLoadResult {
-  std::optional<HealthcareRegionConfig> config;
-  std::string error;  // "<source>: <json path>: <what is wrong>" when config is empty
-};
-
-// Parses configuration text. `source_name` (usually the file path) prefixes every error message.
-ConfigLoadResult ParseConfig(const std::string& text, const std::string& source_name);
+// Parses configuration text. The error (code "config") says "<source>: <json path>: <what is
+// wrong>"; `source_name` is usually the file path.
+Result<HealthcareRegionConfig> ParseConfig(const std::string& text, const std::string& source_name);
 
 }  // namespace lagesbild
 

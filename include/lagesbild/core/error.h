@@ -4,6 +4,7 @@
 #define LAGESBILD_CORE_ERROR_H_
 
 #include <string>
+#include <vector>
 
 namespace lagesbild {
 
@@ -11,6 +12,7 @@ struct Error {
   std::string code;     // stable, documented in docs/protocol.md (e.g. "unknown_hospital")
   std::string field;    // dotted path of the offending field, or empty
   std::string message;  // human-readable, names the value and the rule
+  std::vector<std::string> details = {};  // every problem, when there are several (a scenario file)
 };
 
 inline Error MakeError(std::string code, std::string field, std::string message) {

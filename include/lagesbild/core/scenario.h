@@ -16,6 +16,7 @@
 
 #include "lagesbild/core/commands.h"
 #include "lagesbild/core/config.h"
+#include "lagesbild/core/result.h"
 
 namespace lagesbild {
 
@@ -110,11 +111,6 @@ struct Scenario {
   const Inject* FindInject(const std::string& id) const;
 };
 
-struct ScenarioLoadResult {
-  std::optional<Scenario> scenario;
-  std::vector<std::string> errors;  // "<source>: <json path>: <problem>"
-};
-
 // One file of a scenario catalogue, loaded and checked (a broken one is listed with its errors and
 // cannot be started). Reading the files is the server's job (server/scenario_files.h).
 struct ScenarioFile {
@@ -127,8 +123,12 @@ struct ScenarioFile {
   std::int64_t planned_minutes = 0;
 };
 
-ScenarioLoadResult ParseScenario(const std::string& text, const std::string& source_name,
-                                 const HealthcareRegionConfig& config);
+// A scenario file's text, checked whole. The error (invalid_scenario) names the first problem in
+// its message and every one in `details`: "<source>: <json path>: <problem>".
+Result<Scenario> ParseScenario(const std::string& text, const std::string& source_name,
+                               const HealthcareRegionConfig& config);
+// The error of a scenario with these problems (at least one).
+Error ScenarioError(std::vector<std::string> problems);
 
 // "MM:SS" or "HH:MM:SS" to milliseconds.
 std::optional<ElapsedMs> ParseElapsed(const std::string& text);

@@ -29,6 +29,7 @@
 #include "lagesbild/core/error.h"
 #include "lagesbild/core/events.h"
 #include "lagesbild/core/state.h"
+#include "lagesbild/engine/mutex.h"
 #include "lagesbild/store/store.h"
 
 namespace lagesbild {
@@ -63,6 +64,7 @@ class CommitListener {
 
 class Engine {
  public:
+  // `listener` may be null (nothing is told of commits).
   Engine(std::shared_ptr<const HealthcareRegionConfig> config, std::unique_ptr<EventStore> store,
          CommitListener* listener);
   ~Engine();
@@ -112,7 +114,9 @@ class Engine {
 
   void Run();
   void ProcessBatch(std::vector<Submission>& batch);
-  std::optional<Error> RecoverSpace(const std::string& name);
+  // Rebuilds every space from the log; `report` (may be null) says how.
+  std::optional<Error> Rebuild(std::vector<SpaceRecovery>* report);
+  std::optional<Error> RecoverSpace(const std::string& name, SpaceRecovery& report);
   // Whether the event log has event `seq` of the space (a saved state must not be ahead of it).
   bool LogHolds(const std::string& name, Seq seq);
   // Saves the space's state if `at_least` events came since its last saved state. A failure
@@ -126,16 +130,16 @@ class Engine {
   std::optional<Error> broken_;              // engine thread: the log could not be reread
   Seq save_interval_ = kDefaultSaveInterval;
   std::map<std::string, Seq> saved_at_;  // engine thread: seq of each space's saved state
-  std::vector<SpaceRecovery> recovery_;      // of the last Recover()
+  std::vector<SpaceRecovery> recovery_;      // of Recover(), before Start(); never written after
 
-  mutable std::mutex mutex_;
-  std::condition_variable wake_;
-  std::vector<Submission> queue_;  // guarded by mutex_
-  std::vector<std::function<void(EventStore&)>> queries_;  // guarded by mutex_
-  bool stopping_ = false;          // guarded by mutex_
-  std::size_t largest_batch_ = 0;  // guarded by mutex_
-  std::optional<Error> store_fault_;  // guarded by mutex_
-  bool probe_queued_ = false;         // guarded by mutex_
+  mutable Mutex mutex_;
+  CondVar wake_{&mutex_};
+  std::vector<Submission> queue_ GUARDED_BY(mutex_);
+  std::vector<std::function<void(EventStore&)>> queries_ GUARDED_BY(mutex_);
+  bool stopping_ GUARDED_BY(mutex_) = false;
+  std::size_t largest_batch_ GUARDED_BY(mutex_) = 0;
+  std::optional<Error> store_fault_ GUARDED_BY(mutex_);
+  bool probe_queued_ GUARDED_BY(mutex_) = false;
   std::thread thread_;
 };
 

@@ -18,6 +18,7 @@
 #include <mutex>
 #include <thread>
 
+#include "lagesbild/engine/mutex.h"
 #include "lagesbild/store/store.h"
 
 namespace lagesbild {
@@ -48,11 +49,11 @@ class Reader {
   const std::unique_ptr<EventStore> store_;  // the reader thread's alone
   const std::size_t queue_limit_;
   const std::chrono::milliseconds job_timeout_;
-  mutable std::mutex mutex_;
-  std::condition_variable wake_;
-  std::deque<Job> queue_;    // guarded by mutex_
-  bool stopping_ = false;    // guarded by mutex_
-  std::int64_t refused_ = 0; // guarded by mutex_
+  mutable Mutex mutex_;
+  CondVar wake_{&mutex_};
+  std::deque<Job> queue_ GUARDED_BY(mutex_);
+  bool stopping_ GUARDED_BY(mutex_) = false;
+  std::int64_t refused_ GUARDED_BY(mutex_) = 0;
   std::thread thread_;
 };
 

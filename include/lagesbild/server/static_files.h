@@ -10,6 +10,8 @@
 #include <optional>
 #include <string>
 
+#include "lagesbild/core/result.h"
+
 namespace lagesbild {
 
 struct StaticFile {
@@ -19,9 +21,8 @@ struct StaticFile {
 
 class StaticFiles {
  public:
-  // Loads every regular file below `root` (at most 32 MiB in all). Returns an error text on
-  // failure.
-  std::optional<std::string> Load(const std::string& root);
+  // Loads every regular file below `root` (at most 32 MiB in all).
+  Status Load(const std::string& root);
   // `path` is the URL path without query ("/" means "/index.html").
   const StaticFile* Find(const std::string& path) const;
   std::size_t size() const { return files_.size(); }

@@ -24,34 +24,28 @@ class SqliteEventStore : public EventStore {
   // The database and its WAL and shared-memory files are created readable by the owner only.
   // `max_bytes` (0: no limit) caps the database's size: beyond it appends fail with store_failed
   // and nothing is acknowledged, as on a full disk.
-  static std::unique_ptr<SqliteEventStore> Open(const std::string& path,
-                                                const std::string& healthcare_region_id,
-                                                std::optional<Error>* error,
-                                                std::int64_t max_bytes = 0);
+  static Result<std::unique_ptr<SqliteEventStore>> Open(const std::string& path,
+                                                        const std::string& healthcare_region_id,
+                                                        std::int64_t max_bytes = 0);
   // A second, read-only connection to the database the writer has opened (WAL lets it read
   // beside the writer without blocking it). For the reader thread.
-  static std::unique_ptr<SqliteEventStore> OpenReadOnly(const std::string& path,
-                                                        std::optional<Error>* error);
+  static Result<std::unique_ptr<SqliteEventStore>> OpenReadOnly(const std::string& path);
   ~SqliteEventStore() override;
   SqliteEventStore(const SqliteEventStore&) = delete;
   SqliteEventStore& operator=(const SqliteEventStore&) = delete;
 
-  std::optional<Error> Append(const std::vector<StoredEvent>& batch) override;
-  std::optional<Error> ReadAfter(const std::string& space, Seq after, std::size_t limit,
-                                 std::vector<StoredEvent>* out) override;
-  std::optional<Error> ReadSubject(const std::string& space, const std::string& subject,
-                                   TimeMs from, TimeMs to, std::size_t limit,
-                                   std::vector<StoredEvent>* out) override;
-  std::optional<Error> ReadKindBefore(const std::string& space, const std::string& kind,
-                                      Seq before, std::size_t limit,
-                                      std::vector<StoredEvent>* out) override;
-  std::optional<Error> ListSpaces(std::vector<std::string>* out) override;
-  std::optional<Error> CheckWritable() override;
+  Status Append(const std::vector<StoredEvent>& batch) override;
+  Result<std::vector<StoredEvent>> ReadAfter(const std::string& space, Seq after,
+                                             std::size_t limit) override;
+  Result<std::vector<StoredEvent>> ReadSubject(const std::string& space, const std::string& subject,
+                                               TimeMs from, TimeMs to, std::size_t limit) override;
+  Result<std::vector<StoredEvent>> ReadKindBefore(const std::string& space, const std::string& kind,
+                                                  Seq before, std::size_t limit) override;
+  Result<std::vector<std::string>> ListSpaces() override;
+  Status CheckWritable() override;
   void SetDeadline(std::optional<std::chrono::steady_clock::time_point> deadline) override;
-  std::optional<Error> SaveState(const std::string& space, Seq seq,
-                                      const std::string& text) override;
-  std::optional<Error> LoadSavedState(const std::string& space,
-                                      std::optional<std::string>* out) override;
+  Status SaveState(const std::string& space, Seq seq, const std::string& text) override;
+  Result<std::optional<std::string>> LoadSavedState(const std::string& space) override;
 
   // The journal and sync modes in force on this connection, e.g. "journal_mode=wal
   // synchronous=full"; what the durability promise above rests on.

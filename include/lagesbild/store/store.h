@@ -10,6 +10,7 @@
 
 #include "lagesbild/core/domain.h"
 #include "lagesbild/core/error.h"
+#include "lagesbild/core/result.h"
 
 namespace lagesbild {
 
@@ -32,36 +33,34 @@ class EventStore {
   // Appends `batch` atomically. When this returns no error, every event in it survives a crash of
   // the process and of the machine (power loss): the caller may then acknowledge it. On error,
   // none of the batch is stored. (space, seq) must be new.
-  virtual std::optional<Error> Append(const std::vector<StoredEvent>& batch) = 0;
+  virtual Status Append(const std::vector<StoredEvent>& batch) = 0;
 
   // Up to `limit` events of `space` with seq > `after`, in sequence order.
-  virtual std::optional<Error> ReadAfter(const std::string& space, Seq after, std::size_t limit,
-                                         std::vector<StoredEvent>* out) = 0;
+  virtual Result<std::vector<StoredEvent>> ReadAfter(const std::string& space, Seq after,
+                                                     std::size_t limit) = 0;
 
   // Up to `limit` events of `space` about `subject` with from <= at <= to, in sequence order.
-  virtual std::optional<Error> ReadSubject(const std::string& space, const std::string& subject,
-                                           TimeMs from, TimeMs to, std::size_t limit,
-                                           std::vector<StoredEvent>* out) = 0;
+  virtual Result<std::vector<StoredEvent>> ReadSubject(const std::string& space,
+                                                       const std::string& subject, TimeMs from,
+                                                       TimeMs to, std::size_t limit) = 0;
 
   // Up to `limit` events of `space` of one `kind` with seq < `before`, newest first.
-  virtual std::optional<Error> ReadKindBefore(const std::string& space, const std::string& kind,
-                                              Seq before, std::size_t limit,
-                                              std::vector<StoredEvent>* out) = 0;
+  virtual Result<std::vector<StoredEvent>> ReadKindBefore(const std::string& space,
+                                                          const std::string& kind, Seq before,
+                                                          std::size_t limit) = 0;
 
   // Every space that has at least one event.
-  virtual std::optional<Error> ListSpaces(std::vector<std::string>* out) = 0;
+  virtual Result<std::vector<std::string>> ListSpaces() = 0;
 
   // Saved states (saved_state.h): the state of a space at `seq`, as text, replacing the space's
   // previous one. Only an optimisation of recovery; the events stay the truth.
-  virtual std::optional<Error> SaveState(const std::string& space, Seq seq,
-                                              const std::string& text) = 0;
-  // The space's latest saved state, or nothing in `out` when there is none.
-  virtual std::optional<Error> LoadSavedState(const std::string& space,
-                                              std::optional<std::string>* out) = 0;
+  virtual Status SaveState(const std::string& space, Seq seq, const std::string& text) = 0;
+  // The space's latest saved state, or nothing when there is none.
+  virtual Result<std::optional<std::string>> LoadSavedState(const std::string& space) = 0;
 
   // Whether the store can take more events now (room on disk, no I/O error): a small write that
   // is rolled back. Used to tell when a failing store has recovered.
-  virtual std::optional<Error> CheckWritable() = 0;
+  virtual Status CheckWritable() = 0;
 
   // Reads after `deadline` fail with a "timed out" store_failed error (none: no deadline).
   virtual void SetDeadline(std::optional<std::chrono::steady_clock::time_point> deadline) = 0;
