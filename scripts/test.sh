@@ -6,6 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh --test
 bash scripts/check-layers.sh
+# Clang's thread-safety analysis over every annotated mutex (compile only).
+cmake --preset thread-safety >/dev/null
+cmake --build --preset thread-safety
 presets=(release asan tsan)
 if [ "${1:-}" = "--quick" ]; then presets=(release); fi
 for preset in "${presets[@]}"; do

@@ -205,7 +205,7 @@ void Engine::Run() {
   for (;;) {
     {
       MutexLock lock(&mutex_);
-      while (!stopping_ && queue_.empty() && queries_.empty()) wake_.Wait();
+      while (!stopping_ && queue_.empty() && queries_.empty()) wake_.Wait(&mutex_);
       if (queue_.empty() && queries_.empty()) return;  // stopping, and everything is done
       batch.swap(queue_);
       queries.swap(queries_);

@@ -49,7 +49,7 @@ void Reader::Run() {
     Job job;
     {
       MutexLock lock(&mutex_);
-      while (!stopping_ && queue_.empty()) wake_.Wait();
+      while (!stopping_ && queue_.empty()) wake_.Wait(&mutex_);
       if (queue_.empty()) return;  // stopping, and everything queued has run
       job = std::move(queue_.front());
       queue_.pop_front();

@@ -133,7 +133,7 @@ class Engine {
   std::vector<SpaceRecovery> recovery_;      // of Recover(), before Start(); never written after
 
   mutable Mutex mutex_;
-  CondVar wake_{&mutex_};
+  CondVar wake_;  // under mutex_
   std::vector<Submission> queue_ GUARDED_BY(mutex_);
   std::vector<std::function<void(EventStore&)>> queries_ GUARDED_BY(mutex_);
   bool stopping_ GUARDED_BY(mutex_) = false;

@@ -46,14 +46,13 @@ class SCOPED_CAPABILITY MutexLock {
   Mutex* const mutex_;
 };
 
-// Waits on its Mutex, which the caller holds.
+// A condition to wait for under one Mutex.
 class CondVar {
  public:
-  explicit CondVar(Mutex* mutex) : mutex_(mutex) {}
-  // Releases the mutex while waiting and holds it again on return (spurious wake-ups happen:
-  // wait in a loop on the condition).
-  void Wait() REQUIRES(mutex_) {
-    std::unique_lock<std::mutex> lock(mutex_->mutex_, std::adopt_lock);
+  // Releases `mutex` (held by the caller, and always the same one) while waiting and holds it
+  // again on return. Spurious wake-ups happen: wait in a loop on the condition.
+  void Wait(Mutex* mutex) REQUIRES(mutex) {
+    std::unique_lock<std::mutex> lock(mutex->mutex_, std::adopt_lock);
     wake_.wait(lock);
     lock.release();
   }
@@ -61,7 +60,6 @@ class CondVar {
   void SignalAll() { wake_.notify_all(); }
 
  private:
-  Mutex* const mutex_;
   std::condition_variable wake_;
 };
 

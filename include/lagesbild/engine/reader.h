@@ -50,7 +50,7 @@ class Reader {
   const std::size_t queue_limit_;
   const std::chrono::milliseconds job_timeout_;
   mutable Mutex mutex_;
-  CondVar wake_{&mutex_};
+  CondVar wake_;  // under mutex_
   std::deque<Job> queue_ GUARDED_BY(mutex_);
   bool stopping_ GUARDED_BY(mutex_) = false;
   std::int64_t refused_ GUARDED_BY(mutex_) = 0;
