@@ -9,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "lagesbild/core/error_codes.h"
 #include "lagesbild/server/server.h"
 #include "lagesbild/server/system_clock.h"
 #include "lagesbild/store/sqlite_store.h"
@@ -240,9 +241,17 @@ int main(int argc, char** argv) {
   CLI::App* list = users->add_subcommand("list", "list users (never their tokens)");
   for (CLI::App* command : {add, remove, list}) command->fallthrough();  // --users after the verb
 
+  bool markdown = false;
+  CLI::App* codes = app.add_subcommand("error-codes", "print every error code and its meaning (JSON)");
+  codes->add_flag("--markdown", markdown, "the rows of docs/protocol.md's table instead");
+
   CLI11_PARSE(app, argc, argv);
   options.port = static_cast<std::uint16_t>(port);
   if (serve->parsed()) return Serve(config_path, db_path, users_path, max_db_mb << 20, options);
+  if (codes->parsed()) {
+    std::fputs((markdown ? lagesbild::ErrorCodesMarkdown() : lagesbild::ErrorCodesJson() + "\n").c_str(), stdout);
+    return 0;
+  }
 
   auto config = LoadConfig(config_path);
   lagesbild::UserDirectory directory;

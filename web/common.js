@@ -109,6 +109,7 @@ export const ERROR_TEXT = {
   over_capacity: 'Fler lediga platser än sjukhuset har',
   empty_report: 'Rapporten är tom',
   store_failed: 'Händelseloggen kunde inte spara det – inget sparades, försök igen',
+  corrupt_event: 'Händelseloggen kunde inte läsas tillbaka – inget sparas förrän den går att läsa; kontakta driften',
   unauthorized: 'Okänd inloggningsnyckel',
   forbidden: 'Behörighet saknas',
   unknown_message: 'Meddelandet finns inte, eller är stängt eller arkiverat',
