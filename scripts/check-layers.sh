@@ -32,7 +32,7 @@ check() {  # layer allowed-lagesbild-regex allowed-angle-regex files...
 }
 
 any_std='[a-z_]+(\.h)?'
-check core  'core/[a-z_]+\.h' "$core_std|nlohmann/json\.hpp" include/lagesbild/core/*.h src/core/*.cpp
+check core  'core/[a-z_]+\.h' "$core_std|nlohmann/json\.hpp" include/lagesbild/core/*.h src/core/*
 check store '(core|store)/[a-z_]+\.h' "$any_std|sys/[a-z_]+\.h|nlohmann/json\.hpp|sqlite3\.h" \
   include/lagesbild/store/*.h src/store/*
 check engine '(core/[a-z_]+|store/store|engine/[a-z_]+)\.h' "$any_std|nlohmann/json\.hpp" \

@@ -1,5 +1,7 @@
 #include "lagesbild/core/config.h"
 
+#include "json_walk.h"
+
 #include <algorithm>
 #include <regex>
 #include <set>
@@ -12,20 +14,7 @@ namespace {
 using Json = nlohmann::json;
 
 // Thrown only inside this file, caught in ParseConfig, so the walk reads top-down.
-struct ConfigProblem {
-  std::string path;
-  std::string what;
-};
-
-const Json& Require(const Json& object, const std::string& path, const char* key) {
-  auto it = object.find(key);
-  if (it == object.end()) throw ConfigProblem{path + "." + key, "is missing"};
-  return *it;
-}
-
-void RequireObject(const Json& value, const std::string& path) {
-  if (!value.is_object()) throw ConfigProblem{path, "must be an object"};
-}
+using ConfigProblem = JsonProblem;
 
 void AllowOnlyKeys(const Json& object, const std::string& path,
                    const std::set<std::string>& allowed) {
@@ -38,7 +27,7 @@ void AllowOnlyKeys(const Json& object, const std::string& path,
 
 std::string ReadId(const Json& object, const std::string& path) {
   static const std::regex kIdPattern("[a-z0-9-]{1,40}");
-  const Json& value = Require(object, path, "id");
+  const Json& value = Field(object, path, "id");
   if (!value.is_string() || !std::regex_match(value.get<std::string>(), kIdPattern)) {
     throw ConfigProblem{path + ".id", "must be 1-40 characters of a-z, 0-9 and -"};
   }
@@ -91,7 +80,7 @@ HospitalConfig ReadHospital(const Json& json, const std::string& path,
       RequireObject(item.value(), bed_path);
       AllowOnlyKeys(item.value(), bed_path, {"baseline", "surge24h"});
       BedBaseline& bed = hospital.beds[Index(*type)];
-      bed.baseline = ReadCount(Require(item.value(), bed_path, "baseline"),
+      bed.baseline = ReadCount(Field(item.value(), bed_path, "baseline"),
                                bed_path + ".baseline", 0, kMaxFigure);
       if (auto surge = item.value().find("surge24h"); surge != item.value().end()) {
         bed.surge24h = ReadCount(*surge, bed_path + ".surge24h", 0, kMaxFigure);
@@ -116,7 +105,7 @@ HealthcareRegionConfig ReadConfig(const Json& root) {
   AllowOnlyKeys(root, "$", {"healthcare_region", "source", "note", "stale_after_minutes",
                             "stale_after_minutes_by_level", "regions"});
   HealthcareRegionConfig config;
-  const Json& healthcare_region = Require(root, "$", "healthcare_region");
+  const Json& healthcare_region = Field(root, "$", "healthcare_region");
   RequireObject(healthcare_region, "$.healthcare_region");
   AllowOnlyKeys(healthcare_region, "$.healthcare_region", {"id", "name"});
   config.id = ReadId(healthcare_region, "$.healthcare_region");
@@ -144,7 +133,7 @@ HealthcareRegionConfig ReadConfig(const Json& root) {
           ReadCount(item.value(), path + "." + item.key(), 1, config.stale_after_minutes));
     }
   }
-  const Json& regions = Require(root, "$", "regions");
+  const Json& regions = Field(root, "$", "regions");
   if (!regions.is_array() || regions.empty()) {
     throw ConfigProblem{"$.regions", "must be a non-empty array"};
   }
@@ -160,7 +149,7 @@ HealthcareRegionConfig ReadConfig(const Json& root) {
       throw ConfigProblem{path + ".id", "'" + region.id + "' is used twice"};
     }
     region.name = ReadText(region_json, path, "name", true, 120);
-    const Json& hospitals = Require(region_json, path, "hospitals");
+    const Json& hospitals = Field(region_json, path, "hospitals");
     if (!hospitals.is_array() || hospitals.empty()) {
       throw ConfigProblem{path + ".hospitals", "must be a non-empty array"};
     }

@@ -1,5 +1,7 @@
 #include "lagesbild/core/scenario.h"
 
+#include "json_walk.h"
+
 #include <algorithm>
 #include <regex>
 #include <set>
@@ -12,20 +14,7 @@ namespace {
 
 // Thrown only inside this file; each is caught where reading can go on, so one file reports as
 // many problems as it has.
-struct Problem {
-  std::string path;
-  std::string what;
-};
-
-const Json& Field(const Json& object, const std::string& path, const char* key) {
-  auto it = object.find(key);
-  if (it == object.end()) throw Problem{path + "." + key, "is missing"};
-  return *it;
-}
-
-void RequireObject(const Json& value, const std::string& path) {
-  if (!value.is_object()) throw Problem{path, "must be an object"};
-}
+using Problem = JsonProblem;
 
 void AllowOnly(const Json& object, const std::string& path, std::set<std::string> allowed) {
   for (const auto& item : object.items()) {

@@ -106,6 +106,23 @@ bool HasColumn(sqlite3* db, const char* table, const char* column) {
   return false;
 }
 
+// Steps a bound statement whose columns are seq, at_ms, kind, actor_id, body and, if it has a
+// sixth, subject (else every row's subject is `subject`), and resets it.
+Result<std::vector<StoredEvent>> Rows(sqlite3* db, sqlite3_stmt* read, const std::string& space,
+                                      const std::string& subject, const std::string& doing) {
+  std::vector<StoredEvent> out;
+  const bool subject_column = sqlite3_column_count(read) > 5;
+  int rc;
+  while ((rc = sqlite3_step(read)) == SQLITE_ROW) {
+    out.push_back(StoredEvent{space, sqlite3_column_int64(read, 0), sqlite3_column_int64(read, 1),
+                              Text(read, 2), Text(read, 3),
+                              subject_column ? Text(read, 5) : subject, Text(read, 4)});
+  }
+  sqlite3_reset(read);
+  if (rc != SQLITE_DONE) return StoreError(db, doing);
+  return out;
+}
+
 }  // namespace
 
 struct SqliteEventStore::Impl {
@@ -288,28 +305,18 @@ Status SqliteEventStore::Append(const std::vector<StoredEvent>& batch) {
 
 Result<std::vector<StoredEvent>> SqliteEventStore::ReadAfter(const std::string& space, Seq after,
                                                              std::size_t limit) {
-  std::vector<StoredEvent> out;
   sqlite3_stmt* read = impl_->read_after.get();
   sqlite3_reset(read);
   sqlite3_bind_text(read, 1, space.c_str(), -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64(read, 2, after);
   sqlite3_bind_int64(read, 3, static_cast<sqlite3_int64>(limit));
-  int rc;
-  while ((rc = sqlite3_step(read)) == SQLITE_ROW) {
-    out.push_back(StoredEvent{space, sqlite3_column_int64(read, 0),
-                               sqlite3_column_int64(read, 1), Text(read, 2), Text(read, 3), "",
-                               Text(read, 4)});
-  }
-  sqlite3_reset(read);
-  if (rc != SQLITE_DONE) return StoreError(impl_->db, "reading " + space);
-  return out;
+  return Rows(impl_->db, read, space, "", "reading " + space);
 }
 
 Result<std::vector<StoredEvent>> SqliteEventStore::ReadSubject(const std::string& space,
                                                                const std::string& subject,
                                                                TimeMs from, TimeMs to,
                                                                std::size_t limit) {
-  std::vector<StoredEvent> out;
   sqlite3_stmt* read = impl_->read_subject.get();
   sqlite3_reset(read);
   sqlite3_bind_text(read, 1, space.c_str(), -1, SQLITE_TRANSIENT);
@@ -317,15 +324,7 @@ Result<std::vector<StoredEvent>> SqliteEventStore::ReadSubject(const std::string
   sqlite3_bind_int64(read, 3, from);
   sqlite3_bind_int64(read, 4, to);
   sqlite3_bind_int64(read, 5, static_cast<sqlite3_int64>(limit));
-  int rc;
-  while ((rc = sqlite3_step(read)) == SQLITE_ROW) {
-    out.push_back(StoredEvent{space, sqlite3_column_int64(read, 0),
-                               sqlite3_column_int64(read, 1), Text(read, 2), Text(read, 3),
-                               subject, Text(read, 4)});
-  }
-  sqlite3_reset(read);
-  if (rc != SQLITE_DONE) return StoreError(impl_->db, "reading history of " + subject);
-  return out;
+  return Rows(impl_->db, read, space, subject, "reading history of " + subject);
 }
 
 Result<std::vector<std::string>> SqliteEventStore::ListSpaces() {
@@ -371,7 +370,6 @@ Result<std::optional<std::string>> SqliteEventStore::LoadSavedState(const std::s
 Result<std::vector<StoredEvent>> SqliteEventStore::ReadKindBefore(const std::string& space,
                                                                   const std::string& kind,
                                                                   Seq before, std::size_t limit) {
-  std::vector<StoredEvent> out;
   sqlite3_stmt* read = kind == "message_posted" ? impl_->read_messages_before.get()
                                                 : impl_->read_kind_before.get();
   sqlite3_reset(read);
@@ -379,15 +377,7 @@ Result<std::vector<StoredEvent>> SqliteEventStore::ReadKindBefore(const std::str
   sqlite3_bind_text(read, 2, kind.c_str(), -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64(read, 3, before);
   sqlite3_bind_int64(read, 4, static_cast<sqlite3_int64>(limit));
-  int rc;
-  while ((rc = sqlite3_step(read)) == SQLITE_ROW) {
-    out.push_back(StoredEvent{space, sqlite3_column_int64(read, 0),
-                               sqlite3_column_int64(read, 1), Text(read, 2), Text(read, 3),
-                               Text(read, 5), Text(read, 4)});
-  }
-  sqlite3_reset(read);
-  if (rc != SQLITE_DONE) return StoreError(impl_->db, "reading " + kind + " of " + space);
-  return out;
+  return Rows(impl_->db, read, space, "", "reading " + kind + " of " + space);
 }
 
 Status SqliteEventStore::CheckWritable() {

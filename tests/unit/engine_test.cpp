@@ -1,3 +1,5 @@
+#include <future>
+
 #include <catch2/catch.hpp>
 
 #include <condition_variable>
@@ -39,14 +41,37 @@ class Recorder : public CommitListener {
   std::condition_variable changed_;
 };
 
+// An engine on a fresh memory store, recovered, with a recorder of what it completes and publishes.
+struct Rig {
+  Rig() : log(new MemoryStore), engine(testing::SharedSmallConfig(), std::unique_ptr<MemoryStore>(log), &recorder) {
+    REQUIRE_FALSE(engine.Recover());
+  }
+  MemoryStore* log;  // owned by the engine
+  Recorder recorder;
+  Engine engine;
+};
+
 }  // namespace
 
-TEST_CASE("an accepted report is appended before it is completed and published") {
+TEST_CASE("an engine without a listener commits and completes all the same") {
   auto store = std::make_unique<MemoryStore>();
   MemoryStore* log = store.get();
-  Recorder recorder;
-  Engine engine(testing::SharedSmallConfig(), std::move(store), &recorder);
+  Engine engine(testing::SharedSmallConfig(), std::move(store), nullptr);
   REQUIRE_FALSE(engine.Recover());
+  engine.Start();
+  std::promise<CommandOutcome> done;
+  engine.Submit("live", Report("big", BedType::kAdultICU, 3),
+                [&](const CommandOutcome& outcome) { done.set_value(outcome); });
+  const CommandOutcome outcome = done.get_future().get();
+  engine.Stop();
+  CHECK_FALSE(outcome.error);
+  CHECK(outcome.seq == 1);
+  CHECK(log->events.size() == 1);
+}
+
+TEST_CASE("an accepted report is appended before it is completed and published") {
+  Rig rig;
+  auto& [log, recorder, engine] = rig;
   engine.Start();
   engine.Submit("live", Report("big", BedType::kAdultICU, 3), recorder.Track());
   engine.Submit("live", Report("nowhere", BedType::kAdultICU, 3), recorder.Track());
@@ -67,11 +92,8 @@ TEST_CASE("an accepted report is appended before it is completed and published")
 }
 
 TEST_CASE("concurrent reports are group-committed, numbered without gaps") {
-  auto store = std::make_unique<MemoryStore>();
-  MemoryStore* log = store.get();
-  Recorder recorder;
-  Engine engine(testing::SharedSmallConfig(), std::move(store), &recorder);
-  REQUIRE_FALSE(engine.Recover());
+  Rig rig;
+  auto& [log, recorder, engine] = rig;
   // Queued before the thread starts, so they arrive as one batch.
   constexpr int kReports = 200;
   for (int i = 0; i < kReports; ++i) {
@@ -87,11 +109,8 @@ TEST_CASE("concurrent reports are group-committed, numbered without gaps") {
 }
 
 TEST_CASE("a failed append stores nothing, acknowledges nothing and keeps the state") {
-  auto store = std::make_unique<MemoryStore>();
-  MemoryStore* log = store.get();
-  Recorder recorder;
-  Engine engine(testing::SharedSmallConfig(), std::move(store), &recorder);
-  REQUIRE_FALSE(engine.Recover());
+  Rig rig;
+  auto& [log, recorder, engine] = rig;
   engine.Start();
   engine.Submit("live", Report("big", BedType::kAdultICU, 9), recorder.Track());
   recorder.WaitFor(1);

@@ -27,6 +27,15 @@ struct Space {
   }
 };
 
+// An information message to everyone.
+MessageContent Information(std::string text) {
+  MessageContent info;
+  info.kind = MessageKind::kInformation;
+  info.to_all = true;
+  info.text = std::move(text);
+  return info;
+}
+
 MessageContent Alert(std::vector<std::string> to) {
   MessageContent alert;
   alert.kind = MessageKind::kAlert;
@@ -205,10 +214,7 @@ TEST_CASE("new kinds of event survive their stored JSON, and rebuild the same st
 
 TEST_CASE("a long-lived space keeps only recent and open messages in its state") {
   Space space;
-  MessageContent info;
-  info.kind = MessageKind::kInformation;
-  info.to_all = true;
-  info.text = std::string(4000, 'x');
+  const MessageContent info = Information(std::string(4000, 'x'));
   const std::string open_alert = space.Post(testing::Trainer(), Alert({"north", "south"}));
   for (int i = 0; i < 1200; ++i) space.Post(kNorth, info);
   CHECK(space.state.messages_posted == 1201);
@@ -243,10 +249,7 @@ TEST_CASE("open messages beyond the kept number are archived, the newest ones st
 
 TEST_CASE("the snapshot carries messages within its byte budget and says where the log goes on") {
   Space space;
-  MessageContent info;
-  info.kind = MessageKind::kInformation;
-  info.to_all = true;
-  info.text = std::string(4000, 'y');
+  MessageContent info = Information(std::string(4000, 'y'));
   for (int i = 0; i < 300; ++i) space.Post(kNorth, info);
   const std::string open_alert = space.Post(testing::Trainer(), Alert({"south"}));
   const Json json = StateToJson(SmallConfig(), space.state);

@@ -72,45 +72,41 @@ TEST_CASE("a valid scenario loads with injects sorted by time") {
 }
 
 TEST_CASE("scenario errors name the file and the JSON path") {
-  Json broken = ValidScenario();
-  broken["injects"][0]["distribution"][0]["P1"] = 1;
-  CHECK(OnlyError(broken) == "scenarios/test.json: $.injects[0].distribution: P1 adds up to 2, casualties say 3");
-
-  broken = ValidScenario();
-  broken["injects"][3]["at"] = "5 min";
-  CHECK(OnlyError(broken) == "scenarios/test.json: $.injects[3].at: must be \"MM:SS\" or \"HH:MM:SS\"");
-
-  broken = ValidScenario();
-  broken["injects"][3]["hospital"] = "karolinska";
-  CHECK(OnlyError(broken) == "scenarios/test.json: $.injects[3].hospital: no hospital 'karolinska' in test");
-
-  broken = ValidScenario();
-  broken["injects"][3]["beds"]["AdultICU"]["available"] = "one";
-  CHECK(OnlyError(broken) == "scenarios/test.json: $.injects[3].beds.AdultICU.available: beds.AdultICU.available must be a whole number");
-
-  broken = ValidScenario();
-  broken["injects"][2]["expect"]["message"] = "nope";
-  CHECK(OnlyError(broken) == "scenarios/test.json: $.injects[id=cp].expect.message: no message inject 'nope'");
-
-  broken = ValidScenario();
-  broken["healthcare_region"] = "sydost";
-  CHECK(OnlyError(broken) == "scenarios/test.json: $.healthcare_region: the scenario is for 'sydost', the server runs 'test'");
-
-  broken = ValidScenario();
-  broken["injects"][4]["at"] = "01:00:01";
-  CHECK(OnlyError(broken) == "scenarios/test.json: $.injects[4].at: is after the planned duration");
-
-  broken = ValidScenario();
-  broken["injects"][1]["kind"] = "earthquake";
-  CHECK(OnlyError(broken) == "scenarios/test.json: $.injects[1].kind: must be message, casualty_wave, capacity_change, readiness or checkpoint");
-
-  broken = ValidScenario();
-  broken["injects"][1].erase("level");
-  CHECK(OnlyError(broken) == "scenarios/test.json: $.injects[1].level: an alert needs a level");
-
-  broken = ValidScenario();
-  broken["injects"][0]["distribution"][1]["hospital"] = "burns";
-  CHECK(OnlyError(broken) == "scenarios/test.json: $.injects[0].distribution[1].hospital: 'burns' has no transport_minutes");
+  // One change to a valid scenario each (a value set, or a field removed), and the one error.
+  struct Case { const char* pointer; std::optional<Json> value; std::string error; };
+  const std::vector<Case> cases = {
+      {"/injects/0/distribution/0/P1", Json(1),
+       "scenarios/test.json: $.injects[0].distribution: P1 adds up to 2, casualties say 3"},
+      {"/injects/3/at", Json("5 min"),
+       "scenarios/test.json: $.injects[3].at: must be \"MM:SS\" or \"HH:MM:SS\""},
+      {"/injects/3/hospital", Json("karolinska"),
+       "scenarios/test.json: $.injects[3].hospital: no hospital 'karolinska' in test"},
+      {"/injects/3/beds/AdultICU/available", Json("one"),
+       "scenarios/test.json: $.injects[3].beds.AdultICU.available: beds.AdultICU.available must be a whole number"},
+      {"/injects/2/expect/message", Json("nope"),
+       "scenarios/test.json: $.injects[id=cp].expect.message: no message inject 'nope'"},
+      {"/healthcare_region", Json("sydost"),
+       "scenarios/test.json: $.healthcare_region: the scenario is for 'sydost', the server runs 'test'"},
+      {"/injects/4/at", Json("01:00:01"),
+       "scenarios/test.json: $.injects[4].at: is after the planned duration"},
+      {"/injects/1/kind", Json("earthquake"),
+       "scenarios/test.json: $.injects[1].kind: must be message, casualty_wave, capacity_change, readiness or checkpoint"},
+      {"/injects/1/level", std::nullopt,
+       "scenarios/test.json: $.injects[1].level: an alert needs a level"},
+      {"/injects/0/distribution/1/hospital", Json("burns"),
+       "scenarios/test.json: $.injects[0].distribution[1].hospital: 'burns' has no transport_minutes"},
+  };
+  for (const Case& c : cases) {
+    Json broken = ValidScenario();
+    const Json::json_pointer at(c.pointer);
+    if (c.value) {
+      broken[at] = *c.value;
+    } else {
+      broken[at.parent_pointer()].erase(at.back());
+    }
+    INFO(c.pointer);
+    CHECK(OnlyError(broken) == c.error);
+  }
 
   CHECK(Load(Json::array()).error().details.at(0) == "scenarios/test.json: $: must be an object");
 }
