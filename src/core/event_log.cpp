@@ -18,7 +18,7 @@ std::string EventToLog(const Event& event) {
   return json.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
-std::variant<Event, Error> EventFromLog(std::string_view text) {
+Result<Event> EventFromLog(std::string_view text) {
   Json json = Json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (json.is_discarded()) return Corrupt("not JSON");
   if (!json.is_object()) return Corrupt("not an object");
@@ -92,7 +92,7 @@ Json EventToJson(const Event& event) {
   return out;
 }
 
-std::variant<Event, Error> EventFromJson(const Json& json) {
+Result<Event> EventFromJson(const Json& json) {
   try {
     Event event;
     event.space = json.at("space").get<std::string>();
@@ -114,8 +114,8 @@ std::variant<Event, Error> EventFromJson(const Json& json) {
     const std::string event_kind = json.at("kind").get<std::string>();
     if (event_kind == "capacity_reported") {
       auto report = CapacityReportFromJson(json.at("report"), json.at("hospital").get<std::string>());
-      if (auto* error = std::get_if<Error>(&report)) return Corrupt(error->message);
-      event.body = CapacityReported{std::get<CapacityReport>(std::move(report))};
+      if (const Error* error = report.ok() ? nullptr : &report.error()) return Corrupt(error->message);
+      event.body = CapacityReported{std::move(report).value()};
     } else if (event_kind == "region_readiness_set") {
       auto level = ParseReadinessLevel(json.at("level").get<std::string>());
       if (!level) return Corrupt("bad readiness level");
@@ -124,9 +124,9 @@ std::variant<Event, Error> EventFromJson(const Json& json) {
       event.body = FiguresConfirmed{json.at("hospital").get<std::string>()};
     } else if (event_kind == "message_posted") {
       auto content = MessageContentFromJson(json.at("message"), InputLimits::kNone);
-      if (auto* error = std::get_if<Error>(&content)) return Corrupt(error->message);
+      if (const Error* error = content.ok() ? nullptr : &content.error()) return Corrupt(error->message);
       event.body = MessagePosted{json.at("from").get<std::string>(),
-                                 std::get<MessageContent>(std::move(content))};
+                                 std::move(content).value()};
     } else if (event_kind == "message_acknowledged") {
       event.body = MessageAcknowledged{json.at("message").get<std::string>(),
                                        json.at("region").get<std::string>()};
@@ -138,8 +138,8 @@ std::variant<Event, Error> EventFromJson(const Json& json) {
       start.paused = json.at("paused").get<bool>();
       for (const Json& entry : json.at("baseline").at("hospitals")) {
         auto report = CapacityReportFromJson(entry, entry.at("hospital").get<std::string>());
-        if (auto* error = std::get_if<Error>(&report)) return Corrupt(error->message);
-        start.baseline_reports.push_back(std::get<CapacityReport>(std::move(report)));
+        if (const Error* error = report.ok() ? nullptr : &report.error()) return Corrupt(error->message);
+        start.baseline_reports.push_back(std::move(report).value());
       }
       for (const auto& item : json.at("baseline").at("regions").items()) {
         auto level = ParseReadinessLevel(item.value().get<std::string>());

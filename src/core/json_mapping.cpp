@@ -306,7 +306,7 @@ Json MessageToJson(const std::string& space, const MessageState& message) {
   return out;
 }
 
-std::variant<MessageContent, Error> MessageContentFromJson(const Json& object, InputLimits limits) {
+Result<MessageContent> MessageContentFromJson(const Json& object, InputLimits limits) {
   const bool client = limits == InputLimits::kClient;
   MessageContent content;
   std::optional<MessageKind> kind;
@@ -396,7 +396,7 @@ Json CapacityReportToJson(const CapacityReport& report) {
   return out;
 }
 
-std::variant<CapacityReport, Error> CapacityReportFromJson(const Json& object,
+Result<CapacityReport> CapacityReportFromJson(const Json& object,
                                                            std::string hospital) {
   CapacityReport report;
   report.hospital = std::move(hospital);

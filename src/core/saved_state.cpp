@@ -142,8 +142,8 @@ MessageState MessageFromSaved(const Json& json) {
   message.from_region = json.at("from").get<std::string>();
   message.sent_by = json.at("by").get<std::string>();
   auto content = MessageContentFromJson(json.at("content"), InputLimits::kNone);
-  if (auto* error = std::get_if<Error>(&content)) throw std::invalid_argument(error->message);
-  message.content = std::get<MessageContent>(std::move(content));
+  if (const Error* error = content.ok() ? nullptr : &content.error()) throw std::invalid_argument(error->message);
+  message.content = std::move(content).value();
   message.addressees = json.at("to").get<std::vector<std::string>>();
   for (const auto& [region, ack] : json.at("acks").items()) {
     message.acks[region] = Acknowledgement{StampFromJson(ack), ack.at("seq").get<Seq>()};
@@ -228,7 +228,7 @@ std::string SavedStateToText(const HealthcareRegionConfig& config, const SpaceSt
       .dump();
 }
 
-std::variant<SpaceState, Error> SavedStateFromText(const HealthcareRegionConfig& config,
+Result<SpaceState> SavedStateFromText(const HealthcareRegionConfig& config,
                                                    const std::string& text) {
   try {
     const Json json = Json::parse(text);

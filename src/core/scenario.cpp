@@ -65,11 +65,11 @@ ReadinessLevel Level(const Json& value, const std::string& path) {
 // A report body (beds, reception, ed_status, readiness) read with the wire's own mapping.
 CapacityReport ReportBody(const Json& object, const std::string& path, std::string hospital) {
   auto report = CapacityReportFromJson(object, std::move(hospital));
-  if (auto* error = std::get_if<Error>(&report)) {
+  if (const Error* error = report.ok() ? nullptr : &report.error()) {
     throw Problem{path + (error->field.empty() ? "" : "." + error->field), error->message};
   }
-  if (std::get<CapacityReport>(report).Empty()) throw Problem{path, "contains no figures"};
-  return std::get<CapacityReport>(std::move(report));
+  if (report.value().Empty()) throw Problem{path, "contains no figures"};
+  return std::move(report).value();
 }
 
 std::array<std::int64_t, 3> Patients(const Json& object, const std::string& path,
@@ -98,12 +98,12 @@ MessageInject ReadMessage(const Json& json, const std::string& path,
   Json body = json;
   body["kind"] = Field(json, path, "message_kind");
   auto content = MessageContentFromJson(body);
-  if (auto* error = std::get_if<Error>(&content)) {
+  if (const Error* error = content.ok() ? nullptr : &content.error()) {
     const std::string field = error->field == "kind" ? "message_kind" : error->field;
     throw Problem{path + (field.empty() ? "" : "." + field), error->message};
   }
   MessageInject inject{Text(json, path, "from", 40, false),
-                       std::get<MessageContent>(std::move(content))};
+                       std::move(content).value()};
   if (!inject.from_region.empty()) RequireRegion(config, inject.from_region, path + ".from");
   for (std::size_t i = 0; i < inject.content.to.size(); ++i) {
     RequireRegion(config, inject.content.to[i], path + ".to[" + std::to_string(i) + "]");

@@ -63,8 +63,8 @@ CommandRequest ParseReportCapacity(const Json& message, std::string id) {
                   {"id", "space", "hospital", "beds", "ed_status", "reception", "readiness"});
   CommandRequest request{std::move(id), RequireText(message, "space", kMaxIdLength), {}};
   auto report = CapacityReportFromJson(message, RequireText(message, "hospital", kMaxIdLength));
-  if (auto* error = std::get_if<Error>(&report)) throw Rejection{*error};
-  request.body = std::get<CapacityReport>(std::move(report));
+  if (const Error* error = report.ok() ? nullptr : &report.error()) throw Rejection{*error};
+  request.body = std::move(report).value();
   return request;
 }
 
@@ -96,8 +96,8 @@ CommandRequest ParsePostMessage(const Json& message, std::string id) {
                    "requires_ack"});
   CommandRequest request{std::move(id), RequireText(message, "space", kMaxIdLength), {}};
   auto content = MessageContentFromJson(message);
-  if (auto* error = std::get_if<Error>(&content)) throw Rejection{*error};
-  request.body = PostMessage{std::get<MessageContent>(std::move(content))};
+  if (const Error* error = content.ok() ? nullptr : &content.error()) throw Rejection{*error};
+  request.body = PostMessage{std::move(content).value()};
   return request;
 }
 

@@ -44,14 +44,14 @@ std::optional<Error> Engine::RecoverSpace(const std::string& name, SpaceRecovery
     report.saved_state_unused = saved.error().message;
   } else if (saved.value()) {
     auto loaded = SavedStateFromText(*config_, *saved.value());
-    if (auto* error = std::get_if<Error>(&loaded)) {
+    if (const Error* error = loaded.ok() ? nullptr : &loaded.error()) {
       report.saved_state_unused = error->message;
-    } else if (std::get<SpaceState>(loaded).space != name) {
+    } else if (loaded.value().space != name) {
       report.saved_state_unused = "written for another space";
-    } else if (!LogHolds(name, std::get<SpaceState>(loaded).seq)) {
+    } else if (!LogHolds(name, loaded.value().seq)) {
       report.saved_state_unused = "ahead of the event log";  // e.g. the log was restored older
     } else {
-      state = std::get<SpaceState>(std::move(loaded));
+      state = std::move(loaded).value();
       report.saved_state_seq = state.seq;
     }
   }
@@ -63,10 +63,10 @@ std::optional<Error> Engine::RecoverSpace(const std::string& name, SpaceRecovery
     read = chunk.value().size();
     for (const StoredEvent& stored : chunk.value()) {
       auto event = EventFromLog(stored.json);
-      if (auto* error = std::get_if<Error>(&event)) {
+      if (const Error* error = event.ok() ? nullptr : &event.error()) {
         return MakeError(error->code, error->field, name + "#" + std::to_string(stored.seq) + ": " + error->message);
       }
-      if (auto error = Apply(*config_, state, std::get<Event>(event))) return error;
+      if (auto error = Apply(*config_, state, event.value())) return error;
       ++report.events_replayed;
     }
   } while (read == kRecoveryChunk);

@@ -30,7 +30,7 @@ std::string Dump(const Json& body) { return body.dump(-1, ' ', false, Json::erro
 
 std::optional<Event> ReadEvent(const StoredEvent& stored) {
   auto event = EventFromLog(stored.json);
-  if (auto* parsed = std::get_if<Event>(&event)) return std::move(*parsed);
+  if (event.ok()) return std::move(event).value();
   return std::nullopt;
 }
 

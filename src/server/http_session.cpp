@@ -24,12 +24,12 @@ void HttpSessions::OnHttp(ConnectionHandle handle) {
   }
   const bool api = resource.path.rfind("/api/", 0) == 0;
   auto actor = HttpActor(connection);
-  if (auto* refused = std::get_if<Error>(&actor)) {
+  if (const Error* refused = actor.ok() ? nullptr : &actor.error()) {
     connection->replace_header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
     AnswerError(*connection, Http::unauthorized, *refused);
     return;
   }
-  const Actor& user = std::get<Actor>(actor);
+  const Actor& user = actor.value();
   const bool signed_in = user.id != AnonymousViewer().id;
   if (api && net_.options.require_sign_in && !signed_in) {
     AnswerError(*connection, Http::unauthorized,
@@ -91,7 +91,7 @@ void HttpSessions::ServeState(WsServer::connection_type& connection, const Resou
              StateApiMessage(*net_.config, replica->state(), now, *at, runner_.ClockNow(name)), head);
 }
 
-std::variant<Actor, Error> HttpSessions::HttpActor(const WsServer::connection_ptr& connection) const {
+Result<Actor> HttpSessions::HttpActor(const WsServer::connection_ptr& connection) const {
   const std::string header = connection->get_request_header("Authorization");
   if (header.empty()) return AnonymousViewer();
   constexpr std::string_view kBearer = "Bearer ";

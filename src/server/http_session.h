@@ -33,7 +33,7 @@ class HttpSessions {
 
  private:
   // Who sent the request (Authorization: Bearer), or why not.
-  std::variant<Actor, Error> HttpActor(const WsServer::connection_ptr& connection) const;
+  Result<Actor> HttpActor(const WsServer::connection_ptr& connection) const;
   std::string HealthJson(bool detailed) const;
   std::string SpacesJson() const;
   void ServeState(WsServer::connection_type& connection, const Resource& resource, bool head);

@@ -106,7 +106,7 @@ void SharedState::Publish(const std::vector<Event>& events,
                     .first;
     }
     auto published = replica->second.Publish(event, net_.clock->Now());
-    if (auto* error = std::get_if<Error>(&published)) {
+    if (const Error* error = published.ok() ? nullptr : &published.error()) {
       // Cannot happen while the engine is the only source; if it does, the replica is wrong and
       // subscribers must not be fed from it.
       std::fprintf(stderr, "lagesbild: replica %s: %s\n", event.space.c_str(),

@@ -9,7 +9,7 @@ SpaceReplica::SpaceReplica(std::shared_ptr<const HealthcareRegionConfig> config,
                            SpaceState initial, std::size_t deltas_kept)
     : config_(std::move(config)), state_(std::move(initial)), deltas_kept_(deltas_kept) {}
 
-std::variant<SharedMessage, Error> SpaceReplica::Publish(const Event& event, TimeMs server_time) {
+Result<SharedMessage> SpaceReplica::Publish(const Event& event, TimeMs server_time) {
   // An acknowledgement may close and so archive its message: keep the record for the delta.
   std::optional<MessageState> acknowledged;
   if (const auto* ack = std::get_if<MessageAcknowledged>(&event.body)) {

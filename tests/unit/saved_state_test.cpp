@@ -89,14 +89,14 @@ TEST_CASE("a saved state gives back exactly the state it was written from") {
   REQUIRE(live.messages.size() == 2);
   REQUIRE_FALSE(live.messages[0].acks.empty());
   auto read = SavedStateFromText(SmallConfig(), SavedStateToText(SmallConfig(), live));
-  REQUIRE(std::holds_alternative<SpaceState>(read));
-  CHECK(std::get<SpaceState>(read) == live);
+  REQUIRE(read.ok());
+  CHECK(read.value() == live);
 }
 
 TEST_CASE("a saved state that is damaged, of another format or configuration is refused") {
   const std::string text = SavedStateToText(SmallConfig(), BusyLiveSpace());
-  auto code = [](const std::variant<SpaceState, Error>& read) {
-    return std::holds_alternative<Error>(read) ? std::get<Error>(read).code : std::string("read");
+  auto code = [](const Result<SpaceState>& read) {
+    return !read.ok() ? read.error().code : std::string("read");
   };
   CHECK(code(SavedStateFromText(SmallConfig(), text.substr(0, text.size() / 2))) == "saved_state_corrupt");
   CHECK(code(SavedStateFromText(SmallConfig(), "[]")) == "saved_state_corrupt");
@@ -129,7 +129,7 @@ TEST_CASE("recovery starts from the latest saved state and replays only the even
     engine.Stop();
     before = *engine.Space("live");
     events = log->events;
-    CHECK(std::get<SpaceState>(SavedStateFromText(SmallConfig(), log->saved_states.at("live"))) == before);
+    CHECK(SavedStateFromText(SmallConfig(), log->saved_states.at("live")).value() == before);
   }
   REQUIRE(before.seq == 10);
 

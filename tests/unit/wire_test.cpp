@@ -147,7 +147,7 @@ TEST_CASE("events survive the trip through their stored JSON") {
   REQUIRE(decision.ok());
   const Event& original = decision.events[0];
   auto round_trip = EventFromJson(Json::parse(EventToJson(original).dump()));
-  REQUIRE(std::holds_alternative<Event>(round_trip));
-  CHECK(std::get<Event>(round_trip) == original);
-  CHECK(std::holds_alternative<Error>(EventFromJson(Json{{"seq", 1}})));
+  REQUIRE(round_trip.ok());
+  CHECK(round_trip.value() == original);
+  CHECK(!(EventFromJson(Json{{"seq", 1}})).ok());
 }

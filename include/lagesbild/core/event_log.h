@@ -17,6 +17,7 @@
 
 #include "lagesbild/core/error.h"
 #include "lagesbild/core/events.h"
+#include "lagesbild/core/result.h"
 
 namespace lagesbild {
 
@@ -24,11 +25,11 @@ inline constexpr int kEventLogFormat = 2;
 
 std::string EventToLog(const Event& event);
 // An unreadable event: error code corrupt_event.
-std::variant<Event, Error> EventFromLog(std::string_view text);
+Result<Event> EventFromLog(std::string_view text);
 
 // The same as JSON objects (the delta's "event" is this object without "space" and "format").
 nlohmann::json EventToJson(const Event& event);
-std::variant<Event, Error> EventFromJson(const nlohmann::json& json);
+Result<Event> EventFromJson(const nlohmann::json& json);
 
 }  // namespace lagesbild
 

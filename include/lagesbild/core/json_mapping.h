@@ -37,13 +37,13 @@ Json PatientsToJson(const PatientCounts& patients);
 enum class InputLimits { kClient, kNone };
 // Reads a message's content from `object` (the fields of post_message); type errors (and with
 // kClient the size limits) only, the rules are the core's business.
-std::variant<MessageContent, Error> MessageContentFromJson(const Json& object,
+Result<MessageContent> MessageContentFromJson(const Json& object,
                                                            InputLimits limits = InputLimits::kClient);
 Json CapacityReportToJson(const CapacityReport& report);  // without "hospital"
 
 // Reads the figures of a report from `object` (the shape of CapacityReportToJson). Type and enum
 // errors are reported with `field_prefix` + the field's path; ranges are the core's business.
-std::variant<CapacityReport, Error> CapacityReportFromJson(const Json& object,
+Result<CapacityReport> CapacityReportFromJson(const Json& object,
                                                            std::string hospital);
 
 }  // namespace lagesbild

@@ -20,7 +20,7 @@ namespace lagesbild {
 std::string SavedStateToText(const HealthcareRegionConfig& config, const SpaceState& state);
 
 // The state written by SavedStateToText() with the same configuration, or why it cannot be used.
-std::variant<SpaceState, Error> SavedStateFromText(const HealthcareRegionConfig& config,
+Result<SpaceState> SavedStateFromText(const HealthcareRegionConfig& config,
                                                    const std::string& text);
 
 }  // namespace lagesbild

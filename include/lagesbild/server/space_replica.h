@@ -27,7 +27,7 @@ class SpaceReplica {
                std::size_t deltas_kept);
 
   // Applies the next event; returns its delta message, or an error if it is out of sequence.
-  std::variant<SharedMessage, Error> Publish(const Event& event, TimeMs server_time = 0);
+  Result<SharedMessage> Publish(const Event& event, TimeMs server_time = 0);
 
   std::string Snapshot(TimeMs server_time, std::optional<SetExerciseClock> clock_now = {}) const;
 
