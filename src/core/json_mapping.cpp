@@ -118,11 +118,19 @@ Json OverCapacityToJson(const std::optional<OverCapacity>& over) {
 }
 
 Json FreshnessToJson(const Freshness& freshness) {
-  const auto time = [](const std::optional<TimeMs>& at) {
-    return at ? Json(FormatUtc(*at)) : Json(nullptr);
+  // Figures reported together fall due together: each distinct time is formatted once.
+  std::optional<TimeMs> last_at;
+  Json last_text;
+  const auto time = [&](const std::optional<TimeMs>& at) {
+    if (!at) return Json(nullptr);
+    if (at != last_at) {
+      last_at = at;
+      last_text = FormatUtc(*at);
+    }
+    return last_text;
   };
   Json due = Json::object();
-  for (const auto& [field, at] : freshness.due) due[field] = time(at);
+  for (const auto& [field, at] : freshness.due) due[std::string(field)] = time(at);
   return {{"level", NameOf(freshness.level)},
           {"limit_minutes", freshness.limit_minutes},
           {"due", std::move(due)},

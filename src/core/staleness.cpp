@@ -1,6 +1,7 @@
 #include "lagesbild/core/staleness.h"
 
 #include <algorithm>
+#include <array>
 
 namespace lagesbild {
 
@@ -15,29 +16,52 @@ ReadinessLevel EffectiveLevel(const HealthcareRegionConfig& config, const SpaceS
   return std::max(own, regional);
 }
 
+namespace {
+
+// "beds.AdultICU", "reception.P1": built once (freshness is part of every hospital record sent).
+const std::array<std::string, kAllBedTypes.size()>& BedFields() {
+  static const auto names = [] {
+    std::array<std::string, kAllBedTypes.size()> out;
+    for (BedType type : kAllBedTypes) out[Index(type)] = "beds." + std::string(WireName(type));
+    return out;
+  }();
+  return names;
+}
+
+const std::array<std::string, kAllTriage.size()>& ReceptionFields() {
+  static const auto names = [] {
+    std::array<std::string, kAllTriage.size()> out;
+    for (Triage priority : kAllTriage) out[Index(priority)] = "reception." + std::string(WireName(priority));
+    return out;
+  }();
+  return names;
+}
+
+}  // namespace
+
 Freshness EvaluateFreshness(const HealthcareRegionConfig& config, const SpaceState& state,
                             std::size_t hospital) {
   Freshness result;
   result.level = EffectiveLevel(config, state, hospital);
   result.limit_minutes = config.stale_minutes_by_level[static_cast<std::size_t>(result.level)];
   const TimeMs limit_ms = static_cast<TimeMs>(result.limit_minutes) * 60000;
-  const auto expect = [&](const Stamp& stamp, std::string field) {
+  const auto expect = [&](const Stamp& stamp, std::string_view field) {
     std::optional<TimeMs> due;
     if (stamp.at) {
       due = *stamp.at + limit_ms;
       result.stale_at = result.stale_at ? std::min(*result.stale_at, *due) : *due;
     }
-    result.due.emplace_back(std::move(field), due);
+    result.due.emplace_back(field, due);
   };
   const HospitalState& figures = state.hospitals[hospital];
   for (BedType type : kAllBedTypes) {
     const BedFigure& bed = figures.beds[Index(type)];
     if (bed.baseline + bed.surge24h == 0) continue;
     // Only a reported count counts: a baseline update alone does not make the count fresh.
-    expect(bed.available ? bed.stamp : Stamp{}, "beds." + std::string(WireName(type)));
+    expect(bed.available ? bed.stamp : Stamp{}, BedFields()[Index(type)]);
   }
   for (Triage priority : kAllTriage) {
-    expect(figures.reception[Index(priority)].stamp, "reception." + std::string(WireName(priority)));
+    expect(figures.reception[Index(priority)].stamp, ReceptionFields()[Index(priority)]);
   }
   expect(figures.ed_status.stamp, "ed_status");
   return result;
@@ -46,10 +70,10 @@ Freshness EvaluateFreshness(const HealthcareRegionConfig& config, const SpaceSta
 Staleness EvaluateStaleness(const HealthcareRegionConfig& config, const SpaceState& state,
                             std::size_t hospital, TimeMs now) {
   Staleness result;
-  for (auto& [field, due] : EvaluateFreshness(config, state, hospital).due) {
+  for (const auto& [field, due] : EvaluateFreshness(config, state, hospital).due) {
     if (due && now <= *due) continue;
     result.stale = result.stale || due.has_value();
-    result.overdue.push_back(std::move(field));
+    result.overdue.emplace_back(field);
   }
   return result;
 }

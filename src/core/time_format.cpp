@@ -51,13 +51,30 @@ std::string FormatUtc(TimeMs at) {
   std::int64_t y;
   unsigned m, d;
   CivilFromDays(days, &y, &m, &d);
-  char buffer[40];
-  std::snprintf(buffer, sizeof buffer, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
-                static_cast<long long>(y), m, d, static_cast<long long>(ms_of_day / 3600000),
-                static_cast<long long>(ms_of_day / 60000 % 60),
-                static_cast<long long>(ms_of_day / 1000 % 60),
-                static_cast<long long>(ms_of_day % 1000));
-  return buffer;
+  if (y < 0 || y > 9999) {  // outside what the wire uses; the general path
+    char buffer[40];
+    std::snprintf(buffer, sizeof buffer, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
+                  static_cast<long long>(y), m, d, static_cast<long long>(ms_of_day / 3600000),
+                  static_cast<long long>(ms_of_day / 60000 % 60),
+                  static_cast<long long>(ms_of_day / 1000 % 60),
+                  static_cast<long long>(ms_of_day % 1000));
+    return buffer;
+  }
+  // "YYYY-MM-DDTHH:MM:SS.mmmZ" digit by digit: this is in every record sent (snprintf was a
+  // tenth of a delta's cost).
+  char text[24] = {'0', '0', '0', '0', '-', '0', '0', '-', '0', '0', 'T', '0',
+                   '0', ':', '0', '0', ':', '0', '0', '.', '0', '0', '0', 'Z'};
+  const auto put = [&](int end, std::int64_t value, int digits) {
+    for (int i = 0; i < digits; ++i, value /= 10) text[end - i] = static_cast<char>('0' + value % 10);
+  };
+  put(3, y, 4);
+  put(6, m, 2);
+  put(9, d, 2);
+  put(12, ms_of_day / 3600000, 2);
+  put(15, ms_of_day / 60000 % 60, 2);
+  put(18, ms_of_day / 1000 % 60, 2);
+  put(22, ms_of_day % 1000, 3);
+  return std::string(text, sizeof text);
 }
 
 std::optional<TimeMs> ParseUtc(std::string_view text) {

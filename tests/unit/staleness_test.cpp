@@ -58,7 +58,7 @@ TEST_CASE("freshness gives each expected figure's due time, so a client needs no
   CHECK(f.level == ReadinessLevel::kNormal);
   CHECK(f.limit_minutes == 30);
   REQUIRE(f.due.size() == 6);
-  CHECK(f.due[0] == std::pair<std::string, std::optional<TimeMs>>{"beds.AdultICU", 130 * kMinute});
+  CHECK(f.due[0] == std::pair<std::string_view, std::optional<TimeMs>>{"beds.AdultICU", 130 * kMinute});
   CHECK(f.due[1].first == "beds.MedicalSurgical");
   CHECK_FALSE(f.due[1].second);  // never reported
   CHECK(f.stale_at == 130 * kMinute);

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -23,7 +24,8 @@ struct Freshness {
   ReadinessLevel level = ReadinessLevel::kNormal;  // the effective level
   int limit_minutes = 0;
   // ("beds.AdultICU", due) in a fixed order; due empty: never reported, so overdue already.
-  std::vector<std::pair<std::string, std::optional<TimeMs>>> due;
+  // The names are static strings.
+  std::vector<std::pair<std::string_view, std::optional<TimeMs>>> due;
   std::optional<TimeMs> stale_at;  // the earliest due of the reported figures
 };
 
