@@ -134,10 +134,10 @@ fi
 
 # Cold start: a real event log of COLD_EVENTS capacity reports (bulk-inserted in exactly the
 # format the server writes), then the time from exec to "listening", in three cases:
-#   no-checkpoint  the log was written by another tool: every event is replayed (and a
-#                  checkpoint is saved, as the server does whenever it replayed many);
-#   checkpoint     a clean stop (or a checkpoint just taken): nothing to replay;
-#   crash-tail     the worst a crash leaves: a checkpoint, then 19,999 events after it (the
+#   no-saved-state the log was written by another tool: every event is replayed (and the
+#                  state is saved, as the server does whenever it replayed many);
+#   saved-state    a clean stop (or a state just saved): nothing to replay;
+#   crash-tail     the worst a crash leaves: a saved state, then 19,999 events after it (the
 #                  server saves one every 20,000 events).
 insert_reports() {  # db first_seq last_seq
   sqlite3 -bail "$1" > /dev/null <<SQL
@@ -172,7 +172,7 @@ cold_start() {  # case attempt
   local seqnow; seqnow=$(curl -s "http://127.0.0.1:$PORT/healthz" || true)
   local recovered; recovered=$(grep -o 'space live at seq.*' "$d/cold.out" || true)
   echo "cold start $1 #$2: ${s}s to listening, VmRSS ${rss} KiB; $recovered" | tee -a "$LOG"
-  # Stopped with kill -9: a clean stop would save a checkpoint and hide the next case.
+  # Stopped with kill -9: a clean stop would save the state and hide the next case.
   kill -9 "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
   echo "{\"server\":\"real\",\"mode\":\"cold_start\",\"label\":\"cold-$COLD_EVENTS\",\"case\":\"$1\",\"events\":$COLD_EVENTS,\"attempt\":$2,\"seconds\":$s,\"rss_kib\":$rss,\"recovered\":\"$recovered\"}" >> "$RESULTS"
 }
@@ -185,8 +185,8 @@ t0=$(date +%s.%N)
 insert_reports "$COLD_DB" 1 "$COLD_EVENTS"
 gen_s=$(printf "%.3f" "$(echo "$(date +%s.%N) - $t0" | bc)")
 echo "generated $COLD_EVENTS events in ${gen_s}s ($(du -h "$COLD_DB" | cut -f1))" | tee -a "$LOG"
-cold_start no-checkpoint 1
-for attempt in 1 2 3; do cold_start checkpoint $attempt; done
+cold_start no-saved-state 1
+for attempt in 1 2 3; do cold_start saved-state $attempt; done
 insert_reports "$COLD_DB" $((COLD_EVENTS + 1)) $((COLD_EVENTS + 19999))
 cold_start crash-tail 1
 }
