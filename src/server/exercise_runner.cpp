@@ -13,6 +13,12 @@ std::shared_ptr<const Scenario> ExerciseRunner::FindScenario(const std::string& 
   return nullptr;
 }
 
+std::shared_ptr<const Scenario> ExerciseRunner::ScenarioOf(const std::string& space,
+                                                           const std::string& id) const {
+  auto runner = runners_.find(space);
+  return runner != runners_.end() ? runner->second->scenario : FindScenario(id);
+}
+
 ExerciseRunner::Runner& ExerciseRunner::Add(const std::string& space,
                                             std::shared_ptr<const Scenario> scenario, TimeMs start) {
   auto runner = std::make_unique<Runner>(

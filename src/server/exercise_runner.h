@@ -30,6 +30,9 @@ class ExerciseRunner {
   const std::shared_ptr<const std::vector<ScenarioFile>>& catalogue() const { return catalogue_; }
   void set_catalogue(std::shared_ptr<const std::vector<ScenarioFile>> files) { catalogue_ = std::move(files); }
   std::shared_ptr<const Scenario> FindScenario(const std::string& id) const;
+  // The scenario an exercise space runs: its runner's (as it was started, whatever the catalogue
+  // holds since), else the catalogue's file of that id.
+  std::shared_ptr<const Scenario> ScenarioOf(const std::string& space, const std::string& id) const;
 
   // Exercises that were running when the server stopped come back paused where their log ends,
   // so a trainer resumes them deliberately. Injects up to then are not played again.

@@ -6,6 +6,8 @@ namespace lagesbild {
 
 void Answer(WsServer::connection_type& connection, HttpStatus status, const std::string& type,
             std::string body, bool head) {
+  // A HEAD request gets the headers of the answer and never a body, errors included.
+  head = head || connection.get_request().get_method() == "HEAD";
   connection.set_status(status);
   connection.replace_header("Content-Type", type);
   connection.set_body(head ? std::string() : std::move(body));

@@ -11,7 +11,8 @@
 
 namespace lagesbild {
 
-// Sets the answer WebSocket++ writes once the handler returns. `head`: a HEAD request, headers only.
+// Sets the answer WebSocket++ writes once the handler returns. A HEAD request (or `head`) gets
+// the headers only.
 void Answer(WsServer::connection_type& connection, HttpStatus status, const std::string& type,
             std::string body, bool head = false);
 void AnswerJson(WsServer::connection_type& connection, HttpStatus status, std::string body,
