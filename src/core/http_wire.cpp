@@ -5,14 +5,6 @@
 #include "lagesbild/core/wire.h"
 
 namespace lagesbild {
-namespace {
-
-std::string Dump(Json body) {
-  body["v"] = kProtocolVersion;
-  return body.dump(-1, ' ', false, Json::error_handler_t::replace);
-}
-
-}  // namespace
 
 std::string HealthMessage(const HealthReport& report) {
   Json body{{"status", report.status}};
@@ -25,7 +17,7 @@ std::string HealthMessage(const HealthReport& report) {
     Json& limits = body["limits"] = Json::object();
     for (const auto& [name, value] : report.limits) limits[name] = value;
   }
-  return Dump(std::move(body));
+  return Envelope(std::move(body));
 }
 
 std::string ScenarioListMessage(const HealthcareRegionConfig& config,
@@ -47,7 +39,7 @@ std::string ScenarioListMessage(const HealthcareRegionConfig& config,
     entry["injects"] = std::move(injects);
     list.push_back(std::move(entry));
   }
-  return Dump({{"scenarios", std::move(list)}});
+  return Envelope({{"scenarios", std::move(list)}});
 }
 
 std::string SpacesMessage(const std::vector<SpaceListing>& spaces, TimeMs now) {
@@ -66,30 +58,31 @@ std::string SpacesMessage(const std::vector<SpaceListing>& spaces, TimeMs now) {
     }
     list.push_back(std::move(entry));
   }
-  return Dump({{"spaces", std::move(list)}});
+  return Envelope({{"spaces", std::move(list)}});
 }
 
-Json HistoryBody(const std::string& hospital, const std::string& space,
-                 const std::vector<HistoryEntry>& entries, bool truncated) {
-  Json body{{"v", kProtocolVersion}, {"hospital", hospital}, {"space", space}, {"truncated", truncated}};
+std::string HistoryMessage(const std::string& hospital, const std::string& space,
+                           const std::vector<HistoryEntry>& entries, bool truncated) {
+  Json body{{"hospital", hospital}, {"space", space}, {"truncated", truncated}};
   Json& list = body["entries"] = Json::array();
   for (const HistoryEntry& entry : entries) {
     Json item{{"seq", entry.seq}, {"at", FormatUtc(entry.at)}, {"by", entry.by}, {"kind", entry.kind}};
     if (!entry.report.is_null()) item["report"] = entry.report;
     list.push_back(std::move(item));
   }
-  return body;
+  return Envelope(std::move(body));
 }
 
-Json MessagePageBody(const std::string& space, bool open, const std::vector<MessageState>& messages,
-                     std::optional<Seq> older_before, const std::vector<Seq>& unreadable) {
+std::string MessagePageMessage(const std::string& space, bool open,
+                               const std::vector<MessageState>& messages,
+                               std::optional<Seq> older_before, const std::vector<Seq>& unreadable) {
   Json page = Json::array();
   for (const MessageState& message : messages) page.push_back(MessageToJson(space, message));
-  Json body{{"v", kProtocolVersion}, {"space", space}, {"messages", std::move(page)},
+  Json body{{"space", space}, {"messages", std::move(page)},
             {"older_before", older_before ? Json(*older_before) : Json(nullptr)}};
   if (open) body["open"] = true;
   if (!unreadable.empty()) body["unreadable"] = unreadable;
-  return body;
+  return Envelope(std::move(body));
 }
 
 }  // namespace lagesbild

@@ -19,21 +19,20 @@ ReadinessLevel EffectiveLevel(const HealthcareRegionConfig& config, const SpaceS
 namespace {
 
 // "beds.AdultICU", "reception.P1": built once (freshness is part of every hospital record sent).
-const std::array<std::string, kAllBedTypes.size()>& BedFields() {
-  static const auto names = [] {
-    std::array<std::string, kAllBedTypes.size()> out;
-    for (BedType type : kAllBedTypes) out[Index(type)] = "beds." + std::string(WireName(type));
-    return out;
-  }();
+template <typename Item, std::size_t N>
+std::array<std::string, N> FieldNames(const char* prefix, const std::array<Item, N>& items) {
+  std::array<std::string, N> out;
+  for (Item item : items) out[Index(item)] = prefix + std::string(WireName(item));
+  return out;
+}
+
+const auto& BedFields() {
+  static const auto names = FieldNames("beds.", kAllBedTypes);
   return names;
 }
 
-const std::array<std::string, kAllTriage.size()>& ReceptionFields() {
-  static const auto names = [] {
-    std::array<std::string, kAllTriage.size()> out;
-    for (Triage priority : kAllTriage) out[Index(priority)] = "reception." + std::string(WireName(priority));
-    return out;
-  }();
+const auto& ReceptionFields() {
+  static const auto names = FieldNames("reception.", kAllTriage);
   return names;
 }
 

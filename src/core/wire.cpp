@@ -111,13 +111,14 @@ CommandRequest ParseAcknowledge(const Json& message, std::string id) {
   return request;
 }
 
+
+}  // namespace
+
 std::string Envelope(Json body) {
   body["v"] = kProtocolVersion;
   // Texts were checked as UTF-8 when they came in; replacing beats throwing if one slipped by.
   return body.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
-
-}  // namespace
 
 std::variant<ClientMessage, WireError> ParseClientMessage(std::string_view text) {
   if (text.size() > kMaxClientMessageBytes) {

@@ -26,8 +26,6 @@ constexpr std::size_t kMaxReviewEvents = 200000;
 
 using Http = websocketpp::http::status_code::value;
 
-std::string Dump(const Json& body) { return body.dump(-1, ' ', false, Json::error_handler_t::replace); }
-
 std::optional<Event> ReadEvent(const StoredEvent& stored) {
   auto event = EventFromLog(stored.json);
   if (event.ok()) return std::move(event).value();
@@ -107,7 +105,7 @@ void HttpSessions::ServeHistory(WsServer::connection_ptr connection, const Resou
       entries.push_back(std::move(entry));
     }
     PostReadAnswer(std::move(connection), error, "application/json",
-                   Dump(HistoryBody(hospital, space, entries, truncated)), head);
+                   HistoryMessage(hospital, space, entries, truncated), head);
   });
 }
 
@@ -149,7 +147,7 @@ void HttpSessions::ServeMessages(WsServer::connection_ptr connection, const Reso
       }
       page.push_back(*it);
     }
-    AnswerJson(*connection, Http::ok, Dump(MessagePageBody(space, true, page, next)), head);
+    AnswerJson(*connection, Http::ok, MessagePageMessage(space, true, page, next), head);
     return;
   }
   SubmitRead(connection, [this, connection, space, before = *before, limit = *limit,
@@ -186,7 +184,7 @@ void HttpSessions::ServeMessages(WsServer::connection_ptr connection, const Reso
     }
     const std::optional<Seq> older = more ? std::optional<Seq>(posted.back().seq) : std::nullopt;
     PostReadAnswer(std::move(connection), error, "application/json",
-                   Dump(MessagePageBody(space, false, page, older, unreadable)), head);
+                   MessagePageMessage(space, false, page, older, unreadable), head);
   });
 }
 
@@ -242,7 +240,7 @@ void HttpSessions::ServeReview(WsServer::connection_ptr connection, const Resour
       PostReadAnswer(std::move(connection), error, "text/csv; charset=utf-8", ReviewCsv(review),
                      false, "attachment; filename=\"OVNING-" + space + ".csv\"");
     } else {
-      PostReadAnswer(std::move(connection), error, "application/json", Dump(review), false);
+      PostReadAnswer(std::move(connection), error, "application/json", Envelope(std::move(review)), false);
     }
   });
 }

@@ -1,5 +1,5 @@
 // The bodies of the HTTP API's answers (docs/protocol.md, "HTTP API"), next to the WebSocket
-// messages in wire.h: versioned JSON, built from plain values so the transport only fills them
+// messages in wire.h (and written by its Envelope): versioned JSON, built from plain values so the transport only fills them
 // in. Errors over HTTP use ErrorMessage() from wire.h.
 #ifndef LAGESBILD_CORE_HTTP_WIRE_H_
 #define LAGESBILD_CORE_HTTP_WIRE_H_
@@ -51,12 +51,12 @@ struct HistoryEntry {
   std::string by, kind;
   nlohmann::json report;
 };
-nlohmann::json HistoryBody(const std::string& hospital, const std::string& space,
+std::string HistoryMessage(const std::string& hospital, const std::string& space,
                            const std::vector<HistoryEntry>& entries, bool truncated);
 
 // GET /api/messages: a page of message records, newest first. `open`: the open=true listing.
 // `unreadable`: stored events that could not be read (listed, never dropped silently).
-nlohmann::json MessagePageBody(const std::string& space, bool open,
+std::string MessagePageMessage(const std::string& space, bool open,
                                const std::vector<MessageState>& messages,
                                std::optional<Seq> older_before,
                                const std::vector<Seq>& unreadable = {});

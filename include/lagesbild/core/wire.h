@@ -9,6 +9,8 @@
 #include <string_view>
 #include <variant>
 
+#include <nlohmann/json.hpp>
+
 #include "lagesbild/core/commands.h"
 #include "lagesbild/core/config.h"
 #include "lagesbild/core/error.h"
@@ -96,6 +98,8 @@ std::string WelcomeMessage(const Actor& user);
 // The ack of start_exercise / reset: names the new space.
 std::string ExerciseAckMessage(const std::string& id, const std::string& space, Seq seq);
 std::string ErrorMessage(const std::string& id, const Error& error);
+// The text of any server message or HTTP answer body: `body` with "v" set, invalid UTF-8 replaced.
+std::string Envelope(nlohmann::json body);
 // The answer to reload_scenarios: how many files were read, and how many of them are broken.
 std::string ScenariosReloadedMessage(const std::string& id, std::size_t files, std::size_t broken);
 
