@@ -14,8 +14,11 @@
 // - Freshness is the server's: every hospital record carries `freshness` (level, limit, when each
 //   expected figure falls due); the model only compares those times with "now".
 //
+// - Decisions (protocol.md "The decisions log"): state.decisions of the snapshot, oldest first, and
+//   every delta's `decision` record appended; the newest DECISIONS_KEPT are kept.
+//
 // Changes are emitted per record: on(kind, fn) with kind 'snapshot', 'hospital', 'region',
-// 'message', 'clock', 'delta' (after each applied delta), 'resync' and 'synced'.
+// 'message', 'decision', 'clock', 'delta' (after each applied delta), 'resync' and 'synced'.
 
 /** Parses a wire time; NaN for null/invalid. */
 export function parseTime(s) {
@@ -93,6 +96,15 @@ export function freshnessOf(hosp, now) {
 
 const isObject = (v) => !!v && typeof v === 'object' && !Array.isArray(v);
 
+/** How many decision records a page keeps (the server's state keeps as many). */
+export const DECISIONS_KEPT = 100;
+
+/** A region's or a hospital's major_incident: true declared, false stood down, null never. */
+export function majorIncidentOf(rec) {
+  const m = rec?.major_incident;
+  return isObject(m) && (m.value === true || m.value === false) ? m.value : null;
+}
+
 function replaceById(list, rec) {
   const i = list.findIndex((x) => x.id === rec.id);
   const previous = i >= 0 ? list[i] : null;
@@ -118,7 +130,7 @@ export class ClientModel {
     this.offsetMs = 0;        // server clock − local clock, at the last snapshot
     this.exercise = false;
     this.exerciseInfo = null; // exercise_info of an exercise space, else null
-    this.state = {regions: [], hospitals: []};
+    this.state = {regions: [], hospitals: [], decisions: []};
     this.byId = new Map();    // hospital id → record
   }
 
@@ -137,6 +149,9 @@ export class ClientModel {
   // What the page knows
 
   get regions() { return this.state.regions; }
+
+  /** The decision records, oldest first. */
+  get decisions() { return this.state.decisions; }
 
   /** The hospitals, id → record, in the snapshot's order. */
   get hospitals() { return this.byId; }
@@ -198,7 +213,8 @@ export class ClientModel {
     this.exercise = !!msg.exercise;
     this.exerciseInfo = msg.exercise && isObject(msg.exercise_info) ? msg.exercise_info : null;
     this.state = {...st, regions: Array.isArray(st.regions) ? [...st.regions] : [],
-      hospitals: Array.isArray(st.hospitals) ? [...st.hospitals] : []};
+      hospitals: Array.isArray(st.hospitals) ? [...st.hospitals] : [],
+      decisions: (Array.isArray(st.decisions) ? st.decisions.filter(isObject) : []).slice(-DECISIONS_KEPT)};
     this.byId = new Map(this.state.hospitals.filter((x) => x && x.id).map((x) => [x.id, x]));
     this.messages?.applySnapshot(msg, prevSeq);
     this.emit('snapshot', {snapshot: msg, sameSpace, prevSeq});
@@ -226,8 +242,15 @@ export class ClientModel {
         hospitalsChanged: JSON.stringify(previous?.hospitals) !== JSON.stringify(msg.region.hospitals)};
     }
     if (isObject(msg.exercise_info)) this.exerciseInfo = msg.exercise_info;
+    const decision = isObject(msg.decision) ? msg.decision : null;
+    if (decision) {
+      const list = this.state.decisions;
+      if (!list.some((d) => d.seq === decision.seq && decision.seq !== undefined)) list.push(decision);
+      if (list.length > DECISIONS_KEPT) list.splice(0, list.length - DECISIONS_KEPT);
+    }
     for (const detail of changed) this.emit('hospital', detail);
     if (region) this.emit('region', region);
+    if (decision) this.emit('decision', {decision, event});
     const messageChanged = this.messages ? this.messages.applyDelta(msg) : isObject(msg.message);
     if (messageChanged) this.emit('message', {delta: msg, id: msg.message?.id ?? event?.message ?? null});
     if (isObject(msg.exercise_info)) this.emit('clock', {info: this.exerciseInfo});

@@ -40,12 +40,14 @@ export const READINESS = {
 };
 export const READINESS_ORDER = ['normal', 'staff', 'reinforced', 'disaster'];
 
+// diversion: closed to ambulances (they go elsewhere), walk-in patients still taken.
 export const ED_STATUS = {
   open: {label: 'Öppen', icon: '●'},
   restricted: {label: 'Begränsad', icon: '◐'},
+  diversion: {label: 'Stängd för ambulans (omdirigering)', icon: '⊘'},
   closed: {label: 'Stängd', icon: '✖'},
 };
-export const ED_ORDER = ['open', 'restricted', 'closed'];
+export const ED_ORDER = ['open', 'restricted', 'diversion', 'closed'];
 
 // Messages (protocol.md "post_message"). The icon is text, so the kind never depends on colour.
 export const MESSAGE_KINDS = {
@@ -65,12 +67,16 @@ export const INJECT_KINDS = {
   readiness: {label: 'Beredskapsläge', icon: '▲'},
   target: {label: 'Kontrollpunkt', icon: '⚑'},
 };
-/** `open`: a target whose time is running, as the trainer's timeline says it. */
+/** How an exercise target or a performance indicator went (the same words on every page). */
 export const TARGET_STATUS = {
   met: {label: 'Uppfylld', icon: '✔'},
-  missed: {label: 'Missad', icon: '✖'},
-  not_done: {label: 'Ej utförd', open: 'Öppen', icon: '○'},
+  not_met: {label: 'Ej uppfylld', icon: '✖'},
+  pending: {label: 'Väntar', icon: '○'},
 };
+/** A status by today's name: a server before `not_met`/`pending` said `missed`/`not_done`. */
+export function targetStatus(status) {
+  return {missed: 'not_met', not_done: 'pending'}[status] || status;
+}
 export const EVENT_KINDS = {
   capacity_reported: 'Kapacitetsrapport',
   figures_confirmed: 'Oförändrat, bekräftat',
@@ -82,11 +88,12 @@ export const EVENT_KINDS = {
   casualties_dispatched: 'Patienter skickas',
   casualties_arrived: 'Patienter anländer',
   access_denied: 'Nekad åtgärd',
+  decision_recorded: 'Beslut',
 };
 
 // METHANE in its fixed order; the letter is shown beside each field.
 export const METHANE_FIELDS = [
-  {key: 'major_incident', letter: 'M', label: 'Större händelse deklarerad?'},
+  {key: 'major_incident', letter: 'M', label: 'Allvarlig händelse – utlöst?'},
   {key: 'exact_location', letter: 'E', label: 'Exakt plats'},
   {key: 'type', letter: 'T', label: 'Typ av händelse'},
   {key: 'hazards', letter: 'H', label: 'Risker'},
@@ -95,6 +102,62 @@ export const METHANE_FIELDS = [
   {key: 'emergency_services', letter: 'E', label: 'Insatta och behövda resurser'},
 ];
 
+// Decisions (protocol.md "record_decision — beslut") and what they are about.
+export const DECISION_KINDS = {
+  major_incident_declared: 'Allvarlig händelse utlöst',
+  major_incident_stood_down: 'Allvarlig händelse avblåst',
+  receiving_hospitals: 'Beslut om mottagande sjukhus',
+  capacity_judgement: 'Bedömning av egen kapacitet',
+  icu_need: 'Uppskattat IVA-behov',
+  capacity_shortage: 'Kapacitetsbrist',
+  support_request: 'Begäran om stöd',
+  support_offer: 'Erbjudande om stöd',
+  readiness_set: 'Beredskapsläge',
+};
+export const JUDGEMENTS = {
+  sufficient: {label: 'Räcker', icon: '✔'},
+  strained: {label: 'Ansträngd', icon: '◐'},
+  insufficient: {label: 'Räcker inte', icon: '✖'},
+};
+export const JUDGEMENT_ORDER = ['sufficient', 'strained', 'insufficient'];
+/** A resource of a shortage or a support decision: label, short name, and [one, many] with a count. */
+export const RESOURCES = {
+  AdultICU: {label: 'IVA-platser', short: 'IVA', unit: ['IVA-plats', 'IVA-platser']},
+  PediatricICU: {label: 'Barn-IVA-platser', short: 'barn-IVA', unit: ['barn-IVA-plats', 'barn-IVA-platser']},
+  Burn: {label: 'Brännskadeplatser', short: 'brännskadevård', unit: ['brännskadeplats', 'brännskadeplatser']},
+  MedicalSurgical: {label: 'Vårdplatser', short: 'vårdplatser', unit: ['vårdplats', 'vårdplatser']},
+  Pediatrics: {label: 'Barnvårdplatser', short: 'barnvårdplatser', unit: ['barnvårdplats', 'barnvårdplatser']},
+  OperatingRooms: {label: 'Operationssalar', short: 'operationssalar', unit: ['operationssal', 'operationssalar']},
+  EmergencyDepartment: {label: 'Akutmottagningens platser', short: 'akutplatser', unit: ['akutplats', 'akutplatser']},
+  staff: {label: 'Personal', short: 'personal', unit: ['person (personal)', 'personer (personal)']},
+  ambulances: {label: 'Ambulanser', short: 'ambulanser', unit: ['ambulans', 'ambulanser']},
+  helicopters: {label: 'Helikoptrar', short: 'helikoptrar', unit: ['helikopter', 'helikoptrar']},
+  blood: {label: 'Blod', short: 'blod', unit: ['enhet blod', 'enheter blod']},
+  equipment: {label: 'Materiel', short: 'materiel', unit: ['enhet materiel', 'enheter materiel']},
+  other: {label: 'Övrigt', short: 'övrigt', unit: ['enhet (övrigt)', 'enheter (övrigt)']},
+};
+export const RESOURCE_ORDER = [...BED_TYPES, 'staff', 'ambulances', 'helicopters', 'blood', 'equipment', 'other'];
+
+/** Who speaks in a message (protocol.md "post_message", `sender`). */
+export const SENDERS = {
+  sos_alarm: 'SOS Alarm',
+  scene_command: 'Sjukvårdsledare på skadeplats',
+  socialstyrelsen: 'Socialstyrelsens TiB',
+  rssl: 'RSSL',
+};
+
+/** The timed performance indicators of the review (protocol.md "After-action review"). */
+export const INDICATORS = {
+  region_major_incident: 'Allvarlig händelse utlöst',
+  region_readiness: 'Beredskapsläge satt',
+  region_receiving_hospitals: 'Mottagande sjukhus beslutade',
+  region_capacity_judgement: 'Egen kapacitet bedömd',
+  hospital_readiness: 'Beredskapsläge satt (sjukhus)',
+  hospital_resources_reported: 'Resurser rapporterade till strategisk nivå',
+  hospital_icu_need: 'IVA-behov uppskattat',
+  hospital_capacity_shortage: 'Kapacitetsbrist rapporterad',
+};
+
 /** Swedish texts of the server's error codes (protocol.md "error"). */
 export const ERROR_TEXT = {
   bad_json: 'Servern kunde inte läsa meddelandet',
@@ -102,7 +165,7 @@ export const ERROR_TEXT = {
   unknown_type: 'Okänd meddelandetyp',
   bad_message: 'Felaktigt meddelande',
   message_too_large: 'Meddelandet är för stort',
-  unknown_space: 'Okänt utrymme',
+  unknown_space: 'Övningen finns inte (eller lägesbilden är okänd för servern)',
   unknown_hospital: 'Okänt sjukhus',
   unknown_region: 'Okänd region',
   invalid_value: 'Ogiltigt värde',
@@ -125,13 +188,50 @@ export const ERROR_TEXT = {
   // Exercises (protocol.md "Exercises").
   unknown_scenario: 'Okänt scenario',
   invalid_scenario: 'Scenariot har fel och kan inte startas',
-  space_exists: 'Övningsutrymmet finns redan',
-  not_an_exercise: 'Utrymmet är ingen övning',
+  space_exists: 'Det finns redan en övning med det namnet',
+  not_an_exercise: 'Det här är ingen övning',
   not_running: 'Övningen är inte igång',
   exercise_stopped: 'Övningen är avslutad',
 };
 
 export const ROLE_LABELS = {trainer: 'Övningsledare', reporter: 'Rapportör', viewer: 'Läsare'};
+
+// The fields a server error may name (`field`, e.g. "beds.AdultICU.available"), in words.
+const FIELD_WORDS = {
+  beds: '', reception: 'mottagning', available: 'lediga', baseline: 'ordinarie', surge24h: 'förstärkning',
+  ed_status: 'akutmottagning', readiness: 'beredskapsläge', level: 'beredskapsläge', reason: 'motivering',
+  text: 'text', to: 'mottagare', kind: 'typ', fields: 'fält', methane: 'METHANE', requires_ack: 'kvittens',
+  sender: 'avsändare', hospital: 'sjukhus', hospitals: 'sjukhus', region: 'region', to_region: 'region',
+  incident: 'händelse', judgement: 'bedömning', icu_beds: 'IVA-behov', resource: 'resurs', amount: 'antal',
+  decision: 'beslut', message: 'meddelande', speed: 'hastighet', scenario: 'scenariofil', action: 'åtgärd',
+  token: 'nyckel', space: 'övning', id: 'id', type: 'typ',
+};
+
+/** "beds.AdultICU.available" → "IVA-platser, lediga"; '' when it names nothing the pages know. */
+export function fieldText(field) {
+  const words = [];
+  for (const part of String(field || '').split('.')) {
+    if (!part) continue;
+    const word = BED_LABELS[part]?.long ?? PRIORITY_LABELS[part]?.long ??
+      METHANE_FIELDS.find((f) => f.key === part)?.label ?? FIELD_WORDS[part];
+    if (word === undefined) {
+      if (/^\d+$/.test(part)) continue;  // a list index
+      return '';
+    }
+    if (word) words.push(word);
+  }
+  return words.join(', ');
+}
+
+/**
+ * Why the server refused a command, in Swedish only: "Ogiltigt värde (fält: IVA-platser, lediga)".
+ * The server's own `message` is English and for the log: it never reaches what users read.
+ */
+export function refusalWords(answer, errorText = (a) => ERROR_TEXT[a.code]) {
+  const why = errorText(answer) || 'Servern sa nej';
+  const field = fieldText(answer?.field);
+  return field ? `${why} (fält: ${field})` : why;
+}
 
 /** "Region Örebro län" → "Örebro län" (for tight places; the full name stays in titles). */
 export function shortRegionName(name) {

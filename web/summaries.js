@@ -1,9 +1,11 @@
 // Lägesbild — Swedish words for what the server sends as data (kind plus fields): why a hospital
-// is över kapacitet, what each event of an exercise's review timeline did, and what each inject
-// of a scenario will do. The server's core is language-free; the pages word it here. Pure: no DOM.
+// is över kapacitet, what each event of an exercise's review timeline did, what each inject of a
+// scenario will do, and what each decision (beslut) was. The server's core is language-free; the pages word it here. Pure: no DOM.
 // A server older than the structured forms sent the words themselves: a string is shown as it is.
 
-import {READINESS, MESSAGE_KINDS, EXERCISE_STATUS, PRIORITIES} from './common.js';
+import {
+  READINESS, MESSAGE_KINDS, EXERCISE_STATUS, PRIORITIES, EVENT_KINDS, JUDGEMENTS, RESOURCES,
+} from './common.js';
 
 const int = (v) => (Number.isFinite(Number(v)) ? String(Math.trunc(Number(v))) : '–');
 const str = (v) => (v === null || v === undefined ? '' : String(v));
@@ -19,16 +21,62 @@ export function patientsText(counts) {
 /**
  * hospital.casualties.over_capacity_reason: {kind: "icu_short", p1, free_icu} → "5 P1 men 2 lediga
  * IVA-platser"; {kind: "reception_rate", priority, last_hour, per_hour} → "9 P2 senaste timmen,
- * mottagning 8/h"; null → "".
+ * mottagning 8/tim"; null → "".
  */
 export function overCapacityText(reason) {
   if (typeof reason === 'string') return reason.trim();
   if (!reason || typeof reason !== 'object') return '';
   if (reason.kind === 'icu_short') return `${int(reason.p1)} P1 men ${int(reason.free_icu)} lediga IVA-platser`;
   if (reason.kind === 'reception_rate') {
-    return `${int(reason.last_hour)} ${str(reason.priority)} senaste timmen, mottagning ${int(reason.per_hour)}/h`;
+    return `${int(reason.last_hour)} ${str(reason.priority)} senaste timmen, mottagning ${int(reason.per_hour)}/tim`;
   }
-  return str(reason.kind);
+  return 'Över kapacitet';
+}
+
+/** "2 ambulanser", "1 IVA-plats": a count of a resource (protocol.md `resource`). */
+export function resourceCount(resource, amount) {
+  const n = Number(amount);
+  const r = RESOURCES[resource];
+  if (!r) return int(amount);
+  return `${int(n)} ${n === 1 ? r.unit[0] : r.unit[1]}`;
+}
+
+/**
+ * A decision record (state.decisions, a delta's `decision`) in words: "Allvarlig händelse utlöst –
+ * Region Uppsala", "Mottagande sjukhus: Akademiska sjukhuset, Lasarettet i Enköping",
+ * "Kapacitetsbrist IVA: 3 – Akademiska sjukhuset", "Begär stöd av Region Örebro län: 2 ambulanser",
+ * "Beredskapsläge: förstärkningsläge – Region Uppsala". `names` gives what the page knows:
+ * {region(id), hospital(id), incident(id)} → words; unknown ids are shown as they are.
+ */
+export function decisionText(rec, names = {}) {
+  if (!rec || typeof rec !== 'object') return 'Beslut';
+  const region = (id) => names.region?.(id) || str(id);
+  const hospital = (id) => names.hospital?.(id) || str(id);
+  const subject = rec.hospital ? hospital(rec.hospital) : region(rec.region);
+  const about = subject ? ` – ${subject}` : '';
+  const resource = RESOURCES[rec.resource];
+  switch (rec.decision) {
+    case 'major_incident_declared': return `Allvarlig händelse utlöst${about}`;
+    case 'major_incident_stood_down': return `Allvarlig händelse avblåst${about}`;
+    case 'receiving_hospitals': {
+      const list = (Array.isArray(rec.hospitals) ? rec.hospitals : []).map(hospital).join(', ');
+      const incident = rec.incident ? (names.incident?.(rec.incident) || str(rec.incident)) : '';
+      return `Mottagande sjukhus: ${list || '–'}${incident ? ` (gäller ${incident})` : ''}`;
+    }
+    case 'capacity_judgement':
+      return `Egen kapacitet: ${JUDGEMENTS[rec.judgement]?.label || str(rec.judgement)}${about}`;
+    case 'icu_need': return `Uppskattat IVA-behov: ${int(rec.icu_beds)}${about}`;
+    case 'capacity_shortage': {
+      const what = resource ? resource.short : str(rec.resource);
+      const n = Number(rec.amount);
+      return `Kapacitetsbrist ${what}: ${n === 0 ? 'Ingen brist' : int(n)}${about}`;
+    }
+    case 'support_request': return `Begär stöd av ${region(rec.to_region)}: ${resourceCount(rec.resource, rec.amount)}`;
+    case 'support_offer': return `Erbjuder stöd till ${region(rec.to_region)}: ${resourceCount(rec.resource, rec.amount)}`;
+    case 'readiness_set':
+      return `Beredskapsläge: ${READINESS[rec.level]?.label.toLowerCase() || str(rec.level)}${about}`;
+    default: return 'Beslut';
+  }
 }
 
 /**
@@ -39,6 +87,10 @@ export function timelineText(summary, names = {}) {
   if (typeof summary === 'string') return summary;
   if (!summary || typeof summary !== 'object') return '';
   const region = (id) => names.region?.(id) || str(id);
+  const messageRef = (id) => {
+    const seq = /:(\d+)$/.exec(str(id));
+    return seq ? `meddelande nr ${seq[1]}` : str(id);
+  };
   const hospital = nameOr(summary.hospital_name, summary.hospital);
   switch (summary.kind) {
     case 'capacity_reported': return `Kapacitet: ${hospital}`;
@@ -48,7 +100,7 @@ export function timelineText(summary, names = {}) {
       const kind = MESSAGE_KINDS[summary.message_kind]?.label || str(summary.message_kind);
       return summary.text ? `${kind}: ${str(summary.text)}` : kind;
     }
-    case 'message_acknowledged': return `Kvittens ${region(summary.region)} av ${str(summary.message)}`;
+    case 'message_acknowledged': return `Kvittens ${region(summary.region)}: ${messageRef(summary.message)}`;
     case 'casualties_dispatched': return `Skadade till ${hospital}: ${patientsText(summary.patients)}`;
     case 'casualties_arrived': return `Ankomst ${hospital}`;
     case 'exercise_clock_set': {
@@ -56,7 +108,13 @@ export function timelineText(summary, names = {}) {
       return `Övningsklocka: ${status} ×${int(summary.speed)}`;
     }
     case 'exercise_started': return 'Övningen startad';
-    default: return str(summary.kind);
+    case 'decision_recorded': {
+      // The decision's fields, in the summary itself or as its record.
+      const rec = summary.decision && typeof summary.decision === 'object' ? summary.decision
+        : summary.record && typeof summary.record === 'object' ? summary.record : summary;
+      return rec.decision ? decisionText(rec, names) : 'Beslut';
+    }
+    default: return EVENT_KINDS[summary.kind] || 'Händelse';
   }
 }
 
@@ -91,6 +149,6 @@ export function injectText(summary, names = {}) {
     case 'checkpoint':
       return text(str(summary.description));
     default:
-      return text(str(summary.kind));
+      return text('Inspel');
   }
 }

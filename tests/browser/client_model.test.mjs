@@ -3,7 +3,7 @@
 // clock are followed, and freshness is the server's, judged at the space's "now".
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ClientModel, freshnessOf, exerciseElapsed } from '../../web/client_model.js';
+import { ClientModel, freshnessOf, exerciseElapsed, majorIncidentOf, DECISIONS_KEPT } from '../../web/client_model.js';
 
 const T0 = Date.parse('2026-11-23T10:00:00.000Z');
 const iso = (ms) => new Date(ms).toISOString();
@@ -14,7 +14,7 @@ function hospital(id, region, extra = {}) {
     reception: {}, ed_status: { value: null }, readiness: { value: 'normal' }, ...extra };
 }
 
-function snapshot(seq, { space = 'live', serverTime = T0, hospitals, exercise_info, messages } = {}) {
+function snapshot(seq, { space = 'live', serverTime = T0, hospitals, exercise_info, messages, decisions } = {}) {
   return {
     v: 1, type: 'snapshot', space, seq, server_time: iso(serverTime), exercise: !!exercise_info, exercise_info,
     state: {
@@ -22,6 +22,7 @@ function snapshot(seq, { space = 'live', serverTime = T0, hospitals, exercise_in
       regions: [{ id: 'r1', name: 'Region Ett', hospitals: ['a', 'b'], readiness: { value: 'normal' } }],
       hospitals: hospitals ?? [hospital('a', 'r1'), hospital('b', 'r1')],
       messages: messages ?? [],
+      ...(decisions ? { decisions } : {}),
     },
   };
 }
@@ -33,7 +34,7 @@ function recorded(options = {}) {
   let now = T0;
   const model = new ClientModel({ space: 'live', clock: () => now, ...options });
   const seen = [];
-  for (const kind of ['snapshot', 'hospital', 'region', 'message', 'clock', 'delta', 'resync', 'synced']) {
+  for (const kind of ['snapshot', 'hospital', 'region', 'message', 'decision', 'clock', 'delta', 'resync', 'synced']) {
     model.on(kind, (detail) => seen.push([kind, detail]));
   }
   return { model, seen, kinds: () => seen.map(([k]) => k), setNow: (t) => { now = t; } };
@@ -207,4 +208,53 @@ test('messages go to the page\'s message log, and a change of one is emitted', (
   assert.deepEqual(calls, [['snapshot', 3, 0], ['snapshot', 4, 3], ['delta', 5], ['delta', 6]]);
   const changes = seen.filter(([k]) => k === 'message').map(([, d]) => d.id);
   assert.deepEqual(changes, ['live:5']);
+});
+
+const decisionRecord = (seq, extra = {}) => ({ seq, at: iso(T0 + seq * 1000), by: 'tib-r1', actor_kind: 'user',
+  decision: 'major_incident_declared', region: 'r1', hospital: null, reason: null, ...extra });
+const incident = (value) => ({ value, reported_at: iso(T0), reported_by: 'tib-r1' });
+
+test('decisions: the snapshot\'s log, then each delta\'s record appended, the newest 100 kept', () => {
+  const { model, seen, kinds } = recorded();
+  model.receive(snapshot(5));
+  assert.deepEqual(model.decisions, [], 'a server without a decisions log: none');
+  model.receive(snapshot(5, { decisions: [decisionRecord(3), decisionRecord(4, { decision: 'icu_need', icu_beds: 4 })] }));
+  assert.deepEqual(model.decisions.map((d) => d.seq), [3, 4]);
+  seen.length = 0;
+
+  // A decision_recorded delta: the decision, the region's record and the hospital's.
+  const region = { id: 'r1', name: 'Region Ett', hospitals: ['a', 'b'], readiness: { value: 'normal' },
+    major_incident: incident(true) };
+  const declared = decisionRecord(6, { hospital: 'a' });
+  const hosp = hospital('a', 'r1', { major_incident: incident(true) });
+  model.receive({ v: 1, type: 'delta', space: 'live', seq: 6,
+    event: { seq: 6, kind: 'decision_recorded', decision: 'major_incident_declared', region: 'r1', hospital: 'a' },
+    decision: declared, region, hospital: hosp });
+  assert.deepEqual(kinds(), ['hospital', 'region', 'decision', 'delta']);
+  assert.equal(seen[2][1].decision, declared);
+  assert.deepEqual(model.decisions.map((d) => d.seq), [3, 4, 6]);
+  assert.equal(majorIncidentOf(model.region('r1')), true, 'the region record is replaced');
+  assert.equal(majorIncidentOf(model.hospital('a')), true, 'and the hospital record');
+  assert.equal(majorIncidentOf(model.hospital('b')), null, 'never declared');
+  assert.equal(majorIncidentOf({ major_incident: incident(false) }), false, 'stood down');
+
+  // A readiness decision comes with its own delta kind, and its record too.
+  model.receive(delta(7, { event: { seq: 7, kind: 'region_readiness_set' }, region: { ...region, readiness: { value: 'staff' } },
+    decision: decisionRecord(7, { decision: 'readiness_set', level: 'staff' }) }));
+  assert.equal(model.decisions.at(-1).decision, 'readiness_set');
+  // A delta seen twice (a duplicate) adds nothing.
+  assert.equal(model.receive(delta(7, { decision: decisionRecord(7) })), 'duplicate');
+  assert.equal(model.decisions.length, 4);
+
+  // However many there are, the newest DECISIONS_KEPT stay, oldest first.
+  for (let seq = 8; seq < 8 + DECISIONS_KEPT + 5; seq++) {
+    model.receive(delta(seq, { event: { seq, kind: 'decision_recorded' }, decision: decisionRecord(seq) }));
+  }
+  assert.equal(DECISIONS_KEPT, 100);
+  assert.equal(model.decisions.length, 100);
+  assert.equal(model.decisions.at(-1).seq, 8 + DECISIONS_KEPT + 4);
+  assert.equal(model.decisions[0].seq, 8 + DECISIONS_KEPT + 4 - 99);
+  // A new snapshot replaces the log.
+  model.receive(snapshot(300, { decisions: [decisionRecord(299)] }));
+  assert.deepEqual(model.decisions.map((d) => d.seq), [299]);
 });

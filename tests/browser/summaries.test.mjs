@@ -2,14 +2,14 @@
 // hospital is över kapacitet, what each event of the review timeline did, what each inject does.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { overCapacityText, timelineText, injectText } from '../../web/summaries.js';
+import { overCapacityText, timelineText, injectText, decisionText } from '../../web/summaries.js';
 
 const names = { region: (id) => ({ orebro: 'Region Örebro län' })[id] };
 
 test('over-capacity reasons', () => {
   assert.equal(overCapacityText({ kind: 'icu_short', p1: 5, free_icu: 2 }), '5 P1 men 2 lediga IVA-platser');
   assert.equal(overCapacityText({ kind: 'reception_rate', priority: 'P2', last_hour: 9, per_hour: 8 }),
-    '9 P2 senaste timmen, mottagning 8/h');
+    '9 P2 senaste timmen, mottagning 8/tim');
   assert.equal(overCapacityText(null), '');
   assert.equal(overCapacityText(' 5 P1 men 2 lediga IVA-platser '), '5 P1 men 2 lediga IVA-platser', 'an older server\'s words');
 });
@@ -23,13 +23,19 @@ test('the review timeline in words', () => {
   assert.equal(timelineText({ kind: 'message_posted', message_kind: 'alert', text: 'Bussolycka' }), 'Larm: Bussolycka');
   assert.equal(timelineText({ kind: 'message_posted', message_kind: 'methane', text: '' }), 'METHANE-rapport');
   assert.equal(timelineText({ kind: 'message_acknowledged', region: 'orebro', message: 'ovning:2' }, names),
-    'Kvittens Region Örebro län av ovning:2');
+    'Kvittens Region Örebro län: meddelande nr 2');
   assert.equal(timelineText({ kind: 'casualties_dispatched', ...hospital, patients: { P1: 1, P2: 2, P3: 3 } }),
     'Skadade till Universitetssjukhuset Örebro (USÖ): P1 1, P2 2, P3 3');
   assert.equal(timelineText({ kind: 'casualties_arrived', ...hospital }), 'Ankomst Universitetssjukhuset Örebro (USÖ)');
   assert.equal(timelineText({ kind: 'exercise_clock_set', status: 'paused', speed: 10 }), 'Övningsklocka: pausad ×10');
   assert.equal(timelineText({ kind: 'exercise_started' }), 'Övningen startad');
-  assert.equal(timelineText({ kind: 'access_denied' }), 'access_denied', 'any other kind is shown as it is');
+  assert.equal(timelineText({ kind: 'access_denied' }), 'Nekad åtgärd');
+  assert.equal(timelineText({ kind: 'something_new' }), 'Händelse', 'an unknown kind in Swedish, never the wire name');
+  assert.equal(timelineText({ kind: 'decision_recorded', decision: 'major_incident_declared', region: 'orebro' }, names),
+    'Allvarlig händelse utlöst – Region Örebro län');
+  assert.equal(timelineText({ kind: 'decision_recorded', decision: { decision: 'icu_need', region: 'orebro', icu_beds: 4 } }, names),
+    'Uppskattat IVA-behov: 4 – Region Örebro län', 'the record inside the summary');
+  assert.equal(timelineText({ kind: 'decision_recorded' }), 'Beslut');
   assert.equal(timelineText({ kind: 'region_readiness_set', region: 'okand', level: 'x' }, names),
     'Beredskapsläge okand: x', 'unknown ids and levels are shown as they are');
 });
@@ -53,4 +59,33 @@ test('inject summaries in words', () => {
     'USÖ → Förstärkningsläge');
   assert.equal(injectText({ kind: 'target', description: 'Kvittera inom 3 minuter.' }).text, 'Kvittera inom 3 minuter.');
   assert.equal(injectText('alert: text från en äldre server').text, 'alert: text från en äldre server');
+});
+
+test('decisions in words', () => {
+  const words = {
+    region: (id) => ({ uppsala: 'Region Uppsala', orebro: 'Region Örebro län' })[id],
+    hospital: (id) => ({ akademiska: 'Akademiska sjukhuset', enkoping: 'Lasarettet i Enköping' })[id],
+    incident: (id) => (id === 'live:12' ? 'larm nr 12' : undefined),
+  };
+  const d = (decision, extra = {}) => decisionText({ decision, region: 'uppsala', hospital: null, ...extra }, words);
+  assert.equal(d('major_incident_declared'), 'Allvarlig händelse utlöst – Region Uppsala');
+  assert.equal(d('major_incident_declared', { hospital: 'akademiska' }), 'Allvarlig händelse utlöst – Akademiska sjukhuset');
+  assert.equal(d('major_incident_stood_down'), 'Allvarlig händelse avblåst – Region Uppsala');
+  assert.equal(d('receiving_hospitals', { hospitals: ['akademiska', 'enkoping'] }),
+    'Mottagande sjukhus: Akademiska sjukhuset, Lasarettet i Enköping');
+  assert.equal(d('receiving_hospitals', { hospitals: ['akademiska'], incident: 'live:12' }),
+    'Mottagande sjukhus: Akademiska sjukhuset (gäller larm nr 12)');
+  assert.equal(d('capacity_judgement', { judgement: 'strained' }), 'Egen kapacitet: Ansträngd – Region Uppsala');
+  assert.equal(d('capacity_judgement', { judgement: 'insufficient', hospital: 'akademiska' }),
+    'Egen kapacitet: Räcker inte – Akademiska sjukhuset');
+  assert.equal(d('icu_need', { icu_beds: 6, hospital: 'akademiska' }), 'Uppskattat IVA-behov: 6 – Akademiska sjukhuset');
+  assert.equal(d('capacity_shortage', { resource: 'AdultICU', amount: 3 }), 'Kapacitetsbrist IVA: 3 – Region Uppsala');
+  assert.equal(d('capacity_shortage', { resource: 'staff', amount: 0, hospital: 'akademiska' }),
+    'Kapacitetsbrist personal: Ingen brist – Akademiska sjukhuset');
+  assert.equal(d('support_request', { to_region: 'orebro', resource: 'ambulances', amount: 2 }),
+    'Begär stöd av Region Örebro län: 2 ambulanser');
+  assert.equal(d('support_offer', { to_region: 'orebro', resource: 'AdultICU', amount: 1 }),
+    'Erbjuder stöd till Region Örebro län: 1 IVA-plats');
+  assert.equal(d('readiness_set', { level: 'reinforced' }), 'Beredskapsläge: förstärkningsläge – Region Uppsala');
+  assert.equal(d('something_new'), 'Beslut', 'an unknown decision in Swedish');
 });
