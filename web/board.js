@@ -53,11 +53,11 @@ function updateHeader() {
   const chip = $('space-chip');
   chip.className = `space-chip ${exercise ? 'is-exercise' : 'is-live'}`;
   setText(chip, exercise ? 'Övning' : 'Skarpt läge');
-  chip.title = exercise ? `Övningsutrymme ${SPACE}` : 'Skarpt läge: den verkliga lägesbilden';
+  const name = exerciseName(model.exerciseInfo, SPACE);
+  chip.title = exercise ? `Övningen ”${name}”` : 'Skarpt läge: den verkliga lägesbilden';
   document.title = exercise ? `ÖVNING – ${hcr?.name || 'Lägesbild'}` : `Lägesbild – ${hcr?.name || ''}`;
 
-  const name = model.exerciseInfo ? `${exerciseName(model.exerciseInfo, SPACE)} · ` : '';
-  syncExerciseBanner(exercise, `${name}Övningsutrymme ”${SPACE}” – inte skarpt läge`);
+  syncExerciseBanner(exercise, `${name} – inte skarpt läge`);
   syncExerciseClock(model.exerciseInfo, model.wallNow());
   setText($('seq'), model.have ? String(model.seq) : '–');
   document.body.dataset.seq = String(model.seq);
@@ -109,7 +109,7 @@ function showNotice(text) {
 
 const NOTICE_TEXT = {
   ...ERROR_TEXT,
-  unknown_space: 'Servern känner inte till utrymmet',
+  unknown_space: 'Servern känner inte till övningen',
   unsupported_version: 'Servern talar en annan protokollversion',
 };
 
@@ -119,7 +119,7 @@ const NOTICE_TEXT = {
 const session = new Session({
   socket: () => conn.socket,
   regionName: (id) => model.region(id)?.name,
-  errorText: (msg) => ERROR_TEXT[msg.code] || msg.code || 'Fel',
+  errorText: (msg) => ERROR_TEXT[msg.code] || 'Fel från servern',
   onChange: (what) => {
     renderAuth();
     if (what === 'welcome') spaces?.refresh();  // a server that requires sign-in lists nothing before
@@ -149,7 +149,7 @@ const conn = pageConnection({
   session,
   onLost: () => renderAuth(),
   onSnapshot: () => { showNotice(null); renderAuth(); },
-  onRefused: (msg) => showNotice(`${NOTICE_TEXT[msg.code] || 'Fel från servern'}: ${msg.message || msg.code || ''}`),
+  onRefused: (msg) => showNotice(NOTICE_TEXT[msg.code] || 'Fel från servern'),
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -150,7 +150,7 @@ export class MessageForm {
   refused(answer, errorText) {
     const f = String(answer.field || '').split('.')[0];
     if (!this.form.querySelector(`[data-err="${f}"]`)) return;
-    this.error(f, f === 'to' ? errorText(answer) : answer.message || errorText(answer));
+    this.error(f, errorText(answer));
   }
 
   /** Empty again after a message went. `more()` empties this page's own fields. */

@@ -1,8 +1,10 @@
-// Lägesbild — the after-action review of one exercise (protocol.md "After-action review"):
-// checkpoints against their targets, acknowledgement times per alert and region, time to each
-// hospital's first capacity report, and the whole timeline. Printable (review.css @media print)
+// Lägesbild — the after-action review of one exercise, or of live operation (protocol.md
+// "After-action review"): the timed performance indicators per region and hospital, checkpoints
+// against their targets, acknowledgement times per alert and region, time to each hospital's first
+// capacity report, and the whole timeline, every word of it Swedish. Printable (review.css @media print)
 // and exportable (GET /api/review?space=S, &format=csv). While the exercise is still going it is
-// fetched again every 10 s. Names of regions, hospitals and messages come from GET /api/state.
+// fetched again every 10 s (live operation's too). Names of regions, hospitals and messages come
+// from GET /api/state. A review labelled LIVE says so instead of ÖVNING.
 // Server strings reach the DOM only through textContent (h()/setText()).
 //
 // While the exercise runs (or is paused) the review is for trainers only, and on a server started
@@ -13,8 +15,8 @@
 // not be read (`unreadable`), says so above the tables, in print too.
 
 import {
-  EXERCISE_STATUS, MESSAGE_KINDS, TARGET_STATUS, EVENT_KINDS, ERROR_TEXT, pageSpace, syncExerciseBanner,
-  exerciseElapsed, h, setText, formatElapsed, timeHMS, timeHM, parseTime, shortRegionName,
+  EXERCISE_STATUS, MESSAGE_KINDS, TARGET_STATUS, EVENT_KINDS, ERROR_TEXT, INDICATORS, pageSpace, syncExerciseBanner,
+  exerciseElapsed, exerciseName, targetStatus, h, setText, formatElapsed, timeHMS, timeHM, parseTime, shortRegionName,
 } from './common.js';
 import {apiFetch, bindSignInBox, showResult, storeToken, storedToken} from './session.js';
 import {timelineText} from './summaries.js';
@@ -35,6 +37,9 @@ const st = {
 
 const regionName = (id) => st.names.regions.get(id) || id;
 const hospitalName = (id) => st.names.hospitals.get(id) || id;
+/** A review of live operation (GET /api/review?space=live): labelled LIVE, not ÖVNING. */
+const isLive = () => st.review?.label === 'LIVE' || (!st.review && SPACE === 'live');
+const labelWord = () => (isLive() ? 'LIVE' : 'ÖVNING');
 const elapsedText = (ms) => (Number.isFinite(ms) ? formatElapsed(ms) : '–');
 
 /** 130000 → "2 min 10 s"; 45000 → "45 s"; 3900000 → "1 h 5 min". */
@@ -51,7 +56,7 @@ function actorText(actor) {
   if (!actor || typeof actor !== 'object') return '–';
   if (actor.kind === 'scenario') return 'Scenariot';
   if (actor.kind === 'system' || actor.kind === 'server') return 'Servern';
-  return actor.id || actor.kind || '–';
+  return actor.id || '–';
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -64,18 +69,27 @@ function elapsedAtLoad() {
 
 function renderHeader(r) {
   const info = r?.exercise_info || null;
-  const name = r?.scenario?.name || info?.scenario?.name || r?.scenario?.id || SPACE;
+  const live = isLive();
+  const word = labelWord();
+  const name = live ? 'Skarpt läge' : r?.scenario?.name || exerciseName(info, '') || 'Övningen';
   setText($('r-title'), `Utvärdering: ${name}`);
   setText($('print-title'), name);
-  setText($('print-space'), SPACE);
-  document.title = `ÖVNING – Utvärdering ${name} – Lägesbild`;
+  setText($('r-label'), word);
+  setText($('print-word'), word);
+  $('r-label').className = `space-chip ${live ? 'is-live' : 'is-exercise'}`;
+  document.body.classList.toggle('exercise', !live);
+  document.body.dataset.label = word;
+  document.title = `${word} – Utvärdering ${name} – Lägesbild`;
   const status = EXERCISE_STATUS[info?.status] ? info.status : '';
   document.body.dataset.exerciseStatus = status;
-  const parts = [`Övningsutrymme ${SPACE}`];
-  const start = parseTime(info?.start);
-  if (Number.isFinite(start)) {
-    parts.push(`startad ${new Intl.DateTimeFormat('sv-SE', {timeZone: 'Europe/Stockholm', day: 'numeric', month: 'long', year: 'numeric'}).format(start)} ${timeHM(start)}`);
+  const parts = [];
+  const from = parseTime(r?.period?.from ?? r?.from), to = parseTime(r?.period?.to ?? r?.to);
+  if (live && (Number.isFinite(from) || Number.isFinite(to))) {
+    parts.push(`period ${Number.isFinite(from) ? `${dateText(from)} ${timeHM(from)}` : 'från början'}` +
+      ` – ${Number.isFinite(to) ? `${dateText(to)} ${timeHM(to)}` : 'nu'}`);
   }
+  const start = parseTime(info?.start);
+  if (Number.isFinite(start)) parts.push(`startad ${dateText(start)} ${timeHM(start)}`);
   const elapsed = elapsedAtLoad();
   if (Number.isFinite(elapsed)) {
     const planned = Number(info.planned_ms);
@@ -83,12 +97,20 @@ function renderHeader(r) {
   }
   if (status) parts.push(EXERCISE_STATUS[status].label);
   setText($('r-meta'), parts.join(' · '));
-  syncExerciseBanner(true, `Utvärdering av ”${name}” – inte skarpt läge`);
+  syncExerciseBanner(!live, `Utvärdering av ”${name}” – inte skarpt läge`);
 }
+
+const dateText = (t) => new Intl.DateTimeFormat('sv-SE',
+  {timeZone: 'Europe/Stockholm', day: 'numeric', month: 'long', year: 'numeric'}).format(t);
 
 // The review's tables, each in its own section: its id, heading, a hint, the note shown while it
 // has no rows, and its columns (heading, class) in the order the rows below fill them.
 const TABLES = [
+  {id: 'indicators', title: 'Prestationsindikatorer', titleId: 'ind-title',
+    hint: 'Tid från det första larmet till regionen till beslutet, mot målet. Räknas för varje region som ' +
+      'larmet nådde och för regionens sjukhus; ett beslut före larmet räknas som uppfyllt.',
+    empty: 'Inget larm har nått någon region: inga indikatorer att redovisa.',
+    columns: [['Indikator'], ['Mål', 't-num'], ['Utfört, efter larmet', 't-num'], ['Resultat'], ['Av']]},
   {id: 'checkpoints', title: 'Kontrollpunkter', titleId: 'cp-title',
     hint: 'Mål enligt scenariot mot faktisk tid (övningstid, tid sedan övningens 00:00).',
     empty: 'Scenariot har inga kontrollpunkter.',
@@ -132,7 +154,7 @@ function doneStat(id, done, total) {
 const missing = (text) => h('span', {class: 'cp-badge neg'}, h('span', {'aria-hidden': 'true'}, '✖ '), text);
 
 function statusCell(status) {
-  const s = TARGET_STATUS[status] || {label: status || '–', icon: '•'};
+  const s = TARGET_STATUS[status] || {label: '–', icon: '•'};
   return h('td', {class: `cp-status cp-${status}`},
     h('span', {class: 'cp-badge'}, h('span', {class: 'cp-icon', 'aria-hidden': 'true'}, s.icon), s.label));
 }
@@ -144,38 +166,115 @@ function renderCheckpoints(r) {
   const opened = new Map((r.injects || []).map((i) => [i.id, i.at_ms]));
   const now = elapsedAtLoad();
   const rows = list.map((cp) => {
+    const status = targetStatus(cp.status);
     const due = Number(cp.due_ms);
     const met = isSet(cp.met_ms) ? Number(cp.met_ms) : NaN;
     let margin = '';
-    if (cp.status === 'met' && Number.isFinite(met) && Number.isFinite(due)) {
+    if (status === 'met' && Number.isFinite(met) && Number.isFinite(due)) {
       margin = due - met >= 0 ? `${durationText(due - met)} före målet` : `${durationText(met - due)} efter målet`;
-    } else if (cp.status === 'missed' && Number.isFinite(due)) {
+    } else if (status === 'not_met' && Number.isFinite(due)) {
       margin = 'Målet passerat';
-    } else if (cp.status === 'not_done' && Number.isFinite(due) && Number.isFinite(now)) {
+    } else if (status === 'pending' && Number.isFinite(due) && Number.isFinite(now)) {
       margin = due > now ? `${durationText(due - now)} kvar` : '';
     }
     const from = opened.get(cp.id);
-    return h('tr', {dataset: {checkpoint: cp.id, status: cp.status || ''}},
+    return h('tr', {dataset: {checkpoint: cp.id, status: status || ''}},
       h('td', {class: 'cp-desc'}, h('span', {class: 'cp-text'}, cp.description || cp.id),
         Number.isFinite(from) ? h('span', {class: 'cp-window'}, `Från ${formatElapsed(from)}`) : null),
       h('td', {class: 't-num'}, elapsedText(due)),
       h('td', {class: 't-num'}, elapsedText(met)),
       h('td', {class: 'cp-margin'}, margin),
-      statusCell(cp.status),
+      statusCell(status),
       h('td', {}, cp.by || '–'));
   });
   fillTable('checkpoints', rows);
-  const metCount = list.filter((c) => c.status === 'met').length;
-  setStat('stat-checkpoints', list.length ? `${metCount} av ${list.length}` : '–',
-    list.some((c) => c.status === 'missed') ? 'bad' : list.length && metCount === list.length ? 'good' : '');
+  // Live operation has no scenario, so no checkpoints: the section goes.
+  $('checkpoints').closest('section').hidden = isLive() && list.length === 0;
+  $('stat-checkpoints').hidden = isLive() && list.length === 0;
+  statusStat('stat-checkpoints', list.map((c) => targetStatus(c.status)));
+}
+
+/** "3 av 5" met in the summary figure `id`: bad when one is not met, good when all are. */
+function statusStat(id, statuses) {
+  const met = statuses.filter((x) => x === 'met').length;
+  setStat(id, statuses.length ? `${met} av ${statuses.length}` : '–',
+    statuses.includes('not_met') ? 'bad' : statuses.length && met === statuses.length ? 'good' : '');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Performance indicators: per region, then per hospital of the region
+
+/** The actual time of an indicator: time after the larm, or "före larmet". */
+function indicatorActual(ind) {
+  if (!isSet(ind.actual_ms)) return targetStatus(ind.status) === 'pending' ? 'Inte ännu' : missing('Inte utfört');
+  const actual = Number(ind.actual_ms), trigger = Number(ind.trigger_ms);
+  if (Number.isFinite(trigger) && actual < trigger) return h('span', {class: 'ind-before'}, 'före larmet');
+  return Number.isFinite(trigger) ? durationText(actual - trigger) : elapsedText(actual);
+}
+
+function indicatorRow(ind) {
+  const status = targetStatus(ind.status);
+  const target = Number(ind.target_minutes);
+  return h('tr', {class: `ind-row ind-${ind.level === 'hospital' ? 'hospital' : 'region'}`,
+    dataset: {indicator: ind.indicator || '', region: ind.region || '', hospital: ind.hospital || '', status: status || ''}},
+  h('td', {class: 'ind-name'}, INDICATORS[ind.indicator] || 'Indikator'),
+  h('td', {class: 't-num'}, Number.isFinite(target) ? `≤ ${target} min` : '–'),
+  h('td', {class: 't-num ind-actual'}, indicatorActual(ind),
+    isSet(ind.actual_ms) && Number(ind.actual_ms) >= 0
+      ? h('span', {class: 'ind-clock'}, isLive() ? `${elapsedText(Number(ind.actual_ms))} efter periodens början`
+        : `övningstid ${elapsedText(Number(ind.actual_ms))}`) : null),
+  statusCell(status),
+  h('td', {}, ind.by || '–'));
+}
+
+/** A group heading row: a region (with when the larm reached it) or one of its hospitals. */
+function indicatorGroup(text, detail, cls, data) {
+  return h('tr', {class: `ind-group ${cls}`, dataset: data},
+    h('th', {scope: 'rowgroup', colspan: 5}, h('span', {class: 'ind-group-name'}, text),
+      detail ? h('span', {class: 'ind-group-detail'}, detail) : null));
+}
+
+function renderIndicators(r) {
+  const list = Array.isArray(r.indicators) ? r.indicators : [];
+  // In the order the server gives, grouped: region → its own indicators, then each hospital's.
+  const regions = new Map();
+  for (const ind of list) {
+    const rid = ind.region || st.names.regionOf.get(ind.hospital) || '';
+    if (!regions.has(rid)) regions.set(rid, {own: [], hospitals: new Map(), trigger: ind.trigger_ms});
+    const g = regions.get(rid);
+    if (ind.level === 'hospital' || (ind.hospital && ind.level !== 'region')) {
+      if (!g.hospitals.has(ind.hospital)) g.hospitals.set(ind.hospital, []);
+      g.hospitals.get(ind.hospital).push(ind);
+    } else {
+      g.own.push(ind);
+    }
+  }
+  const rows = [];
+  for (const [rid, g] of regions) {
+    const trigger = Number(g.trigger);
+    const statuses = [...g.own, ...[...g.hospitals.values()].flat()].map((x) => targetStatus(x.status));
+    const met = statuses.filter((x) => x === 'met').length;
+    rows.push(indicatorGroup(regionName(rid),
+      `${Number.isFinite(trigger) ? `Larmet nådde regionen ${isLive() ? `${elapsedText(trigger)} efter periodens början`
+        : `vid övningstid ${elapsedText(trigger)}`} · ` : ''}` +
+      `${met} av ${statuses.length} uppfyllda`, 'ind-region', {groupRegion: rid}));
+    rows.push(...g.own.map(indicatorRow));
+    for (const [hid, inds] of g.hospitals) {
+      rows.push(indicatorGroup(hospitalName(hid), '', 'ind-hospital', {groupHospital: hid}));
+      rows.push(...inds.map(indicatorRow));
+    }
+  }
+  fillTable('indicators', rows);
+  statusStat('stat-indicators', list.map((x) => targetStatus(x.status)));
 }
 
 function messageTitle(entry) {
   const m = st.names.messages.get(entry.message);
-  const kind = m ? (MESSAGE_KINDS[m.kind]?.label || m.kind) : 'Meddelande';
+  const kind = MESSAGE_KINDS[m?.kind]?.label || 'Meddelande';
   const text = m?.text ? String(m.text) : '';
+  const seq = /:(\d+)$/.exec(String(entry.message || ''))?.[1];
   return {kind, icon: m ? MESSAGE_KINDS[m.kind]?.icon || '•' : '•', text,
-    ref: [entry.inject ? `inspel ${entry.inject}` : null, entry.message].filter(Boolean).join(' · ')};
+    ref: [entry.inject ? 'inspel' : null, seq ? `meddelande nr ${seq}` : null].filter(Boolean).join(', ') || 'meddelande'};
 }
 
 function renderAcknowledgements(r) {
@@ -236,12 +335,21 @@ function renderTimeline(r) {
       h('td', {class: 't-num'}, elapsedText(Number(e.elapsed_ms))),
       h('td', {class: 't-num'}, Number.isFinite(at) ? timeHMS(at) : '–'),
       h('td', {class: 't-num'}, String(e.seq ?? '')),
-      h('td', {class: 'ev-kind'}, EVENT_KINDS[e.kind] || e.kind || '–'),
+      h('td', {class: 'ev-kind'}, EVENT_KINDS[e.kind] || 'Händelse'),
       h('td', {class: 'ev-actor'}, scenario ? h('span', {class: 'actor-scenario'}, 'Scenariot') : actorText(e.actor)),
-      h('td', {class: 'ev-summary'}, timelineText(e.summary, {region: regionName})));
+      h('td', {class: 'ev-summary'}, timelineText(e.summary, {region: regionName, hospital: hospitalName,
+        incident: (id) => (st.names.messages.has(id) ? messageWords(st.names.messages.get(id)) : undefined)})));
   });
   fillTable('review-timeline', rows);
   setStat('stat-events', String(list.length), '');
+}
+
+/** A message named in a decision: "larm 10:20 ”Bussolycka…”". */
+function messageWords(m) {
+  const kind = (MESSAGE_KINDS[m.kind]?.label || 'meddelande').toLowerCase();
+  const t = parseTime(m.at);
+  const text = m.text ? ` ”${String(m.text).slice(0, 40)}${String(m.text).length > 40 ? '…' : ''}”` : '';
+  return `${kind}${Number.isFinite(t) ? ` ${timeHM(t)}` : ''}${text}`;
 }
 
 function setStat(id, value, tone) {
@@ -273,6 +381,7 @@ function render() {
   renderHeader(r);
   if (!r) return;
   renderWarnings(r);
+  renderIndicators(r);
   renderCheckpoints(r);
   renderAcknowledgements(r);
   renderFirstReports(r);
@@ -286,7 +395,8 @@ function renderRefresh() {
   const status = st.review?.exercise_info?.status;
   const going = status && status !== 'stopped';
   setText($('refresh-state'), st.loadedAt === null ? ''
-    : `${going ? 'Övningen pågår: uppdateras var 10:e sekund' : 'Övningen är avslutad'} · hämtad ${timeHMS(st.loadedAt)}`);
+    : `${isLive() ? 'Skarpt läge: uppdateras var 10:e sekund' : going ? 'Övningen pågår: uppdateras var 10:e sekund'
+      : 'Övningen är avslutad'} · hämtad ${timeHMS(st.loadedAt)}`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -355,9 +465,17 @@ async function refused(res) {
   renderAuth();
 }
 
+/** The review's address: the space, and for live operation the period asked for (?from=&to=). */
+function reviewQuery() {
+  const q = new URLSearchParams({space: SPACE});
+  const page = new URLSearchParams(location.search);
+  for (const k of ['from', 'to']) if (page.get(k)) q.set(k, page.get(k));
+  return q.toString();
+}
+
 async function load() {
   try {
-    const res = await apiFetch(`/api/review?space=${encodeURIComponent(SPACE)}`);
+    const res = await apiFetch(`/api/review?${reviewQuery()}`);
     if (res.status === 401 || res.status === 403) {
       await refused(res);
       return;
@@ -365,7 +483,8 @@ async function load() {
     if (!res.ok) {
       const body = await res.json().catch(() => null);
       showError(res.status === 404
-        ? `Ingen utvärdering finns för ”${SPACE}”: utrymmet finns inte eller är ingen övning.`
+        ? (SPACE === 'live' ? 'Servern har ingen utvärdering av skarpt läge.'
+          : 'Ingen utvärdering finns för den här övningen: den finns inte (längre) på servern.')
         : `Kunde inte hämta utvärderingen (${ERROR_TEXT[body?.code] || 'fel från servern'}, HTTP ${res.status}).`);
       return;
     }
@@ -393,7 +512,7 @@ async function load() {
 function schedule() {
   clearTimeout(st.timer);
   const status = st.review?.exercise_info?.status;
-  if (st.review && status === 'stopped') { renderRefresh(); return; }
+  if (st.review && status === 'stopped' && !isLive()) { renderRefresh(); return; }
   st.timer = setTimeout(load, REFRESH_MS);
 }
 
@@ -440,10 +559,11 @@ async function download(url, filename) {
 }
 
 function start() {
-  const q = `space=${encodeURIComponent(SPACE)}`;
-  // Labelled ÖVNING, as the server names the CSV (Content-Disposition).
-  exportLink('export-json', `/api/review?${q}`, `OVNING-${SPACE}.json`);
-  exportLink('export-csv', `/api/review?${q}&format=csv`, `OVNING-${SPACE}.csv`);
+  const q = reviewQuery();
+  // Labelled ÖVNING (LIVE for live operation), as the server names the CSV (Content-Disposition).
+  const prefix = SPACE === 'live' ? 'LIVE' : 'OVNING';
+  exportLink('export-json', `/api/review?${q}`, `${prefix}-${SPACE}.json`);
+  exportLink('export-csv', `/api/review?${q}&format=csv`, `${prefix}-${SPACE}.csv`);
   bindSignInBox({
     onSignIn: (t) => {
       storeToken(t);
@@ -460,17 +580,13 @@ function start() {
     },
   });
   renderAuth();
-  $('trainer-link').href = `trainer.html?${q}`;
-  $('board-link').href = `index.html?${q}`;
+  const spaceQ = SPACE === 'live' ? '' : `?space=${encodeURIComponent(SPACE)}`;
+  $('trainer-link').href = `trainer.html${spaceQ}`;
+  $('board-link').href = `index.html${spaceQ}`;
+  if (SPACE === 'live') setText($('board-link'), 'Lägesbilden');
   $('print').addEventListener('click', () => window.print());
   buildTables();
   renderHeader(null);
-  if (SPACE === 'live') {
-    showError('Ingen övning vald. Öppna utvärderingen från övningsledningen (review.html?space=…).');
-    $('export-json').removeAttribute('href');
-    $('export-csv').removeAttribute('href');
-    return;
-  }
   load();
 }
 

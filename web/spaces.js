@@ -112,7 +112,7 @@ export function initSpaceSwitch({space}) {
       const name = entry.exercise_info?.scenario?.name || to;
       setText(d.title, 'Byta till övningen?');
       setText(d.text, `Byt till övningen ”${name}”? Allt du rapporterar hamnar i övningen, inte i skarpt läge.`);
-      setText(d.note, `Övningsutrymme: ${to}`);
+      setText(d.note, entry.exercise_info?.status === 'paused' ? 'Övningen är pausad just nu.' : 'Övningen pågår.');
       setText(d.confirm, 'Byt till övningen');
     } else {
       setText(d.title, 'Tillbaka till skarpt läge?');

@@ -16,10 +16,10 @@
 
 import {
   PROTOCOL_VERSION, READINESS, ROLE_LABELS, ERROR_TEXT, pageSpace, syncExerciseBanner, syncExerciseClock,
-  exerciseName, pageLink, h, setText, timeHM, timeWithDay, parseTime, commandId, shortRegionName,
+  exerciseName, pageLink, h, setText, timeHM, timeWithDay, parseTime, commandId, shortRegionName, refusalWords,
 } from './common.js';
 import {ClientModel} from './client_model.js';
-import {CommandTracker, refusalText} from './command_tracker.js';
+import {CommandTracker} from './command_tracker.js';
 import {MessageLog} from './message_log.js';
 import {Session, apiFetch, showResult} from './session.js';
 import {pageConnection, resultIn, heartbeat} from './connection.js';
@@ -59,7 +59,7 @@ const tracker = new CommandTracker({
       : null),
 });
 
-const errorText = (msg) => ERROR_TEXT[msg.code] || 'Fel';
+const errorText = (msg) => ERROR_TEXT[msg.code] || 'Fel från servern';
 
 /** What the parts of the page share. `region` is the region shown. */
 const page = {
@@ -85,14 +85,14 @@ function renderHeader() {
   const exercise = SPACE !== 'live' || model.exercise;
   const chip = $('space-chip');
   chip.className = `space-chip ${exercise ? 'is-exercise' : 'is-live'}`;
-  setText(chip, exercise ? `Övning: ${SPACE}` : 'Skarpt läge');
+  setText(chip, exercise ? `Övning: ${exerciseName(model.exerciseInfo, SPACE)}` : 'Skarpt läge');
   document.body.classList.toggle('exercise', exercise);
   setText($('hcr-name'), model.state.healthcare_region?.name || '');
   const region = model.region(page.region);
   setText($('region-title'), region ? region.name : (model.have ? 'Välj region' : 'Ansluter…'));
   document.title = `${exercise ? 'ÖVNING – ' : ''}TiB${region ? ` ${shortRegionName(region.name)}` : ''} – Lägesbild`;
   syncExerciseBanner(exercise, 'Allt du skickar hamnar i övningen – inte i skarpt läge');
-  $('exercise-banner')?.setAttribute('title', `Övningen ”${exerciseName(model.exerciseInfo, SPACE)}” (${SPACE})`);
+  $('exercise-banner')?.setAttribute('title', `Övningen ”${exerciseName(model.exerciseInfo, SPACE)}”`);
   syncExerciseClock(model.exerciseInfo, model.wallNow());
   document.body.dataset.seq = String(model.seq);
 }
@@ -161,7 +161,7 @@ function sendRegionReadiness() {
   const show = resultIn(el, ({state, answer}) => {
     if (state === 'ok') $('region-readiness').dataset.dirty = 'false';
     showResult(el, state, state === 'ok' ? `Sparat (nr ${answer.seq}) ${timeHM(model.now())}`
-      : `Inte sparat: ${refusalText(answer, errorText)}`);
+      : `Inte sparat: ${refusalWords(answer, errorText)}`);
   }, {slowText: 'Skickar… inget svar från servern ännu. Kontrollera läget innan du skickar igen.'});
   tracker.send(cmd, {kind: 'readiness', onResult: (result, entry) => { show(result, entry); renderRegionReadiness(); }});
 }
@@ -207,6 +207,7 @@ const conn = pageConnection({
     replaced: 'Anslutningen byttes innan servern bekräftade. Kontrollera om det kom fram; skicka annars igen.',
   },
   onLost: () => renderAll(),
+  onRefused: (msg) => { if (!model.have) conn.show('offline', errorText(msg)); },
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -2,10 +2,9 @@
 // information to some regions or all (post_message), with the METHANE fields in their fixed
 // order. The fields and their checks are message_form.js's, shared with the trainer's inject form.
 
-import {METHANE_FIELDS, h, setText, timeHM} from './common.js';
+import {METHANE_FIELDS, h, setText, timeHM, refusalWords} from './common.js';
 import {showResult} from './session.js';
 import {resultIn} from './connection.js';
-import {refusalText} from './command_tracker.js';
 import {MessageForm} from './message_form.js';
 
 const $ = (id) => document.getElementById(id);
@@ -59,7 +58,7 @@ export function createCompose(page) {
       showResult(form.result, 'ok', `Skickat (nr ${answer.seq}) ${timeHM(model.now())}`);
       form.reset(() => { for (const f of METHANE_FIELDS) el[`methane.${f.key}`].value = ''; });
     } else {
-      showResult(form.result, 'error', `Inte skickat: ${refusalText(answer, page.errorText)}`);
+      showResult(form.result, 'error', `Inte skickat: ${refusalWords(answer, page.errorText)}`);
       form.refused(answer, page.errorText);
     }
   }

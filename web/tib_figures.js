@@ -9,11 +9,10 @@
 
 import {
   PROTOCOL_VERSION, BED_TYPES, BED_LABELS, PRIORITIES, PRIORITY_LABELS, READINESS, READINESS_ORDER,
-  ED_STATUS, ED_ORDER, h, setText, timeHM, timeWithDay, parseTime, ageShort, commandId,
+  ED_STATUS, ED_ORDER, h, setText, timeHM, timeWithDay, parseTime, ageShort, commandId, refusalWords,
 } from './common.js';
 import {showResult} from './session.js';
 import {resultIn} from './connection.js';
-import {refusalText} from './command_tracker.js';
 
 const MAX_VALUE = 100000;
 const SLOW_TEXT = 'Skickar… inget svar från servern ännu. Kontrollera läget innan du skickar igen.';
@@ -343,7 +342,7 @@ export function createFigures(page) {
       if (cmd.ed_status) acceptSent(r.ed, cmd.ed_status);
       if (cmd.readiness) acceptSent(r.rd, cmd.readiness);
     } else {
-      showResult(r.result, 'error', `Inte sparat: ${refusalText(answer, page.errorText)}`);
+      showResult(r.result, 'error', `Inte sparat: ${refusalWords(answer, page.errorText)}`);
       markFieldError(r, answer);
     }
   }

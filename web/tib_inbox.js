@@ -5,7 +5,7 @@
 // budget) and the deltas; open messages the snapshot had no room for are counted and fetched on
 // request (message_log.js).
 
-import {PROTOCOL_VERSION, h, setText, timeHM, timeWithDay, parseTime, commandId} from './common.js';
+import {PROTOCOL_VERSION, h, setText, timeHM, timeWithDay, parseTime, commandId, refusalWords} from './common.js';
 import {
   renderMessage, renderLoadMore, countText, updateAgeLabels, pendingOf, addressees, regionNamer,
 } from './messages.js';
@@ -44,7 +44,7 @@ export function createInbox(page) {
           : `Kvittens sparad (nr ${answer.seq}) ${timeHM(model.now())}`});
       } else if (state === 'error') {
         ackState.set(messageId, {state, region,
-          text: `Inte kvitterat: ${page.errorText(answer)}${answer.message ? ` – ${answer.message}` : ''}`});
+          text: `Inte kvitterat: ${refusalWords(answer, page.errorText)}`});
       } else {
         ackState.set(messageId, {state: 'error', region, text});
       }

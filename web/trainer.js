@@ -66,7 +66,7 @@ const page = {
     review: null,          // GET /api/review of SPACE (target status in the timeline)
   },
   isTrainer: () => session.user?.role === 'trainer',
-  errorText: (msg) => ERROR_TEXT[msg.code] || 'Fel',
+  errorText: (msg) => ERROR_TEXT[msg.code] || 'Fel från servern',
   /** This site's page for a space: trainer.html?space=…, index.html?space=…, … */
   pageFor: (path, space) => (space && space !== 'live' ? `${path}?space=${encodeURIComponent(space)}` : path),
 };
@@ -82,7 +82,7 @@ function renderHeader() {
   const inExercise = MODE === 'exercise';
   const chip = $('space-chip');
   chip.className = inExercise ? 'space-chip is-exercise' : 'space-chip';
-  setText(chip, inExercise ? `Övning: ${SPACE}` : 'Ingen övning vald');
+  setText(chip, inExercise ? 'Övning' : 'Ingen övning vald');
   document.body.classList.toggle('exercise', inExercise);
   const name = inExercise ? exerciseName(model.exerciseInfo, SPACE) : '';
   setText($('page-title'), inExercise ? name : 'Övningsledning');
@@ -152,6 +152,7 @@ const conn = pageConnection({
     replaced: 'Anslutningen byttes innan servern svarade. Kontrollera läget innan du försöker igen.',
   },
   onLost: () => renderAll(),
+  onRefused: (msg) => { if (!model.have) conn.show('offline', page.errorText(msg)); },
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -4,13 +4,13 @@
 // upcoming against the clock, with each exercise target's status from the review.
 
 import {
-  PROTOCOL_VERSION, INJECT_KINDS, MESSAGE_KINDS, TARGET_STATUS, syncExerciseClock, exerciseName, formatElapsed,
-  formatMinSec, parseElapsed, h, setText, timeHM, parseTime, commandId,
+  PROTOCOL_VERSION, INJECT_KINDS, MESSAGE_KINDS, TARGET_STATUS, targetStatus, syncExerciseClock, exerciseName, formatElapsed,
+  formatMinSec, parseElapsed, h, setText, timeHM, parseTime, commandId, refusalWords,
 } from './common.js';
 import {apiFetch, showResult} from './session.js';
 import {resultIn} from './connection.js';
-import {refusalText} from './command_tracker.js';
 import {injectText} from './summaries.js';
+import {roundText} from './trainer_scenarios.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -38,7 +38,8 @@ export function createExercise(page) {
     const info = model.exerciseInfo;
     const elapsed = syncExerciseClock(info, model.wallNow());
     setText($('x-title'), info ? exerciseName(info, page.space) : (model.have ? 'Ingen övningsklocka' : 'Ansluter…'));
-    setText($('x-space'), `Övningsutrymme ${page.space}`);
+    setText($('x-space'), roundText(page.space));
+    $('x-space').title = page.space;
     const planned = Number(info?.planned_ms);
     const fill = $('x-bar-fill');
     if (planned > 0 && Number.isFinite(elapsed)) {
@@ -82,9 +83,9 @@ export function createExercise(page) {
     const el = $('control-result');
     tracker.send(cmd, {kind: 'control', action, onResult: resultIn(el, ({state, answer}) => {
       const at = timeHM(model.wallNow());
-      if (state === 'error') { showResult(el, 'error', `Inte utfört: ${refusalText(answer, page.errorText)}`); return; }
+      if (state === 'error') { showResult(el, 'error', `Inte utfört: ${refusalWords(answer, page.errorText)}`); return; }
       if (action === 'reset' && answer.space) {
-        showResult(el, 'ok', `Ny övning ${answer.space} startad ${at} – öppnar den…`);
+        showResult(el, 'ok', `Ny omgång startad ${at} – öppnar den…`);
         location.assign(page.pageFor('trainer.html', answer.space));
         return;
       }
@@ -194,8 +195,8 @@ export function createExercise(page) {
       else state = 'upcoming';
       if (r.li.dataset.state !== state) r.li.dataset.state = state;
       const cp = isTarget(r.kind) ? targets.get(id) : null;
-      const cs = cp && TARGET_STATUS[cp.status];
-      const csText = cs && (cp.status === 'not_done' ? cs.open : cs.label);
+      const status = cp ? targetStatus(cp.status) : null;
+      const cs = cp && TARGET_STATUS[status];
       if (state === 'past') {
         // A target is not played but opened: its status (from the review) says how it went.
         setText(r.when, !isTarget(r.kind) ? '✔ Spelat' : cs ? '' : 'Öppnad');
@@ -210,11 +211,11 @@ export function createExercise(page) {
         setText(r.real, '');
       }
       r.fill.hidden = state === 'past' || !trainer || !live;
-      r.status.hidden = !cs || (cp.status === 'not_done' && state !== 'past');
+      r.status.hidden = !cs || (status === 'pending' && state !== 'past');
       if (cs) {
-        r.li.dataset.checkpointStatus = cp.status;
-        setText(r.status, `${cs.icon} ${csText}`);
-        r.status.className = `tl-cp cp-${cp.status}`;
+        r.li.dataset.checkpointStatus = status;
+        setText(r.status, `${cs.icon} ${cs.label}`);
+        r.status.className = `tl-cp cp-${status}`;
       }
     }
     setText($('timeline-count'), String(timelineRefs.size));

@@ -2,10 +2,9 @@
 // exercise (a post_message from the trainer into the exercise space). The fields and their checks
 // are message_form.js's, shared with the TiB page's compose form.
 
-import {h, timeHM} from './common.js';
+import {h, timeHM, refusalWords} from './common.js';
 import {showResult} from './session.js';
 import {resultIn} from './connection.js';
-import {refusalText} from './command_tracker.js';
 import {MessageForm} from './message_form.js';
 
 const $ = (id) => document.getElementById(id);
@@ -33,7 +32,7 @@ export function createInject(page) {
         showResult(form.result, 'ok', `Inspelet skickat (nr ${answer.seq ?? '–'}) ${timeHM(model.wallNow())}`);
         form.reset();
       } else {
-        showResult(form.result, 'error', `Inte skickat: ${refusalText(answer, page.errorText)}`);
+        showResult(form.result, 'error', `Inte skickat: ${refusalWords(answer, page.errorText)}`);
         form.refused(answer, page.errorText);
       }
     })});

@@ -2,10 +2,9 @@
 // signed-in user's token goes as Authorization: Bearer), each with "Starta övning" (start_exercise)
 // and "Läs om scenarier" (reload_scenarios), and the exercises (GET /api/spaces) with their clocks.
 
-import {PROTOCOL_VERSION, EXERCISE_STATUS, h, setText, timeHM, commandId, formatElapsed, exerciseElapsed} from './common.js';
+import {PROTOCOL_VERSION, EXERCISE_STATUS, h, setText, timeHM, commandId, formatElapsed, exerciseElapsed, refusalWords} from './common.js';
 import {apiFetch, showResult} from './session.js';
 import {resultIn} from './connection.js';
-import {refusalText} from './command_tracker.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -26,6 +25,12 @@ function scenariosRefusedText(status) {
 
 const isTarget = (inj) => inj.kind === 'target' || inj.kind === 'checkpoint';
 
+/** "omgång 2" for ovning-arboga-bus-2: which run of a scenario (the space's name in its title). */
+export function roundText(space) {
+  const n = /-(\d+)$/.exec(String(space || ''))?.[1];
+  return n ? `omgång ${n}` : '';
+}
+
 /** A clock of an exercise in the list: "00:12:34 · ×10". */
 export function listClockText(info, wallNow) {
   return `${formatElapsed(exerciseElapsed(info, wallNow))}${info.status === 'running' ? ` · ×${info.speed || 1}` : ''}`;
@@ -40,7 +45,7 @@ export function createScenarios(page, {onScenarios}) {
   const {model, tracker, data} = page;
   const expanded = new Set();  // scenario ids whose whole description is shown
 
-  function scenarioCard(sc, {hcrId, trainer, starting}) {
+  function scenarioCard(sc, {hcrId, hcrName, trainer, starting}) {
     const valid = sc.valid === true;
     const errors = Array.isArray(sc.errors) ? sc.errors : [];
     const injects = Array.isArray(sc.injects) ? sc.injects : [];
@@ -68,8 +73,8 @@ export function createScenarios(page, {onScenarios}) {
       h('li', {}, injects.length ? `${injects.length} inspel` : 'Inga inspel'),
       targets ? h('li', {}, `${targets} kontrollpunkter`) : null,
       h('li', {class: regionOk ? '' : 'warn', title: 'Sjukvårdsregionen som scenariot är skrivet för'},
-        h('span', {class: 'lbl'}, 'Region '), regionOk ? (sc.healthcare_region || '–')
-          : `⚠ ${sc.healthcare_region} (servern: ${hcrId})`)),
+        regionOk ? (hcrName || 'Sjukvårdsregion –')
+          : `⚠ Skrivet för en annan sjukvårdsregion (${sc.healthcare_region}), inte ${hcrName || hcrId}`)),
     sc.description ? h('p', {class: 'scn-desc'}, String(sc.description)) : null,
     h('dl', {class: 'scn-meta'},
       h('dt', {}, 'Förebild'), h('dd', {class: 'scn-incident'}, incident ? String(incident) : '–'),
@@ -105,7 +110,8 @@ export function createScenarios(page, {onScenarios}) {
     const b = $('reload-scenarios');
     b.disabled = !trainer || tracker.busy('reload') || page.session.signing;
     b.title = trainer ? 'Servern läser scenariofilerna i katalogen scenarios/ igen' : 'Kräver inloggning som övningsledare';
-    const facts = {hcrId: model.state.healthcare_region?.id || '', trainer, starting: tracker.busy('start')};
+    const hcr = model.state.healthcare_region;
+    const facts = {hcrId: hcr?.id || '', hcrName: hcr?.name || '', trainer, starting: tracker.busy('start')};
     box.replaceChildren(...data.scenarios.map((sc) => scenarioCard(sc, facts)));
   }
 
@@ -150,7 +156,7 @@ export function createScenarios(page, {onScenarios}) {
           status ? EXERCISE_STATUS[status].label : 'Övning'),
         h('span', {class: 'ex-name'}, info?.scenario?.name || s.space),
         h('span', {class: 'ex-time', dataset: {elapsedFor: s.space}}, info ? listClockText(info, model.wallNow()) : ''),
-        h('span', {class: 'ex-space'}, s.space),
+        h('span', {class: 'ex-space', title: s.space}, roundText(s.space)),
         h('span', {class: 'ex-links'},
           current ? h('span', {class: 'ex-here'}, 'Visas nu')
             : h('a', {href: page.pageFor('trainer.html', s.space)}, status === 'stopped' ? 'Visa' : 'Leda'),
@@ -181,7 +187,7 @@ export function createScenarios(page, {onScenarios}) {
       showResult(el, state, state === 'ok'
         ? `Scenarierna inlästa ${timeHM(model.wallNow())}: ${Number.isFinite(n) ? n : '–'} scenarier` +
           (broken > 0 ? `, ${broken} med fel` : ', alla giltiga')
-        : `Inte inläst: ${refusalText(answer, page.errorText)}`);
+        : `Inte inläst: ${refusalWords(answer, page.errorText)}`);
       if (state === 'ok') loadScenarios();
     }, {pendingText: 'Läser om scenarierna…'})});
   }
@@ -192,12 +198,12 @@ export function createScenarios(page, {onScenarios}) {
     const el = $('start-result');
     tracker.send(cmd, {kind: 'start', scenario: id, onResult: resultIn(el, ({state, answer}) => {
       if (state === 'ok' && answer.space) {
-        showResult(el, 'ok', `Övningen ${answer.space} startad ${timeHM(model.wallNow())} – öppnar den…`);
+        showResult(el, 'ok', `Övningen startad ${timeHM(model.wallNow())} – öppnar den…`);
         location.assign(page.pageFor('trainer.html', answer.space));
         return;
       }
-      showResult(el, 'error', state === 'ok' ? 'Servern svarade utan övningsutrymme.'
-        : `Inte startad: ${refusalText(answer, page.errorText)}`);
+      showResult(el, 'error', state === 'ok' ? 'Servern startade övningen men sa inte vilken – öppna den i listan.'
+        : `Inte startad: ${refusalWords(answer, page.errorText)}`);
     }, {pendingText: 'Startar övningen…'})});
   }
 
