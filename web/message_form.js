@@ -3,7 +3,7 @@
 // the fields (kind, the level an alert is about, recipients, text, "Kräver kvittens", send), of the
 // checks made before sending, and of where the server's refusal of a field is shown.
 
-import {PROTOCOL_VERSION, MESSAGE_KINDS, READINESS, h, setText, commandId, shortRegionName} from './common.js';
+import {PROTOCOL_VERSION, MESSAGE_KINDS, READINESS, SENDERS, h, setText, commandId, shortRegionName} from './common.js';
 
 const MAX_TEXT = 4000;
 const LEVELS = ['staff', 'reinforced', 'disaster', 'normal'];
@@ -19,6 +19,7 @@ export class MessageForm {
    * @param {Node[]} o.levelLabel  the level field's label
    * @param {boolean} [o.levelHidden]  the level field is hidden (else dimmed) unless the kind is alert
    * @param {boolean} [o.ackInRow]  "Kräver kvittens" beside the kind, not above the button
+   * @param {boolean} [o.senders]  who speaks (`sender`: SOS Alarm, …), for trainers only
    * @param {number} o.textRows
    * @param {Node[]} [o.textLabel]  the text field's label (default "Text")
    * @param {Node|null} [o.extra]  more fields after the text (METHANE)
@@ -49,6 +50,9 @@ export class MessageForm {
           h('select', {id: `${p}-kind`, name: 'kind'},
             ...o.kinds.map((k) => h('option', {value: k}, MESSAGE_KINDS[k].label)))),
         this.levelField,
+        o.senders ? h('div', {class: 'field'}, h('label', {for: `${p}-sender`}, 'Avsändare'),
+          h('select', {id: `${p}-sender`, name: 'sender'}, h('option', {value: ''}, 'Övningsledningen'),
+            ...Object.entries(SENDERS).map(([k, label]) => h('option', {value: k}, label)))) : null,
         o.ackInRow ? this.ackLabel : null),
       h('fieldset', {class: 'to-field'}, h('legend', {}, 'Till'),
         h('label', {class: 'check all'}, h('input', {type: 'checkbox', name: 'to-all', value: 'all'}), ' Alla regioner'),
@@ -138,6 +142,7 @@ export class MessageForm {
       cmd.level = level;
     }
     cmd.requires_ack = kind === 'alert' ? true : el.requires_ack.checked;
+    if (el.sender?.value) cmd.sender = el.sender.value;
     if (!ok) {
       setText(this.result, 'Inte skickat – rätta de markerade fälten.');
       this.result.dataset.state = 'error';

@@ -5,7 +5,7 @@
 // is a pure function of the record. Server strings reach the DOM only through textContent (h()).
 
 import {
-  MESSAGE_KINDS, METHANE_FIELDS, READINESS, h, setText, parseTime, ageText, timeWithDay, shortRegionName,
+  MESSAGE_KINDS, METHANE_FIELDS, READINESS, SENDERS, h, setText, parseTime, ageText, timeWithDay, shortRegionName,
 } from './common.js';
 import {addressees, pendingOf} from './message_log.js';
 
@@ -43,11 +43,21 @@ export function regionNamer(regions) {
   return (id) => names.get(id) || id;
 }
 
-/** "Örebro län (tib-orebro)", or "Övningsledningen (ovningsledare)" for from: null. */
+/**
+ * Who speaks: "Örebro län (tib-orebro)", "Övningsledningen (ovningsledare)" for from: null, or the
+ * `sender` a trainer or the scenario gave: "SOS Alarm", "Sjukvårdsledare på skadeplats",
+ * "Socialstyrelsens TiB", "RSSL Örebro län".
+ */
 export function senderText(msg, regionName) {
-  const who = msg.from ? regionName(msg.from) : 'Övningsledningen';
+  let who = msg.from ? regionName(msg.from) : 'Övningsledningen';
+  const sender = SENDERS[msg.sender];
+  if (msg.sender === 'rssl') who = msg.from ? `RSSL ${regionName(msg.from)}` : 'RSSL';
+  else if (sender) who = sender;
   return msg.sent_by ? `${who} (${msg.sent_by})` : who;
 }
+
+/** A scripted message in a region's name is motspel: the exercise command playing that region. */
+export const isCounterplay = (msg) => msg.scripted === true && !!msg.from;
 
 /** "Alla regioner" or "Örebro län, Sörmland, Västmanland". */
 export function recipientsText(msg, regionName) {
@@ -167,13 +177,17 @@ export function renderMessage(msg, opts) {
     h('span', {class: 'msg-time'},
       h('time', {datetime: msg.at || ''}, Number.isFinite(t) ? timeWithDay(t, now) : ''),
       ' · ', ageLabel(msg.at, now)));
+  const counterplay = isCounterplay(msg);
   const route = h('div', {class: 'msg-route'},
-    h('span', {class: 'msg-from'}, h('span', {class: 'lbl'}, 'Från '), senderText(msg, regionName)),
+    h('span', {class: 'msg-from'}, h('span', {class: 'lbl'}, 'Från '), senderText(msg, regionName),
+      counterplay ? h('span', {class: 'msg-counterplay', title: 'Motspel: övningsledningen spelar regionen'},
+        h('span', {'aria-hidden': 'true'}, '♟ '), 'Motspel') : null),
     h('span', {class: 'msg-to'}, h('span', {class: 'lbl'}, 'Till '), recipientsText(msg, regionName)));
   const text = msg.text ? h('p', {class: 'msg-text'}, String(msg.text)) : null;
   const el = h('article', {
     class: `msg edge-card kind-${msg.kind}${pending.length ? ' is-pending' : ''}${compact ? ' compact' : ''}`,
-    dataset: {message: msg.id, kind: msg.kind || '', pending: String(pending.length)},
+    dataset: {message: msg.id, kind: msg.kind || '', pending: String(pending.length),
+      sender: msg.sender || '', counterplay: counterplay ? 'true' : 'false'},
   },
   head, route, text,
   compact ? null : methaneGrid(msg.methane),

@@ -14,7 +14,7 @@ export function createInject(page) {
   const {model, tracker} = page;
   const form = new MessageForm($('inject-form'), {
     prefix: 'i', prefixCommand: 'i', kinds: ['information', 'alert', 'situation_report'],
-    levelLabel: ['Beredskapsläge ', h('span', {class: 'opt'}, '(för larm)')], ackInRow: true, textRows: 3,
+    levelLabel: ['Beredskapsläge ', h('span', {class: 'opt'}, '(för larm)')], ackInRow: true, senders: true, textRows: 3,
     sendLabel: 'Skicka inspel', resultId: 'inject-result', onSubmit: send,
   });
 
