@@ -10,6 +10,7 @@
 //   tib_figures.js  the table of the region's hospitals: report, confirm, overdue figures
 //   tib_inbox.js    the messages to the region, acknowledgements, what the region has sent
 //   tib_compose.js  a new message
+//   tib_decisions.js  the region's decisions (beslut): allvarlig händelse, mottagande sjukhus, …
 // and, here, the header, the region choice and the region's readiness level. In an exercise space
 // the page shows the exercise clock, and ages are judged against exercise time.
 // Server strings reach the DOM only through textContent (h()/setText()).
@@ -27,6 +28,7 @@ import {initSpaceSwitch} from './spaces.js';
 import {createFigures} from './tib_figures.js';
 import {createInbox} from './tib_inbox.js';
 import {createCompose} from './tib_compose.js';
+import {createDecisions} from './tib_decisions.js';
 
 const SPACE = pageSpace();
 const REGION_KEY = 'lagesbild.tib.region';
@@ -77,6 +79,7 @@ const page = {
 const figures = createFigures(page);
 const inbox = createInbox(page);
 const compose = createCompose(page);
+const decisions = createDecisions(page);
 
 // ---------------------------------------------------------------------------------------------
 // Header, exercise banner, sign-in
@@ -151,6 +154,7 @@ function renderRegionReadiness() {
   const writable = page.canWrite(page.region);
   $('set-region-readiness').disabled = !writable || tracker.busy('readiness') || session.signing;
   sel.disabled = !writable;
+  $('region-readiness-reason').disabled = !writable;
 }
 
 function sendRegionReadiness() {
@@ -158,8 +162,14 @@ function sendRegionReadiness() {
   const level = $('region-readiness').value;
   if (!READINESS[level]) { showResult(el, 'error', 'Välj ett beredskapsläge.'); return; }
   const cmd = {v: PROTOCOL_VERSION, type: 'set_region_readiness', id: commandId('g'), space: SPACE, region: page.region, level};
+  const reason = $('region-readiness-reason').value.trim();
+  if (reason.length > 500) { showResult(el, 'error', `Motiveringen får vara högst 500 tecken (nu ${reason.length}).`); return; }
+  if (reason) cmd.reason = reason;
   const show = resultIn(el, ({state, answer}) => {
-    if (state === 'ok') $('region-readiness').dataset.dirty = 'false';
+    if (state === 'ok') {
+      $('region-readiness').dataset.dirty = 'false';
+      $('region-readiness-reason').value = '';
+    }
     showResult(el, state, state === 'ok' ? `Sparat (nr ${answer.seq}) ${timeHM(model.now())}`
       : `Inte sparat: ${refusalWords(answer, errorText)}`);
   }, {slowText: 'Skickar… inget svar från servern ännu. Kontrollera läget innan du skickar igen.'});
@@ -179,13 +189,14 @@ function renderAll() {
   renderRegionReadiness();
   compose.render();
   inbox.render();
+  decisions.render();
 }
 
 model.on('snapshot', () => renderAll());
 let structural = false;  // the delta changed which hospitals or regions there are
 model.on('hospital', ({previous}) => { if (!previous) structural = true; });
 model.on('region', ({hospitalsChanged}) => { if (hospitalsChanged) structural = true; });
-model.on('message', ({id}) => { if (!structural) inbox.messageChanged(id); });
+model.on('message', ({id}) => { if (!structural) { inbox.messageChanged(id); decisions.render(); } });
 model.on('delta', ({delta}) => {
   if (structural) { structural = false; renderAll(); return; }
   renderHeader();
@@ -193,6 +204,7 @@ model.on('delta', ({delta}) => {
     figures.render();
     renderRegionReadiness();
   }
+  if (delta.hospital || delta.region || delta.decision) decisions.render();
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -230,7 +242,7 @@ function start() {
   renderAuth();
   conn.show('reconnecting');
   heartbeat(conn, model, {everyMs: TICK_MS, second: () => syncExerciseClock(model.exerciseInfo, model.wallNow()),
-    ages: () => { figures.tick(); inbox.updateAges(); }});
+    ages: () => { figures.tick(); inbox.updateAges(); decisions.tick(); }});
   conn.connect();
 }
 

@@ -177,13 +177,18 @@ export function createFigures(page) {
     const edAge = h('span', {class: 'age'});
     const edLate = h('span', {class: 'late', hidden: true}, 'Försenad');
     const rdAge = h('span', {class: 'age'});
+    const rdReason = h('input', {type: 'text', name: `${id}.readiness_reason`, id: `f-${id}-readiness_reason`,
+      class: 'rd-reason', maxlength: 500, autocomplete: 'off', placeholder: 'Motivering (frivillig)',
+      'aria-label': `Motivering till sjukhusets beredskapsläge, ${hosp.name}`});
     ed.addEventListener('change', () => markDirty(id, ed));
-    rd.addEventListener('change', () => markDirty(id, rd));
+    rd.addEventListener('change', () => { markDirty(id, rd); updateRow(id); });
+    rdReason.addEventListener('keydown', (ev) => { if (ev.key === 'Enter') { ev.preventDefault(); sendReport(id); } });
     const edField = h('div', {class: 'st-field', dataset: {cell: `${id}.ed_status`, overdue: 'false'}},
       h('label', {for: ed.id}, 'Akutmottagning'), ed, edLate, edAge);
     const statusCell = h('td', {class: 'c-status'},
       edField,
-      h('div', {class: 'st-field'}, h('label', {for: rd.id, title: 'Sjukhusets beredskapsläge'}, 'Sjukhusets läge'), rd, rdAge));
+      h('div', {class: 'st-field'}, h('label', {for: rd.id, title: 'Sjukhusets beredskapsläge'}, 'Sjukhusets läge'), rd,
+        rdReason, rdAge));
 
     const send = h('button', {type: 'button', class: 'btn btn-primary', dataset: {action: 'send', hospital: id}},
       'Skicka');
@@ -195,7 +200,7 @@ export function createFigures(page) {
     const actions = h('td', {class: 'c-actions'}, h('div', {class: 'act-buttons'}, send, confirm), result);
 
     const tr = h('tr', {dataset: {hospital: id, overdue: '0'}}, nameCell, ...tds, statusCell, actions);
-    rows.set(id, {tr, name, town, overdueTag, limit, cells, ed, rd, edField, edLate, edAge, rdAge, send, confirm, result,
+    rows.set(id, {tr, name, town, overdueTag, limit, cells, ed, rd, rdReason, edField, edLate, edAge, rdAge, send, confirm, result,
       pending: null});
     return tr;
   }
@@ -283,6 +288,9 @@ export function createFigures(page) {
     for (const c of Object.values(r.cells)) c.input.readOnly = !writable;
     r.ed.disabled = !writable;
     r.rd.disabled = !writable;
+    r.rdReason.disabled = !writable;
+    // A reason goes with a new readiness level only.
+    r.rdReason.hidden = !writable || r.rd.value === r.rd.dataset.server;
     r.send.disabled = !writable || busy || session.signing;
     r.confirm.disabled = !writable || busy || session.signing;
   }
@@ -340,7 +348,7 @@ export function createFigures(page) {
       for (const [key, b] of Object.entries(cmd.beds || {})) acceptSent(r.cells[key]?.input, b.available);
       for (const [key, v] of Object.entries(cmd.reception || {})) acceptSent(r.cells[key]?.input, v);
       if (cmd.ed_status) acceptSent(r.ed, cmd.ed_status);
-      if (cmd.readiness) acceptSent(r.rd, cmd.readiness);
+      if (cmd.readiness) { acceptSent(r.rd, cmd.readiness); r.rdReason.value = ''; }
     } else {
       showResult(r.result, 'error', `Inte sparat: ${refusalWords(answer, page.errorText)}`);
       markFieldError(r, answer);
@@ -388,7 +396,16 @@ export function createFigures(page) {
     if (Object.keys(beds).length) cmd.beds = beds;
     if (Object.keys(reception).length) cmd.reception = reception;
     if (r.ed.value && r.ed.value !== r.ed.dataset.server) cmd.ed_status = r.ed.value;
-    if (r.rd.value && r.rd.value !== r.rd.dataset.server) cmd.readiness = r.rd.value;
+    if (r.rd.value && r.rd.value !== r.rd.dataset.server) {
+      cmd.readiness = r.rd.value;
+      const reason = r.rdReason.value.trim();
+      if (reason.length > 500) {
+        r.rdReason.setAttribute('aria-invalid', 'true');
+        showResult(r.result, 'error', `Motiveringen får vara högst 500 tecken (nu ${reason.length}).`);
+        return;
+      }
+      if (reason) cmd.reason = reason;
+    }
     if (!cmd.beds && !cmd.reception && !cmd.ed_status && !cmd.readiness) {
       showResult(r.result, 'error', 'Inget är ändrat. Stämmer siffrorna: tryck ”Oförändrat – bekräfta”.');
       return;
