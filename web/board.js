@@ -7,6 +7,7 @@
 //   board_wall.js      the regions and their hospital cards (board_card.js), totals, summary
 //   board_trends.js    the trend on each card, from GET /api/history plus the live deltas
 //   board_messages.js  the unacknowledged messages and the message log
+//   board_decisions.js the decisions log (beslut), newest first, per region
 //
 // On a server started with --require-sign-in the board shows nothing until someone signs in: the
 // server answers the socket with sign_in_required, the board shows its sign-in box (session.js; a
@@ -30,6 +31,7 @@ import {Session, apiFetch} from './session.js';
 import {createWall} from './board_wall.js';
 import {createTrends} from './board_trends.js';
 import {createMessageColumn} from './board_messages.js';
+import {createDecisionLog} from './board_decisions.js';
 
 const SPACE = pageSpace();
 const AGE_TICK_MS = 10_000;     // ages and stale flags are re-evaluated this often
@@ -41,6 +43,7 @@ const model = new ClientModel({space: SPACE, messages: log});
 const trends = createTrends(model, {card: (id) => wall.card(id)});
 const wall = createWall(model, {onCard: (id) => trends.update(id)});
 const column = createMessageColumn(model, log);
+const decisions = createDecisionLog(model, log);
 
 // ---------------------------------------------------------------------------------------------
 // Header: space, exercise banner, clock, seq
@@ -85,6 +88,8 @@ model.on('snapshot', ({sameSpace}) => {
   if (sameSpace) wall.resync(); else wall.rebuild();
   column.fillFilters();
   column.render();
+  decisions.fillFilters();
+  decisions.render();
   updateHeader();
   tickClock();
 });
@@ -94,9 +99,10 @@ model.on('hospital', (change) => {
 });
 model.on('region', (change) => {
   wall.regionChanged(change);
-  if (change.hospitalsChanged) column.fillFilters();
+  if (change.hospitalsChanged) { column.fillFilters(); decisions.fillFilters(); }
 });
 model.on('message', () => column.render());
+model.on('decision', () => decisions.render());
 model.on('clock', () => { tickClock(); updateAges(); });
 model.on('delta', () => updateHeader());
 
@@ -166,7 +172,7 @@ function start() {
   renderAuth();
   tickClock();
   updateAges = heartbeat(conn, model, {everyMs: AGE_TICK_MS, second: tickClock,
-    ages: () => { wall.updateAges(); column.updateAges(); }});
+    ages: () => { wall.updateAges(); column.updateAges(); decisions.updateAges(); }});
   window.addEventListener('resize', () => wall.fit());
   conn.connect();
 }

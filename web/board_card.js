@@ -12,6 +12,13 @@
 import {READINESS, ED_STATUS, PRIORITIES, h, setText, parseTime, ageText, ageShort, timeWithDay} from './common.js';
 import {figureValue, baselineOf, flash, readinessBadge, setReadiness, bigFigure, setFigure} from './board_figures.js';
 import {overCapacityText} from './summaries.js';
+import {majorIncidentOf} from './client_model.js';
+
+/** " 10:14 av tib-uppsala": when and by whom a major_incident record was reported. */
+export function declaredText(rec, now) {
+  const t = parseTime(rec?.reported_at);
+  return `${Number.isFinite(t) ? ` ${timeWithDay(t, now)}` : ''}${rec?.reported_by ? ` av ${rec.reported_by}` : ''}`;
+}
 
 // The figures of a hospital card, in display order.
 const FIGURES = [
@@ -84,13 +91,18 @@ export function buildHospital(hosp) {
   const cas = h('div', {class: 'h-cas', hidden: true,
     dataset: {casualties: '', incoming: '0', received: '0'}});
 
+  const miWhen = h('span', {class: 'mi-when'});
+  const mi = h('div', {class: 'h-mi', hidden: true},
+    h('span', {class: 'mi-flag'}, h('span', {'aria-hidden': 'true'}, '⚠'), 'ALLVARLIG HÄNDELSE'), miWhen);
+
   const el = h('article', {class: 'hospital', dataset: {hospital: hosp.id, stale: 'false', overCapacity: 'false'}},
     h('div', {class: 'h-head'}, h('div', {class: 'h-title'}, name, town), readiness.el),
+    mi,
     figRow,
     over,
     cas,
     h('div', {class: 'h-foot'}, ed, staleTag, h('span', {class: 'reported-wrap'}, reported, reportedBy)));
-  return {el, name, town, readiness, figs, figRow, ed, edIcon, edText, staleTag, reported, reportedBy,
+  return {el, name, town, readiness, figs, figRow, ed, edIcon, edText, staleTag, reported, reportedBy, mi, miWhen,
     over, overReason, cas, casKey: undefined, overValue: undefined,
     edValue: undefined, readinessValue: undefined};
 }
@@ -133,6 +145,15 @@ export function updateHospital(v, hosp, model, doFlash) {
   v.el.dataset.readiness = level ?? '';
   if (doFlash && v.readinessValue !== undefined && v.readinessValue !== level) flash(v.readiness.el, 'changed');
   v.readinessValue = level;
+
+  // Allvarlig händelse declared by the hospital itself.
+  const incident = majorIncidentOf(hosp);
+  v.el.dataset.majorIncident = incident === null ? '' : String(incident);
+  v.el.classList.toggle('major-incident', incident === true);
+  v.mi.hidden = incident !== true;
+  setText(v.miWhen, incident === true ? `sedan${declaredText(hosp.major_incident, model.now())}` : '');
+  if (doFlash && v.incident !== undefined && v.incident !== incident && incident) flash(v.mi, 'changed');
+  v.incident = incident;
 
   updateCasualties(hosp, v, doFlash);
   updateHospitalAge(v, hosp, model);

@@ -6,7 +6,8 @@
 
 import {READINESS, PRIORITIES, PRIORITY_LABELS, h, setText, showNumber} from './common.js';
 import {TOTAL_KEYS, totalsOf, flash, direction, readinessBadge, setReadiness, totalCell, setFigure} from './board_figures.js';
-import {buildHospital, updateHospital, updateHospitalAge, casualtiesOf} from './board_card.js';
+import {buildHospital, updateHospital, updateHospitalAge, casualtiesOf, declaredText} from './board_card.js';
+import {majorIncidentOf} from './client_model.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -22,11 +23,14 @@ function buildRegion(region) {
       h('span', {class: `chip ${p.toLowerCase()}`, 'aria-hidden': 'true'}));
   }
   const missing = h('div', {class: 'region-missing'});
+  const mi = h('div', {class: 'region-mi', hidden: true},
+    h('span', {class: 'mi-flag'}, h('span', {'aria-hidden': 'true'}, '⚠'), 'ALLVARLIG HÄNDELSE'));
   const overText = h('span', {class: 'region-over-text'});
   const over = h('div', {class: 'region-over', hidden: true, dataset: {regionOverCapacity: '0'}},
     h('span', {class: 'over-icon', 'aria-hidden': 'true'}, '⚠'), overText);
   const head = h('div', {class: 'region-head'},
     h('h2', {class: 'region-name', text: region.name}),
+    mi,
     badge.el,
     h('div', {class: 'region-totals', title: 'Regionens summa: lediga IVA / totalt, lediga vårdplatser, mottagning per timme'},
       h('div', {class: 'rt-line'}, totals.AdultICU.cell, totals.MedicalSurgical.cell),
@@ -35,7 +39,7 @@ function buildRegion(region) {
     missing);
   const list = h('div', {class: 'hospitals'});
   const el = h('section', {class: 'region', dataset: {region: region.id}}, head, list);
-  return {el, badge, totals, missing, over, overText, list, level: undefined};
+  return {el, badge, totals, missing, over, overText, mi, list, level: undefined, incident: undefined};
 }
 
 // The healthcare region's totals in the header: [figure, label, title].
@@ -114,6 +118,14 @@ export function createWall(model, {onCard = () => {}} = {}) {
     v.el.dataset.readiness = level ?? '';
     if (doFlash && v.level !== undefined && v.level !== level) flash(v.badge.el, 'changed');
     v.level = level;
+
+    // Allvarlig händelse: the flag while the region's major_incident is declared.
+    const incident = majorIncidentOf(region);
+    v.el.dataset.majorIncident = incident === null ? '' : String(incident);
+    v.mi.hidden = incident !== true;
+    v.mi.title = incident === true ? `Allvarlig händelse utlöst${declaredText(region.major_incident, model.now())}` : '';
+    if (doFlash && v.incident !== undefined && v.incident !== incident && incident) flash(v.mi, 'changed');
+    v.incident = incident;
 
     const hospitals = (region.hospitals || []).map((hid) => model.hospital(hid));
     const totals = totalsOf(hospitals);

@@ -33,6 +33,12 @@ export function overCapacityText(reason) {
   return 'Över kapacitet';
 }
 
+/** "meddelande nr 12" for a message id "<space>:12"; any other text as it is. */
+export function messageRef(id) {
+  const seq = /:(\d+)$/.exec(str(id));
+  return seq ? `meddelande nr ${seq[1]}` : str(id);
+}
+
 /** "2 ambulanser", "1 IVA-plats": a count of a resource (protocol.md `resource`). */
 export function resourceCount(resource, amount) {
   const n = Number(amount);
@@ -60,7 +66,7 @@ export function decisionText(rec, names = {}) {
     case 'major_incident_stood_down': return `Allvarlig händelse avblåst${about}`;
     case 'receiving_hospitals': {
       const list = (Array.isArray(rec.hospitals) ? rec.hospitals : []).map(hospital).join(', ');
-      const incident = rec.incident ? (names.incident?.(rec.incident) || str(rec.incident)) : '';
+      const incident = rec.incident ? (names.incident?.(rec.incident) || messageRef(rec.incident)) : '';
       return `Mottagande sjukhus: ${list || '–'}${incident ? ` (gäller ${incident})` : ''}`;
     }
     case 'capacity_judgement':
@@ -87,10 +93,6 @@ export function timelineText(summary, names = {}) {
   if (typeof summary === 'string') return summary;
   if (!summary || typeof summary !== 'object') return '';
   const region = (id) => names.region?.(id) || str(id);
-  const messageRef = (id) => {
-    const seq = /:(\d+)$/.exec(str(id));
-    return seq ? `meddelande nr ${seq[1]}` : str(id);
-  };
   const hospital = nameOr(summary.hospital_name, summary.hospital);
   switch (summary.kind) {
     case 'capacity_reported': return `Kapacitet: ${hospital}`;

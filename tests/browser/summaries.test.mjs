@@ -75,6 +75,8 @@ test('decisions in words', () => {
     'Mottagande sjukhus: Akademiska sjukhuset, Lasarettet i Enköping');
   assert.equal(d('receiving_hospitals', { hospitals: ['akademiska'], incident: 'live:12' }),
     'Mottagande sjukhus: Akademiska sjukhuset (gäller larm nr 12)');
+  assert.equal(d('receiving_hospitals', { hospitals: ['enkoping'], incident: 'ovning-x-1:7' }),
+    'Mottagande sjukhus: Lasarettet i Enköping (gäller meddelande nr 7)', 'a message the page does not know');
   assert.equal(d('capacity_judgement', { judgement: 'strained' }), 'Egen kapacitet: Ansträngd – Region Uppsala');
   assert.equal(d('capacity_judgement', { judgement: 'insufficient', hospital: 'akademiska' }),
     'Egen kapacitet: Räcker inte – Akademiska sjukhuset');
