@@ -40,7 +40,9 @@ export function createDecisionLog(model, log) {
     h('div', {class: 'dec-what'},
       major ? h('span', {class: 'dec-icon', 'aria-hidden': 'true'}, d.decision === 'major_incident_declared' ? '⚠ ' : '✔ ') : null,
       decisionText(d, names)),
-    h('div', {class: 'dec-who'}, d.by ? `av ${d.by}` : (d.actor_kind === 'scenario' ? 'av scenariot' : '')),
+    h('div', {class: 'dec-who'}, d.actor_kind === 'scenario'
+      ? h('span', {class: 'msg-counterplay', title: 'Motspel: övningsledningen spelar regionen'}, 'Motspel')
+      : d.by ? `av ${d.by}` : ''),
     d.reason ? h('div', {class: 'dec-why'}, h('span', {class: 'lbl'}, 'Motivering: '), String(d.reason)) : null);
   }
 

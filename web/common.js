@@ -65,6 +65,7 @@ export const INJECT_KINDS = {
   casualty_wave: {label: 'Skadeutfall', icon: '✚'},
   capacity_change: {label: 'Kapacitetsändring', icon: '⇅'},
   readiness: {label: 'Beredskapsläge', icon: '▲'},
+  decision: {label: 'Beslut (motspel)', icon: '⚖'},
   target: {label: 'Kontrollpunkt', icon: '⚑'},
 };
 /** How an exercise target or a performance indicator went (the same words on every page). */
@@ -228,7 +229,7 @@ export function fieldText(field) {
  * The server's own `message` is English and for the log: it never reaches what users read.
  */
 export function refusalWords(answer, errorText = (a) => ERROR_TEXT[a.code]) {
-  const why = errorText(answer) || 'Servern sa nej';
+  const why = errorText(answer) || 'Servern tog inte emot det';
   const field = fieldText(answer?.field);
   return field ? `${why} (fält: ${field})` : why;
 }

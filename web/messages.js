@@ -84,7 +84,7 @@ export function updateAgeLabels(root, now) {
 
 /** The kind as icon + word: "⚠ Larm". */
 export function kindBadge(kind) {
-  const info = MESSAGE_KINDS[kind] || {label: kind || 'Meddelande', icon: '•'};
+  const info = MESSAGE_KINDS[kind] || {label: 'Meddelande', icon: '•'};
   return h('span', {class: `msg-kind kind-${kind in MESSAGE_KINDS ? kind : 'other'}`},
     h('span', {class: 'msg-kind-icon', 'aria-hidden': 'true'}, info.icon), info.label);
 }

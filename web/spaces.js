@@ -32,7 +32,7 @@ function optionText(s, all) {
   const info = s.exercise_info || {};
   const name = nameOf(s);
   const twin = all.some((o) => o !== s && o.exercise && nameOf(o) === name);
-  const status = info.status && info.status !== 'running' ? `, ${EXERCISE_STATUS[info.status]?.label.toLowerCase() || info.status}` : '';
+  const status = info.status && info.status !== 'running' ? `, ${EXERCISE_STATUS[info.status]?.label.toLowerCase() || 'okänt läge'}` : '';
   return `Övning: ${name}${twin || status ? ` (${twin ? s.space : ''}${twin ? status : status.slice(2)})` : ''}`;
 }
 

@@ -147,6 +147,8 @@ export function injectText(summary, names = {}) {
         : nameOr(summary.hospital_name, summary.hospital);
       return text(`${who} → ${levelText(summary.level)}`);
     }
+    case 'decision':
+      return text(decisionText(summary, names));
     case 'target':
     case 'checkpoint':
       return text(str(summary.description));

@@ -106,7 +106,7 @@ function renderAuth() {
   document.body.dataset.canWrite = page.canWrite(page.region) ? 'true' : 'false';
   session.render();
   for (const note of document.querySelectorAll('.read-only-note')) {
-    setText(note, u ? `Du är inloggad som ${(ROLE_LABELS[u.role] || u.role).toLowerCase()} och kan se läget men inte rapportera.`
+    setText(note, u ? `Du är inloggad som ${(ROLE_LABELS[u.role] || 'användare').toLowerCase()} och kan se läget men inte rapportera.`
       : 'Du ser läget men kan inte rapportera. Logga in med din nyckel för att rapportera för din region.');
   }
   // Reporters report for their own region only; the others pick one.

@@ -223,7 +223,7 @@ export function createDecisions(page) {
       return h('li', {class: 'd-entry', dataset: {seq: String(d.seq ?? ''), decision: d.decision || ''}},
         h('span', {class: 'd-when'}, Number.isFinite(t) ? `${timeWithDay(t, now)} · ${ageText(now - t)}` : ''),
         h('span', {class: 'd-what'}, decisionText(d, names)),
-        h('span', {class: 'd-who'}, d.by ? `av ${d.by}` : ''),
+        h('span', {class: 'd-who'}, d.actor_kind === 'scenario' ? 'Motspel' : d.by ? `av ${d.by}` : ''),
         d.reason ? h('span', {class: 'd-why'}, `Motivering: ${d.reason}`) : null);
     }));
     $('region-decisions-empty').hidden = mine.length > 0;

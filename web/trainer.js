@@ -101,7 +101,7 @@ function renderAuth() {
   note.hidden = page.isTrainer();
   if (!note.hidden) {
     setText(note, u
-      ? `Du är inloggad som ${(ROLE_LABELS[u.role] || u.role).toLowerCase()}: du ser övningarna men kan inte starta eller styra dem. Det kräver en nyckel för övningsledare.`
+      ? `Du är inloggad som ${(ROLE_LABELS[u.role] || 'användare').toLowerCase()}: du ser övningarna men kan inte starta eller styra dem. Det kräver en nyckel för övningsledare.`
       : session.signing ? 'Loggar in…'
         : 'Du ser övningarna men kan inte starta eller styra dem. Logga in med en nyckel för övningsledare.');
   }

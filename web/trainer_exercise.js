@@ -121,7 +121,7 @@ export function createExercise(page) {
   /** {kind: {label, icon}, sub: "Lägesrapport"|null, summary} of an inject. */
   function injectLabel(inj) {
     const t = injectText(inj.summary, {region: (id) => model.region(id)?.name});
-    const kind = t.alert ? MESSAGE_KINDS.alert : INJECT_KINDS[isTarget(inj.kind) ? 'target' : inj.kind] || {label: inj.kind || 'Inspel', icon: '•'};
+    const kind = t.alert ? MESSAGE_KINDS.alert : INJECT_KINDS[isTarget(inj.kind) ? 'target' : inj.kind] || {label: 'Inspel', icon: '•'};
     return {kind, sub: t.sub, summary: t.text};
   }
 

@@ -59,6 +59,9 @@ test('inject summaries in words', () => {
     'USÖ → Förstärkningsläge');
   assert.equal(injectText({ kind: 'target', description: 'Kvittera inom 3 minuter.' }).text, 'Kvittera inom 3 minuter.');
   assert.equal(injectText('alert: text från en äldre server').text, 'alert: text från en äldre server');
+  assert.equal(injectText({ kind: 'decision', decision: 'support_offer', region: 'sormland', to_region: 'orebro',
+    resource: 'ambulances', amount: 2 }, names).text, 'Erbjuder stöd till Region Örebro län: 2 ambulanser');
+  assert.equal(injectText({ kind: 'something_new' }).text, 'Inspel', 'an unknown kind in Swedish');
 });
 
 test('decisions in words', () => {
