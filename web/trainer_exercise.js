@@ -199,7 +199,7 @@ export function createExercise(page) {
       const cs = cp && TARGET_STATUS[status];
       if (state === 'past') {
         // A target is not played but opened: its status (from the review) says how it went.
-        setText(r.when, !isTarget(r.kind) ? '✔ Spelat' : cs ? '' : 'Öppnad');
+        setText(r.when, !isTarget(r.kind) ? '✔ Spelat' : cs ? '' : `${TARGET_STATUS.pending.icon} ${TARGET_STATUS.pending.label}`);
         setText(r.real, '');
       } else if (state === 'next') {
         const left = r.at - elapsed;
