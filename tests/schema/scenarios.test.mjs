@@ -1,5 +1,6 @@
-// Scenario files (scenarios/*.json) against docs/scenario.schema.json and the cross-field rules of
-// docs/scenarios.md that a schema cannot express. Run from the repository root:
+// Scenario files (scenarios/*.json, format 2) and the frozen format 1 copies (tests/scenarios/format1/)
+// against docs/scenario.schema.json and the cross-field rules of docs/scenarios.md that a schema cannot
+// express. Run from the repository root:
 //   node --test tests/schema/
 // No server or build is needed: this reads the files and the configurations only.
 import { test } from 'node:test';
@@ -16,19 +17,31 @@ const schema = JSON.parse(readFileSync(path.join(root, 'docs', 'scenario.schema.
 const ajv = new Ajv2020({ allErrors: true, strictTypes: true, strictTuples: true });
 const validate = ajv.compile(schema);
 
+function readDir(dir) {
+  const names = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  return names.map((file) => ({ file, data: JSON.parse(readFileSync(path.join(dir, file), 'utf8')) }));
+}
 const files = readdirSync(scenarioDir).filter((f) => f.endsWith('.json')).sort();
-const scenarios = files.map((file) => ({
-  file,
-  data: JSON.parse(readFileSync(path.join(scenarioDir, file), 'utf8')),
-}));
+const scenarios = readDir(scenarioDir);
+// Today's six files as they were in format 1, kept unchanged: the schema must go on accepting them.
+const format1Dir = path.join(root, 'tests', 'scenarios', 'format1');
+const format1 = readDir(format1Dir);
 
-const INJECT_KINDS = ['message', 'casualty_wave', 'capacity_change', 'readiness', 'checkpoint'];
+const INJECT_KINDS = ['message', 'casualty_wave', 'capacity_change', 'readiness', 'checkpoint', 'decision'];
 const MESSAGE_KINDS = ['situation_report', 'methane', 'alert', 'information'];
+const SENDERS = ['sos_alarm', 'scene_command', 'socialstyrelsen', 'rssl'];
+const CHECKPOINT_EVENTS = ['region_readiness_set', 'capacity_reported', 'message_acknowledged', 'message_posted',
+  'decision_recorded'];
 const PRIORITIES = ['P1', 'P2', 'P3'];
+// The timed indicators and their default targets in minutes (docs/scenarios.md, "Indicators").
+const INDICATOR_TARGETS = {
+  region_major_incident: 1, region_readiness: 3, region_receiving_hospitals: 5, region_capacity_judgement: 30,
+  hospital_readiness: 3, hospital_resources_reported: 25, hospital_icu_need: 45, hospital_capacity_shortage: 120,
+};
 
-// Hospitals a scenario deliberately sends more patients per hour than about twice their planning
-// reception figure (what a hospital in katastrofläge might report). Such a scenario must say so in
-// its description ("över kapacitet"). Anything else that overloads a hospital is a mistake.
+// Hospitals a scenario deliberately sends more patients per hour than twice their planning
+// reception figure (the förstärkningsläge estimate in docs/sources.md). Such a scenario must say so
+// in its description ("över kapacitet"). Anything else that overloads a hospital is a mistake.
 const INTENTIONAL_OVERLOAD = {
   'arboga-bus': ['uso'],
   'disco-fire': ['vasteras', 'akademiska', 'eskilstuna'],
@@ -131,6 +144,53 @@ function crossCheck(scenario, file) {
   const arrivals = []; // {hospital, priority, count, atMs}
   let checkpoints = 0;
 
+  // Participation. The regions a scripted alert reaches, with the time of the first alert to each.
+  const firstAlert = new Map();
+  scenario.injects.forEach((inject) => {
+    const at = parseAt(inject.at);
+    if (inject.kind !== 'message' || inject.message_kind !== 'alert' || at === null) return;
+    for (const r of addressees(inject.to)) {
+      if (!firstAlert.has(r) || at < firstAlert.get(r)) firstAlert.set(r, at);
+    }
+  });
+  (scenario.participating_regions ?? []).forEach((r, k) => region(r, `$.participating_regions[${k}]`));
+  const participating = new Set(scenario.participating_regions ?? [...firstAlert.keys()]);
+  const regionOf = (hospitalId) => config.hospitals.get(hospitalId)?.region;
+  // The conventions below are not loader rules; they hold format 2 files to what the review needs.
+  const format2 = scenario.format === 2;
+  // Only a participant's event meets a checkpoint: one that names a region nobody plays is never met.
+  const played = (r, where) => {
+    if (format2 && config.regions.has(r) && !participating.has(r)) {
+      fail(where, `'${r}' is not a participating region: only participants meet a checkpoint`);
+    }
+  };
+  if (format2) {
+    if (scenario.participating_regions === undefined) {
+      fail('$.participating_regions', 'a format 2 scenario says which regions the participants play');
+    }
+    // The review judges the indicators for every region a larm reaches: those are the regions that play.
+    for (const r of participating) {
+      if (config.regions.has(r) && !firstAlert.has(r)) {
+        fail('$.participating_regions', `'${r}' plays but no scripted alert reaches it, so no indicator is judged for it`);
+      }
+    }
+    for (const r of firstAlert.keys()) {
+      if (!participating.has(r)) {
+        fail('$.participating_regions', `an alert reaches '${r}', which nobody plays: its indicators could never be met`);
+      }
+    }
+    // Every indicator's target falls within the exercise, counted from the region's first alert.
+    const targets = { ...INDICATOR_TARGETS, ...(scenario.indicator_targets ?? {}) };
+    for (const [r, at] of firstAlert) {
+      for (const [name, minutes] of Object.entries(targets)) {
+        if (at + minutes * 60_000 > plannedMs) {
+          fail(`$.indicator_targets.${name}`, `${name} for '${r}' is due at ${formatMs(at + minutes * 60_000)}, after the planned end; set a shorter target`);
+        }
+      }
+    }
+  }
+  let declared = new Set();
+
   scenario.injects.forEach((inject, i) => {
     const where = `$.injects[${i}]`;
     const at = parseAt(inject.at);
@@ -145,6 +205,27 @@ function crossCheck(scenario, file) {
       case 'message': {
         if (inject.from !== undefined) region(inject.from, `${where}.from`);
         if (inject.to !== 'all') inject.to.forEach((r, k) => region(r, `${where}.to[${k}]`));
+        break;
+      }
+      case 'decision': {
+        region(inject.region, `${where}.region`);
+        // Not a loader rule: a scripted decision is motspel, for a region the participants do not play.
+        if (format2 && participating.has(inject.region)) {
+          fail(`${where}.region`, `'${inject.region}' is a participating region: its participants make their own decisions`);
+        }
+        if (inject.hospital !== undefined) {
+          const h = hospital(inject.hospital, `${where}.hospital`);
+          if (h && h.region !== inject.region) fail(`${where}.hospital`, `${inject.hospital} is not a hospital of ${inject.region}`);
+        }
+        (inject.hospitals ?? []).forEach((id, k) => hospital(id, `${where}.hospitals[${k}]`));
+        if (inject.to_region !== undefined) {
+          region(inject.to_region, `${where}.to_region`);
+          if (inject.to_region === inject.region) fail(`${where}.to_region`, 'support goes between two regions');
+        }
+        if (inject.decision === 'major_incident_declared') declared.add(`${inject.region}/${inject.hospital ?? ''}`);
+        if (inject.decision === 'major_incident_stood_down' && !declared.has(`${inject.region}/${inject.hospital ?? ''}`)) {
+          fail(`${where}.decision`, `stands down a major incident the script has not declared in ${inject.region}`);
+        }
         break;
       }
       case 'casualty_wave': {
@@ -184,6 +265,10 @@ function crossCheck(scenario, file) {
               arrivals.push({ hospital: allocation.hospital, priority: p, count, atMs: at + minutes * 60_000 });
             }
           }
+          // Not a loader rule: patients go to hospitals whose region is played, so someone receives them.
+          if (h && format2 && !participating.has(h.region)) {
+            fail(`${w}.hospital`, `${allocation.hospital} is in ${h.region}, which nobody plays`);
+          }
           // Not a loader rule: a P1 belongs where there is intensive care.
           if (h && (allocation.P1 ?? 0) > 0 && bedCapacity(h, 'AdultICU') === 0) {
             fail(`${w}.P1`, `${allocation.hospital} has no AdultICU beds for P1 patients`);
@@ -198,11 +283,21 @@ function crossCheck(scenario, file) {
       }
       case 'capacity_change':
         checkReport(inject.hospital, inject, where);
+        // Not a loader rule: the readiness inject's rule, for a capacity change that carries a level.
+        if (format2 && inject.readiness !== undefined && participating.has(regionOf(inject.hospital))) {
+          fail(`${where}.readiness`, `sets a level in ${regionOf(inject.hospital)}, a participating region: its participants set their own`);
+        }
         break;
-      case 'readiness':
+      case 'readiness': {
         if (inject.region !== undefined) region(inject.region, `${where}.region`);
         if (inject.hospital !== undefined) hospital(inject.hospital, `${where}.hospital`);
+        // The participants set their own levels: a script never does it for them.
+        const r = inject.region ?? regionOf(inject.hospital);
+        if (scenario.participating_regions !== undefined && participating.has(r)) {
+          fail(where, `sets a level in ${r}, a participating region: its participants set their own`);
+        }
         break;
+      }
       case 'checkpoint': {
         checkpoints += 1;
         // Not a loader rule: a checkpoint that can only close after the end is never judged.
@@ -211,15 +306,35 @@ function crossCheck(scenario, file) {
         }
         const e = inject.expect;
         const w = `${where}.expect`;
-        if (e.event === 'region_readiness_set') region(e.region, `${w}.region`);
+        if (e.event === 'region_readiness_set') {
+          region(e.region, `${w}.region`);
+          played(e.region, `${w}.region`);
+        }
+        if (e.event === 'decision_recorded') {
+          if (e.region !== undefined) {
+            region(e.region, `${w}.region`);
+            played(e.region, `${w}.region`);
+          }
+          if (e.hospital !== undefined) {
+            const h = hospital(e.hospital, `${w}.hospital`);
+            if (h && e.region !== undefined && h.region !== e.region) fail(`${w}.hospital`, `${e.hospital} is not a hospital of ${e.region}`);
+            if (h) played(h.region, `${w}.hospital`);
+          }
+        }
         if (e.event === 'capacity_reported' && e.hospitals === 'receiving' &&
             !scenario.injects.some((x) => x.kind === 'casualty_wave' && parseAt(x.at) !== null && parseAt(x.at) <= at)) {
           fail(`${w}.hospitals`, '"receiving" before any casualty wave has been sent');
         }
         if (e.event === 'capacity_reported' && Array.isArray(e.hospitals)) {
-          e.hospitals.forEach((id, k) => hospital(id, `${w}.hospitals[${k}]`));
+          e.hospitals.forEach((id, k) => {
+            const h = hospital(id, `${w}.hospitals[${k}]`);
+            if (h) played(h.region, `${w}.hospitals[${k}]`);
+          });
         }
-        if (e.event === 'message_posted' && e.from !== undefined) region(e.from, `${w}.from`);
+        if (e.event === 'message_posted' && e.from !== undefined) {
+          region(e.from, `${w}.from`);
+          played(e.from, `${w}.from`);
+        }
         if (e.event === 'message_acknowledged') {
           const target = injectById.get(e.message);
           if (!target || target.inject.kind !== 'message') {
@@ -238,6 +353,7 @@ function crossCheck(scenario, file) {
             region(r, `${w}.regions[${k}]`);
             if (!to.includes(r)) fail(`${w}.regions[${k}]`, `'${r}' is not an addressee of '${e.message}'`);
           });
+          for (const r of e.regions ?? to) played(r, e.regions ? w : `${w}.message`);
         }
         break;
       }
@@ -304,6 +420,26 @@ for (const { file, data } of scenarios) {
   });
 }
 
+for (const { file, data } of format1) {
+  test(`format 1 copy ${file} is still valid against docs/scenario.schema.json`, () => {
+    assert.equal(data.format, 1, 'the copies in tests/scenarios/format1/ stay in format 1');
+    assert.deepEqual(schemaErrors(data), []);
+  });
+
+  test(`format 1 copy ${file} keeps the cross-field rules of docs/scenarios.md`, () => {
+    assert.equal(validate(data), true, 'schema errors first');
+    assert.deepEqual(crossCheck(data, file), []);
+  });
+}
+
+test('the format 1 copies are the six shipped scenarios', () => {
+  assert.deepEqual(format1.map((s) => s.data.id).sort(), scenarios.map((s) => s.data.id).sort());
+});
+
+test('every shipped scenario is in format 2', () => {
+  for (const { file, data } of scenarios) assert.equal(data.format, 2, file);
+});
+
 test('scenario ids are unique across files', () => {
   const ids = scenarios.map((s) => s.data.id);
   const duplicates = ids.filter((id, i) => ids.indexOf(id) !== i);
@@ -326,8 +462,33 @@ test('the set covers what trainers need', () => {
   assert.ok(injects.some((i) => i.kind === 'casualty_wave' && Array.isArray(i.distribution)), 'a scripted distribution');
   assert.ok(scenarios.some((s) => s.data.start_from === 'live'), 'a scenario that starts from live');
   assert.ok(scenarios.some((s) => s.data.start_from === 'scenario'), 'a scenario with its own baseline');
-  for (const event of ['region_readiness_set', 'capacity_reported', 'message_acknowledged', 'message_posted']) {
+  for (const event of CHECKPOINT_EVENTS) {
     assert.ok(injects.some((i) => i.kind === 'checkpoint' && i.expect.event === event), `checkpoint event ${event}`);
+  }
+  for (const sender of SENDERS) {
+    assert.ok(injects.some((i) => i.kind === 'message' && i.sender === sender), `message sender ${sender}`);
+  }
+  assert.ok(scenarios.some((s) => s.data.indicator_targets !== undefined), 'a scenario with its own indicator targets');
+  assert.ok(scenarios.some((s) => s.data.participating_regions.length === 1), 'a scenario one region plays');
+});
+
+test('every alert is spoken by someone and every scenario judges a decision', () => {
+  for (const { file, data } of scenarios) {
+    for (const inject of data.injects) {
+      if (inject.kind === 'message' && inject.message_kind === 'alert') {
+        assert.ok(inject.sender !== undefined, `${file}: alert '${inject.id}' says who sends it`);
+      }
+      if (inject.kind === 'message' && inject.message_kind === 'methane') {
+        assert.equal(inject.sender, 'scene_command', `${file}: METHANE '${inject.id}' comes from the scene`);
+      }
+      // "Any message from the region" is not a decision: a message_posted checkpoint names its kind.
+      if (inject.kind === 'checkpoint' && inject.expect.event === 'message_posted') {
+        assert.ok(inject.expect.message_kind !== undefined && inject.expect.from !== undefined,
+          `${file}: checkpoint '${inject.id}' names the region and the kind of message it expects`);
+      }
+    }
+    assert.ok(data.injects.some((i) => i.kind === 'checkpoint' && i.expect.event === 'decision_recorded' &&
+      i.expect.decision === 'receiving_hospitals'), `${file}: a checkpoint for the decision on receiving hospitals`);
   }
 });
 
@@ -373,7 +534,44 @@ const scripted = (i) => Array.isArray(i.distribution);
 const broken = {
   'missing id': (s) => { delete s.id; return ''; },
   'id with capitals': (s) => { s.id = 'Demo'; return '/id'; },
-  'format 2': (s) => { s.format = 2; return '/format'; },
+  'format 3': (s) => { s.format = 3; return '/format'; },
+  'format 1 with a decision inject': (s) => { s.format = 1; delete s.participating_regions; delete s.indicator_targets;
+    s.injects.forEach((i) => delete i.sender); const [, at] = pick(s, 'decision'); return at; },
+  'format 1 with a sender': (s) => { s.format = 1; delete s.participating_regions; delete s.indicator_targets;
+    s.injects = s.injects.filter((i) => i.kind !== 'decision');
+    const i = s.injects.findIndex((x) => x.sender !== undefined); return `/injects/${i}`; },
+  'format 1 with participating_regions': (s) => { s.format = 1; return '/participating_regions'; },
+  'format 1 with a decision checkpoint': (s) => { s.format = 1; delete s.participating_regions; delete s.indicator_targets;
+    s.injects = s.injects.filter((i) => i.kind !== 'decision'); s.injects.forEach((i) => delete i.sender);
+    const [, at] = pick(s, 'checkpoint', (i) => i.expect.event === 'decision_recorded'); return at; },
+  'unknown indicator': (s) => { s.indicator_targets.region_speed = 3; return '/indicator_targets'; },
+  'indicator target 0': (s) => { s.indicator_targets.region_readiness = 0; return '/indicator_targets/region_readiness'; },
+  'indicator target above 1440': (s) => { s.indicator_targets.hospital_icu_need = 1441; return '/indicator_targets/hospital_icu_need'; },
+  'empty participating_regions': (s) => { s.participating_regions = []; return '/participating_regions'; },
+  'participating region twice': (s) => { s.participating_regions.push(s.participating_regions[0]); return '/participating_regions'; },
+  'unknown sender': (s) => { const [m, at] = pick(s, 'message', (i) => i.sender !== undefined); m.sender = 'police'; return `${at}/sender`; },
+  'rssl without from': (s) => { const [m, at] = pick(s, 'message', isKind('information')); m.sender = 'rssl'; delete m.from; return at; },
+  'unknown decision': (s) => { const [d, at] = pick(s, 'decision'); d.decision = 'panic'; return at; },
+  'decision without region': (s) => { const [d, at] = pick(s, 'decision'); delete d.region; return at; },
+  'support offer without to_region': (s) => { const [d, at] = pick(s, 'decision'); delete d.to_region; return at; },
+  'support offer of 0': (s) => { const [d, at] = pick(s, 'decision'); d.amount = 0; return at; },
+  'support offer of an unknown resource': (s) => { const [d, at] = pick(s, 'decision'); d.resource = 'coffee'; return at; },
+  'field of another decision': (s) => { const [d, at] = pick(s, 'decision'); d.judgement = 'strained'; return at; },
+  'receiving_hospitals without hospitals': (s) => { const [d, at] = pick(s, 'decision');
+    for (const k of ['to_region', 'resource', 'amount']) delete d[k]; d.decision = 'receiving_hospitals'; return at; },
+  'capacity_judgement with an unknown judgement': (s) => { const [d, at] = pick(s, 'decision');
+    for (const k of ['to_region', 'resource', 'amount']) delete d[k]; d.decision = 'capacity_judgement'; d.judgement = 'fine'; return at; },
+  'decision reason too long': (s) => { const [d, at] = pick(s, 'decision'); d.reason = 'x'.repeat(501); return at; },
+  'checkpoint for a readiness decision': (s) => {
+    const [c, at] = pick(s, 'checkpoint', (i) => i.expect.event === 'decision_recorded');
+    c.expect.decision = 'readiness_set';
+    return `${at}/expect`;
+  },
+  'decision checkpoint with an unknown field': (s) => {
+    const [c, at] = pick(s, 'checkpoint', (i) => i.expect.event === 'decision_recorded');
+    c.expect.judgement = 'strained';
+    return `${at}/expect`;
+  },
   'bad at (seconds 60)': (s) => { s.injects[0].at = '00:60'; return '/injects/0/at'; },
   'bad at (not a time)': (s) => { s.injects[0].at = '5 min'; return '/injects/0/at'; },
   'bad at (hours with 3 digits)': (s) => { s.injects[0].at = '100:00:00'; return '/injects/0/at'; },
@@ -456,6 +654,60 @@ const brokenCross = {
   'unknown hospital': (s) => { pick(s, 'capacity_change')[0].hospital = 'sahlgrenska'; return { s, expect: "no hospital 'sahlgrenska'" }; },
   'unknown region': (s) => { pick(s, 'message')[0].to = ['stockholm']; return { s, expect: "no region 'stockholm'" }; },
   'hospital of another healthcare region': (s) => { pick(s, 'readiness')[0].hospital = 'linkoping'; return { s, expect: "no hospital 'linkoping'" }; },
+  'scripted readiness in a participating region': (s) => {
+    s.injects.push({ id: 'x-readiness', at: '02:00', kind: 'readiness', region: 'orebro', level: 'reinforced' });
+    return { s, expect: 'participants set their own' };
+  },
+  'scripted hospital readiness in a participating region': (s) => {
+    pick(s, 'readiness')[0].hospital = 'uso';
+    return { s, expect: 'participants set their own' };
+  },
+  'capacity change with a level in a participating region': (s) => {
+    pick(s, 'capacity_change')[0].readiness = 'disaster';
+    return { s, expect: 'participants set their own' };
+  },
+  'scripted decision for a participating region': (s) => {
+    const [d] = pick(s, 'decision');
+    d.region = 'uppsala';
+    return { s, expect: "'uppsala' is a participating region" };
+  },
+  'decision naming a hospital of another region': (s) => {
+    const [d] = pick(s, 'decision');
+    s.injects.push({ id: 'x-judgement', at: '07:00', kind: 'decision', decision: 'capacity_judgement',
+      region: d.region, hospital: 'uso', judgement: 'strained' });
+    return { s, expect: 'is not a hospital of' };
+  },
+  'support to the own region': (s) => { const [d] = pick(s, 'decision'); d.to_region = d.region; return { s, expect: 'between two regions' }; },
+  'stand-down of a major incident never declared': (s) => {
+    const [d] = pick(s, 'decision');
+    s.injects.push({ id: 'x-stood-down', at: '07:00', kind: 'decision', decision: 'major_incident_stood_down', region: d.region });
+    return { s, expect: 'has not declared' };
+  },
+  'unknown participating region': (s) => { s.participating_regions.push('stockholm'); return { s, expect: "no region 'stockholm'" }; },
+  'participating region no larm reaches': (s) => { s.participating_regions.push('dalarna'); return { s, expect: 'no scripted alert reaches it' }; },
+  'larm to a region nobody plays': (s) => {
+    s.participating_regions = s.participating_regions.filter((r) => r !== 'uppsala');
+    return { s, expect: "an alert reaches 'uppsala', which nobody plays" };
+  },
+  'no participating_regions in format 2': (s) => { delete s.participating_regions; return { s, expect: 'says which regions' }; },
+  'checkpoint only a region nobody plays can meet': (s) => {
+    pick(s, 'checkpoint', (i) => i.expect.event === 'decision_recorded')[0].expect.region = 'dalarna';
+    return { s, expect: "'dalarna' is not a participating region" };
+  },
+  'decision checkpoint naming a hospital of another region': (s) => {
+    const [c] = pick(s, 'checkpoint', (i) => i.expect.event === 'decision_recorded' && i.expect.hospital !== undefined);
+    c.expect.hospital = 'vasteras';
+    return { s, expect: 'is not a hospital of' };
+  },
+  'patients to a hospital nobody plays': (s) => {
+    const [wave] = pick(s, 'casualty_wave', scripted);
+    wave.casualties.P3 += 1;
+    wave.distribution.push({ hospital: 'falun', P1: 0, P2: 0, P3: 1 });
+    wave.transport_minutes.falun = 3;
+    return { s, expect: 'which nobody plays' };
+  },
+  'indicator target after the planned end': (s) => { s.indicator_targets.hospital_capacity_shortage = 11; return { s, expect: 'after the planned end' }; },
+  'default indicator target after the planned end': (s) => { delete s.indicator_targets.hospital_icu_need; return { s, expect: 'hospital_icu_need' }; },
   'duplicate inject id': (s) => { s.injects[1].id = s.injects[0].id; return { s, expect: 'duplicate inject id' }; },
   'at after the planned duration': (s) => { s.injects[0].at = '10:01'; return { s, expect: 'after planned_duration_minutes' }; },
   'checkpoint names a missing message': (s) => {
