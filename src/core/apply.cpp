@@ -94,7 +94,42 @@ void PruneMessages(std::vector<MessageState>& messages) {
   messages.resize(kept);
 }
 
+void KeepDecision(const HealthcareRegionConfig& config, const Event& event,
+                    std::vector<DecisionRecord>& decisions) {
+  std::optional<DecisionRecord> record = DecisionOf(config, event);
+  if (!record) return;
+  decisions.push_back(std::move(*record));
+  if (decisions.size() > kDecisionsKept) {
+    decisions.erase(decisions.begin(),
+                    decisions.begin() + static_cast<std::ptrdiff_t>(decisions.size() - kDecisionsKept));
+  }
+}
+
 }  // namespace
+
+std::optional<DecisionRecord> DecisionOf(const HealthcareRegionConfig& config, const Event& event) {
+  DecisionRecord record{event.seq, event.at, event.actor.id, event.actor.kind, {}};
+  if (const auto* decided = std::get_if<DecisionRecorded>(&event.body)) {
+    record.content = decided->decision;
+  } else if (const auto* readiness = std::get_if<RegionReadinessSet>(&event.body)) {
+    record.content.kind = DecisionKind::kReadinessSet;
+    record.content.region = readiness->region;
+    record.content.level = readiness->level;
+    record.content.reason = readiness->reason;
+  } else if (const auto* reported = std::get_if<CapacityReported>(&event.body);
+             reported && reported->report.readiness) {
+    record.content.kind = DecisionKind::kReadinessSet;
+    record.content.hospital = reported->report.hospital;
+    if (auto index = config.FindHospital(reported->report.hospital)) {
+      record.content.region = config.hospitals[*index].region_id;
+    }
+    record.content.level = reported->report.readiness;
+    record.content.reason = reported->report.reason;
+  } else {
+    return std::nullopt;
+  }
+  return record;
+}
 
 void RecordAcknowledgement(MessageState& message, const Event& event,
                            const MessageAcknowledged& ack) {
@@ -108,6 +143,7 @@ MessageState PostedMessage(const HealthcareRegionConfig& config, const Event& ev
   message.at = event.at;
   message.from_region = posted.from_region;
   message.sent_by = event.actor.id;
+  message.scripted = event.actor.kind == Actor::Kind::kScenario;
   message.content = posted.content;
   message.addressees = Addressees(config, posted.content);
   return message;
@@ -129,6 +165,24 @@ std::optional<Error> Apply(const HealthcareRegionConfig& config, SpaceState& sta
                            "', which the configuration does not have");
     }
     ApplyReport(reported->report, stamp, state.hospitals[*index]);
+  } else if (const auto* decided = std::get_if<DecisionRecorded>(&event.body)) {
+    const DecisionContent& decision = decided->decision;
+    auto region = config.FindRegion(decision.region);
+    auto hospital = decision.hospital.empty() ? std::nullopt : config.FindHospital(decision.hospital);
+    if (!region || (!decision.hospital.empty() && !hospital)) {
+      return MakeError("unknown_region", "region",
+                       "event names region '" + decision.region + "' or hospital '" +
+                           decision.hospital + "', which the configuration does not have");
+    }
+    if (decision.kind == DecisionKind::kMajorIncidentDeclared ||
+        decision.kind == DecisionKind::kMajorIncidentStoodDown) {
+      const Reported<bool> flag{decision.kind == DecisionKind::kMajorIncidentDeclared, stamp};
+      if (hospital) {
+        state.hospitals[*hospital].major_incident = flag;
+      } else {
+        state.regions[*region].major_incident = flag;
+      }
+    }
   } else if (const auto* readiness = std::get_if<RegionReadinessSet>(&event.body)) {
     auto index = config.FindRegion(readiness->region);
     if (!index) {
@@ -213,6 +267,7 @@ std::optional<Error> Apply(const HealthcareRegionConfig& config, SpaceState& sta
     if (match != pending.end()) pending.erase(match);
     ReceivePatients(arrived->patients, stamp, state.hospitals[*index]);
   }
+  KeepDecision(config, event, state.decisions);
   state.seq = event.seq;
   return std::nullopt;
 }

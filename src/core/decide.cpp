@@ -119,12 +119,116 @@ std::optional<Error> CheckMessage(const HealthcareRegionConfig& config,
     if (!any) return MakeError("bad_message", "methane", "every METHANE field is empty");
   }
   const bool alert = content.kind == MessageKind::kAlert;
+  if (!content.sender.empty() &&
+      std::find(kMessageSenders.begin(), kMessageSenders.end(), content.sender) ==
+          kMessageSenders.end()) {
+    return MakeError("invalid_value", "sender",
+                     "sender must be sos_alarm, scene_command, socialstyrelsen or rssl");
+  }
   if (alert != content.level.has_value()) {
     return MakeError("bad_message", "level",
                      alert ? "an alert needs the readiness level it raises (level)"
                            : "level belongs to an alert only");
   }
   return std::nullopt;
+}
+
+std::optional<Error> CheckCount(const std::optional<std::int64_t>& value, const char* field,
+                               std::int64_t min) {
+  if (!value) return MakeError("bad_message", field, std::string(field) + " is missing");
+  if (*value < min || *value > kMaxFigure) {
+    return MakeError("invalid_value", field,
+                     std::string(field) + ": " + std::to_string(*value) + " is outside " +
+                         std::to_string(min) + "-" + std::to_string(kMaxFigure));
+  }
+  return std::nullopt;
+}
+
+// The rules of each decision kind; the wire has checked which fields belong to it.
+std::optional<Error> CheckDecision(const HealthcareRegionConfig& config, const SpaceState& state,
+                                   const DecisionContent& d) {
+  auto region = config.FindRegion(d.region);
+  if (!region) {
+    return MakeError("unknown_region", "region", "no region '" + d.region + "' in " + config.name);
+  }
+  std::optional<std::size_t> hospital;
+  if (!d.hospital.empty()) {
+    hospital = config.FindHospital(d.hospital);
+    if (!hospital) {
+      return MakeError("unknown_hospital", "hospital",
+                       "no hospital '" + d.hospital + "' in " + config.name);
+    }
+    if (config.hospitals[*hospital].region_id != d.region) {
+      return MakeError("invalid_value", "hospital",
+                       config.hospitals[*hospital].name + " is not a hospital of " +
+                           config.regions[*region].name);
+    }
+  }
+  if (auto error = CheckText(d.reason, kMaxReasonLength, "reason")) return error;
+  switch (d.kind) {
+    case DecisionKind::kMajorIncidentDeclared:
+      return std::nullopt;
+    case DecisionKind::kMajorIncidentStoodDown: {
+      const Reported<bool>& flag = hospital ? state.hospitals[*hospital].major_incident
+                                            : state.regions[*region].major_incident;
+      if (flag.value != true) {
+        return MakeError("invalid_value", "decision",
+                         "no major incident is declared for " +
+                             (hospital ? config.hospitals[*hospital].name
+                                       : config.regions[*region].name) +
+                             ", so there is none to stand down");
+      }
+      return std::nullopt;
+    }
+    case DecisionKind::kReceivingHospitals: {
+      if (d.hospitals.empty() || d.hospitals.size() > 20) {
+        return MakeError("invalid_value", "hospitals", "hospitals must list 1-20 hospitals");
+      }
+      for (std::size_t i = 0; i < d.hospitals.size(); ++i) {
+        if (!config.FindHospital(d.hospitals[i])) {
+          return MakeError("unknown_hospital", "hospitals",
+                           "no hospital '" + d.hospitals[i] + "' in " + config.name);
+        }
+        if (std::find(d.hospitals.begin(), d.hospitals.begin() + static_cast<std::ptrdiff_t>(i),
+                      d.hospitals[i]) != d.hospitals.begin() + static_cast<std::ptrdiff_t>(i)) {
+          return MakeError("invalid_value", "hospitals", d.hospitals[i] + " is listed twice");
+        }
+      }
+      return CheckText(d.incident, 200, "incident");
+    }
+    case DecisionKind::kCapacityJudgement:
+      if (!d.judgement) {
+        return MakeError("bad_message", "judgement",
+                         "judgement is missing: sufficient, strained or insufficient");
+      }
+      return std::nullopt;
+    case DecisionKind::kIcuNeed:
+      return CheckCount(d.icu_beds, "icu_beds", 0);
+    case DecisionKind::kCapacityShortage:
+    case DecisionKind::kSupportRequest:
+    case DecisionKind::kSupportOffer: {
+      if (!IsResource(d.resource)) {
+        return MakeError("invalid_value", "resource",
+                         "resource must be a bed type or staff, ambulances, helicopters, blood, "
+                         "equipment, other");
+      }
+      const bool support = d.kind != DecisionKind::kCapacityShortage;
+      if (auto error = CheckCount(d.amount, "amount", support ? 1 : 0)) return error;
+      if (!support) return std::nullopt;
+      if (!config.FindRegion(d.to_region)) {
+        return MakeError("unknown_region", "to_region",
+                         "no region '" + d.to_region + "' in " + config.name);
+      }
+      if (d.to_region == d.region) {
+        return MakeError("invalid_value", "to_region", "support goes between two regions");
+      }
+      return std::nullopt;
+    }
+    case DecisionKind::kReadinessSet:
+      break;
+  }
+  return MakeError("invalid_value", "decision",
+                   "a readiness level is set with set_region_readiness or report_capacity");
 }
 
 }  // namespace
@@ -159,13 +263,18 @@ Decision Decide(const HealthcareRegionConfig& config, const SpaceState& state,
                               refusals->count};
   } else if (const auto* report = std::get_if<CapacityReport>(&command.body)) {
     decision.error = CheckReport(config, state, *report);
+    if (!decision.error) decision.error = CheckText(report->reason, kMaxReasonLength, "reason");
     event.body = CapacityReported{*report};
+  } else if (const auto* decided = std::get_if<RecordDecision>(&command.body)) {
+    decision.error = CheckDecision(config, state, decided->decision);
+    event.body = DecisionRecorded{decided->decision};
   } else if (const auto* readiness = std::get_if<SetRegionReadiness>(&command.body)) {
     if (!config.FindRegion(readiness->region)) {
       decision.error = MakeError("unknown_region", "region",
                                  "no region '" + readiness->region + "' in " + config.name);
     }
-    event.body = RegionReadinessSet{readiness->region, readiness->level};
+    if (!decision.error) decision.error = CheckText(readiness->reason, kMaxReasonLength, "reason");
+    event.body = RegionReadinessSet{readiness->region, readiness->level, readiness->reason};
   } else if (const auto* confirm = std::get_if<ConfirmFigures>(&command.body)) {
     auto index = config.FindHospital(confirm->hospital);
     if (!index) {

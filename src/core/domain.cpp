@@ -6,7 +6,8 @@ namespace {
 constexpr std::array<std::string_view, kAllBedTypes.size()> kBedTypeNames = {
     "AdultICU", "PediatricICU", "Burn", "MedicalSurgical", "Pediatrics", "OperatingRooms",
     "EmergencyDepartment"};
-constexpr std::array<std::string_view, 3> kEdStatusNames = {"open", "restricted", "closed"};
+constexpr std::array<std::string_view, 4> kEdStatusNames = {"open", "restricted", "diversion",
+                                                            "closed"};
 constexpr std::array<std::string_view, 4> kReadinessNames = {"normal", "staff", "reinforced",
                                                              "disaster"};
 constexpr std::array<std::string_view, kAllTriage.size()> kTriageNames = {"P1", "P2", "P3"};
@@ -14,6 +15,13 @@ constexpr std::array<std::string_view, 3> kActorKindNames = {"user", "scenario",
 constexpr std::array<std::string_view, 3> kRoleNames = {"trainer", "reporter", "viewer"};
 constexpr std::array<std::string_view, 4> kMessageKindNames = {"situation_report", "methane",
                                                                "alert", "information"};
+
+constexpr std::array<std::string_view, 9> kDecisionNames = {
+    "major_incident_declared", "major_incident_stood_down", "receiving_hospitals",
+    "capacity_judgement",      "icu_need",                  "capacity_shortage",
+    "support_request",         "support_offer",             "readiness_set"};
+constexpr std::array<std::string_view, 3> kJudgementNames = {"sufficient", "strained",
+                                                             "insufficient"};
 
 template <typename Enum, std::size_t N>
 std::optional<Enum> ParseByName(const std::array<std::string_view, N>& names,
@@ -61,6 +69,26 @@ std::optional<Triage> ParseTriage(std::string_view name) {
 }
 std::optional<Actor::Kind> ParseActorKind(std::string_view name) {
   return ParseByName<Actor::Kind>(kActorKindNames, name);
+}
+
+std::string_view WireName(DecisionKind kind) {
+  return kDecisionNames[static_cast<std::size_t>(kind)];
+}
+std::optional<DecisionKind> ParseDecisionKind(std::string_view name) {
+  return ParseByName<DecisionKind>(kDecisionNames, name);
+}
+std::string_view WireName(CapacityJudgement judgement) {
+  return kJudgementNames[static_cast<std::size_t>(judgement)];
+}
+std::optional<CapacityJudgement> ParseCapacityJudgement(std::string_view name) {
+  return ParseByName<CapacityJudgement>(kJudgementNames, name);
+}
+bool IsResource(std::string_view name) {
+  if (ParseBedType(name)) return true;
+  for (std::string_view other : kOtherResources) {
+    if (other == name) return true;
+  }
+  return false;
 }
 
 }  // namespace lagesbild

@@ -46,6 +46,12 @@ Json EventToJson(const Event& event) {
   } else if (const auto* readiness = std::get_if<RegionReadinessSet>(&event.body)) {
     out["region"] = readiness->region;
     out["level"] = WireName(readiness->level);
+    if (!readiness->reason.empty()) out["reason"] = readiness->reason;
+  } else if (const auto* decided = std::get_if<DecisionRecorded>(&event.body)) {
+    const Json decision = DecisionContentToJson(decided->decision);
+    for (const auto& [key, value] : decision.items()) {
+      if (!value.is_null()) out[key] = value;
+    }
   } else if (const auto* confirmed = std::get_if<FiguresConfirmed>(&event.body)) {
     out["hospital"] = confirmed->hospital;
   } else if (const auto* posted = std::get_if<MessagePosted>(&event.body)) {
@@ -119,7 +125,12 @@ Result<Event> EventFromJson(const Json& json) {
     } else if (event_kind == "region_readiness_set") {
       auto level = ParseReadinessLevel(json.at("level").get<std::string>());
       if (!level) return Corrupt("bad readiness level");
-      event.body = RegionReadinessSet{json.at("region").get<std::string>(), *level};
+      event.body = RegionReadinessSet{json.at("region").get<std::string>(), *level,
+                                      json.value("reason", "")};
+    } else if (event_kind == "decision_recorded") {
+      auto decision = DecisionContentFromJson(json, InputLimits::kNone);
+      if (const Error* error = decision.ok() ? nullptr : &decision.error()) return Corrupt(error->message);
+      event.body = DecisionRecorded{std::move(decision).value()};
     } else if (event_kind == "figures_confirmed") {
       event.body = FiguresConfirmed{json.at("hospital").get<std::string>()};
     } else if (event_kind == "message_posted") {

@@ -129,12 +129,15 @@ std::optional<CommandBody> InjectCommand(const Inject& inject) {
   }
   if (const auto* readiness = std::get_if<ReadinessInject>(&inject.body)) {
     if (!readiness->region.empty()) {
-      return CommandBody{SetRegionReadiness{readiness->region, readiness->level}};
+      return CommandBody{SetRegionReadiness{readiness->region, readiness->level, ""}};
     }
     CapacityReport report;
     report.hospital = readiness->hospital;
     report.readiness = readiness->level;
     return CommandBody{report};
+  }
+  if (const auto* decision = std::get_if<DecisionInject>(&inject.body)) {
+    return CommandBody{RecordDecision{decision->decision}};
   }
   return std::nullopt;  // checkpoint
 }

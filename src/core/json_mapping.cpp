@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <limits>
+#include <set>
 
 #include "lagesbild/core/staleness.h"
 #include "lagesbild/core/time_format.h"
+#include "lagesbild/core/wire.h"
 
 namespace lagesbild {
 namespace {
@@ -168,6 +170,7 @@ Json HospitalToJson(const HealthcareRegionConfig& config, const SpaceState& stat
   }
   out["readiness"] =
       ReportedToJson(hospital.readiness, [](ReadinessLevel l) { return NameOf(l); });
+  out["major_incident"] = ReportedToJson(hospital.major_incident, [](bool v) { return Json(v); });
   const Casualties& casualties = hospital.casualties;
   out["casualties"] = {{"incoming", PatientsToJson(casualties.incoming)},
                        {"received", PatientsToJson(casualties.received)},
@@ -188,6 +191,7 @@ Json RegionToJson(const HealthcareRegionConfig& config, std::size_t index,
   Json& hospitals = out["hospitals"] = Json::array();
   for (std::size_t h : info.hospital_indexes) hospitals.push_back(config.hospitals[h].id);
   out["readiness"] = ReportedToJson(region.readiness, [](ReadinessLevel l) { return NameOf(l); });
+  out["major_incident"] = ReportedToJson(region.major_incident, [](bool v) { return Json(v); });
   return out;
 }
 
@@ -208,6 +212,10 @@ Json StateToJson(const HealthcareRegionConfig& config, const SpaceState& state) 
   Json& hospitals = out["hospitals"] = Json::array();
   for (std::size_t h = 0; h < state.hospitals.size(); ++h) {
     hospitals.push_back(HospitalToJson(config, state, h));
+  }
+  Json& decisions = out["decisions"] = Json::array();
+  for (const DecisionRecord& record : state.decisions) {
+    decisions.push_back(DecisionRecordToJson(record));
   }
   // Messages within kSnapshotMessageBytes: first the open ones, newest first, in at most half of
   // it; then the newest run of all messages. "older_before" is where GET /api/messages?before=
@@ -290,6 +298,7 @@ Json MessageContentToJson(const MessageContent& content) {
   }
   if (content.level) out["level"] = WireName(*content.level);
   if (content.requires_ack) out["requires_ack"] = true;
+  if (!content.sender.empty()) out["sender"] = content.sender;
   return out;
 }
 
@@ -306,6 +315,8 @@ Json MessageToJson(const std::string& space, const MessageState& message) {
   if (!out.contains("methane")) out["methane"] = nullptr;
   if (!out.contains("level")) out["level"] = nullptr;
   out["requires_ack"] = message.RequiresAck();
+  if (!out.contains("sender")) out["sender"] = nullptr;
+  out["scripted"] = message.scripted;
   Json& acks = out["acks"] = Json::object();
   for (const auto& [region, ack] : message.acks) {
     acks[region] = {{"at", FormatUtc(*ack.stamp.at)}, {"by", ack.stamp.by}, {"seq", ack.seq}};
@@ -380,6 +391,12 @@ Result<MessageContent> MessageContentFromJson(const Json& object, InputLimits li
     if (!it->is_boolean()) return MakeError("bad_message", "requires_ack", "requires_ack must be true or false");
     content.requires_ack = it->get<bool>();
   }
+  if (it = object.find("sender"); it != object.end() && !it->is_null()) {
+    if (!it->is_string() || it->get_ref<const std::string&>().size() > kMaxIdLength) {
+      return MakeError("bad_message", "sender", "sender must be a text");
+    }
+    content.sender = it->get<std::string>();
+  }
   return content;
 }
 
@@ -401,6 +418,7 @@ Json CapacityReportToJson(const CapacityReport& report) {
     }
   }
   if (report.readiness) out["readiness"] = WireName(*report.readiness);
+  if (!report.reason.empty()) out["reason"] = report.reason;
   return out;
 }
 
@@ -414,8 +432,15 @@ Result<CapacityReport> CapacityReportFromJson(const Json& object,
     error = ReadReception(*it, report);
   }
   if (auto it = object.find("ed_status"); !error && it != object.end()) {
-    error = ReadEnum(*it, "ed_status", ParseEdStatus, "open, restricted, closed",
+    error = ReadEnum(*it, "ed_status", ParseEdStatus, "open, restricted, diversion, closed",
                      &report.ed_status);
+  }
+  if (auto it = object.find("reason"); !error && it != object.end()) {
+    if (!it->is_string()) {
+      error = MakeError("bad_message", "reason", "reason must be a text");
+    } else {
+      report.reason = it->get<std::string>();
+    }
   }
   if (auto it = object.find("readiness"); !error && it != object.end()) {
     error = ReadEnum(*it, "readiness", ParseReadinessLevel,
@@ -423,6 +448,143 @@ Result<CapacityReport> CapacityReportFromJson(const Json& object,
   }
   if (error) return *error;
   return report;
+}
+
+Json DecisionContentToJson(const DecisionContent& d) {
+  Json out{{"decision", WireName(d.kind)}, {"region", d.region}};
+  out["hospital"] = d.hospital.empty() ? Json(nullptr) : Json(d.hospital);
+  switch (d.kind) {
+    case DecisionKind::kReceivingHospitals:
+      out["hospitals"] = d.hospitals;
+      out["incident"] = d.incident.empty() ? Json(nullptr) : Json(d.incident);
+      break;
+    case DecisionKind::kCapacityJudgement:
+      if (d.judgement) out["judgement"] = WireName(*d.judgement);
+      break;
+    case DecisionKind::kIcuNeed:
+      if (d.icu_beds) out["icu_beds"] = *d.icu_beds;
+      break;
+    case DecisionKind::kSupportRequest:
+    case DecisionKind::kSupportOffer:
+      out["to_region"] = d.to_region;
+      [[fallthrough]];
+    case DecisionKind::kCapacityShortage:
+      out["resource"] = d.resource;
+      if (d.amount) out["amount"] = *d.amount;
+      break;
+    case DecisionKind::kReadinessSet:
+      if (d.level) out["level"] = WireName(*d.level);
+      break;
+    case DecisionKind::kMajorIncidentDeclared:
+    case DecisionKind::kMajorIncidentStoodDown:
+      break;
+  }
+  out["reason"] = d.reason.empty() ? Json(nullptr) : Json(d.reason);
+  return out;
+}
+
+Result<DecisionContent> DecisionContentFromJson(const Json& object, InputLimits limits) {
+  const bool client = limits == InputLimits::kClient;
+  DecisionContent d;
+  std::optional<DecisionKind> kind;
+  auto it = object.find("decision");
+  if (it == object.end()) return MakeError("bad_message", "decision", "decision is missing");
+  if (auto error = ReadEnum(*it, "decision", ParseDecisionKind,
+                            "major_incident_declared, major_incident_stood_down, "
+                            "receiving_hospitals, capacity_judgement, icu_need, "
+                            "capacity_shortage, support_request, support_offer",
+                            &kind)) {
+    return *error;
+  }
+  d.kind = *kind;
+  if (client && d.kind == DecisionKind::kReadinessSet) {
+    return MakeError("invalid_value", "decision",
+                     "a readiness level is set with set_region_readiness or report_capacity");
+  }
+  // The fields each kind takes (besides decision, region, hospital, reason).
+  std::vector<const char*> own;
+  switch (d.kind) {
+    case DecisionKind::kReceivingHospitals: own = {"hospitals", "incident"}; break;
+    case DecisionKind::kCapacityJudgement: own = {"judgement"}; break;
+    case DecisionKind::kIcuNeed: own = {"icu_beds"}; break;
+    case DecisionKind::kCapacityShortage: own = {"resource", "amount"}; break;
+    case DecisionKind::kSupportRequest:
+    case DecisionKind::kSupportOffer: own = {"resource", "amount", "to_region"}; break;
+    case DecisionKind::kReadinessSet: own = {"level"}; break;
+    case DecisionKind::kMajorIncidentDeclared:
+    case DecisionKind::kMajorIncidentStoodDown: break;
+  }
+  static const std::set<std::string> kDecisionFields = {
+      "hospitals", "incident", "judgement", "icu_beds", "resource", "amount", "to_region", "level"};
+  for (const auto& item : object.items()) {
+    if (!kDecisionFields.count(item.key())) continue;
+    const bool belongs = std::any_of(own.begin(), own.end(),
+                                     [&](const char* f) { return item.key() == f; });
+    // Stored records write null for an absent optional; only a client is told off.
+    if (!belongs && client) {
+      return MakeError("bad_message", item.key(),
+                       item.key() + " does not belong to a " + std::string(WireName(d.kind)) +
+                           " decision");
+    }
+  }
+  const auto text = [&](const char* field, std::size_t max, std::string* out) -> std::optional<Error> {
+    auto found = object.find(field);
+    if (found == object.end() || found->is_null()) return std::nullopt;
+    if (!found->is_string() || (client && found->get_ref<const std::string&>().size() > max)) {
+      return MakeError("bad_message", field,
+                       std::string(field) + " must be a text of at most " + std::to_string(max) +
+                           " bytes");
+    }
+    *out = found->get<std::string>();
+    return std::nullopt;
+  };
+  const auto count = [&](const char* field, std::optional<std::int64_t>* out) -> std::optional<Error> {
+    auto found = object.find(field);
+    if (found == object.end() || found->is_null()) return std::nullopt;
+    return ReadFigure(*found, field, out);
+  };
+  std::optional<Error> error;
+  if (!error) error = text("region", kMaxIdLength, &d.region);
+  if (!error && d.region.empty()) error = MakeError("bad_message", "region", "region is missing");
+  if (!error) error = text("hospital", kMaxIdLength, &d.hospital);
+  if (!error) error = text("reason", 4 * kMaxReasonLength, &d.reason);
+  if (!error) error = text("incident", 4 * 200, &d.incident);
+  if (!error) error = text("resource", kMaxIdLength, &d.resource);
+  if (!error) error = text("to_region", kMaxIdLength, &d.to_region);
+  if (!error) error = count("icu_beds", &d.icu_beds);
+  if (!error) error = count("amount", &d.amount);
+  if (auto found = object.find("judgement"); !error && found != object.end() && !found->is_null()) {
+    error = ReadEnum(*found, "judgement", ParseCapacityJudgement,
+                     "sufficient, strained, insufficient", &d.judgement);
+  }
+  if (auto found = object.find("level"); !error && found != object.end() && !found->is_null()) {
+    error = ReadEnum(*found, "level", ParseReadinessLevel, "normal, staff, reinforced, disaster",
+                     &d.level);
+  }
+  if (auto found = object.find("hospitals"); !error && found != object.end() && !found->is_null()) {
+    if (!found->is_array() || (client && found->size() > 20)) {
+      error = MakeError("bad_message", "hospitals", "hospitals must be a list of 1-20 hospital ids");
+    } else {
+      for (const Json& id : *found) {
+        if (!id.is_string() || id.get_ref<const std::string&>().size() > kMaxIdLength) {
+          error = MakeError("bad_message", "hospitals", "hospitals must be a list of hospital ids");
+          break;
+        }
+        d.hospitals.push_back(id.get<std::string>());
+      }
+    }
+  }
+  if (error) return *error;
+  return d;
+}
+
+Json DecisionRecordToJson(const DecisionRecord& record) {
+  Json out = DecisionContentToJson(record.content);
+  out["seq"] = record.seq;
+  out["at"] = FormatUtc(record.at);
+  out["by"] = record.by;
+  out["actor_kind"] = WireName(record.actor_kind);
+  return out;
 }
 
 }  // namespace lagesbild

@@ -26,6 +26,12 @@ std::optional<std::string> ReporterDenial(const HealthcareRegionConfig& config,
     }
   } else if (const auto* readiness = std::get_if<SetRegionReadiness>(&command)) {
     return outside(readiness->region);
+  } else if (const auto* decided = std::get_if<RecordDecision>(&command)) {
+    return outside(decided->decision.region);
+  } else if (const auto* post = std::get_if<PostMessage>(&command)) {
+    if (!post->content.sender.empty()) {
+      return std::string("only the exercise command speaks as another sender");
+    }
   } else if (const auto* ack = std::get_if<Acknowledge>(&command)) {
     if (!ack->region.empty()) return outside(ack->region);
   }
@@ -68,6 +74,7 @@ std::string_view CommandName(const CommandBody& body) {
     std::string_view operator()(const PlayCasualtyWave&) const { return "casualty_wave"; }
     std::string_view operator()(const AdvanceArrivals&) const { return "advance_arrivals"; }
     std::string_view operator()(const RecordRefusals&) const { return "record_refusals"; }
+    std::string_view operator()(const RecordDecision&) const { return "record_decision"; }
   };
   return std::visit(Visitor{}, body);
 }
@@ -88,6 +95,9 @@ std::string CommandTarget(const CommandBody& command) {
     std::string operator()(const PlayCasualtyWave& c) const { return c.wave; }
     std::string operator()(const AdvanceArrivals&) const { return ""; }
     std::string operator()(const RecordRefusals& c) const { return c.user; }
+    std::string operator()(const RecordDecision& c) const {
+      return c.decision.hospital.empty() ? c.decision.region : c.decision.hospital;
+    }
   };
   return std::visit(Visitor{}, command);
 }

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "lagesbild/core/core.h"
+#include "lagesbild/core/indicators.h"
 #include "lagesbild/core/time_format.h"
 
 namespace lagesbild {
@@ -41,25 +42,41 @@ Json Summary(const HealthcareRegionConfig& config, const Event& event) {
   } else if (const auto* clock = std::get_if<ExerciseClockSet>(&event.body)) {
     out["status"] = clock->clock.status;
     out["speed"] = clock->clock.speed;
+  } else if (const auto* decided = std::get_if<DecisionRecorded>(&event.body)) {
+    const Json decision = DecisionContentToJson(decided->decision);
+    for (const auto& [key, value] : decision.items()) out[key] = value;
+    if (!decided->decision.hospital.empty()) put_hospital(decided->decision.hospital);
   }
   return out;
 }
 
-struct Outcome {
-  std::optional<std::int64_t> met_ms;
+struct Done {
+  std::optional<std::int64_t> met_ms;  // exercise time of the event that did it
   std::string by;
 };
 
-Outcome Evaluate(const Checkpoint& checkpoint, std::int64_t from, std::int64_t due,
+// An early correct action counts: every participant event up to `due` is looked at, also those
+// before the checkpoint's `at` (kept as `from` for what was asked of acknowledgements).
+Done Evaluate(const Checkpoint& checkpoint, std::int64_t from, std::int64_t due,
                  const std::vector<Event>& events, TimeMs start,
                  const std::map<std::string, std::string>& message_of_inject,
                  const SpaceState& state) {
   const auto elapsed = [&](const Event& e) { return e.at - start; };
-  const auto in_window = [&](const Event& e) {
-    return ByParticipant(e) && elapsed(e) >= from && elapsed(e) <= due;
-  };
+  (void)from;
+  const auto in_window = [&](const Event& e) { return ByParticipant(e) && elapsed(e) <= due; };
   const CheckpointExpectation& expect = checkpoint.expect;
   using Kind = CheckpointExpectation::Event;
+  if (expect.event == Kind::kDecisionRecorded) {
+    for (const Event& e : events) {
+      const auto* d = std::get_if<DecisionRecorded>(&e.body);
+      if (d && in_window(e) && d->decision.kind == *expect.decision &&
+          (expect.region.empty() || d->decision.region == expect.region) &&
+          (expect.hospital.empty() || d->decision.hospital == expect.hospital)) {
+        return {elapsed(e), e.actor.id};
+      }
+    }
+    return {};
+  }
   if (expect.event == Kind::kRegionReadinessSet || expect.event == Kind::kMessagePosted) {
     for (const Event& e : events) {
       if (!in_window(e)) continue;
@@ -103,12 +120,9 @@ Outcome Evaluate(const Checkpoint& checkpoint, std::int64_t from, std::int64_t d
     }
   }
   if (needed.empty()) return {};
-  Outcome outcome;
+  Done outcome;
   for (const Event& e : events) {
-    if (!in_window(e) && !(expect.event == Kind::kMessageAcknowledged && ByParticipant(e) &&
-                           elapsed(e) <= due)) {
-      continue;
-    }
+    if (!in_window(e)) continue;
     std::string who;
     if (const auto* r = std::get_if<CapacityReported>(&e.body)) who = r->report.hospital;
     if (const auto* c = std::get_if<FiguresConfirmed>(&e.body)) who = c->hospital;
@@ -128,23 +142,38 @@ Outcome Evaluate(const Checkpoint& checkpoint, std::int64_t from, std::int64_t d
   return {};
 }
 
-std::string Csv(const std::string& text) {
-  std::string out = "\"";
-  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
-std::string Clock(const Json& ms) {
-  return ms.is_number() ? FormatElapsed(ms.get<std::int64_t>()) : std::string();
+Json IndicatorsToJson(const std::vector<IndicatorResult>& results, TimeMs start,
+                      const std::string& space) {
+  Json out = Json::array();
+  for (const IndicatorResult& r : results) {
+    const std::int64_t trigger = r.trigger_at - start;
+    out.push_back(
+        {{"indicator", r.definition->id},
+         {"level", r.definition->level == IndicatorLevel::kRegion ? "region" : "hospital"},
+         {"region", r.region},
+         {"hospital", r.hospital.empty() ? Json(nullptr) : Json(r.hospital)},
+         {"target_minutes", r.target_minutes},
+         {"trigger_ms", trigger},
+         {"trigger_message", MessageId(space, r.trigger_seq)},
+         {"due_ms", trigger + r.target_minutes * 60000},
+         {"actual_ms", r.done_at ? Json(*r.done_at - start) : Json(nullptr)},
+         {"status", WireName(r.outcome)},
+         {"by", r.done_at ? Json(r.by) : Json(nullptr)},
+         {"seq", r.done_at ? Json(r.seq) : Json(nullptr)}});
+  }
+  return out;
 }
 
 }  // namespace
 
 Json BuildReview(const HealthcareRegionConfig& config, const Scenario* scenario,
                  const SpaceState& state, const std::vector<Event>& events,
-                 std::int64_t elapsed_now) {
-  Json review{{"v", 1}, {"label", "ÖVNING"}, {"space", state.space}};
-  const TimeMs start = state.exercise_info ? state.exercise_info->start : 0;
+                 std::int64_t elapsed_now, TimeMs live_start) {
+  Json review{{"v", 1}, {"label", state.exercise ? "ÖVNING" : "LIVE"}, {"space", state.space}};
+  const TimeMs start = state.exercise_info ? state.exercise_info->start : live_start;
+  if (!state.exercise_info) {
+    review["period"] = {{"from", FormatUtc(start)}, {"to", FormatUtc(start + elapsed_now)}};
+  }
   if (state.exercise_info) {
     review["scenario"] = {{"id", state.exercise_info->scenario_id},
                           {"name", state.exercise_info->scenario_name}};
@@ -175,11 +204,12 @@ Json BuildReview(const HealthcareRegionConfig& config, const Scenario* scenario,
     for (const Inject& inject : scenario->injects) {
       if (const auto* checkpoint = std::get_if<Checkpoint>(&inject.body)) {
         const std::int64_t due = inject.at + checkpoint->within_ms;
-        const Outcome outcome = Evaluate(*checkpoint, inject.at, due, events, start,
-                                         message_of_inject, state);
-        const char* status = outcome.met_ms ? "met" : elapsed_now > due ? "missed" : "not_done";
+        const Done outcome = Evaluate(*checkpoint, inject.at, due, events, start,
+                                      message_of_inject, state);
+        const Outcome status = Judge(outcome.met_ms, due, elapsed_now);
         checkpoints.push_back({{"id", inject.id}, {"description", checkpoint->description},
-                               {"from_ms", inject.at}, {"due_ms", due}, {"status", status},
+                               {"from_ms", inject.at}, {"due_ms", due},
+                               {"status", WireName(status)},
                                {"met_ms", outcome.met_ms ? Json(*outcome.met_ms) : Json(nullptr)},
                                {"by", outcome.met_ms ? Json(outcome.by) : Json(nullptr)}});
         continue;
@@ -208,6 +238,10 @@ Json BuildReview(const HealthcareRegionConfig& config, const Scenario* scenario,
       }
     }
   }
+  review["indicators"] = IndicatorsToJson(
+      ComputeIndicators(config, events, scenario ? scenario->indicator_targets : IndicatorTargets{},
+                        start + elapsed_now),
+      start, state.space);
   Json& acknowledgements = review["acknowledgements"] = Json::array();
   for (const auto& [seq, message] : all_messages) {
     if (!message.RequiresAck()) continue;
@@ -239,30 +273,6 @@ Json BuildReview(const HealthcareRegionConfig& config, const Scenario* scenario,
     first_reports.push_back(std::move(entry));
   }
   return review;
-}
-
-std::string ReviewCsv(const Json& review) {
-  std::string csv = "# ÖVNING – " + review.value("/scenario/name"_json_pointer, std::string()) +
-                    " (" + review.value("space", "") + ")\n";
-  csv += "type,id,subject,description,target,actual,status,by\n";
-  for (const Json& c : review["checkpoints"]) {
-    csv += "checkpoint," + Csv(c["id"]) + ",," + Csv(c["description"]) + "," + Clock(c["due_ms"]) +
-           "," + Clock(c["met_ms"]) + "," + c["status"].get<std::string>() + "," +
-           Csv(c["by"].is_string() ? c["by"].get<std::string>() : "") + "\n";
-  }
-  for (const Json& a : review["acknowledgements"]) {
-    csv += "acknowledgement," + Csv(a["message"]) + "," + Csv(a["region"]) + "," +
-           Csv(a["inject"].is_string() ? a["inject"].get<std::string>() : "") + "," +
-           Clock(a["sent_ms"]) + "," + Clock(a["acknowledged_ms"]) + "," +
-           (a["acknowledged_ms"].is_null() ? "pending" : "acknowledged") + "," +
-           Csv(a["by"].is_string() ? a["by"].get<std::string>() : "") + "\n";
-  }
-  for (const Json& f : review["first_reports"]) {
-    csv += "first_report," + Csv(f["hospital"]) + "," + Csv(f["name"]) + ",,," +
-           Clock(f["first_report_ms"]) + "," + (f["first_report_ms"].is_null() ? "none" : "reported") +
-           "," + Csv(f["by"].is_string() ? f["by"].get<std::string>() : "") + "\n";
-  }
-  return csv;
 }
 
 }  // namespace lagesbild

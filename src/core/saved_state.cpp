@@ -3,13 +3,15 @@
 #include <cstdint>
 
 #include "lagesbild/core/json_mapping.h"
+#include "lagesbild/core/time_format.h"
 
 namespace lagesbild {
 namespace {
 
 // Raised when the layout of the text changes; older saved states are then replayed past.
 // 2: messages are bounded (recent and open ones) and the state counts every message posted.
-constexpr int kSavedStateFormat = 3;  // 3: over capacity as data, not text
+// 3: over capacity as data, not text. 4: decisions, major incidents, scripted messages.
+constexpr int kSavedStateFormat = 4;
 
 // Short keys: a saved state is read at every start and written every few thousand events.
 Json StampToJson(const Stamp& stamp) {
@@ -52,6 +54,8 @@ const auto kEdFromJson = EnumFrom<EdStatus>(ParseEdStatus);
 const auto kInt = [](const Json& json) { return json.get<std::int64_t>(); };
 const auto kWire = [](auto value) { return Json(std::string(WireName(value))); };
 const auto kSame = [](std::int64_t value) { return Json(value); };
+const auto kBool = [](bool value) { return Json(value); };
+const auto kBoolFrom = [](const Json& json) { return json.get<bool>(); };
 
 PatientCounts CountsFromJson(const Json& json) {
   PatientCounts counts{};
@@ -78,6 +82,7 @@ Json HospitalToSaved(const HospitalState& hospital) {
           {"ed", ReportedToJson(hospital.ed_status, kWire)},
           {"reception", reception},
           {"readiness", ReportedToJson(hospital.readiness, kWire)},
+          {"mi", ReportedToJson(hospital.major_incident, kBool)},
           {"casualties",
            {{"incoming", c.incoming}, {"received", c.received}, {"arrivals", arrivals},
             {"over", c.over_capacity ? Json::array({static_cast<int>(c.over_capacity->kind),
@@ -105,6 +110,7 @@ HospitalState HospitalFromSaved(const Json& json) {
     hospital.reception[i] = ReportedFromJson<std::int64_t>(reception.at(i), kInt);
   }
   hospital.readiness = ReportedFromJson<ReadinessLevel>(json.at("readiness"), kLevelFromJson);
+  hospital.major_incident = ReportedFromJson<bool>(json.at("mi"), kBoolFrom);
   const Json& c = json.at("casualties");
   hospital.casualties.incoming = CountsFromJson(c.at("incoming"));
   hospital.casualties.received = CountsFromJson(c.at("received"));
@@ -131,6 +137,7 @@ Json MessageToSaved(const MessageState& message) {
   }
   return {{"seq", message.seq},         {"at", message.at},
           {"from", message.from_region}, {"by", message.sent_by},
+          {"scripted", message.scripted},
           {"content", MessageContentToJson(message.content)},
           {"to", message.addressees},   {"acks", acks}};
 }
@@ -141,6 +148,7 @@ MessageState MessageFromSaved(const Json& json) {
   message.at = json.at("at").get<TimeMs>();
   message.from_region = json.at("from").get<std::string>();
   message.sent_by = json.at("by").get<std::string>();
+  message.scripted = json.at("scripted").get<bool>();
   auto content = MessageContentFromJson(json.at("content"), InputLimits::kNone);
   if (const Error* error = content.ok() ? nullptr : &content.error()) throw std::invalid_argument(error->message);
   message.content = std::move(content).value();
@@ -149,6 +157,21 @@ MessageState MessageFromSaved(const Json& json) {
     message.acks[region] = Acknowledgement{StampFromJson(ack), ack.at("seq").get<Seq>()};
   }
   return message;
+}
+
+DecisionRecord DecisionFromSaved(const Json& json) {
+  DecisionRecord record;
+  record.seq = json.at("seq").get<Seq>();
+  auto at = ParseUtc(json.at("at").get<std::string>());
+  auto kind = ParseActorKind(json.at("actor_kind").get<std::string>());
+  if (!at || !kind) throw std::invalid_argument("decision record");
+  record.at = *at;
+  record.by = json.at("by").get<std::string>();
+  record.actor_kind = *kind;
+  auto content = DecisionContentFromJson(json, InputLimits::kNone);
+  if (const Error* error = content.ok() ? nullptr : &content.error()) throw std::invalid_argument(error->message);
+  record.content = std::move(content).value();
+  return record;
 }
 
 Json ExerciseToSaved(const ExerciseInfo& info) {
@@ -210,10 +233,15 @@ std::string SavedStateToText(const HealthcareRegionConfig& config, const SpaceSt
   }
   Json regions = Json::array();
   for (const RegionState& region : state.regions) {
-    regions.push_back(ReportedToJson(region.readiness, kWire));
+    regions.push_back({{"readiness", ReportedToJson(region.readiness, kWire)},
+                       {"mi", ReportedToJson(region.major_incident, kBool)}});
   }
   Json messages = Json::array();
   for (const MessageState& message : state.messages) messages.push_back(MessageToSaved(message));
+  Json decisions = Json::array();
+  for (const DecisionRecord& record : state.decisions) {
+    decisions.push_back(DecisionRecordToJson(record));
+  }
   return Json{{"format", kSavedStateFormat},
               {"config", Fingerprint(config)},
               {"space", state.space},
@@ -223,6 +251,7 @@ std::string SavedStateToText(const HealthcareRegionConfig& config, const SpaceSt
               {"regions", regions},
               {"messages", messages},
               {"messages_posted", state.messages_posted},
+              {"decisions", decisions},
               {"exercise_info", state.exercise_info ? ExerciseToSaved(*state.exercise_info)
                                                     : Json(nullptr)}}
       .dump();
@@ -246,7 +275,9 @@ Result<SpaceState> SavedStateFromText(const HealthcareRegionConfig& config,
       state.hospitals.push_back(HospitalFromSaved(hospital));
     }
     for (const Json& region : json.at("regions")) {
-      state.regions.push_back(RegionState{ReportedFromJson<ReadinessLevel>(region, kLevelFromJson)});
+      state.regions.push_back(
+          RegionState{ReportedFromJson<ReadinessLevel>(region.at("readiness"), kLevelFromJson),
+                      ReportedFromJson<bool>(region.at("mi"), kBoolFrom)});
     }
     if (state.hospitals.size() != config.hospitals.size() ||
         state.regions.size() != config.regions.size()) {
@@ -256,6 +287,9 @@ Result<SpaceState> SavedStateFromText(const HealthcareRegionConfig& config,
       state.messages.push_back(MessageFromSaved(message));
     }
     state.messages_posted = json.at("messages_posted").get<std::int64_t>();
+    for (const Json& record : json.at("decisions")) {
+      state.decisions.push_back(DecisionFromSaved(record));
+    }
     if (!json.at("exercise_info").is_null()) {
       state.exercise_info = ExerciseFromSaved(json.at("exercise_info"));
     }

@@ -94,7 +94,7 @@ std::array<std::int64_t, 3> Patients(const Json& object, const std::string& path
 MessageInject ReadMessage(const Json& json, const std::string& path,
                           const HealthcareRegionConfig& config) {
   AllowOnly(json, path, {"id", "at", "kind", "from", "to", "message_kind", "text", "fields",
-                         "methane", "level", "requires_ack"});
+                         "methane", "level", "requires_ack", "sender"});
   Json body = json;
   body["kind"] = Field(json, path, "message_kind");
   auto content = MessageContentFromJson(body);
@@ -109,6 +109,10 @@ MessageInject ReadMessage(const Json& json, const std::string& path,
     RequireRegion(config, inject.content.to[i], path + ".to[" + std::to_string(i) + "]");
   }
   const auto& c = inject.content;
+  if (!c.sender.empty() &&
+      std::find(kMessageSenders.begin(), kMessageSenders.end(), c.sender) == kMessageSenders.end()) {
+    throw Problem{path + ".sender", "must be sos_alarm, scene_command, socialstyrelsen or rssl"};
+  }
   if (c.kind != MessageKind::kMethane && c.text.empty()) throw Problem{path + ".text", "is missing"};
   if ((c.kind == MessageKind::kAlert) != c.level.has_value()) {
     throw Problem{path + ".level", c.level ? "belongs to an alert only" : "an alert needs a level"};
@@ -235,12 +239,47 @@ Checkpoint ReadCheckpoint(const Json& json, const std::string& path,
       e.message_kind = kind.is_string() ? ParseMessageKind(kind.get<std::string>()) : std::nullopt;
       if (!e.message_kind) throw Problem{expect_path + ".message_kind", "unknown message kind"};
     }
+  } else if (event == "decision_recorded") {
+    AllowOnly(expect, expect_path, {"event", "decision", "region", "hospital"});
+    e.event = CheckpointExpectation::Event::kDecisionRecorded;
+    const Json& decision = Field(expect, expect_path, "decision");
+    e.decision = decision.is_string() ? ParseDecisionKind(decision.get<std::string>()) : std::nullopt;
+    if (!e.decision || *e.decision == DecisionKind::kReadinessSet) {
+      throw Problem{expect_path + ".decision", "unknown decision (see record_decision)"};
+    }
+    e.region = Text(expect, expect_path, "region", 40, false);
+    if (!e.region.empty()) RequireRegion(config, e.region, expect_path + ".region");
+    e.hospital = Text(expect, expect_path, "hospital", 40, false);
+    if (!e.hospital.empty()) RequireHospital(config, e.hospital, expect_path + ".hospital");
   } else {
     throw Problem{expect_path + ".event",
-                  "must be region_readiness_set, capacity_reported, message_acknowledged or "
-                  "message_posted"};
+                  "must be region_readiness_set, capacity_reported, message_acknowledged, "
+                  "message_posted or decision_recorded"};
   }
   return checkpoint;
+}
+
+DecisionInject ReadDecision(const Json& json, const std::string& path,
+                            const HealthcareRegionConfig& config) {
+  AllowOnly(json, path, {"id", "at", "kind", "decision", "region", "hospital", "hospitals",
+                         "incident", "judgement", "icu_beds", "resource", "amount", "to_region",
+                         "reason"});
+  auto decision = DecisionContentFromJson(json);
+  if (const Error* error = decision.ok() ? nullptr : &decision.error()) {
+    throw Problem{path + (error->field.empty() ? "" : "." + error->field), error->message};
+  }
+  const DecisionContent& d = decision.value();
+  RequireRegion(config, d.region, path + ".region");
+  if (!d.hospital.empty()) RequireHospital(config, d.hospital, path + ".hospital");
+  for (std::size_t i = 0; i < d.hospitals.size(); ++i) {
+    RequireHospital(config, d.hospitals[i], path + ".hospitals[" + std::to_string(i) + "]");
+  }
+  if (!d.to_region.empty()) RequireRegion(config, d.to_region, path + ".to_region");
+  if (!d.resource.empty() && !IsResource(d.resource)) {
+    throw Problem{path + ".resource", "must be a bed type or staff, ambulances, helicopters, "
+                                      "blood, equipment, other"};
+  }
+  return DecisionInject{std::move(decision).value()};
 }
 
 InjectBody ReadInjectBody(const Json& json, const std::string& path, const std::string& kind,
@@ -268,8 +307,10 @@ InjectBody ReadInjectBody(const Json& json, const std::string& path, const std::
     return inject;
   }
   if (kind == "checkpoint") return ReadCheckpoint(json, path, config);
+  if (kind == "decision") return ReadDecision(json, path, config);
   throw Problem{path + ".kind",
-                "must be message, casualty_wave, capacity_change, readiness or checkpoint"};
+                "must be message, casualty_wave, capacity_change, readiness, checkpoint or "
+                "decision"};
 }
 
 }  // namespace
@@ -297,8 +338,8 @@ std::string FormatElapsed(ElapsedMs elapsed) {
 }
 
 std::string_view InjectKind(const InjectBody& body) {
-  static constexpr std::string_view kNames[] = {"message", "casualty_wave", "capacity_change",
-                                                "readiness", "checkpoint"};
+  static constexpr std::string_view kNames[] = {"message",   "casualty_wave", "capacity_change",
+                                                "readiness", "checkpoint",    "decision"};
   return kNames[body.index()];
 }
 
@@ -339,6 +380,11 @@ Json InjectSummary(const HealthcareRegionConfig& config, const Inject& inject) {
             {"hospital_name", readiness->hospital.empty() ? "" : hospital_name(readiness->hospital)},
             {"level", WireName(readiness->level)}};
   }
+  if (const auto* decision = std::get_if<DecisionInject>(&inject.body)) {
+    Json out = DecisionContentToJson(decision->decision);
+    out["kind"] = "decision";
+    return out;
+  }
   return {{"kind", "checkpoint"}, {"description", std::get<Checkpoint>(inject.body).description}};
 }
 
@@ -372,8 +418,16 @@ Result<Scenario> ParseScenario(const std::string& text, const std::string& sourc
     RequireObject(root, "$");
     AllowOnly(root, "$", {"format", "id", "name", "description", "modelled_on",
                           "healthcare_region", "planned_duration_minutes", "start_from",
-                          "baseline", "injects", "note"});
-    if (Field(root, "$", "format") != 1) throw Problem{"$.format", "must be 1"};
+                          "baseline", "injects", "note", "indicator_targets",
+                          "participating_regions"});
+    const Json& format = Field(root, "$", "format");
+    if (!format.is_number_integer() || format.get<std::int64_t>() < 1 ||
+        format.get<std::int64_t>() > kScenarioFormat) {
+      throw Problem{"$.format", "must be 1 or " + std::to_string(kScenarioFormat) +
+                                   " (this version reads formats 1-" +
+                                   std::to_string(kScenarioFormat) + ")"};
+    }
+    scenario.format = format.get<int>();
     static const std::regex kId("[a-z0-9-]{1,40}");
     scenario.id = Text(root, "$", "id", 40);
     if (!std::regex_match(scenario.id, kId)) throw Problem{"$.id", "must be 1-40 of a-z, 0-9, -"};
@@ -426,6 +480,35 @@ Result<Scenario> ParseScenario(const std::string& text, const std::string& sourc
       problem(p);
     }
   }
+  if (auto targets = root.find("indicator_targets"); root.is_object() && targets != root.end()) {
+    try {
+      RequireObject(*targets, "$.indicator_targets");
+      for (const auto& item : targets->items()) {
+        const std::string path = "$.indicator_targets." + item.key();
+        if (!FindIndicator(item.key())) throw Problem{path, "no indicator of that name"};
+        const std::int64_t minutes = Count(item.value(), path, 1440);
+        if (minutes < 1) throw Problem{path, "must be 1-1440 minutes"};
+        scenario.indicator_targets[item.key()] = minutes;
+      }
+    } catch (const Problem& p) {
+      problem(p);
+    }
+  }
+  if (auto regions = root.find("participating_regions"); root.is_object() && regions != root.end()) {
+    try {
+      if (!regions->is_array() || regions->empty()) {
+        throw Problem{"$.participating_regions", "must be a non-empty list of region ids"};
+      }
+      for (std::size_t i = 0; i < regions->size(); ++i) {
+        const std::string path = "$.participating_regions[" + std::to_string(i) + "]";
+        if (!(*regions)[i].is_string()) throw Problem{path, "must be a region id"};
+        RequireRegion(config, (*regions)[i].get<std::string>(), path);
+        scenario.participating_regions.push_back((*regions)[i].get<std::string>());
+      }
+    } catch (const Problem& p) {
+      problem(p);
+    }
+  }
   const Json* injects = root.is_object() && root.contains("injects") ? &root["injects"] : nullptr;
   if (!injects || !injects->is_array() || injects->empty()) {
     problem(Problem{"$.injects", "must be a non-empty list"});
@@ -463,6 +546,24 @@ Result<Scenario> ParseScenario(const std::string& text, const std::string& sourc
     if (!reported_already && (!target || !std::holds_alternative<MessageInject>(target->body))) {
       problem(Problem{"$.injects[id=" + scenario.injects[i].id + "].expect.message",
                       "no message inject '" + checkpoint->expect.message_inject + "'"});
+    }
+  }
+  // The participants set their own levels: a script never does it for them.
+  const auto participating = [&](const std::string& region) {
+    return std::find(scenario.participating_regions.begin(), scenario.participating_regions.end(),
+                     region) != scenario.participating_regions.end();
+  };
+  for (const Inject& inject : scenario.injects) {
+    const auto* readiness = std::get_if<ReadinessInject>(&inject.body);
+    if (!readiness) continue;
+    std::string region = readiness->region;
+    if (auto index = readiness->hospital.empty() ? std::nullopt : config.FindHospital(readiness->hospital)) {
+      region = config.hospitals[*index].region_id;
+    }
+    if (participating(region)) {
+      problem(Problem{"$.injects[id=" + inject.id + "]",
+                      "sets a level in " + region +
+                          ", a participating region: its participants set their own"});
     }
   }
   std::stable_sort(scenario.injects.begin(), scenario.injects.end(),

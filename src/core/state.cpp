@@ -64,6 +64,7 @@ std::string_view EventKind(const EventBody& body) {
       return "casualties_dispatched";
     }
     std::string_view operator()(const CasualtiesArrived&) const { return "casualties_arrived"; }
+    std::string_view operator()(const DecisionRecorded&) const { return "decision_recorded"; }
   };
   return std::visit(Visitor{}, body);
 }
@@ -78,6 +79,9 @@ std::string EventSubject(const EventBody& body) {
     std::string operator()(const AccessDenied& e) const { return e.target; }
     std::string operator()(const ExerciseStarted& e) const { return e.start.scenario_id; }
     std::string operator()(const ExerciseClockSet&) const { return ""; }
+    std::string operator()(const DecisionRecorded& e) const {
+      return e.decision.hospital.empty() ? e.decision.region : e.decision.hospital;
+    }
     std::string operator()(const CasualtiesDispatched& e) const { return e.to.hospital; }
     std::string operator()(const CasualtiesArrived& e) const { return e.hospital; }
   };

@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 
+#include "lagesbild/core/core.h"
 #include "lagesbild/core/event_log.h"
 #include "lagesbild/core/json_mapping.h"
 #include "lagesbild/core/scenario.h"
@@ -60,7 +61,8 @@ SubscribeRequest ParseSubscribe(const Json& message) {
 
 CommandRequest ParseReportCapacity(const Json& message, std::string id) {
   AllowOnlyFields(message, "report_capacity",
-                  {"id", "space", "hospital", "beds", "ed_status", "reception", "readiness"});
+                  {"id", "space", "hospital", "beds", "ed_status", "reception", "readiness",
+                   "reason"});
   CommandRequest request{std::move(id), RequireText(message, "space", kMaxIdLength), {}};
   auto report = CapacityReportFromJson(message, RequireText(message, "hospital", kMaxIdLength));
   if (const Error* error = report.ok() ? nullptr : &report.error()) throw Rejection{*error};
@@ -69,7 +71,7 @@ CommandRequest ParseReportCapacity(const Json& message, std::string id) {
 }
 
 CommandRequest ParseSetRegionReadiness(const Json& message, std::string id) {
-  AllowOnlyFields(message, "set_region_readiness", {"id", "space", "region", "level"});
+  AllowOnlyFields(message, "set_region_readiness", {"id", "space", "region", "level", "reason"});
   CommandRequest request{std::move(id), RequireText(message, "space", kMaxIdLength), {}};
   SetRegionReadiness command;
   command.region = RequireText(message, "region", kMaxIdLength);
@@ -80,7 +82,22 @@ CommandRequest ParseSetRegionReadiness(const Json& message, std::string id) {
            "level: '" + level + "' is not one of normal, staff, reinforced, disaster");
   }
   command.level = *parsed;
+  if (auto reason = message.find("reason"); reason != message.end()) {
+    if (!reason->is_string()) Reject("bad_message", "reason", "reason must be a text");
+    command.reason = reason->get<std::string>();
+  }
   request.body = command;
+  return request;
+}
+
+CommandRequest ParseRecordDecision(const Json& message, std::string id) {
+  AllowOnlyFields(message, "record_decision",
+                  {"id", "space", "decision", "region", "hospital", "hospitals", "incident",
+                   "judgement", "icu_beds", "resource", "amount", "to_region", "reason"});
+  CommandRequest request{std::move(id), RequireText(message, "space", kMaxIdLength), {}};
+  auto decision = DecisionContentFromJson(message);
+  if (const Error* error = decision.ok() ? nullptr : &decision.error()) throw Rejection{*error};
+  request.body = RecordDecision{std::move(decision).value()};
   return request;
 }
 
@@ -93,7 +110,7 @@ CommandRequest ParseConfirmFigures(const Json& message, std::string id) {
 CommandRequest ParsePostMessage(const Json& message, std::string id) {
   AllowOnlyFields(message, "post_message",
                   {"id", "space", "kind", "to", "text", "fields", "methane", "level",
-                   "requires_ack"});
+                   "requires_ack", "sender"});
   CommandRequest request{std::move(id), RequireText(message, "space", kMaxIdLength), {}};
   auto content = MessageContentFromJson(message);
   if (const Error* error = content.ok() ? nullptr : &content.error()) throw Rejection{*error};
@@ -166,7 +183,8 @@ std::variant<ClientMessage, WireError> ParseClientMessage(std::string_view text)
         {"set_region_readiness", ParseSetRegionReadiness},
         {"confirm_figures", ParseConfirmFigures},
         {"post_message", ParsePostMessage},
-        {"acknowledge", ParseAcknowledge}};
+        {"acknowledge", ParseAcknowledge},
+        {"record_decision", ParseRecordDecision}};
     if (name == "reload_scenarios") {
       AllowOnlyFields(message, name, {"id"});
       if (id.empty()) Reject("bad_message", "id", "id is missing (it is echoed in ack/error)");
@@ -313,6 +331,11 @@ std::string DeltaMessage(const HealthcareRegionConfig& config, const SpaceState&
     put_hospital(dispatched->to.hospital);
   } else if (const auto* arrived = std::get_if<CasualtiesArrived>(&event.body)) {
     put_hospital(arrived->hospital);
+  } else if (const auto* decided = std::get_if<DecisionRecorded>(&event.body)) {
+    if (auto index = config.FindRegion(decided->decision.region)) {
+      body["region"] = RegionToJson(config, *index, state.regions[*index]);
+    }
+    if (!decided->decision.hospital.empty()) put_hospital(decided->decision.hospital);
   } else if (std::holds_alternative<ExerciseStarted>(event.body) ||
              std::holds_alternative<ExerciseClockSet>(event.body)) {
     if (state.exercise_info) {
@@ -321,6 +344,7 @@ std::string DeltaMessage(const HealthcareRegionConfig& config, const SpaceState&
       body["exercise_info"] = std::move(info);
     }
   }
+  if (auto record = DecisionOf(config, event)) body["decision"] = DecisionRecordToJson(*record);
   return Envelope(std::move(body));
 }
 

@@ -13,6 +13,7 @@
 #include "lagesbild/core/review.h"
 #include "lagesbild/core/time_format.h"
 #include "lagesbild/core/wire.h"
+#include "lagesbild/server/review_csv.h"
 
 namespace lagesbild {
 namespace {
@@ -192,6 +193,10 @@ void HttpSessions::ServeReview(WsServer::connection_ptr connection, const Resour
                                const Actor& actor) {
   const std::string space = QueryParam(resource, "space").value_or("");
   const SpaceReplica* replica = shared_.Find(space);
+  if (replica && space == kLiveSpace) {
+    ServeLiveReview(std::move(connection), resource);
+    return;
+  }
   if (!replica || !replica->state().exercise_info) {
     AnswerError(*connection, Http::not_found,
                 MakeError("unknown_space", "space", "no exercise '" + TruncateUtf8(space, kMaxIdLength) + "'"));
@@ -216,32 +221,74 @@ void HttpSessions::ServeReview(WsServer::connection_ptr connection, const Resour
   const std::int64_t elapsed = clock ? clock->elapsed_ms : state.exercise_info->elapsed_ms;
   SubmitRead(connection, [this, connection, space, csv, state = std::move(state), scenario,
                           elapsed](EventStore& store) mutable {
-    // Read the log (at most kMaxReviewEvents) and build the review.
-    auto read = store.ReadAfter(space, 0, kMaxReviewEvents + 1);
-    const std::optional<Error> error = read.ok() ? std::nullopt : std::optional<Error>(read.error());
-    std::vector<StoredEvent> stored = read.ok() ? std::move(read).value() : std::vector<StoredEvent>();
-    const bool truncated = stored.size() > kMaxReviewEvents;
-    if (truncated) stored.resize(kMaxReviewEvents);
-    std::vector<Event> events;
-    events.reserve(stored.size());
-    Json unreadable = Json::array();
-    for (const StoredEvent& entry : stored) {
-      if (auto event = ReadEvent(entry)) {
-        events.push_back(std::move(*event));
-      } else {
-        unreadable.push_back(entry.seq);
+    ReviewLog log = ReadReviewLog(store, space, std::nullopt, std::nullopt);
+    Json review = BuildReview(*net_.config, scenario.get(), state, log.events, elapsed);
+    AnswerReview(std::move(connection), log, std::move(review), csv, "OVNING-" + space);
+  });
+}
+
+HttpSessions::ReviewLog HttpSessions::ReadReviewLog(EventStore& store, const std::string& space,
+                                                    std::optional<TimeMs> from,
+                                                    std::optional<TimeMs> to) {
+  // Read the log (at most kMaxReviewEvents) and keep the period's events.
+  ReviewLog log;
+  auto read = store.ReadAfter(space, 0, kMaxReviewEvents + 1);
+  if (!read.ok()) log.error = read.error();
+  std::vector<StoredEvent> stored = read.ok() ? std::move(read).value() : std::vector<StoredEvent>();
+  log.truncated = stored.size() > kMaxReviewEvents;
+  if (log.truncated) stored.resize(kMaxReviewEvents);
+  log.events.reserve(stored.size());
+  log.unreadable = Json::array();
+  for (const StoredEvent& entry : stored) {
+    if (auto event = ReadEvent(entry)) {
+      if ((from && event->at < *from) || (to && event->at > *to)) continue;
+      log.events.push_back(std::move(*event));
+    } else {
+      log.unreadable.push_back(entry.seq);
+    }
+  }
+  return log;
+}
+
+void HttpSessions::AnswerReview(WsServer::connection_ptr connection, ReviewLog& log, Json review,
+                                bool csv, const std::string& file_name) {
+  review["truncated"] = log.truncated;  // the review covers only the first kMaxReviewEvents
+  review["events_read"] = log.events.size();
+  review["unreadable"] = std::move(log.unreadable);
+  if (csv) {
+    PostReadAnswer(std::move(connection), log.error, "text/csv; charset=utf-8",
+                   ReviewCsv(*net_.config, review), false,
+                   "attachment; filename=\"" + file_name + ".csv\"");
+  } else {
+    PostReadAnswer(std::move(connection), log.error, "application/json",
+                   Envelope(std::move(review)), false);
+  }
+}
+
+// Live operation's after-action report: the same indicators over a period (from/to, ISO 8601).
+void HttpSessions::ServeLiveReview(WsServer::connection_ptr connection, const Resource& resource) {
+  std::optional<TimeMs> from, to;
+  for (auto [name, out] : {std::pair{"from", &from}, std::pair{"to", &to}}) {
+    if (auto text = QueryParam(resource, name)) {
+      *out = ParseUtc(*text);
+      if (!*out) {
+        AnswerError(*connection, Http::bad_request,
+                    MakeError("invalid_value", name,
+                              std::string(name) + " must be a time like 2026-11-23T10:15:00Z"));
+        return;
       }
     }
-    Json review = BuildReview(*net_.config, scenario.get(), state, events, elapsed);
-    review["truncated"] = truncated;  // the review covers only the first kMaxReviewEvents
-    review["events_read"] = events.size();
-    review["unreadable"] = std::move(unreadable);
-    if (csv) {
-      PostReadAnswer(std::move(connection), error, "text/csv; charset=utf-8", ReviewCsv(review),
-                     false, "attachment; filename=\"OVNING-" + space + ".csv\"");
-    } else {
-      PostReadAnswer(std::move(connection), error, "application/json", Envelope(std::move(review)), false);
-    }
+  }
+  const bool csv = QueryParam(resource, "format").value_or("") == "csv";
+  SpaceState state = shared_.Find(kLiveSpace)->state();
+  const TimeMs now = net_.clock->Now();
+  SubmitRead(connection, [this, connection, csv, state = std::move(state), from, to,
+                          now](EventStore& store) mutable {
+    ReviewLog log = ReadReviewLog(store, kLiveSpace, from, to);
+    const TimeMs start = from ? *from : log.events.empty() ? now : log.events.front().at;
+    const TimeMs end = to ? std::min(*to, now) : now;
+    Json review = BuildReview(*net_.config, nullptr, state, log.events, end - start, start);
+    AnswerReview(std::move(connection), log, std::move(review), csv, "LIVE-" + FormatUtc(start).substr(0, 10));
   });
 }
 

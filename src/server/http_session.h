@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -41,6 +42,18 @@ class HttpSessions {
   void ServeHistory(WsServer::connection_ptr connection, const Resource& resource, bool head);
   void ServeMessages(WsServer::connection_ptr connection, const Resource& resource, bool head);
   void ServeReview(WsServer::connection_ptr connection, const Resource& resource, const Actor& actor);
+  void ServeLiveReview(WsServer::connection_ptr connection, const Resource& resource);
+  // Reader thread: a review's events (of the period, if given), as far as they could be read.
+  struct ReviewLog {
+    std::vector<Event> events;
+    bool truncated = false;
+    nlohmann::json unreadable;
+    std::optional<Error> error;
+  };
+  static ReviewLog ReadReviewLog(EventStore& store, const std::string& space,
+                                 std::optional<TimeMs> from, std::optional<TimeMs> to);
+  void AnswerReview(WsServer::connection_ptr connection, ReviewLog& log, nlohmann::json review,
+                    bool csv, const std::string& file_name);
   // Queues a read on the reader thread; false (after answering 503) when its queue is full.
   bool SubmitRead(const WsServer::connection_ptr& connection, Reader::Job job);
   // Reader thread: hands a read's answer (the error, or `body`) to the network thread.

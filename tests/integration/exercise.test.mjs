@@ -98,7 +98,7 @@ test('the demo scenario runs at high speed in its own space; live is unchanged',
   const review = (await getJson(server, `/api/review?space=${space}`)).body;
   assert.equal(review.label, 'ÖVNING');
   assert.equal(review.checkpoints.length, demo.injects.filter((i) => i.kind === 'checkpoint').length);
-  assert.ok(review.checkpoints.every((c) => ['met', 'missed'].includes(c.status)), 'all judged once the exercise is over');
+  assert.ok(review.checkpoints.every((c) => ['met', 'not_met'].includes(c.status)), 'all judged once the exercise is over');
   assert.equal(review.first_reports.find((f) => f.hospital === 'akademiska').by, 'tib-uppsala');
   assert.ok(review.injects.every((i) => i.status === 'played'));
   assert.ok(review.timeline.length >= deltas.length);
@@ -106,7 +106,11 @@ test('the demo scenario runs at high speed in its own space; live is unchanged',
   for (const entry of [...review.timeline, ...review.injects]) assert.equal(entry.summary.kind, entry.kind, JSON.stringify(entry));
   const csv = await (await fetch(server.url(`/api/review?space=${space}&format=csv`))).text();
   assert.match(csv, /^# ÖVNING/);
-  assert.equal((await getJson(server, '/api/review?space=live')).status, 404);
+  // Live has an after-action report too, never labelled ÖVNING.
+  const live = await getJson(server, '/api/review?space=live');
+  assert.equal(live.status, 200);
+  assert.equal(live.body.label, 'LIVE');
+  assert.equal((await getJson(server, '/api/review?space=live&from=yesterday')).body.code, 'invalid_value');
 });
 
 test('after a restart a running exercise comes back paused where its log ends, and resumes', async () => {

@@ -232,9 +232,9 @@ TEST_CASE("the review judges checkpoints against their targets and times acknowl
   CHECK(checkpoints[0]["met_ms"] == 4 * kMinute);
   CHECK(checkpoints[0]["by"] == "tib-syd");
   CHECK(checkpoints[1]["id"] == "cp");  // both regions within 3 min: south took 7
-  CHECK(checkpoints[1]["status"] == "missed");
+  CHECK(checkpoints[1]["status"] == "not_met");
   // Judged at 2 min, the acknowledgement checkpoint is still open.
-  CHECK(BuildReview(SmallConfig(), &scenario, state, log, 2 * kMinute)["checkpoints"][1]["status"] == "not_done");
+  CHECK(BuildReview(SmallConfig(), &scenario, state, log, 2 * kMinute)["checkpoints"][1]["status"] == "pending");
 
   const Json& acks = review["acknowledgements"];
   REQUIRE(acks.size() == 2);
@@ -246,9 +246,4 @@ TEST_CASE("the review judges checkpoints against their targets and times acknowl
   CHECK(review["first_reports"][1]["first_report_ms"].is_null());
   CHECK(review["injects"][0]["status"] == "played");
   CHECK(review["injects"][1]["status"] == "pending");  // the wave at 05:00 was not played here
-
-  const std::string csv = ReviewCsv(review);
-  CHECK(csv.rfind("# ÖVNING – Testolycka (ovning-1)\n", 0) == 0);
-  CHECK(csv.find("checkpoint,\"cp\",,\"Kvittera\",00:03:00,,missed,\"\"") != std::string::npos);
-  CHECK(csv.find("acknowledgement,\"ovning-1:2\",\"south\",\"alarm\",00:00:00,00:07:00,acknowledged,\"tib-syd\"") != std::string::npos);
 }

@@ -32,20 +32,53 @@ struct CapacityReport {
   std::optional<EdStatus> ed_status;
   std::array<std::optional<std::int64_t>, kAllTriage.size()> reception{};
   std::optional<ReadinessLevel> readiness;
+  std::string reason = {};  // optional: why (a readiness change is a decision)
 
-  bool Empty() const;
+  bool Empty() const;  // no figures (a reason alone is no report)
   bool operator==(const CapacityReport& o) const {
     return hospital == o.hospital && beds == o.beds && ed_status == o.ed_status &&
-           reception == o.reception && readiness == o.readiness;
+           reception == o.reception && readiness == o.readiness && reason == o.reason;
   }
 };
+
+// A decision's reason (motivering), at most this many characters.
+inline constexpr std::size_t kMaxReasonLength = 500;
 
 struct SetRegionReadiness {
   std::string region;
   ReadinessLevel level = ReadinessLevel::kNormal;
+  std::string reason = {};  // optional
   bool operator==(const SetRegionReadiness& o) const {
-    return region == o.region && level == o.level;
+    return region == o.region && level == o.level && reason == o.reason;
   }
+};
+
+// A decision of a region's (or one of its hospitals') command; the fields its kind uses
+// (docs/protocol.md, record_decision), the others empty.
+struct DecisionContent {
+  DecisionKind kind = DecisionKind::kMajorIncidentDeclared;
+  std::string region;
+  std::string hospital;                 // a hospital's own decision; empty: the region's
+  std::vector<std::string> hospitals;   // receiving_hospitals
+  std::string incident;                 // receiving_hospitals: what for (e.g. a larm's id)
+  std::optional<CapacityJudgement> judgement;
+  std::optional<std::int64_t> icu_beds;  // icu_need
+  std::string resource;                  // capacity_shortage, support_*
+  std::optional<std::int64_t> amount;    // capacity_shortage, support_*
+  std::string to_region;                 // support_*
+  std::optional<ReadinessLevel> level;   // readiness_set (log records only)
+  std::string reason;
+  bool operator==(const DecisionContent& o) const {
+    return kind == o.kind && region == o.region && hospital == o.hospital &&
+           hospitals == o.hospitals && incident == o.incident && judgement == o.judgement &&
+           icu_beds == o.icu_beds && resource == o.resource && amount == o.amount &&
+           to_region == o.to_region && level == o.level && reason == o.reason;
+  }
+};
+
+struct RecordDecision {
+  DecisionContent decision;
+  bool operator==(const RecordDecision& o) const { return decision == o.decision; }
 };
 
 // "No change": re-stamp every figure the hospital has reported, without retyping it.
@@ -64,10 +97,11 @@ struct MessageContent {
   std::optional<std::array<std::string, kMethaneFields.size()>> methane;
   std::optional<ReadinessLevel> level;  // alerts: the level raised or asked for
   bool requires_ack = false;
+  std::string sender = {};  // optional voice of a scripted/trainer message (kMessageSenders)
   bool operator==(const MessageContent& o) const {
     return kind == o.kind && to_all == o.to_all && to == o.to && text == o.text &&
            fields == o.fields && methane == o.methane && level == o.level &&
-           requires_ack == o.requires_ack;
+           requires_ack == o.requires_ack && sender == o.sender;
   }
 };
 
@@ -168,7 +202,7 @@ struct RecordRefusals {
 using CommandBody =
     std::variant<CapacityReport, SetRegionReadiness, ConfirmFigures, PostMessage, Acknowledge,
                  StartExercise, SetExerciseClock, PlayCasualtyWave, AdvanceArrivals,
-                 RecordRefusals>;
+                 RecordRefusals, RecordDecision>;
 std::string_view CommandName(const CommandBody& body);  // the wire type, e.g. "report_capacity"
 
 struct Command {

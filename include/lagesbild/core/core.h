@@ -40,6 +40,10 @@ std::optional<Error> Apply(const HealthcareRegionConfig& config, SpaceState& sta
 void RecordAcknowledgement(MessageState& message, const Event& event,
                            const MessageAcknowledged& ack);
 
+// The decisions-log entry an event makes, if it is a decision: a recorded decision, a region's
+// readiness level, or a hospital report with a readiness level.
+std::optional<DecisionRecord> DecisionOf(const HealthcareRegionConfig& config, const Event& event);
+
 // The record of a message as its posting event creates it (no acknowledgements yet).
 MessageState PostedMessage(const HealthcareRegionConfig& config, const Event& event,
                            const MessagePosted& posted);

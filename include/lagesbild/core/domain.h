@@ -35,8 +35,9 @@ inline constexpr std::array<BedType, 7> kAllBedTypes = {
     BedType::kMedicalSurgical, BedType::kPediatrics, BedType::kOperatingRooms,
     BedType::kEmergencyDepartment};
 
-// EDXL-HAVE EMS traffic status: Normal / Advisory / Closed.
-enum class EdStatus { kOpen, kRestricted, kClosed };
+// EDXL-HAVE EMS traffic status: Normal / Advisory / Closed. kDiversion: closed to ambulances
+// (omdirigering), walk-in patients still taken; kClosed: closed altogether.
+enum class EdStatus { kOpen, kRestricted, kDiversion, kClosed };
 
 // Beredskapsläge, declared per region and per hospital (SOSFS 2013:22).
 enum class ReadinessLevel { kNormal, kStaff, kReinforced, kDisaster };
@@ -90,6 +91,34 @@ std::optional<MessageKind> ParseMessageKind(std::string_view name);
 inline constexpr std::array<std::string_view, 7> kMethaneFields = {
     "major_incident", "exact_location", "type", "hazards", "access", "number_of_casualties",
     "emergency_services"};
+
+// Decisions of a region's or a hospital's command (beslut), besides the readiness levels.
+enum class DecisionKind {
+  kMajorIncidentDeclared,  // allvarlig händelse utlöst
+  kMajorIncidentStoodDown, // allvarlig händelse avblåst
+  kReceivingHospitals,     // mottagande sjukhus beslutade
+  kCapacityJudgement,      // egen kapacitet bedömd
+  kIcuNeed,                // IVA-behov uppskattat
+  kCapacityShortage,       // kapacitetsbrist
+  kSupportRequest,         // begäran om stöd
+  kSupportOffer,           // erbjudande om stöd
+  kReadinessSet,           // beredskapsläge (set_region_readiness, report_capacity): the log only
+};
+std::string_view WireName(DecisionKind kind);
+std::optional<DecisionKind> ParseDecisionKind(std::string_view name);
+
+enum class CapacityJudgement { kSufficient, kStrained, kInsufficient };
+std::string_view WireName(CapacityJudgement judgement);
+std::optional<CapacityJudgement> ParseCapacityJudgement(std::string_view name);
+
+// What is short, requested or offered: a bed type's wire name, or one of these.
+inline constexpr std::array<std::string_view, 6> kOtherResources = {
+    "staff", "ambulances", "helicopters", "blood", "equipment", "other"};
+bool IsResource(std::string_view name);
+
+// Who speaks in a scripted (or trainer's) message.
+inline constexpr std::array<std::string_view, 4> kMessageSenders = {
+    "sos_alarm", "scene_command", "socialstyrelsen", "rssl"};
 
 // Upper bound for any count or rate on the wire; anything above is a typo or an attack.
 inline constexpr std::int64_t kMaxFigure = 100000;

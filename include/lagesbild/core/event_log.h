@@ -5,7 +5,8 @@
 // existed) has the same layout without it; an event of a newer format than this build knows is
 // refused as unreadable, never guessed at. Reading checks types only, never the client input
 // limits (wire.h, decide.cpp), so a log written by any earlier version always replays
-// (tests/unit/event_log_test.cpp keeps a small log of format 1 and replays it).
+// (tests/unit/event_log_test.cpp keeps a small log of format 1 and replays it). Format 3 adds
+// decision_recorded, reasons and message senders; every older event reads unchanged.
 #ifndef LAGESBILD_CORE_EVENT_LOG_H_
 #define LAGESBILD_CORE_EVENT_LOG_H_
 
@@ -21,7 +22,7 @@
 
 namespace lagesbild {
 
-inline constexpr int kEventLogFormat = 2;
+inline constexpr int kEventLogFormat = 3;
 
 std::string EventToLog(const Event& event);
 // An unreadable event: error code corrupt_event.

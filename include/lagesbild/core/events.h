@@ -20,9 +20,15 @@ struct CapacityReported {
 struct RegionReadinessSet {
   std::string region;
   ReadinessLevel level = ReadinessLevel::kNormal;
+  std::string reason = {};
   bool operator==(const RegionReadinessSet& o) const {
-    return region == o.region && level == o.level;
+    return region == o.region && level == o.level && reason == o.reason;
   }
+};
+
+struct DecisionRecorded {
+  DecisionContent decision;
+  bool operator==(const DecisionRecorded& o) const { return decision == o.decision; }
 };
 
 struct FiguresConfirmed {
@@ -94,7 +100,8 @@ struct CasualtiesArrived {
 
 using EventBody = std::variant<CapacityReported, RegionReadinessSet, FiguresConfirmed,
                                MessagePosted, MessageAcknowledged, AccessDenied, ExerciseStarted,
-                               ExerciseClockSet, CasualtiesDispatched, CasualtiesArrived>;
+                               ExerciseClockSet, CasualtiesDispatched, CasualtiesArrived,
+                               DecisionRecorded>;
 
 struct Event {
   std::string space;

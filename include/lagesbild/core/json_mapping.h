@@ -41,6 +41,15 @@ Result<MessageContent> MessageContentFromJson(const Json& object,
                                                            InputLimits limits = InputLimits::kClient);
 Json CapacityReportToJson(const CapacityReport& report);  // without "hospital"
 
+// A decision's fields ("decision", "region", "hospital", its own fields, "reason"), as in
+// record_decision. Reading checks types and which fields belong to the kind (kClient); the rules
+// are the core's business.
+Json DecisionContentToJson(const DecisionContent& decision);
+Result<DecisionContent> DecisionContentFromJson(const Json& object,
+                                                InputLimits limits = InputLimits::kClient);
+// A decisions-log entry, as in state.decisions.
+Json DecisionRecordToJson(const DecisionRecord& record);
+
 // Reads the figures of a report from `object` (the shape of CapacityReportToJson). Type and enum
 // errors are reported with `field_prefix` + the field's path; ranges are the core's business.
 Result<CapacityReport> CapacityReportFromJson(const Json& object,

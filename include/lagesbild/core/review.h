@@ -1,6 +1,7 @@
-// The after-action review (utvärdering) of an exercise, computed from its event log: the
-// timeline, each checkpoint against its target, time to acknowledge each alert per region, and
-// time to first capacity report per hospital. Pure: the log, the scenario and "now" are given.
+// The after-action review (utvärdering) of an exercise — or of a period of live operation —
+// computed from its event log: the timeline, each checkpoint against its target, the Swedish
+// timed indicators (indicators.h), time to acknowledge each alert per region, and time to first
+// capacity report per hospital. The CSV export is the server's (presentation). Pure: the log, the scenario and "now" are given.
 #ifndef LAGESBILD_CORE_REVIEW_H_
 #define LAGESBILD_CORE_REVIEW_H_
 
@@ -15,14 +16,13 @@
 
 namespace lagesbild {
 
-// `scenario` may be null (its file gone): checkpoints are then not evaluated. `elapsed_now` is
-// the exercise time at which open checkpoints are judged.
+// `scenario` may be null (its file gone, or live): checkpoints are then not evaluated.
+// `elapsed_now` is the time since the start at which open checkpoints and indicators are judged;
+// the start is the exercise's 00:00, or `live_start` for live operation (an after-action report
+// of a period: `events` are those of the period).
 Json BuildReview(const HealthcareRegionConfig& config, const Scenario* scenario,
                  const SpaceState& state, const std::vector<Event>& events,
-                 std::int64_t elapsed_now);
-
-// The same review as CSV, one row per checkpoint, acknowledgement and hospital, labelled ÖVNING.
-std::string ReviewCsv(const Json& review);
+                 std::int64_t elapsed_now, TimeMs live_start = 0);
 
 }  // namespace lagesbild
 

@@ -16,6 +16,7 @@
 
 #include "lagesbild/core/commands.h"
 #include "lagesbild/core/config.h"
+#include "lagesbild/core/indicators.h"
 #include "lagesbild/core/result.h"
 
 namespace lagesbild {
@@ -64,7 +65,13 @@ struct ReadinessInject {
 };
 
 struct CheckpointExpectation {
-  enum class Event { kRegionReadinessSet, kCapacityReported, kMessageAcknowledged, kMessagePosted };
+  enum class Event {
+    kRegionReadinessSet,
+    kCapacityReported,
+    kMessageAcknowledged,
+    kMessagePosted,
+    kDecisionRecorded
+  };
   Event event = Event::kRegionReadinessSet;
   std::string region;                     // region_readiness_set
   std::optional<ReadinessLevel> min_level;
@@ -74,6 +81,8 @@ struct CheckpointExpectation {
   std::vector<std::string> regions;       // message_acknowledged (empty: all addressees)
   std::string from_region;                // message_posted
   std::optional<MessageKind> message_kind;
+  std::optional<DecisionKind> decision;   // decision_recorded (region: optional; hospital too)
+  std::string hospital;
 };
 
 struct Checkpoint {
@@ -82,8 +91,13 @@ struct Checkpoint {
   CheckpointExpectation expect;
 };
 
+// A scripted decision (motspel for a region the participants do not play).
+struct DecisionInject {
+  DecisionContent decision;
+};
+
 using InjectBody = std::variant<MessageInject, CasualtyWave, CapacityChange, ReadinessInject,
-                                Checkpoint>;
+                                Checkpoint, DecisionInject>;
 
 struct Inject {
   std::string id;
@@ -96,7 +110,11 @@ std::string_view InjectKind(const InjectBody& body);  // "message", "casualty_wa
 // word it (docs/protocol.md, "Scenarios").
 nlohmann::json InjectSummary(const HealthcareRegionConfig& config, const Inject& inject);
 
+// The scenario file format this build writes; it reads every format from 1 up to it.
+inline constexpr int kScenarioFormat = 2;
+
 struct Scenario {
+  int format = kScenarioFormat;
   std::string id;
   std::string name;
   std::string description;
@@ -108,6 +126,9 @@ struct Scenario {
   std::vector<CapacityReport> baseline_reports;
   std::vector<std::pair<std::string, ReadinessLevel>> baseline_regions;
   std::vector<Inject> injects;  // sorted by `at`, then file order
+  IndicatorTargets indicator_targets;  // targets that differ from kIndicators' defaults
+  // The regions people play; empty: not stated (format 1), every region a scripted larm reaches.
+  std::vector<std::string> participating_regions;
   const Inject* FindInject(const std::string& id) const;
 };
 

@@ -77,19 +77,38 @@ struct HospitalState {
   Reported<EdStatus> ed_status;
   std::array<Reported<std::int64_t>, kAllTriage.size()> reception{};  // patients per hour
   Reported<ReadinessLevel> readiness;
+  Reported<bool> major_incident;  // allvarlig händelse: true declared, false stood down
   Casualties casualties;  // exercises only
 
   std::optional<TimeMs> LastReportedAt() const;
   bool operator==(const HospitalState& o) const {
     return beds == o.beds && ed_status == o.ed_status && reception == o.reception &&
-           readiness == o.readiness && casualties == o.casualties;
+           readiness == o.readiness && major_incident == o.major_incident &&
+           casualties == o.casualties;
   }
 };
 
 struct RegionState {
   Reported<ReadinessLevel> readiness;
-  bool operator==(const RegionState& o) const { return readiness == o.readiness; }
+  Reported<bool> major_incident = {};
+  bool operator==(const RegionState& o) const {
+    return readiness == o.readiness && major_incident == o.major_incident;
+  }
 };
+
+// One entry of the decisions log: a recorded decision or a readiness level set.
+struct DecisionRecord {
+  Seq seq = 0;
+  TimeMs at = 0;
+  std::string by;
+  Actor::Kind actor_kind = Actor::Kind::kUser;
+  DecisionContent content;
+  bool operator==(const DecisionRecord& o) const {
+    return seq == o.seq && at == o.at && by == o.by && actor_kind == o.actor_kind &&
+           content == o.content;
+  }
+};
+
 
 struct Acknowledgement {
   Stamp stamp;
@@ -102,6 +121,7 @@ struct MessageState {
   TimeMs at = 0;
   std::string from_region;
   std::string sent_by;
+  bool scripted = false;  // sent by the scenario
   MessageContent content;
   std::vector<std::string> addressees;  // region ids, config order ("all" expanded)
   std::map<std::string, Acknowledgement> acks;  // by region
@@ -112,7 +132,7 @@ struct MessageState {
   std::vector<std::string> Pending() const;  // addressees yet to acknowledge (if required)
   bool operator==(const MessageState& o) const {
     return seq == o.seq && at == o.at && from_region == o.from_region && sent_by == o.sent_by &&
-           content == o.content && addressees == o.addressees && acks == o.acks;
+           scripted == o.scripted && content == o.content && addressees == o.addressees && acks == o.acks;
   }
 };
 
@@ -169,6 +189,8 @@ inline constexpr std::size_t kOpenMessagesKept = 500;
 inline constexpr std::size_t kSnapshotMessageBytes = 512 * 1024;
 // Casualty arrivals are kept only as long as the reception-load rule looks back.
 inline constexpr TimeMs kArrivalWindowMs = 3600000;
+// The decisions log keeps this many newest entries (the event log keeps them all).
+inline constexpr std::size_t kDecisionsKept = 100;
 
 struct SpaceState {
   std::string space;      // "live" or an exercise id
@@ -178,6 +200,7 @@ struct SpaceState {
   std::vector<RegionState> regions;      // parallel to HealthcareRegionConfig::regions
   std::vector<MessageState> messages;    // in sequence order; recent and open ones only (above)
   std::int64_t messages_posted = 0;      // every message ever posted in the space
+  std::vector<DecisionRecord> decisions;  // the newest kDecisionsKept, in sequence order
   std::optional<ExerciseInfo> exercise_info;  // set by the exercise's first event
 
   const MessageState* FindMessage(const std::string& id) const;
@@ -186,7 +209,8 @@ struct SpaceState {
   bool operator==(const SpaceState& o) const {
     return space == o.space && exercise == o.exercise && seq == o.seq &&
            hospitals == o.hospitals && regions == o.regions && messages == o.messages &&
-           messages_posted == o.messages_posted && exercise_info == o.exercise_info;
+           messages_posted == o.messages_posted && decisions == o.decisions &&
+           exercise_info == o.exercise_info;
   }
 };
 
