@@ -341,6 +341,8 @@ function renderTimeline(r) {
         incident: (id) => (st.names.messages.has(id) ? messageWords(st.names.messages.get(id)) : undefined)})));
   });
   fillTable('review-timeline', rows);
+  // Live operation has no exercise time: its times count from the period's start.
+  setText($('review-timeline').tHead.rows[0].cells[0], isLive() ? 'Tid' : 'Övningstid');
   setStat('stat-events', String(list.length), '');
 }
 
