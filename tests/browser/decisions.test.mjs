@@ -157,5 +157,16 @@ test('the other decisions and a readiness reason are saved from the TiB page and
   assert.match(words[2], /Kapacitetsbrist IVA: 3 – Universitetssjukhuset Örebro \(USÖ\)/);
   assert.match(words[3], /Uppskattat IVA-behov: 6 – Universitetssjukhuset Örebro \(USÖ\)/);
   assert.match(words[4], /Egen kapacitet: Ansträngd – Region Örebro län/);
+
+  // Closed to ambulances (diversion), in words on the TiB page and the board's card.
+  const option = tib.locator('select[name="uso.ed_status"] option[value="diversion"]');
+  assert.match(await option.textContent(), /Stängd för ambulans \(omdirigering\)/);
+  await tib.selectOption('select[name="uso.ed_status"]', 'diversion');
+  await tib.click('button[data-action="send"][data-hospital="uso"]');
+  await tib.locator('[data-result="uso"][data-state="ok"]').waitFor({ timeout: 5000 });
+  await board.waitForFunction(() => document.querySelector('[data-hospital="uso"]')?.dataset.ed === 'diversion',
+    null, { timeout: 2000 });
+  assert.match(await board.locator('[data-hospital="uso"] .badge.ed').innerText(), /Stängd för ambulans \(omdirigering\)/);
+  await board.screenshot({ path: artifactPath('board-diversion.png') });
   await Promise.all([board.close(), tib.close()]);
 });
