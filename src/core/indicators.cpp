@@ -76,7 +76,8 @@ Outcome Judge(std::optional<TimeMs> done, TimeMs due, TimeMs now) {
 
 std::vector<IndicatorResult> ComputeIndicators(const HealthcareRegionConfig& config,
                                                const std::vector<Event>& events,
-                                               const IndicatorTargets& targets, TimeMs now) {
+                                               const IndicatorTargets& targets, TimeMs now,
+                                               const std::vector<std::string>& participants) {
   // The first larm that reached each region.
   std::vector<std::optional<std::pair<TimeMs, Seq>>> larm(config.regions.size());
   for (const Event& event : events) {
@@ -88,6 +89,14 @@ std::vector<IndicatorResult> ComputeIndicators(const HealthcareRegionConfig& con
           std::find(posted->content.to.begin(), posted->content.to.end(), config.regions[r].id) !=
               posted->content.to.end();
       if (reached && !larm[r]) larm[r] = std::pair{event.at, event.seq};
+    }
+  }
+  if (!participants.empty()) {
+    for (std::size_t r = 0; r < config.regions.size(); ++r) {
+      if (std::find(participants.begin(), participants.end(), config.regions[r].id) ==
+          participants.end()) {
+        larm[r].reset();
+      }
     }
   }
   std::vector<IndicatorResult> results;

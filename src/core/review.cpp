@@ -240,7 +240,8 @@ Json BuildReview(const HealthcareRegionConfig& config, const Scenario* scenario,
   }
   review["indicators"] = IndicatorsToJson(
       ComputeIndicators(config, events, scenario ? scenario->indicator_targets : IndicatorTargets{},
-                        start + elapsed_now),
+                        start + elapsed_now,
+                        scenario ? scenario->participating_regions : std::vector<std::string>{}),
       start, state.space);
   Json& acknowledgements = review["acknowledgements"] = Json::array();
   for (const auto& [seq, message] : all_messages) {

@@ -265,3 +265,13 @@ TEST_CASE("scenario files written in format 1 load unchanged") {
   }
   CHECK(loaded == 6);
 }
+
+TEST_CASE("with participating regions, the regions the script plays are not judged") {
+  Log log;
+  log.Larm(kLarm, {"north", "south"});
+  const auto all = ComputeIndicators(SmallConfig(), log.events, {}, kLarm);
+  const auto played = ComputeIndicators(SmallConfig(), log.events, {}, kLarm, {"south"});
+  CHECK(all.size() == 8 + 3 * 4);
+  REQUIRE(played.size() == 4 + 4);
+  for (const IndicatorResult& r : played) CHECK(r.region == "south");
+}

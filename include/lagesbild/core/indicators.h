@@ -63,10 +63,12 @@ struct IndicatorResult {
 };
 
 // One result per indicator for every region a larm reached (in configuration order), then per
-// indicator for every hospital of those regions.
+// indicator for every hospital of those regions. With `participants` (a scenario's
+// participating regions), only those: the regions the script plays (motspel) are not judged.
 std::vector<IndicatorResult> ComputeIndicators(const HealthcareRegionConfig& config,
                                                const std::vector<Event>& events,
-                                               const IndicatorTargets& targets, TimeMs now);
+                                               const IndicatorTargets& targets, TimeMs now,
+                                               const std::vector<std::string>& participants = {});
 
 }  // namespace lagesbild
 
