@@ -90,6 +90,15 @@ export const EVENT_KINDS = {
   casualties_arrived: 'Patienter anländer',
   access_denied: 'Nekad åtgärd',
   decision_recorded: 'Beslut',
+  patients_deteriorated: 'Försämring under väntan',
+  patients_transferred: 'Sekundärtransport',
+  transport_reported: 'Ambulanser och helikoptrar',
+};
+
+/** How a secondary transport goes (protocol.md "transfer_patients", `mode`). */
+export const TRANSPORT_MODES = {
+  ambulance: {label: 'Ambulans', word: 'ambulans'},
+  helicopter: {label: 'Helikopter', word: 'helikopter'},
 };
 
 // METHANE in its fixed order; the letter is shown beside each field.
@@ -204,7 +213,9 @@ const FIELD_WORDS = {
   text: 'text', to: 'mottagare', kind: 'typ', fields: 'fält', methane: 'METHANE', requires_ack: 'kvittens',
   sender: 'avsändare', hospital: 'sjukhus', hospitals: 'sjukhus', region: 'region', to_region: 'region',
   incident: 'händelse', judgement: 'bedömning', icu_beds: 'IVA-behov', resource: 'resurs', amount: 'antal',
-  decision: 'beslut', message: 'meddelande', speed: 'hastighet', scenario: 'scenariofil', action: 'åtgärd',
+  decision: 'beslut', message: 'meddelande', from: 'från sjukhus', patients: 'patienter', burns: 'brännskadade',
+  transport_minutes: 'transporttid', mode: 'transportsätt', ambulances: 'ambulanser', helicopters: 'helikoptrar',
+  committed: 'i uppdrag', speed: 'hastighet', scenario: 'scenariofil', action: 'åtgärd',
   token: 'nyckel', space: 'övning', id: 'id', type: 'typ',
 };
 

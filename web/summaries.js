@@ -4,8 +4,9 @@
 // A server older than the structured forms sent the words themselves: a string is shown as it is.
 
 import {
-  READINESS, MESSAGE_KINDS, EXERCISE_STATUS, PRIORITIES, EVENT_KINDS, JUDGEMENTS, RESOURCES,
+  READINESS, MESSAGE_KINDS, EXERCISE_STATUS, PRIORITIES, EVENT_KINDS, JUDGEMENTS, RESOURCES, TRANSPORT_MODES,
 } from './common.js';
+import {transportFigures} from './transport.js';
 
 const int = (v) => (Number.isFinite(Number(v)) ? String(Math.trunc(Number(v))) : '–');
 const str = (v) => (v === null || v === undefined ? '' : String(v));
@@ -30,7 +31,73 @@ export function overCapacityText(reason) {
   if (reason.kind === 'reception_rate') {
     return `${int(reason.last_hour)} ${str(reason.priority)} senaste timmen, mottagning ${int(reason.per_hour)}/tim`;
   }
+  if (reason.kind === 'burn_short') {
+    return `${int(reason.burns)} brännskadade, ${int(reason.free_burn)} ${Number(reason.free_burn) === 1
+      ? 'ledig brännskadeplats' : 'lediga brännskadeplatser'}`;
+  }
   return 'Över kapacitet';
+}
+
+/** "2 P1, 1 P2": only the priorities with patients ("inga patienter" when none). */
+export function patientCounts(counts) {
+  const parts = PRIORITIES.filter((p) => Number(counts?.[p]) > 0).map((p) => `${int(counts[p])} ${p}`);
+  return parts.length ? parts.join(', ') : 'inga patienter';
+}
+
+const DECEASED = new Set(['deceased', 'dead', 'died']);
+
+/**
+ * One change of priority while waiting ({from, to, count}; `to` "deceased" for those who died):
+ * "3 P2 försämrades till P1", "1 P1 avled under väntan".
+ */
+export function deteriorationText(change) {
+  const n = int(change?.count);
+  const from = str(change?.from ?? change?.priority);
+  if (DECEASED.has(change?.to)) return `${n} ${from} avled under väntan`.replace(/\s+/g, ' ');
+  return `${n} ${from} försämrades till ${str(change?.to)}`.replace(/\s+/g, ' ');
+}
+
+/** Where a wave's patients are, for a summary: its location, else the wave's id. */
+const waveWhere = (summary) => str(summary.location) || str(summary.wave);
+
+/**
+ * patients_deteriorated: "3 P2 försämrades till P1 (E18 vid Arboga)"; several changes at once are
+ * joined with "; ".
+ */
+export function deterioratedText(summary) {
+  const changes = Array.isArray(summary?.changes) && summary.changes.length ? summary.changes : [summary];
+  const where = summary ? waveWhere(summary) : '';
+  return `${changes.map(deteriorationText).join('; ')}${where ? ` (${where})` : ''}`;
+}
+
+/**
+ * patients_transferred: "Sekundärtransport Västmanlands sjukhus Västerås → Akademiska sjukhuset:
+ * 2 P1 (varav 2 brännskadade), helikopter, 40 min". `names.hospital(id)` gives a hospital's name.
+ */
+export function transferText(summary, names = {}) {
+  const hospital = (id, name) => str(name) || names.hospital?.(id) || str(id);
+  const from = hospital(summary?.from, summary?.from_name);
+  const to = hospital(summary?.to, summary?.to_name);
+  const burns = Number(summary?.burns) > 0 ? ` (varav ${int(summary.burns)} brännskadade)` : '';
+  const mode = TRANSPORT_MODES[summary?.mode]?.word ?? (summary?.mode ? '' : TRANSPORT_MODES.ambulance.word);
+  const minutes = Number.isFinite(Number(summary?.transport_minutes)) && summary.transport_minutes !== null
+    ? `, ${int(summary.transport_minutes)} min` : '';
+  return `Sekundärtransport ${from} → ${to}: ${patientCounts(summary?.patients)}${burns}` +
+    `${mode ? `, ${mode}` : ''}${minutes}`;
+}
+
+/**
+ * transport_reported: "Ambulanser rapporterade – Region Örebro län: ambulanser 6 lediga · 9 i uppdrag,
+ * helikoptrar 1 ledig · 1 i uppdrag" (the figures when the summary carries them).
+ */
+export function transportReportedText(summary, names = {}) {
+  const region = summary?.region ? ` – ${names.region?.(summary.region) || str(summary.region)}` : '';
+  const parts = [['ambulances', 'ambulanser'], ['helicopters', 'helikoptrar']]
+    .filter(([k]) => summary?.[k] && typeof summary[k] === 'object')
+    .map(([k, word]) => `${word} ${transportFigures(summary[k])}`);
+  const what = summary?.ambulances && summary?.helicopters ? 'Ambulanser och helikoptrar rapporterade'
+    : summary?.helicopters ? 'Helikoptrar rapporterade' : 'Ambulanser rapporterade';
+  return `${what}${region}${parts.length ? `: ${parts.join(', ')}` : ''}`;
 }
 
 /** "meddelande nr 12" for a message id "<space>:12"; any other text as it is. */
@@ -110,6 +177,9 @@ export function timelineText(summary, names = {}) {
       return `Övningsklocka: ${status} ×${int(summary.speed)}`;
     }
     case 'exercise_started': return 'Övningen startad';
+    case 'patients_deteriorated': return deterioratedText(summary);
+    case 'patients_transferred': return transferText(summary, names);
+    case 'transport_reported': return transportReportedText(summary, names);
     case 'decision_recorded': {
       // The decision's fields, in the summary itself or as its record.
       const rec = summary.decision && typeof summary.decision === 'object' ? summary.decision

@@ -2,7 +2,7 @@
 // hospital is över kapacitet, what each event of the review timeline did, what each inject does.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { overCapacityText, timelineText, injectText, decisionText } from '../../web/summaries.js';
+import { overCapacityText, timelineText, injectText, decisionText, patientCounts } from '../../web/summaries.js';
 
 const names = { region: (id) => ({ orebro: 'Region Örebro län' })[id] };
 
@@ -10,6 +10,9 @@ test('over-capacity reasons', () => {
   assert.equal(overCapacityText({ kind: 'icu_short', p1: 5, free_icu: 2 }), '5 P1 men 2 lediga IVA-platser');
   assert.equal(overCapacityText({ kind: 'reception_rate', priority: 'P2', last_hour: 9, per_hour: 8 }),
     '9 P2 senaste timmen, mottagning 8/tim');
+  assert.equal(overCapacityText({ kind: 'burn_short', burns: 3, free_burn: 1 }), '3 brännskadade, 1 ledig brännskadeplats');
+  assert.equal(overCapacityText({ kind: 'burn_short', burns: 4, free_burn: 0 }), '4 brännskadade, 0 lediga brännskadeplatser');
+  assert.equal(overCapacityText({ kind: 'something_new' }), 'Över kapacitet', 'an unknown cause in Swedish');
   assert.equal(overCapacityText(null), '');
   assert.equal(overCapacityText(' 5 P1 men 2 lediga IVA-platser '), '5 P1 men 2 lediga IVA-platser', 'an older server\'s words');
 });
@@ -38,6 +41,31 @@ test('the review timeline in words', () => {
   assert.equal(timelineText({ kind: 'decision_recorded' }), 'Beslut');
   assert.equal(timelineText({ kind: 'region_readiness_set', region: 'okand', level: 'x' }, names),
     'Beredskapsläge okand: x', 'unknown ids and levels are shown as they are');
+});
+
+test('patients waiting, secondary transports and ambulances in the timeline', () => {
+  const hospitals = { hospital: (id) => ({ vasteras: 'Västmanlands sjukhus Västerås', akademiska: 'Akademiska sjukhuset' })[id] };
+  assert.equal(timelineText({ kind: 'patients_deteriorated', wave: 'vag-1', from: 'P2', to: 'P1', count: 3 }),
+    '3 P2 försämrades till P1 (vag-1)');
+  assert.equal(timelineText({ kind: 'patients_deteriorated', wave: 'vag-1', location: 'E18 vid Arboga', from: 'P1',
+    to: 'deceased', count: 1 }), '1 P1 avled under väntan (E18 vid Arboga)');
+  assert.equal(timelineText({ kind: 'patients_deteriorated', wave: 'vag-2', changes: [{ from: 'P3', to: 'P2', count: 2 },
+    { from: 'P2', to: 'P1', count: 1 }] }), '2 P3 försämrades till P2; 1 P2 försämrades till P1 (vag-2)');
+  assert.equal(timelineText({ kind: 'patients_transferred', from: 'vasteras', to: 'akademiska', patients: { P1: 2 },
+    burns: 0, mode: 'helicopter', transport_minutes: 40 }, hospitals),
+  'Sekundärtransport Västmanlands sjukhus Västerås → Akademiska sjukhuset: 2 P1, helikopter, 40 min');
+  assert.equal(timelineText({ kind: 'patients_transferred', from: 'vasteras', from_name: 'Västerås', to: 'akademiska',
+    to_name: 'Akademiska', patients: { P1: 2, P2: 1, P3: 0 }, burns: 2 }),
+  'Sekundärtransport Västerås → Akademiska: 2 P1, 1 P2 (varav 2 brännskadade), ambulans', 'the default mode');
+  assert.equal(timelineText({ kind: 'patients_transferred', from: 'a', to: 'b', patients: {}, mode: 'boat' }),
+    'Sekundärtransport a → b: inga patienter', 'an unknown mode is left out, never shown as a wire name');
+  assert.equal(timelineText({ kind: 'transport_reported', region: 'orebro' }, names), 'Ambulanser rapporterade – Region Örebro län');
+  assert.equal(timelineText({ kind: 'transport_reported', region: 'orebro', ambulances: { available: 6, committed: 9 },
+    helicopters: { available: 1, committed: 1 } }, names),
+  'Ambulanser och helikoptrar rapporterade – Region Örebro län: ambulanser 6 lediga · 9 i uppdrag, helikoptrar 1 ledig · 1 i uppdrag');
+  assert.equal(timelineText({ kind: 'transport_reported', region: 'orebro', helicopters: { available: 0, committed: 2 } }, names),
+    'Helikoptrar rapporterade – Region Örebro län: helikoptrar 0 lediga · 2 i uppdrag');
+  assert.equal(patientCounts({ P1: 0, P2: 3, P3: 1 }), '3 P2, 1 P3');
 });
 
 test('inject summaries in words', () => {
