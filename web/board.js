@@ -8,6 +8,7 @@
 //   board_trends.js    the trend on each card, from GET /api/history plus the live deltas
 //   board_messages.js  the unacknowledged messages and the message log
 //   board_decisions.js the decisions log (beslut), newest first, per region
+//   board_scene.js     exercises: the patients at the scene and on the way (Skadeplats)
 //
 // On a server started with --require-sign-in the board shows nothing until someone signs in: the
 // server answers the socket with sign_in_required, the board shows its sign-in box (session.js; a
@@ -32,6 +33,7 @@ import {createWall} from './board_wall.js';
 import {createTrends} from './board_trends.js';
 import {createMessageColumn} from './board_messages.js';
 import {createDecisionLog} from './board_decisions.js';
+import {createScenePanel} from './board_scene.js';
 
 const SPACE = pageSpace();
 const AGE_TICK_MS = 10_000;     // ages and stale flags are re-evaluated this often
@@ -44,6 +46,7 @@ const trends = createTrends(model, {card: (id) => wall.card(id)});
 const wall = createWall(model, {onCard: (id) => trends.update(id)});
 const column = createMessageColumn(model, log);
 const decisions = createDecisionLog(model, log);
+const scene = createScenePanel(model);
 
 // ---------------------------------------------------------------------------------------------
 // Header: space, exercise banner, clock, seq
@@ -90,8 +93,10 @@ model.on('snapshot', ({sameSpace}) => {
   column.render();
   decisions.fillFilters();
   decisions.render();
+  scene.render();
   updateHeader();
   tickClock();
+  wall.fit();
 });
 model.on('hospital', (change) => {
   trends.addEntry(change.hospital.id, change.event);
@@ -103,7 +108,7 @@ model.on('region', (change) => {
 });
 model.on('message', () => column.render());
 model.on('decision', () => decisions.render());
-model.on('clock', () => { tickClock(); updateAges(); });
+model.on('clock', () => { tickClock(); updateAges(); wall.fit(); });  // updateAges renders the scene
 model.on('delta', () => updateHeader());
 
 function showNotice(text) {
@@ -172,7 +177,7 @@ function start() {
   renderAuth();
   tickClock();
   updateAges = heartbeat(conn, model, {everyMs: AGE_TICK_MS, second: tickClock,
-    ages: () => { wall.updateAges(); column.updateAges(); decisions.updateAges(); }});
+    ages: () => { wall.updateAges(); column.updateAges(); decisions.updateAges(); scene.render(); }});
   window.addEventListener('resize', () => wall.fit());
   conn.connect();
 }

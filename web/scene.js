@@ -24,7 +24,7 @@ export const isTransfer = (group) => /^transfer-/.test(String(group?.wave ?? '')
  *   nextArrivalMs  the first arrival of a group on the way (exercise time; NaN: none)
  *   waves          per wave, in order of first appearance: {wave, location, region, atScene,
  *                  onTheWay, atSceneTotal, onTheWayTotal, burns, waitedMs, nextArrivalMs}
- *   transfers      groups between hospitals: {wave, priority, count, burns, hospital, arrivesMs}
+ *   transfers      groups between hospitals: {wave, priority, count, burns, from, hospital, arrivesMs}
  *   show           anything to show (someone waiting, on the way, or dead waiting)
  */
 export function sceneOf(info, elapsedMs) {
@@ -42,8 +42,9 @@ export function sceneOf(info, elapsedMs) {
     const onTheWay = g.hospital !== null && g.hospital !== undefined && g.hospital !== '';
     const arrives = Number.isFinite(Number(g.arrives_ms)) && g.arrives_ms !== null ? Number(g.arrives_ms) : NaN;
     if (isTransfer(g)) {
+      // The server names the hospital it leaves as the group's location.
       out.transfers.push({wave: String(g.wave), priority: g.priority, count: n, burns: count(g.burns),
-        hospital: onTheWay ? String(g.hospital) : null, arrivesMs: arrives});
+        from: String(g.from ?? g.location ?? ''), hospital: onTheWay ? String(g.hospital) : null, arrivesMs: arrives});
       continue;
     }
     const id = String(g.wave ?? '');

@@ -24,7 +24,7 @@ test('the scene: per priority at the scene and on the way, the longest wait, per
       group({ priority: 'P2', count: 2, hospital: 'uso', arrives_ms: 50 * MIN }),
       group({ wave: 'vag-2', location: 'Köping centrum', region: 'vastmanland', priority: 'P3', count: 12, since_ms: 20 * MIN }),
       group({ wave: 'vag-2', location: 'Köping centrum', priority: 'P3', count: 4, hospital: 'koping', arrives_ms: 44 * MIN }),
-      group({ wave: 'transfer-88', location: '', priority: 'P1', count: 2, burns: 2, hospital: 'akademiska', arrives_ms: 70 * MIN }),
+      group({ wave: 'transfer-88', location: 'vasteras', priority: 'P1', count: 2, burns: 2, hospital: 'akademiska', arrives_ms: 70 * MIN }),
       group({ priority: 'P3', count: 0 }),
       { wave: 'x', priority: 'deceased', count: 3 },
     ],
@@ -41,7 +41,7 @@ test('the scene: per priority at the scene and on the way, the longest wait, per
   assert.equal(s.nextArrivalMs, 44 * MIN);
   assert.deepEqual(s.waves.map((w) => [w.wave, w.location, w.atSceneTotal, w.onTheWayTotal, w.waitedMs, w.burns]),
     [['vag-1', 'E18 vid Arboga', 10, 2, 23 * MIN, 1], ['vag-2', 'Köping centrum', 12, 4, 15 * MIN, 0]]);
-  assert.deepEqual(s.transfers, [{ wave: 'transfer-88', priority: 'P1', count: 2, burns: 2, hospital: 'akademiska',
+  assert.deepEqual(s.transfers, [{ wave: 'transfer-88', priority: 'P1', count: 2, burns: 2, from: 'vasteras', hospital: 'akademiska',
     arrivesMs: 70 * MIN }]);
   assert.equal(s.show, true);
   assert.ok(isTransfer({ wave: 'transfer-3' }) && !isTransfer({ wave: 'vag-1' }));
