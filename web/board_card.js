@@ -8,11 +8,16 @@
 // per priority, and whether the hospital is över kapacitet with the reason, as data the page words).
 // A card shows one short line only when some count is non-zero or it is over capacity; over
 // capacity adds a marked line (icon + text + red frame).
+//
+// The forecast (prognos, forecast_view.js): when IVA, the operating rooms and the vårdplatser run
+// out at the current rate, on a dashed line of its own, marked Prognos; "räcker" only on a card
+// that has casualties (the wall has no room for it on every card).
 
 import {READINESS, ED_STATUS, PRIORITIES, h, setText, parseTime, ageText, ageShort, timeWithDay} from './common.js';
 import {figureValue, baselineOf, flash, readinessBadge, setReadiness, bigFigure, setFigure} from './board_figures.js';
 import {overCapacityText} from './summaries.js';
 import {majorIncidentOf} from './client_model.js';
+import {forecastLine, showForecast} from './forecast_view.js';
 
 /** " 10:14 av tib-uppsala": when and by whom a major_incident record was reported. */
 export function declaredText(rec, now) {
@@ -91,6 +96,8 @@ export function buildHospital(hosp) {
   const cas = h('div', {class: 'h-cas', hidden: true,
     dataset: {casualties: '', incoming: '0', received: '0'}});
 
+  const forecast = forecastLine('h-forecast');
+
   const miWhen = h('span', {class: 'mi-when'});
   const mi = h('div', {class: 'h-mi', hidden: true},
     h('span', {class: 'mi-flag'}, h('span', {'aria-hidden': 'true'}, '⚠'), 'ALLVARLIG HÄNDELSE'), miWhen);
@@ -101,9 +108,10 @@ export function buildHospital(hosp) {
     figRow,
     over,
     cas,
+    forecast.el,
     h('div', {class: 'h-foot'}, ed, staleTag, h('span', {class: 'reported-wrap'}, reported, reportedBy)));
   return {el, name, town, readiness, figs, figRow, ed, edIcon, edText, staleTag, reported, reportedBy, mi, miWhen,
-    over, overReason, cas, casKey: undefined, overValue: undefined,
+    over, overReason, cas, casKey: undefined, overValue: undefined, forecast,
     edValue: undefined, readinessValue: undefined};
 }
 
@@ -155,7 +163,10 @@ export function updateHospital(v, hosp, model, doFlash) {
   if (doFlash && v.incident !== undefined && v.incident !== incident && incident) flash(v.mi, 'changed');
   v.incident = incident;
 
-  updateCasualties(hosp, v, doFlash);
+  const c = updateCasualties(hosp, v, doFlash);
+  const f = showForecast(v.forecast, hosp, model.now(), {showEnough: c.show});
+  v.el.classList.toggle('has-forecast', !v.forecast.el.hidden);
+  v.el.dataset.forecast = f.state;
   updateHospitalAge(v, hosp, model);
 }
 
@@ -206,6 +217,7 @@ function updateCasualties(hosp, v, doFlash) {
     : '';
   if (doFlash && v.overValue !== undefined && v.overValue !== c.over && c.over) flash(v.over, 'changed');
   v.overValue = c.over;
+  return c;
 }
 
 /** "Rapporterat för 12 min sedan (10:14) av tib-uppsala", and the stale flag. */

@@ -8,6 +8,7 @@ import {READINESS, PRIORITIES, PRIORITY_LABELS, h, setText, showNumber} from './
 import {TOTAL_KEYS, totalsOf, flash, direction, readinessBadge, setReadiness, totalCell, setFigure} from './board_figures.js';
 import {buildHospital, updateHospital, updateHospitalAge, casualtiesOf, declaredText} from './board_card.js';
 import {majorIncidentOf} from './client_model.js';
+import {transportBlock, updateTransport} from './board_transport.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -28,6 +29,7 @@ function buildRegion(region) {
   const overText = h('span', {class: 'region-over-text'});
   const over = h('div', {class: 'region-over', hidden: true, dataset: {regionOverCapacity: '0'}},
     h('span', {class: 'over-icon', 'aria-hidden': 'true'}, '⚠'), overText);
+  const transport = transportBlock();
   const head = h('div', {class: 'region-head'},
     h('h2', {class: 'region-name', text: region.name}),
     mi,
@@ -35,11 +37,12 @@ function buildRegion(region) {
     h('div', {class: 'region-totals', title: 'Regionens summa: lediga IVA / totalt, lediga vårdplatser, mottagning per timme'},
       h('div', {class: 'rt-line'}, totals.AdultICU.cell, totals.MedicalSurgical.cell),
       h('div', {class: 'rt-line'}, totals.P1.cell, totals.P2.cell, totals.P3.cell)),
+    transport.el,
     over,
     missing);
   const list = h('div', {class: 'hospitals'});
   const el = h('section', {class: 'region', dataset: {region: region.id}}, head, list);
-  return {el, badge, totals, missing, over, overText, mi, list, level: undefined, incident: undefined};
+  return {el, badge, totals, missing, over, overText, mi, list, transport, level: undefined, incident: undefined};
 }
 
 // The healthcare region's totals in the header: [figure, label, title].
@@ -127,6 +130,8 @@ export function createWall(model, {onCard = () => {}} = {}) {
     if (doFlash && v.incident !== undefined && v.incident !== incident && incident) flash(v.mi, 'changed');
     v.incident = incident;
 
+    updateTransport(v.transport, region, model);
+
     const hospitals = (region.hospitals || []).map((hid) => model.hospital(hid));
     const totals = totalsOf(hospitals);
     for (const key of TOTAL_KEYS) {
@@ -200,7 +205,7 @@ export function createWall(model, {onCard = () => {}} = {}) {
       if (el.scrollWidth > el.clientWidth) el.classList.add('tight');
     }
     delete document.body.dataset.fit;
-    if (!WALL.matches || !main.querySelector('.hospital.has-casualties')) return;
+    if (!WALL.matches || !main.querySelector('.hospital.has-casualties, .hospital.has-forecast, .region-transport:not([hidden])')) return;
     for (let step = 1; step <= FIT_STEPS && main.scrollHeight > main.clientHeight + 1; step++) {
       document.body.dataset.fit = String(step);
     }
@@ -236,6 +241,10 @@ export function createWall(model, {onCard = () => {}} = {}) {
         const hosp = model.hospital(id);
         if (hosp) updateHospitalAge(v, hosp, model);
         onCard(id);
+      }
+      for (const [id, v] of view.regions) {
+        const region = model.region(id);
+        if (region) updateTransport(v.transport, region, model);
       }
       updateSummary();
     },
