@@ -11,6 +11,8 @@
 //   tib_inbox.js    the messages to the region, acknowledgements, what the region has sent
 //   tib_compose.js  a new message
 //   tib_decisions.js  the region's decisions (beslut): allvarlig händelse, mottagande sjukhus, …
+//   tib_transport.js  the region's ambulances and helicopters
+//   tib_transfer.js   exercises: secondary transports (sekundärtransport) between hospitals
 // and, here, the header, the region choice and the region's readiness level. In an exercise space
 // the page shows the exercise clock, and ages are judged against exercise time.
 // Server strings reach the DOM only through textContent (h()/setText()).
@@ -29,6 +31,8 @@ import {createFigures} from './tib_figures.js';
 import {createInbox} from './tib_inbox.js';
 import {createCompose} from './tib_compose.js';
 import {createDecisions} from './tib_decisions.js';
+import {createTransport} from './tib_transport.js';
+import {createTransfer} from './tib_transfer.js';
 
 const SPACE = pageSpace();
 const REGION_KEY = 'lagesbild.tib.region';
@@ -80,6 +84,8 @@ const figures = createFigures(page);
 const inbox = createInbox(page);
 const compose = createCompose(page);
 const decisions = createDecisions(page);
+const transport = createTransport(page);
+const transfer = createTransfer(page);
 
 // ---------------------------------------------------------------------------------------------
 // Header, exercise banner, sign-in
@@ -190,6 +196,8 @@ function renderAll() {
   compose.render();
   inbox.render();
   decisions.render();
+  transport.render();
+  transfer.render();
 }
 
 model.on('snapshot', () => renderAll());
@@ -205,6 +213,8 @@ model.on('delta', ({delta}) => {
     renderRegionReadiness();
   }
   if (delta.hospital || delta.region || delta.decision) decisions.render();
+  if (delta.region) transport.render();
+  if (delta.hospital || delta.hospitals || delta.exercise_info) transfer.render();
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -242,7 +252,7 @@ function start() {
   renderAuth();
   conn.show('reconnecting');
   heartbeat(conn, model, {everyMs: TICK_MS, second: () => syncExerciseClock(model.exerciseInfo, model.wallNow()),
-    ages: () => { figures.tick(); inbox.updateAges(); decisions.tick(); }});
+    ages: () => { figures.tick(); inbox.updateAges(); decisions.tick(); transport.tick(); transfer.tick(); }});
   conn.connect();
 }
 

@@ -6,6 +6,8 @@
 // The inputs hold the current figures: a figure the user has not touched follows the live state,
 // a touched one ("ändrad") keeps what was typed until it is sent. Only changed fields are sent,
 // and a command is shown as saved only when its durable `ack` arrives.
+// Under the hospital's name, in exercises with patients: its forecast (prognos, forecast_view.js),
+// dashed and in italics, never like a reported figure.
 
 import {
   PROTOCOL_VERSION, BED_TYPES, BED_LABELS, PRIORITIES, PRIORITY_LABELS, READINESS, READINESS_ORDER,
@@ -13,6 +15,7 @@ import {
 } from './common.js';
 import {showResult} from './session.js';
 import {resultIn} from './connection.js';
+import {forecastLine, showForecast} from './forecast_view.js';
 
 const MAX_VALUE = 100000;
 const SLOW_TEXT = 'Skickar… inget svar från servern ännu. Kontrollera läget innan du skickar igen.';
@@ -161,7 +164,8 @@ export function createFigures(page) {
     const town = h('div', {class: 'r-town'});
     const overdueTag = h('div', {class: 'r-overdue'});
     const limit = h('div', {class: 'r-limit'});
-    const nameCell = h('th', {scope: 'row', class: 'c-name'}, name, town, overdueTag, limit);
+    const forecast = forecastLine('r-forecast');
+    const nameCell = h('th', {scope: 'row', class: 'c-name'}, name, town, overdueTag, limit, forecast.el);
 
     const cells = {};
     const tds = cols.map((c) => ((!c.bed || capacity(hosp.beds?.[c.key]) > 0) ? figureCell(id, c, cells)
@@ -200,7 +204,7 @@ export function createFigures(page) {
     const actions = h('td', {class: 'c-actions'}, h('div', {class: 'act-buttons'}, send, confirm), result);
 
     const tr = h('tr', {dataset: {hospital: id, overdue: '0'}}, nameCell, ...tds, statusCell, actions);
-    rows.set(id, {tr, name, town, overdueTag, limit, cells, ed, rd, rdReason, edField, edLate, edAge, rdAge, send, confirm, result,
+    rows.set(id, {tr, name, town, overdueTag, limit, forecast, cells, ed, rd, rdReason, edField, edLate, edAge, rdAge, send, confirm, result,
       pending: null});
     return tr;
   }
@@ -277,6 +281,7 @@ export function createFigures(page) {
     setText(r.overdueTag, f.overdue ? `⚠ ${f.overdue} försenade` : '✔ Aktuellt');
     r.overdueTag.classList.toggle('has-overdue', f.overdue > 0);
     setText(r.limit, f.known ? `Gräns ${f.limitMinutes} min (${levelLabel(f.level)})` : '');
+    r.tr.dataset.forecast = showForecast(r.forecast, hosp, now).state;
 
     follow(r.ed, hosp.ed_status?.value ?? null);
     follow(r.rd, hosp.readiness?.value ?? null);
