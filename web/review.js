@@ -1,6 +1,6 @@
 // Lägesbild — the after-action review of one exercise, or of live operation (protocol.md
 // "After-action review"): the timed performance indicators per region and hospital, checkpoints
-// against their targets, acknowledgement times per alert and region, time to each hospital's first
+// against their targets, the outcomes per casualty wave (review_outcomes.js), acknowledgement times per alert and region, time to each hospital's first
 // capacity report, and the whole timeline, every word of it Swedish. Printable (review.css @media print)
 // and exportable (GET /api/review?space=S, &format=csv). While the exercise is still going it is
 // fetched again every 10 s (live operation's too). Names of regions, hospitals and messages come
@@ -20,6 +20,7 @@ import {
 } from './common.js';
 import {apiFetch, bindSignInBox, showResult, storeToken, storedToken} from './session.js';
 import {timelineText} from './summaries.js';
+import {OUTCOME_TABLE, outcomeRows} from './review_outcomes.js';
 
 const SPACE = pageSpace();
 const REFRESH_MS = 10_000;
@@ -115,6 +116,7 @@ const TABLES = [
     hint: 'Mål enligt scenariot mot faktisk tid (övningstid, tid sedan övningens 00:00).',
     empty: 'Scenariot har inga kontrollpunkter.',
     columns: [['Kontrollpunkt'], ['Mål, senast', 't-num'], ['Utfört', 't-num'], ['Marginal'], ['Resultat'], ['Av']]},
+  OUTCOME_TABLE,
   {id: 'acknowledgements', title: 'Kvittenser per larm och region', titleId: 'ack-title',
     empty: 'Inga meddelanden som krävde kvittens.',
     columns: [['Region'], ['Skickat', 't-num'], ['Kvitterat', 't-num'], ['Tid till kvittens', 't-num'], ['Av']]},
@@ -268,6 +270,13 @@ function renderIndicators(r) {
   statusStat('stat-indicators', list.map((x) => targetStatus(x.status)));
 }
 
+/** Utfall: per casualty wave (review_outcomes.js); live operation has none, and no section. */
+function renderOutcomes(r) {
+  const list = Array.isArray(r.outcomes) ? r.outcomes : [];
+  fillTable('outcomes', outcomeRows(list, {region: (id) => shortRegionName(regionName(id))}));
+  $('outcomes').closest('section').hidden = (isLive() || !Array.isArray(r.outcomes)) && list.length === 0;
+}
+
 function messageTitle(entry) {
   const m = st.names.messages.get(entry.message);
   const kind = MESSAGE_KINDS[m?.kind]?.label || 'Meddelande';
@@ -385,6 +394,7 @@ function render() {
   renderWarnings(r);
   renderIndicators(r);
   renderCheckpoints(r);
+  renderOutcomes(r);
   renderAcknowledgements(r);
   renderFirstReports(r);
   renderTimeline(r);
