@@ -3,6 +3,7 @@
 // scenario files ("42:00", minutes may pass 59). Pure: no DOM.
 
 import {PRIORITIES, formatMinSec} from './common.js';
+import {diedTo} from './summaries.js';
 
 const isSet = (v) => v !== null && v !== undefined && v !== '' && Number.isFinite(Number(v));
 const int = (v) => (Number.isFinite(Number(v)) ? String(Math.trunc(Number(v))) : '–');
@@ -26,7 +27,7 @@ export function casualtiesText(c) {
 export function changeText(d) {
   const when = isSet(d?.at_ms) ? ` vid ${formatMinSec(Number(d.at_ms))}` : '';
   const from = String(d?.from ?? d?.priority ?? '');
-  if (['deceased', 'dead', 'died'].includes(d?.to)) return `${int(d?.count)} ${from} avled${when}`;
+  if (diedTo(d?.to)) return `${int(d?.count)} ${from} avled${when}`;
   return `${int(d?.count)} ${from} → ${String(d?.to ?? '')}${when}`;
 }
 

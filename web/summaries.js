@@ -44,16 +44,17 @@ export function patientCounts(counts) {
   return parts.length ? parts.join(', ') : 'inga patienter';
 }
 
-const DECEASED = new Set(['deceased', 'dead', 'died']);
+/** A change of priority to death: `to` "deceased" (or null: no priority left). */
+export const diedTo = (to) => to === null || ['deceased', 'dead', 'died'].includes(to);
 
 /**
- * One change of priority while waiting ({from, to, count}; `to` "deceased" for those who died):
- * "3 P2 försämrades till P1", "1 P1 avled under väntan".
+ * One change of priority while waiting ({from, to, count}; `to` null or "deceased" for those who
+ * died): "3 P2 försämrades till P1", "1 P1 avled under väntan".
  */
 export function deteriorationText(change) {
   const n = int(change?.count);
   const from = str(change?.from ?? change?.priority);
-  if (DECEASED.has(change?.to)) return `${n} ${from} avled under väntan`.replace(/\s+/g, ' ');
+  if (diedTo(change?.to)) return `${n} ${from} avled under väntan`.replace(/\s+/g, ' ');
   return `${n} ${from} försämrades till ${str(change?.to)}`.replace(/\s+/g, ' ');
 }
 
@@ -66,6 +67,8 @@ const waveWhere = (summary) => str(summary.location) || str(summary.wave);
  */
 export function deterioratedText(summary) {
   const changes = Array.isArray(summary?.changes) && summary.changes.length ? summary.changes : [summary];
+  // A summary with the kind only (an older server's review): the kind's name.
+  if (!changes.some((c) => c && c.count !== undefined)) return EVENT_KINDS.patients_deteriorated;
   const where = summary ? waveWhere(summary) : '';
   return `${changes.map(deteriorationText).join('; ')}${where ? ` (${where})` : ''}`;
 }
