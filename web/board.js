@@ -108,6 +108,7 @@ model.on('region', (change) => {
 });
 model.on('message', () => column.render());
 model.on('decision', () => decisions.render());
+model.on('patients', () => { scene.render(); wall.fit(); });
 model.on('clock', () => { tickClock(); updateAges(); wall.fit(); });  // updateAges renders the scene
 model.on('delta', () => updateHeader());
 

@@ -16,9 +16,14 @@
 //
 // - Decisions (protocol.md "The decisions log"): state.decisions of the snapshot, oldest first, and
 //   every delta's `decision` record appended; the newest DECISIONS_KEPT are kept.
+// - Patients of an exercise (protocol.md "Patients at the scene, deterioration, transfers"): the
+//   snapshot's exercise_info holds them; a patient event's delta carries `patients` (the groups and
+//   the totals, not the clock), which replaces those fields of exercise_info. A transfer's delta
+//   carries the hospital left as `hospital` and the one going to as `hospital_to`.
 //
 // Changes are emitted per record: on(kind, fn) with kind 'snapshot', 'hospital', 'region',
-// 'message', 'decision', 'clock', 'delta' (after each applied delta), 'resync' and 'synced'.
+// 'message', 'decision', 'patients', 'clock', 'delta' (after each applied delta), 'resync' and
+// 'synced'.
 
 /** Parses a wire time; NaN for null/invalid. */
 export function parseTime(s) {
@@ -103,6 +108,13 @@ export const DECISIONS_KEPT = 100;
 export function majorIncidentOf(rec) {
   const m = rec?.major_incident;
   return isObject(m) && (m.value === true || m.value === false) ? m.value : null;
+}
+
+const PATIENT_FIELDS = ['patients', 'at_scene', 'on_the_way', 'deceased_waiting'];
+
+/** The patients' fields of an exercise_info (those it has). */
+function patientFields(info) {
+  return Object.fromEntries(PATIENT_FIELDS.filter((k) => isObject(info) && k in info).map((k) => [k, info[k]]));
 }
 
 function replaceById(list, rec) {
@@ -228,7 +240,7 @@ export class ClientModel {
     this.seq = msg.seq;
     const event = isObject(msg.event) ? msg.event : null;
     // Every record first, then the changes: a listener sees the whole post-event state.
-    const hospitals = [msg.hospital, ...(Array.isArray(msg.hospitals) ? msg.hospitals : [])]
+    const hospitals = [msg.hospital, msg.hospital_to, ...(Array.isArray(msg.hospitals) ? msg.hospitals : [])]
       .filter((x) => isObject(x) && x.id);
     const changed = hospitals.map((hospital) => {
       const previous = replaceById(this.state.hospitals, hospital);
@@ -241,7 +253,15 @@ export class ClientModel {
       region = {region: msg.region, previous, event,
         hospitalsChanged: JSON.stringify(previous?.hospitals) !== JSON.stringify(msg.region.hospitals)};
     }
-    if (isObject(msg.exercise_info)) this.exerciseInfo = msg.exercise_info;
+    // A clock change need not repeat the patients: those the model has stay until replaced.
+    if (isObject(msg.exercise_info)) this.exerciseInfo = {...patientFields(this.exerciseInfo), ...msg.exercise_info};
+    // The patients' fields only: the clock stays as the last clock event set it.
+    const patients = isObject(msg.patients) && this.exercise ? msg.patients : null;
+    if (patients) {
+      const {patients: groups, at_scene, on_the_way, deceased_waiting} = patients;
+      this.exerciseInfo = {...(this.exerciseInfo || {}), patients: Array.isArray(groups) ? groups : [],
+        at_scene, on_the_way, deceased_waiting};
+    }
     const decision = isObject(msg.decision) ? msg.decision : null;
     if (decision) {
       const list = this.state.decisions;
@@ -253,6 +273,7 @@ export class ClientModel {
     if (decision) this.emit('decision', {decision, event});
     const messageChanged = this.messages ? this.messages.applyDelta(msg) : isObject(msg.message);
     if (messageChanged) this.emit('message', {delta: msg, id: msg.message?.id ?? event?.message ?? null});
+    if (patients) this.emit('patients', {info: this.exerciseInfo, event});
     if (isObject(msg.exercise_info)) this.emit('clock', {info: this.exerciseInfo});
     this.emit('delta', {delta: msg});
     return 'applied';

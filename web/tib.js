@@ -214,7 +214,7 @@ model.on('delta', ({delta}) => {
   }
   if (delta.hospital || delta.region || delta.decision) decisions.render();
   if (delta.region) transport.render();
-  if (delta.hospital || delta.hospitals || delta.exercise_info) transfer.render();
+  if (delta.hospital || delta.hospitals || delta.exercise_info || delta.patients) transfer.render();
 });
 
 // ---------------------------------------------------------------------------------------------

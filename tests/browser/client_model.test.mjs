@@ -34,7 +34,7 @@ function recorded(options = {}) {
   let now = T0;
   const model = new ClientModel({ space: 'live', clock: () => now, ...options });
   const seen = [];
-  for (const kind of ['snapshot', 'hospital', 'region', 'message', 'decision', 'clock', 'delta', 'resync', 'synced']) {
+  for (const kind of ['snapshot', 'hospital', 'region', 'message', 'decision', 'patients', 'clock', 'delta', 'resync', 'synced']) {
     model.on(kind, (detail) => seen.push([kind, detail]));
   }
   return { model, seen, kinds: () => seen.map(([k]) => k), setNow: (t) => { now = t; } };
@@ -148,10 +148,43 @@ test('the exercise clock: from the snapshot, extrapolated at its speed, replaced
   const paused = { ...info, status: 'paused', elapsed_ms: 95_000, clock_wall_time: iso(T0 + 3500) };
   model.receive({ v: 1, type: 'delta', space: 'live', seq: 2, event: { seq: 2, kind: 'exercise_clock_set' }, exercise_info: paused });
   assert.deepEqual(kinds(), ['clock', 'delta']);
-  assert.equal(seen[0][1].info, paused);
+  assert.deepEqual(seen[0][1].info, paused);
   setNow(T0 + 60_000);
   assert.equal(model.elapsed(), 95_000, 'a paused clock stands still');
   assert.ok(Number.isNaN(exerciseElapsed(null, T0)));
+});
+
+test('an exercise\'s patients: from the snapshot, replaced by a patient event\'s delta, kept across clock changes', () => {
+  const { model, kinds, seen } = recorded();
+  const group = { wave: 'vag-1', location: 'E18', region: 'r1', priority: 'P1', count: 2, burns: 0, since_ms: 60_000,
+    hospital: null, arrives_ms: null };
+  const info = { status: 'paused', speed: 1, elapsed_ms: 120_000, start: iso(T0), clock_wall_time: iso(T0),
+    patients: [group], at_scene: { P1: 2, P2: 0, P3: 0 }, on_the_way: { P1: 0, P2: 0, P3: 0 }, deceased_waiting: 0 };
+  model.receive(snapshot(1, { exercise_info: info, hospitals: [hospital('a', 'r1'), hospital('b', 'r1')] }));
+  seen.length = 0;
+  // Dispatched: the groups and totals replace the old ones; the clock is untouched.
+  const onTheWay = { ...group, hospital: 'a', arrives_ms: 900_000 };
+  model.receive({ v: 1, type: 'delta', space: 'live', seq: 2, event: { seq: 2, kind: 'casualties_dispatched' },
+    hospital: hospital('a', 'r1', { casualties: { incoming: { P1: 2, P2: 0, P3: 0 } } }),
+    patients: { patients: [onTheWay], at_scene: { P1: 0, P2: 0, P3: 0 }, on_the_way: { P1: 2, P2: 0, P3: 0 }, deceased_waiting: 0 } });
+  assert.deepEqual(kinds(), ['hospital', 'patients', 'delta']);
+  assert.deepEqual(model.exerciseInfo.patients, [onTheWay]);
+  assert.deepEqual(model.exerciseInfo.on_the_way, { P1: 2, P2: 0, P3: 0 });
+  assert.equal(model.exerciseInfo.elapsed_ms, 120_000, 'the clock stays');
+  assert.equal(model.exerciseInfo.status, 'paused');
+  // A clock change without the patients keeps them.
+  model.receive({ v: 1, type: 'delta', space: 'live', seq: 3, event: { seq: 3, kind: 'exercise_clock_set' },
+    exercise_info: { status: 'running', speed: 10, elapsed_ms: 130_000, start: iso(T0), clock_wall_time: iso(T0) } });
+  assert.equal(model.exerciseInfo.status, 'running');
+  assert.deepEqual(model.exerciseInfo.patients, [onTheWay], 'the patients survive a clock change');
+  // A transfer: the hospital left and the one going to, both replaced.
+  seen.length = 0;
+  model.receive({ v: 1, type: 'delta', space: 'live', seq: 4, event: { seq: 4, kind: 'patients_transferred' },
+    hospital: hospital('a', 'r1', { name: 'Lämnat' }), hospital_to: hospital('b', 'r1', { name: 'Dit' }),
+    patients: { patients: [], at_scene: { P1: 0, P2: 0, P3: 0 }, on_the_way: { P1: 0, P2: 0, P3: 0 }, deceased_waiting: 1 } });
+  assert.deepEqual(kinds(), ['hospital', 'hospital', 'patients', 'delta']);
+  assert.deepEqual([model.hospital('a').name, model.hospital('b').name], ['Lämnat', 'Dit']);
+  assert.equal(model.exerciseInfo.deceased_waiting, 1);
 });
 
 test('freshness is the server\'s, judged at "now"', () => {
