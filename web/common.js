@@ -66,6 +66,8 @@ export const INJECT_KINDS = {
   capacity_change: {label: 'Kapacitetsändring', icon: '⇅'},
   readiness: {label: 'Beredskapsläge', icon: '▲'},
   decision: {label: 'Beslut (motspel)', icon: '⚖'},
+  transfer: {label: 'Sekundärtransport', icon: '⇄'},
+  transport: {label: 'Ambulanser och helikoptrar', icon: '⛟'},
   target: {label: 'Kontrollpunkt', icon: '⚑'},
 };
 /** How an exercise target or a performance indicator went (the same words on every page). */
@@ -88,6 +90,7 @@ export const EVENT_KINDS = {
   exercise_started: 'Övningen startad',
   casualties_dispatched: 'Patienter skickas',
   casualties_arrived: 'Patienter anländer',
+  casualties_at_scene: 'Skadade väntar på skadeplatsen',
   access_denied: 'Nekad åtgärd',
   decision_recorded: 'Beslut',
   patients_deteriorated: 'Försämring under väntan',

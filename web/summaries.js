@@ -180,6 +180,11 @@ export function timelineText(summary, names = {}) {
       return `Övningsklocka: ${status} ×${int(summary.speed)}`;
     }
     case 'exercise_started': return 'Övningen startad';
+    case 'casualties_at_scene': {
+      const where = str(summary.location) || str(summary.wave);
+      return `Skadade väntar på beslut om mottagande sjukhus${where ? ` (${where})` : ''}` +
+        (summary.patients ? `: ${patientsText(summary.patients)}` : '');
+    }
     case 'patients_deteriorated': return deterioratedText(summary);
     case 'patients_transferred': return transferText(summary, names);
     case 'transport_reported': return transportReportedText(summary, names);
@@ -222,6 +227,10 @@ export function injectText(summary, names = {}) {
     }
     case 'decision':
       return text(decisionText(summary, names));
+    case 'transfer':
+      return text(transferText(summary, names).replace(/^Sekundärtransport /, ''));
+    case 'transport':
+      return text(transportReportedText(summary, names));
     case 'target':
     case 'checkpoint':
       return text(str(summary.description));

@@ -69,6 +69,9 @@ test('patients waiting, secondary transports and ambulances in the timeline', ()
   assert.equal(timelineText({ kind: 'transport_reported', region: 'orebro', helicopters: { available: 0, committed: 2 } }, names),
     'Helikoptrar rapporterade – Region Örebro län: helikoptrar 0 lediga · 2 i uppdrag');
   assert.equal(patientCounts({ P1: 0, P2: 3, P3: 1 }), '3 P2, 1 P3');
+  assert.equal(timelineText({ kind: 'casualties_at_scene', wave: 'vag-1', location: 'E18 vid Köping',
+    patients: { P1: 2, P2: 3, P3: 4 } }), 'Skadade väntar på beslut om mottagande sjukhus (E18 vid Köping): P1 2, P2 3, P3 4');
+  assert.equal(timelineText({ kind: 'casualties_at_scene' }), 'Skadade väntar på beslut om mottagande sjukhus');
 });
 
 test('inject summaries in words', () => {
@@ -92,6 +95,10 @@ test('inject summaries in words', () => {
   assert.equal(injectText('alert: text från en äldre server').text, 'alert: text från en äldre server');
   assert.equal(injectText({ kind: 'decision', decision: 'support_offer', region: 'sormland', to_region: 'orebro',
     resource: 'ambulances', amount: 2 }, names).text, 'Erbjuder stöd till Region Örebro län: 2 ambulanser');
+  assert.equal(injectText({ kind: 'transfer', from: 'vasteras', from_name: 'Västerås', to: 'akademiska',
+    to_name: 'Akademiska', patients: { P1: 2, P2: 0, P3: 0 }, burns: 2, mode: 'helicopter' }).text,
+  'Västerås → Akademiska: 2 P1 (varav 2 brännskadade), helikopter');
+  assert.equal(injectText({ kind: 'transport', region: 'orebro' }, names).text, 'Ambulanser rapporterade – Region Örebro län');
   assert.equal(injectText({ kind: 'something_new' }).text, 'Inspel', 'an unknown kind in Swedish');
 });
 
