@@ -33,7 +33,8 @@ export function changeText(d) {
 
 /**
  * One outcome in words, each cell's text and whether it is a shortfall (`bad`):
- *   decision   "vid 18:00 (6 min efter)", "före skadeutfallet (18:00)" or "Inget beslut" (bad)
+ *   decision   "vid 18:00 (6 min efter)", "före skadeutfallet (18:00)", "Fördelad direkt av scenariot"
+ *              (a wave that waited for no decision) or "Inget beslut" (bad)
  *   dispatched "vid 18:00", or "Ingen ännu" (bad)
  *   delay      the wait from the wave to its first transport: "6 min", or "–"
  *   arrival    the last arrival: "vid 53:00", or ''
@@ -45,6 +46,9 @@ export function outcomeWords(o) {
   const decided = isSet(o?.receiving_decision_ms) ? Number(o.receiving_decision_ms) : NaN;
   const dispatched = isSet(o?.dispatched_ms) ? Number(o.dispatched_ms) : NaN;
   let decision = 'Inget beslut';
+  // A wave the script distributed at once waited for no decision (the server names no region for it).
+  const scripted = !o?.region && !Number.isFinite(decided) && Number.isFinite(dispatched) && dispatched === at;
+  if (scripted) decision = 'Fördelad direkt av scenariot';
   if (Number.isFinite(decided)) {
     decision = Number.isFinite(at) && decided < at ? `före skadeutfallet (${formatMinSec(decided)})`
       : `vid ${formatMinSec(decided)}${Number.isFinite(at) ? ` (${minutesText(decided - at)} efter)` : ''}`;
@@ -56,7 +60,7 @@ export function outcomeWords(o) {
   return {
     at: Number.isFinite(at) ? formatMinSec(at) : '–',
     casualties: casualtiesText(o?.casualties),
-    decision, decisionBad: !Number.isFinite(decided),
+    decision, decisionBad: !Number.isFinite(decided) && !scripted,
     dispatched: Number.isFinite(dispatched) ? `vid ${formatMinSec(dispatched)}` : 'Ingen ännu',
     dispatchedBad: !Number.isFinite(dispatched),
     delay: Number.isFinite(delayMs) ? minutesText(delayMs) : '–',

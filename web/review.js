@@ -337,6 +337,8 @@ function renderFirstReports(r) {
 
 function renderTimeline(r) {
   const list = Array.isArray(r.timeline) ? r.timeline : [];
+  const places = new Map((Array.isArray(r.outcomes) ? r.outcomes : []).map((o) => [o.wave, o.location]));
+  const waveName = (id) => places.get(id) || undefined;
   const rows = list.map((e) => {
     const at = parseTime(e.at);
     const scenario = e.actor?.kind === 'scenario';
@@ -346,7 +348,7 @@ function renderTimeline(r) {
       h('td', {class: 't-num'}, String(e.seq ?? '')),
       h('td', {class: 'ev-kind'}, EVENT_KINDS[e.kind] || 'Händelse'),
       h('td', {class: 'ev-actor'}, scenario ? h('span', {class: 'actor-scenario'}, 'Scenariot') : actorText(e.actor)),
-      h('td', {class: 'ev-summary'}, timelineText(e.summary, {region: regionName, hospital: hospitalName,
+      h('td', {class: 'ev-summary'}, timelineText(e.summary, {region: regionName, hospital: hospitalName, wave: waveName,
         incident: (id) => (st.names.messages.has(id) ? messageWords(st.names.messages.get(id)) : undefined)})));
   });
   fillTable('review-timeline', rows);

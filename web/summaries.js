@@ -58,19 +58,20 @@ export function deteriorationText(change) {
   return `${n} ${from} försämrades till ${str(change?.to)}`.replace(/\s+/g, ' ');
 }
 
-/** Where a wave's patients are, for a summary: its location, else the wave's id. */
-const waveWhere = (summary) => str(summary.location) || str(summary.wave);
+/** Where a wave's patients are, for a summary: its location (`names.wave(id)` knows it), else the wave's id. */
+const waveWhere = (summary, names = {}) => str(summary.location) || str(names.wave?.(summary.wave)) || str(summary.wave);
 
 /**
- * patients_deteriorated: "3 P2 försämrades till P1 (E18 vid Arboga)"; several changes at once are
- * joined with "; ".
+ * patients_deteriorated: "3 P2 försämrades till P1 (E18 vid Arboga)", "… på väg till USÖ" for a
+ * group on its way; several changes at once are joined with "; ".
  */
-export function deterioratedText(summary) {
+export function deterioratedText(summary, names = {}) {
   const changes = Array.isArray(summary?.changes) && summary.changes.length ? summary.changes : [summary];
   // A summary with the kind only (an older server's review): the kind's name.
   if (!changes.some((c) => c && c.count !== undefined)) return EVENT_KINDS.patients_deteriorated;
-  const where = summary ? waveWhere(summary) : '';
-  return `${changes.map(deteriorationText).join('; ')}${where ? ` (${where})` : ''}`;
+  const where = summary ? waveWhere(summary, names) : '';
+  const to = summary?.hospital ? ` på väg till ${str(summary.hospital_name) || names.hospital?.(summary.hospital) || str(summary.hospital)}` : '';
+  return `${changes.map(deteriorationText).join('; ')}${to}${where ? ` (${where})` : ''}`;
 }
 
 /**
@@ -79,7 +80,9 @@ export function deterioratedText(summary) {
  */
 export function transferText(summary, names = {}) {
   const hospital = (id, name) => str(name) || names.hospital?.(id) || str(id);
-  const from = hospital(summary?.from, summary?.from_name);
+  // The review names the hospital left as the summary's `hospital`; an event or inject as `from`.
+  const from = summary?.from !== undefined ? hospital(summary.from, summary.from_name)
+    : hospital(summary?.hospital, summary?.hospital_name);
   const to = hospital(summary?.to, summary?.to_name);
   const burns = Number(summary?.burns) > 0 ? ` (varav ${int(summary.burns)} brännskadade)` : '';
   const mode = TRANSPORT_MODES[summary?.mode]?.word ?? (summary?.mode ? '' : TRANSPORT_MODES.ambulance.word);
@@ -181,11 +184,11 @@ export function timelineText(summary, names = {}) {
     }
     case 'exercise_started': return 'Övningen startad';
     case 'casualties_at_scene': {
-      const where = str(summary.location) || str(summary.wave);
+      const where = waveWhere(summary, names);
       return `Skadade väntar på beslut om mottagande sjukhus${where ? ` (${where})` : ''}` +
         (summary.patients ? `: ${patientsText(summary.patients)}` : '');
     }
-    case 'patients_deteriorated': return deterioratedText(summary);
+    case 'patients_deteriorated': return deterioratedText(summary, names);
     case 'patients_transferred': return transferText(summary, names);
     case 'transport_reported': return transportReportedText(summary, names);
     case 'decision_recorded': {

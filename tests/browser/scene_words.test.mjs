@@ -124,6 +124,9 @@ test('an outcome of the review in words', () => {
     ['Inget beslut', true, 'Ingen ännu', true, '–', 'Inga']);
   assert.equal(none.casualties, 'P1 1 · P2 0 · P3 0');
   assert.equal(outcomeWords({ at_ms: 12 * MIN, receiving_decision_ms: 5 * MIN }).decision, 'före skadeutfallet (05:00)');
+  assert.deepEqual((({ decision, decisionBad }) => [decision, decisionBad])(outcomeWords({ region: null, at_ms: MIN,
+    receiving_decision_ms: null, dispatched_ms: MIN, dispatch_delay_ms: 0 })), ['Fördelad direkt av scenariot', false],
+  'a wave distributed at once by the script waited for no decision');
   assert.equal(changeText({ from: 'P3', to: 'P2', count: 4 }), '4 P3 → P2');
   assert.equal(changeText({ from: 'P1', to: null, count: 1, at_ms: 61 * MIN }), '1 P1 avled vid 61:00');
   assert.deepEqual([minutesText(45_000), minutesText(390_000), minutesText(65 * MIN)], ['45 s', '6 min 30 s', '1 h 5 min']);

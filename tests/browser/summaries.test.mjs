@@ -50,8 +50,14 @@ test('patients waiting, secondary transports and ambulances in the timeline', ()
   assert.equal(timelineText({ kind: 'patients_deteriorated', wave: 'vag-1', location: 'E18 vid Arboga', from: 'P1',
     to: 'deceased', count: 1 }), '1 P1 avled under väntan (E18 vid Arboga)');
   assert.equal(timelineText({ kind: 'patients_deteriorated', wave: 'vag-1', hospital: 'uso', from: 'P1', to: null, count: 2 }),
-    '2 P1 avled under väntan (vag-1)', 'no priority left: died');
+    '2 P1 avled under väntan på väg till uso (vag-1)', 'no priority left: died');
   assert.equal(timelineText({ kind: 'patients_deteriorated' }), 'Försämring under väntan', 'the kind only');
+  assert.equal(timelineText({ kind: 'patients_deteriorated', wave: 'vag-1', from: 'P2', to: 'P1', count: 1, hospital: 'uso',
+    hospital_name: 'USÖ' }, { wave: (id) => (id === 'vag-1' ? 'E18 vid Arboga' : undefined) }),
+  '1 P2 försämrades till P1 på väg till USÖ (E18 vid Arboga)', 'on the way, and the wave\'s place from the page');
+  assert.equal(timelineText({ kind: 'patients_transferred', hospital: 'vasteras', hospital_name: 'Västerås', to: 'akademiska',
+    to_name: 'Akademiska', patients: { P1: 1 }, mode: 'ambulance' }), 'Sekundärtransport Västerås → Akademiska: 1 P1, ambulans',
+  'the review\'s summary names the hospital left as hospital');
   assert.equal(timelineText({ kind: 'patients_deteriorated', wave: 'vag-2', changes: [{ from: 'P3', to: 'P2', count: 2 },
     { from: 'P2', to: 'P1', count: 1 }] }), '2 P3 försämrades till P2; 1 P2 försämrades till P1 (vag-2)');
   assert.equal(timelineText({ kind: 'patients_transferred', from: 'vasteras', to: 'akademiska', patients: { P1: 2 },
