@@ -61,7 +61,8 @@ export function createScenePanel(model) {
       onTheWay: String(w.onTheWayTotal)}},
     h('span', {class: 'sc-where'}, where), ': ',
     h('span', {class: 'sc-part'}, 'på plats ', h('b', {}, counts(w.atScene))),
-    Number.isFinite(w.waitedMs) ? h('span', {class: 'sc-part'}, ' · väntat ', h('b', {}, ageShort(w.waitedMs))) : null,
+    Number.isFinite(w.waitedMs) ? h('span', {class: 'sc-part sc-waited'}, ' · väntat ',
+      h('b', {}, `${level === 'ok' ? '' : '⚠ '}${ageShort(w.waitedMs)}`)) : null,
     w.onTheWayTotal ? h('span', {class: 'sc-part'}, ' · på väg ', h('b', {}, counts(w.onTheWay)),
       Number.isFinite(w.nextArrivalMs) ? `, första framme ${clockOf(w.nextArrivalMs, now)}` : '') : null);
   }
