@@ -79,6 +79,8 @@ export function deterioratedText(summary, names = {}) {
  * 2 P1 (varav 2 brännskadade), helikopter, 40 min". `names.hospital(id)` gives a hospital's name.
  */
 export function transferText(summary, names = {}) {
+  // A summary with the kind only: the kind's name.
+  if (!summary?.to && !summary?.from && !summary?.hospital) return EVENT_KINDS.patients_transferred;
   const hospital = (id, name) => str(name) || names.hospital?.(id) || str(id);
   // The review names the hospital left as the summary's `hospital`; an event or inject as `from`.
   const from = summary?.from !== undefined ? hospital(summary.from, summary.from_name)

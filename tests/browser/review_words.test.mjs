@@ -109,6 +109,16 @@ test('the review of a played exercise shows no wire token, only Swedish', async 
   await ok(trainer, { v: 1, type: 'control_exercise', id: 'c-1', space, action: 'speed', speed: 60 });
   await ok(trainer, { v: 1, type: 'control_exercise', id: 'c-2', space, action: 'resume' });
   await ok(trainer, { v: 1, type: 'control_exercise', id: 'c-3', space, action: 'jump', to: '09:00' });
+  // After the first wave has arrived: ambulances reported, and a secondary transport from USÖ.
+  await ok(orebro, { v: 1, type: 'report_transport', id: 'a-1', space, region: 'orebro',
+    ambulances: { available: 4, committed: 7 }, helicopters: { available: 0, committed: 1 } });
+  let uso;
+  for (let i = 0; i < 50 && !(uso?.casualties?.received?.P1 > 0); i++) {
+    uso = (await getJson(server, `/api/state?space=${space}`)).body.state.hospitals.find((x) => x.id === 'uso');
+    if (!(uso?.casualties?.received?.P1 > 0)) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await ok(orebro, { v: 1, type: 'transfer_patients', id: 't-1', space, from: 'uso', to: 'akademiska', patients: { P1: 1 },
+    burns: 0, transport_minutes: 30, mode: 'helicopter', reason: 'Neurokirurgi' });
   const stop = await trainer.command({ v: 1, type: 'control_exercise', id: 'c-4', space, action: 'stop' });
   assert.ok(stop.type === 'ack' || stop.code === 'not_running', JSON.stringify(stop));
   for (let i = 0; i < 50; i++) {
@@ -132,6 +142,18 @@ test('the review of a played exercise shows no wire token, only Swedish', async 
   assert.match(timeline, /Allvarlig händelse utlöst – Region Örebro län/);
   assert.match(timeline, /Mottagande sjukhus: Universitetssjukhuset Örebro \(USÖ\), Västmanlands sjukhus Västerås/);
   assert.match(timeline, /Begär stöd av Region Uppsala: 2 IVA-platser/);
+  // The secondary transport and the ambulances, worded (their summaries' details are the server's).
+  assert.equal(await page.locator('#review-timeline tr[data-kind="patients_transferred"] .ev-kind').innerText(), 'Sekundärtransport');
+  assert.match(await page.locator('#review-timeline tr[data-kind="patients_transferred"] .ev-summary').innerText(), /^Sekundärtransport/);
+  assert.match(await page.locator('#review-timeline tr[data-kind="transport_reported"] .ev-summary').innerText(),
+    /^(Ambulanser|Ambulanser och helikoptrar) rapporterade/);
+  // Utfall: one row per casualty wave, in words.
+  if (Array.isArray(review.outcomes)) {
+    assert.equal(review.outcomes.length, 2, 'the demo\'s two waves');
+    await page.locator('#outcomes tr.out-row').first().waitFor({ timeout: 5000 });
+    assert.equal(await page.locator('#outcomes tr.out-row').count(), 2);
+    assert.match(await page.locator('#outcomes').innerText(), /skadeutfall vid 01:00/);
+  }
   // The indicators, grouped per region and hospital, in words.
   const indicators = await page.locator('#indicators').innerText();
   assert.match(indicators, /Allvarlig händelse utlöst/);

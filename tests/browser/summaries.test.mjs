@@ -68,6 +68,7 @@ test('patients waiting, secondary transports and ambulances in the timeline', ()
   'Sekundärtransport Västerås → Akademiska: 2 P1, 1 P2 (varav 2 brännskadade), ambulans', 'the default mode');
   assert.equal(timelineText({ kind: 'patients_transferred', from: 'a', to: 'b', patients: {}, mode: 'boat' }),
     'Sekundärtransport a → b: inga patienter', 'an unknown mode is left out, never shown as a wire name');
+  assert.equal(timelineText({ kind: 'patients_transferred' }), 'Sekundärtransport', 'the kind only');
   assert.equal(timelineText({ kind: 'transport_reported', region: 'orebro' }, names), 'Ambulanser rapporterade – Region Örebro län');
   assert.equal(timelineText({ kind: 'transport_reported', region: 'orebro', ambulances: { available: 6, committed: 9 },
     helicopters: { available: 1, committed: 1 } }, names),
