@@ -41,6 +41,16 @@ const SCENARIO = {
 };
 writeFileSync(`${scenarios}/skadeplats.json`, JSON.stringify(SCENARIO));
 
+// The same wave, no decision, and patients who worsen while they wait: after 10 minutes every P2
+// becomes P1, and half of the P1 (rounded up) die.
+const WAITING = {
+  ...SCENARIO, id: 'vantan', name: 'Väntan på skadeplatsen',
+  deterioration: [{ from: 'P2', to: 'P1', after_minutes: 10, share_percent: 100 },
+    { from: 'P1', to: 'deceased', after_minutes: 10, share_percent: 50 }],
+  injects: SCENARIO.injects.filter((i) => i.kind !== 'checkpoint'),
+};
+writeFileSync(`${scenarios}/vantan.json`, JSON.stringify(WAITING));
+
 const suite = browserSuite({ args: ['--scenarios', scenarios] });
 let server;
 
@@ -192,4 +202,35 @@ test('patients wait at the scene until the receiving hospitals are decided; fore
   await live.locator('#transport-card').waitFor();
   assert.ok(await live.locator('#transfer-card').isHidden());
   await Promise.all([board.close(), tib.close(), live.close()]);
+});
+
+test('patients who wait worsen and die: the board counts them, the review words it', async () => {
+  const trainer = await server.client('trainer');
+  const { space } = await ok(trainer, { v: 1, type: 'start_exercise', id: 's-2', scenario: 'vantan', paused: true });
+  await ok(trainer, { v: 1, type: 'control_exercise', id: 'c-1', space, action: 'jump', to: '02:00' });
+  await stateWhere(space, (s) => s.exercise_info?.at_scene?.P2 === 3, 'the wave at the scene');
+  const board = await suite.open(`/?space=${space}`, { viewport: WALL, waitFor: '#exercise-banner' });
+  await board.locator('#scene:not([hidden])').waitFor({ timeout: 5000 });
+  assert.equal(await board.locator('#scene').getAttribute('data-deceased'), '0');
+
+  // Ten minutes later, with nobody decided: the P2 are P1 now, and one of the first P1 has died.
+  await ok(trainer, { v: 1, type: 'control_exercise', id: 'c-2', space, action: 'jump', to: '12:00' });
+  await board.waitForFunction(() => document.querySelector('#scene')?.dataset.deceased === '1', null, { timeout: 3000 });
+  const state = (await getJson(server, `/api/state?space=${space}`)).body.exercise_info;
+  assert.deepEqual([state.at_scene, state.deceased_waiting], [{ P1: 4, P2: 0, P3: 4 }, 1], 'as the rules say');
+  assert.deepEqual([await sceneCount(board, 'P1'), await sceneCount(board, 'P2'), await sceneCount(board, 'P3')], ['4', '0', '4']);
+  assert.match(await board.locator('#scene .sc-dead').innerText(), /Avlidna under väntan\s+† 1/);
+  assert.match(await board.locator('#scene .sc-wait').innerText(), /Längst väntan\s+11 min/);
+  await board.screenshot({ path: artifactPath('board-scene-deceased.png') });
+
+  // The review (a trainer's while the exercise runs) words each change.
+  const review = await suite.context.newPage();
+  await review.setViewportSize(LAPTOP);
+  await review.goto(server.url(`/review.html?space=${space}#token=${server.tokens.trainer}`));
+  await review.locator('#review-timeline tr[data-kind="patients_deteriorated"]').first().waitFor({ timeout: 5000 });
+  const words = await review.locator('#review-timeline tr[data-kind="patients_deteriorated"] .ev-summary').allInnerTexts();
+  assert.ok(words.includes('3 P2 försämrades till P1 (E18 vid Västerås)') || words.includes('3 P2 försämrades till P1 (vag-1)'),
+    words.join(' | '));
+  assert.ok(words.some((w) => /^1 P1 avled under väntan/.test(w)), words.join(' | '));
+  await Promise.all([board.close(), review.close()]);
 });
