@@ -27,7 +27,8 @@ const scenarios = readDir(scenarioDir);
 const format1Dir = path.join(root, 'tests', 'scenarios', 'format1');
 const format1 = readDir(format1Dir);
 
-const INJECT_KINDS = ['message', 'casualty_wave', 'capacity_change', 'readiness', 'checkpoint', 'decision', 'transport'];
+const INJECT_KINDS = ['message', 'casualty_wave', 'capacity_change', 'readiness', 'checkpoint', 'decision', 'transfer',
+  'transport'];
 const MESSAGE_KINDS = ['situation_report', 'methane', 'alert', 'information'];
 const SENDERS = ['sos_alarm', 'scene_command', 'socialstyrelsen', 'rssl'];
 const CHECKPOINT_EVENTS = ['region_readiness_set', 'capacity_reported', 'message_acknowledged', 'message_posted',
@@ -556,8 +557,8 @@ function schemaErrors(data) {
 // ---------------------------------------------------------------------------------------------
 // The scenario files
 
-test('there are six or more scenario files', () => {
-  assert.ok(scenarios.length >= 6, `found ${scenarios.length}: ${files.join(', ')}`);
+test('there are seven or more scenario files', () => {
+  assert.ok(scenarios.length >= 7, `found ${scenarios.length}: ${files.join(', ')}`);
 });
 
 for (const { file, data } of scenarios) {
@@ -630,7 +631,22 @@ test('the set covers what trainers need', () => {
   assert.ok(waves.some((w) => w.burns !== undefined), 'burned casualties');
   assert.ok(scenarios.some((s) => (s.data.deterioration ?? []).some((r) => r.to === 'deceased')), 'a rule by which the waiting die');
   assert.ok(scenarios.some((s) => (s.data.deterioration ?? []).some((r) => r.to !== 'deceased')), 'a rule by which the waiting worsen');
+  assert.ok(scenarios.some((s) => s.data.burns_need_icu === true), 'burned P1 that need IVA too');
+  assert.ok(injects.some((i) => i.kind === 'transfer' && i.mode === 'helicopter'), 'a transfer by helicopter');
   assert.ok(injects.some((i) => i.kind === 'transport' && i.helicopters !== undefined), 'a report of helicopters');
+});
+
+test('the burn scenarios send burned patients to the national burn centres', () => {
+  // Both centres are needed in one scenario: burned patients are moved to Akademiska, and the overflow
+  // to Linköping, in another healthcare region, is told of (a scenario runs under one configuration).
+  const both = scenarios.filter((s) => s.data.injects.some((i) => i.kind === 'transfer' && i.to === 'akademiska' && (i.burns ?? 0) > 0) &&
+    s.data.injects.some((i) => i.kind === 'message' && /Linköping/.test(i.text ?? '')));
+  assert.ok(both.length >= 1, 'a scenario with transfers to Akademiska and the overflow to Linköping');
+  for (const id of ['disco-fire', 'sydost-e4-granna', 'train-derailment', 'salen-bar-fire']) {
+    const s = scenarios.find((x) => x.data.id === id);
+    assert.ok(s, id);
+    assert.ok(s.data.injects.some((i) => i.kind === 'casualty_wave' && Object.values(i.burns ?? {}).some((n) => n > 0)), `${id} marks its burned casualties`);
+  }
 });
 
 test('every alert is spoken by someone and every scenario judges a decision', () => {
@@ -676,9 +692,11 @@ test('the demo starts every Uppsala, Västmanland and Örebro hospital with figu
 // The schema and the checks are not vacuous
 
 const sample = () => structuredClone(scenarios.find((s) => s.data.id === 'demo-10min')?.data ?? scenarios[0].data);
+// The patient flow's sample: deterioration, burns, a wave on decision, transfers and transport reports.
+const flowSample = () => structuredClone(scenarios.find((s) => s.data.id === 'salen-bar-fire').data);
 
 test('unmodified copies pass (control for the broken copies below)', () => {
-  for (const s of [sample()]) {
+  for (const s of [sample(), flowSample()]) {
     assert.deepEqual(schemaErrors(s), []);
     assert.deepEqual(crossCheck(s, `${s.id}.json`), []);
   }
@@ -789,6 +807,53 @@ const broken = {
 for (const [what, mutate] of Object.entries(broken)) {
   test(`schema refuses a broken copy: ${what}`, () => {
     const s = sample();
+    const where = mutate(s);
+    assert.equal(validate(s), false, `${what} should fail validation`);
+    const paths = validate.errors.map((e) => e.instancePath);
+    assert.ok(paths.some((p) => p === where || p.startsWith(`${where}/`)),
+      `expected an error at '${where}', got ${JSON.stringify(paths)}`);
+  });
+}
+
+// The same for the patient flow, on flowSample().
+const onDecision = (i) => i.dispatch === 'on_decision';
+const brokenFlow = {
+  'deterioration to a less urgent priority': (s) => { s.deterioration[1].to = 'P3'; return '/deterioration/1'; },
+  'P1 that deteriorates to P1': (s) => { s.deterioration[0].to = 'P1'; return '/deterioration/0'; },
+  'two rules for one priority': (s) => { s.deterioration.push({ ...s.deterioration[0], after_minutes: 200 }); return '/deterioration'; },
+  'deterioration after 0 minutes': (s) => { s.deterioration[0].after_minutes = 0; return '/deterioration/0/after_minutes'; },
+  'deterioration share 0': (s) => { s.deterioration[0].share_percent = 0; return '/deterioration/0/share_percent'; },
+  'deterioration share above 100': (s) => { s.deterioration[0].share_percent = 101; return '/deterioration/0/share_percent'; },
+  'deterioration of the dead': (s) => { s.deterioration[0].from = 'deceased'; return '/deterioration/0'; },
+  'deterioration with an unknown field': (s) => { s.deterioration[0].chance = 5; return '/deterioration/0'; },
+  'burns_need_icu as a word': (s) => { s.burns_need_icu = 'yes'; return '/burns_need_icu'; },
+  'starts_at 24:00': (s) => { s.starts_at = '24:00'; return '/starts_at'; },
+  'starts_at with seconds': (s) => { s.starts_at = '01:40:00'; return '/starts_at'; },
+  'format 1 with deterioration': (s) => { s.format = 1; return '/deterioration'; },
+  'format 1 with starts_at': (s) => { s.format = 1; s.starts_at = '01:40'; return '/starts_at'; },
+  'format 1 with a transfer': (s) => { s.format = 1; const [, at] = pick(s, 'transfer'); return at; },
+  'format 1 with burned casualties': (s) => { s.format = 1; const [, at] = pick(s, 'casualty_wave', (i) => i.burns !== undefined); return at; },
+  'wave on decision with a distribution': (s) => { const [w, at] = pick(s, 'casualty_wave', onDecision);
+    w.distribution = 'suggest'; return at; },
+  'wave on decision without its region': (s) => { const [w, at] = pick(s, 'casualty_wave', onDecision); delete w.region; return at; },
+  'unknown dispatch': (s) => { const [w, at] = pick(s, 'casualty_wave', onDecision); w.dispatch = 'later'; return at; },
+  'wave sent at once without a distribution': (s) => { const [w, at] = pick(s, 'casualty_wave', onDecision); delete w.dispatch; return at; },
+  'burns of the dead': (s) => { const [w, at] = pick(s, 'casualty_wave', (i) => i.burns !== undefined); w.burns.deceased = 1; return at; },
+  'negative burns': (s) => { const [w, at] = pick(s, 'casualty_wave', (i) => i.burns !== undefined); w.burns.P1 = -1; return at; },
+  'transfer without transport_minutes': (s) => { const [x, at] = pick(s, 'transfer'); delete x.transport_minutes; return at; },
+  'transfer of nobody': (s) => { const [x, at] = pick(s, 'transfer'); x.patients = { P1: 0 }; x.burns = 0; return at; },
+  'transfer by boat': (s) => { const [x, at] = pick(s, 'transfer'); x.mode = 'boat'; return at; },
+  'transfer over 600 minutes': (s) => { const [x, at] = pick(s, 'transfer'); x.transport_minutes = 601; return at; },
+  'transfer with a blank reason': (s) => { const [x, at] = pick(s, 'transfer'); x.reason = '  '; return at; },
+  'transport without figures': (s) => { const [x, at] = pick(s, 'transport'); delete x.ambulances; delete x.helicopters; return at; },
+  'transport with empty ambulances': (s) => { const [x, at] = pick(s, 'transport'); x.ambulances = {}; return at; },
+  'transport with an unknown figure': (s) => { const [x, at] = pick(s, 'transport'); x.ambulances = { parked: 2 }; return at; },
+  'transport without region': (s) => { const [x, at] = pick(s, 'transport'); delete x.region; return at; },
+};
+
+for (const [what, mutate] of Object.entries(brokenFlow)) {
+  test(`schema refuses a broken copy: ${what}`, () => {
+    const s = flowSample();
     const where = mutate(s);
     assert.equal(validate(s), false, `${what} should fail validation`);
     const paths = validate.errors.map((e) => e.instancePath);
@@ -914,6 +979,83 @@ for (const [what, mutate] of Object.entries(brokenCross)) {
     const { s, file, expect } = mutate(sample());
     assert.deepEqual(schemaErrors(s), [], 'the copy is still schema-valid');
     const errors = crossCheck(s, file ?? `${s.id}.json`);
+    assert.ok(errors.some((e) => e.includes(expect)), `expected '${expect}' in ${JSON.stringify(errors)}`);
+  });
+}
+
+// The patient flow's cross-field rules, on flowSample(); `config` replaces the file's configuration.
+const withConfig = (change) => {
+  const raw = JSON.parse(readFileSync(path.join(root, 'config', 'mellansverige.json'), 'utf8'));
+  change(raw);
+  const regions = new Map();
+  const hospitals = new Map();
+  for (const r of raw.regions) {
+    regions.set(r.id, r);
+    for (const h of r.hospitals) hospitals.set(h.id, { ...h, region: r.id });
+  }
+  return { id: raw.healthcare_region.id, regions, hospitals };
+};
+const hospitalIn = (raw, id) => raw.regions.flatMap((r) => r.hospitals).find((h) => h.id === id);
+const brokenFlowCross = {
+  'more burned than casualties': (s) => { pick(s, 'casualty_wave', onDecision)[0].burns.P2 = 3; return { s, expect: 'more burned' }; },
+  'transfer to the same hospital': (s) => { const [x] = pick(s, 'transfer'); x.to = x.from; return { s, expect: 'another hospital' }; },
+  'transfer with more burns than P1': (s) => { pick(s, 'transfer')[0].burns = 2; return { s, expect: 'more than the 1 P1' }; },
+  'transfer before the patients have arrived': (s) => { pick(s, 'transfer')[0].at = '01:00:00'; return { s, expect: 'the transfer would fail' }; },
+  'transfer of more patients than arrived': (s) => { const [x] = pick(s, 'transfer'); x.patients.P1 = 2; x.burns = 2; return { s, expect: 'not 2' }; },
+  'transfer that counts patients still waiting for a decision': (s) => {
+    const [x] = pick(s, 'transfer');
+    x.from = 'torsby';
+    x.at = '01:50:00';
+    return { s, expect: 'the transfer would fail' };
+  },
+  'burned patients moved where there is no burn care': (s) => { pick(s, 'transfer')[0].to = 'karlstad'; return { s, expect: 'no Burn beds' }; },
+  'transfer to a hospital nobody plays': (s) => { const [x] = pick(s, 'transfer'); x.to = 'uso'; x.burns = 0; return { s, expect: 'which nobody plays' }; },
+  'transfer arriving after the end': (s) => { pick(s, 'transfer', (i) => i.id === 'flytt-mora-2')[0].transport_minutes = 200; return { s, expect: 'after the planned end' }; },
+  'transport for an unknown region': (s) => { pick(s, 'transport')[0].region = 'skane'; return { s, expect: "no region 'skane'" }; },
+  'wave on decision after its region\'s larm': (s) => { pick(s, 'casualty_wave', onDecision)[0].at = '08:00'; return { s, expect: 'after its first larm' }; },
+  'wave on decision for a region the script plays, never decided': (s) => {
+    pick(s, 'casualty_wave', onDecision)[0].region = 'gavleborg';
+    return { s, expect: 'wait for ever' };
+  },
+  'wave on decision to a hospital nobody plays': (s) => {
+    pick(s, 'casualty_wave', onDecision)[0].transport_minutes.gavle = 60;
+    return { s, expect: 'which nobody plays' };
+  },
+  'wave on decision that may send P1 where there is no IVA': (s) => {
+    s.participating_regions.push('vastmanland');
+    s.injects.push({ id: 'x-larm', at: '00:00', kind: 'message', sender: 'sos_alarm', to: ['vastmanland'], message_kind: 'alert', level: 'staff', text: 'Larm' });
+    pick(s, 'casualty_wave', onDecision)[0].transport_minutes.koping = 60;
+    s.baseline.hospitals.koping = { reception: { P1: 0, P2: 1, P3: 3 } };
+    return { s, expect: 'has no AdultICU beds' };
+  },
+  'candidate on decision without a reception figure': (s) => {
+    pick(s, 'casualty_wave', onDecision)[0].transport_minutes.arvika = 100;
+    return { s, expect: 'no reception figure' };
+  },
+  'P1 who die on the way though sent in time': (s) => { s.deterioration[0].after_minutes = 100; return { s, expect: 'worsen on the way' }; },
+  'P2 who worsen on a long drive': (s) => { pick(s, 'casualty_wave', (i) => i.id === 'sal-3')[0].transport_minutes.karlstad = 200; return { s, expect: 'worsen on the way' }; },
+  'patients sent to an ED closed at that hour': (s) => {
+    s.starts_at = '01:40';
+    const config = withConfig((raw) => { hospitalIn(raw, 'torsby').ed_hours = { open: '07:00', close: '21:00' }; });
+    return { s, config, expect: "torsby's ED is closed at 01:40" };
+  },
+  'patients arriving at an ED that closes on the way': (s) => {
+    s.starts_at = '20:00';
+    const config = withConfig((raw) => { hospitalIn(raw, 'mora').ed_hours = { open: '07:00', close: '21:00' }; });
+    return { s, config, expect: 'when the patients are arriving' };
+  },
+  'a transfer to an ED closed over midnight': (s) => {
+    s.starts_at = '01:40';
+    const config = withConfig((raw) => { hospitalIn(raw, 'akademiska').ed_hours = { open: '06:00', close: '02:00' }; });
+    return { s, config, expect: "akademiska's ED is closed" };
+  },
+};
+
+for (const [what, mutate] of Object.entries(brokenFlowCross)) {
+  test(`cross-field check refuses a broken copy: ${what}`, () => {
+    const { s, config, expect } = mutate(flowSample());
+    assert.deepEqual(schemaErrors(s), [], 'the copy is still schema-valid');
+    const errors = crossCheck(s, `${s.id}.json`, { config });
     assert.ok(errors.some((e) => e.includes(expect)), `expected '${expect}' in ${JSON.stringify(errors)}`);
   });
 }
