@@ -1,6 +1,7 @@
 #include <algorithm>
 
 #include "lagesbild/core/core.h"
+#include "lagesbild/core/patients.h"
 
 namespace lagesbild {
 namespace {
@@ -33,46 +34,6 @@ void ConfirmReported(const Stamp& stamp, HospitalState& hospital) {
     if (rate.stamp.at) rate.stamp = stamp;
   }
   if (hospital.readiness.stamp.at) hospital.readiness.stamp = stamp;
-}
-
-// Patients take capacity: each P1 an IVA bed, each P2 a vårdplats, while any are free. More P1
-// than free IVA beds, or more patients in the last hour than the reported reception capacity,
-// is over capacity.
-void ReceivePatients(const PatientCounts& patients, const Stamp& stamp, HospitalState& hospital) {
-  Casualties& casualties = hospital.casualties;
-  std::optional<OverCapacity> reason;
-  for (auto [priority, type] : {std::pair{Triage::kP1, BedType::kAdultICU},
-                                std::pair{Triage::kP2, BedType::kMedicalSurgical}}) {
-    BedFigure& bed = hospital.beds[Index(type)];
-    const std::int64_t count = patients[Index(priority)];
-    if (count == 0) continue;
-    const std::int64_t free = bed.available.value_or(0);
-    if (priority == Triage::kP1 && count > free) {
-      reason = OverCapacity{OverCapacity::Kind::kIcuShort, Triage::kP1, count, free};
-    }
-    bed.available = std::max<std::int64_t>(0, free - count);
-    bed.stamp = stamp;
-  }
-  const TimeMs now = stamp.at.value_or(0);
-  casualties.arrivals.emplace_back(now, patients);
-  // Only the last hour counts below; older arrivals would only grow the state.
-  while (!casualties.arrivals.empty() && now - casualties.arrivals.front().first >= kArrivalWindowMs) {
-    casualties.arrivals.erase(casualties.arrivals.begin());
-  }
-  for (Triage priority : kAllTriage) {
-    const std::size_t p = Index(priority);
-    casualties.incoming[p] = std::max<std::int64_t>(0, casualties.incoming[p] - patients[p]);
-    casualties.received[p] += patients[p];
-    std::int64_t last_hour = 0;
-    for (const auto& [at, counts] : casualties.arrivals) {
-      if (now - at < 3600000) last_hour += counts[p];
-    }
-    const auto& rate = hospital.reception[p].value;
-    if (!reason && rate && last_hour > *rate) {
-      reason = OverCapacity{OverCapacity::Kind::kReceptionRate, priority, last_hour, *rate};
-    }
-  }
-  casualties.over_capacity = reason;
 }
 
 // Keeps the kRecentMessagesKept newest messages and the kOpenMessagesKept newest open ones.
@@ -224,6 +185,8 @@ std::optional<Error> Apply(const HealthcareRegionConfig& config, SpaceState& sta
     info.start = event.at;
     info.planned_ms = start.planned_ms;
     info.status = start.paused ? ExerciseStatus::kPaused : ExerciseStatus::kRunning;
+    info.deterioration = start.deterioration;
+    info.burns_need_icu = start.burns_need_icu;
     state.exercise_info = info;
     const Stamp baseline{event.at, "baseline"};
     for (const CapacityReport& report : start.baseline_reports) {
@@ -249,26 +212,56 @@ std::optional<Error> Apply(const HealthcareRegionConfig& config, SpaceState& sta
     for (std::size_t p = 0; p < casualties.incoming.size(); ++p) {
       casualties.incoming[p] += dispatched->to.patients[p];
     }
-    auto& pending = state.exercise_info->pending_arrivals;
-    const auto position = std::upper_bound(
-        pending.begin(), pending.end(), dispatched->due_elapsed_ms,
-        [](std::int64_t due, const PendingArrival& a) { return due < a.due_elapsed_ms; });
-    pending.insert(position, PendingArrival{dispatched->due_elapsed_ms, dispatched->wave,
-                                            dispatched->to.hospital, dispatched->to.patients});
+    AddDispatch(*state.exercise_info, *dispatched);
   } else if (const auto* arrived = std::get_if<CasualtiesArrived>(&event.body)) {
     auto index = config.FindHospital(arrived->hospital);
     if (!index || !state.exercise_info) {
       return MakeError("unknown_hospital", "hospital", "arrival at '" + arrived->hospital + "'");
     }
-    auto& pending = state.exercise_info->pending_arrivals;
-    auto match = std::find_if(pending.begin(), pending.end(), [&](const PendingArrival& a) {
-      return a.wave == arrived->wave && a.hospital == arrived->hospital;
-    });
-    if (match != pending.end()) pending.erase(match);
-    ReceivePatients(arrived->patients, stamp, state.hospitals[*index]);
+    RemoveArrival(*state.exercise_info, *arrived);
+    ReceivePatients(arrived->patients, arrived->burns, state.exercise_info->burns_need_icu, stamp,
+                    state.hospitals[*index]);
+  } else if (const auto* scene = std::get_if<CasualtiesAtScene>(&event.body)) {
+    if (!state.exercise_info) return MakeError("not_an_exercise", "space", "patients outside an exercise");
+    AddWaitingWave(*state.exercise_info, *scene, event.at - state.exercise_info->start);
+  } else if (const auto* worse = std::get_if<PatientsDeteriorated>(&event.body)) {
+    if (!state.exercise_info) return MakeError("not_an_exercise", "space", "patients outside an exercise");
+    if (auto index = worse->hospital.empty() ? std::nullopt : config.FindHospital(worse->hospital)) {
+      auto& incoming = state.hospitals[*index].casualties.incoming;
+      incoming[Index(worse->from)] = std::max<std::int64_t>(0, incoming[Index(worse->from)] - worse->count);
+      if (worse->to) incoming[Index(*worse->to)] += worse->count;
+    }
+    ApplyDeterioration(*state.exercise_info, *worse, event.at - state.exercise_info->start);
+  } else if (const auto* transferred = std::get_if<PatientsTransferred>(&event.body)) {
+    const TransferPatients& t = transferred->transfer;
+    auto from = config.FindHospital(t.from);
+    auto to = config.FindHospital(t.to);
+    if (!from || !to || !state.exercise_info) {
+      return MakeError("unknown_hospital", "hospital", "transfer " + t.from + " -> " + t.to);
+    }
+    ReleasePatients(t, state.exercise_info->burns_need_icu, stamp, state.hospitals[*from]);
+    for (std::size_t p = 0; p < kAllTriage.size(); ++p) {
+      state.hospitals[*to].casualties.incoming[p] += t.patients[p];
+    }
+    AddTransfer(*state.exercise_info, *transferred, event.seq, event.at - state.exercise_info->start);
+  } else if (const auto* transport = std::get_if<TransportReported>(&event.body)) {
+    auto index = config.FindRegion(transport->report.region);
+    if (!index) {
+      return MakeError("unknown_region", "region",
+                       "event names region '" + transport->report.region + "'");
+    }
+    TransportFigures& figures = state.regions[*index].transport;
+    const TransportReport& r = transport->report;
+    for (auto [value, figure] : {std::pair{&r.ambulances_available, &figures.ambulances_available},
+                                 std::pair{&r.ambulances_committed, &figures.ambulances_committed},
+                                 std::pair{&r.helicopters_available, &figures.helicopters_available},
+                                 std::pair{&r.helicopters_committed, &figures.helicopters_committed}}) {
+      if (*value) *figure = {*value, stamp};
+    }
   }
   KeepDecision(config, event, state.decisions);
   state.seq = event.seq;
+  state.at = event.at;
   return std::nullopt;
 }
 

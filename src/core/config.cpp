@@ -3,6 +3,7 @@
 #include "json_walk.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <regex>
 #include <set>
 
@@ -64,7 +65,8 @@ std::int64_t ReadCount(const Json& value, const std::string& path, std::int64_t 
 HospitalConfig ReadHospital(const Json& json, const std::string& path,
                             const std::string& region_id) {
   RequireObject(json, path);
-  AllowOnlyKeys(json, path, {"id", "name", "town", "note", "beds", "reception_baseline"});
+  AllowOnlyKeys(json, path, {"id", "name", "town", "note", "beds", "reception_baseline",
+                             "reception_by_level", "ed_hours"});
   HospitalConfig hospital;
   hospital.id = ReadId(json, path);
   hospital.name = ReadText(json, path, "name", true, 120);
@@ -95,6 +97,38 @@ HospitalConfig ReadHospital(const Json& json, const std::string& path,
       if (!priority) throw ConfigProblem{rate_path, "unknown triage priority (P1, P2 or P3)"};
       hospital.reception_baseline[Index(*priority)] =
           ReadCount(item.value(), rate_path, 0, kMaxFigure);
+    }
+  }
+  if (auto levels = json.find("reception_by_level"); levels != json.end()) {
+    RequireObject(*levels, path + ".reception_by_level");
+    for (const auto& item : levels->items()) {
+      const std::string level_path = path + ".reception_by_level." + item.key();
+      auto level = ParseReadinessLevel(item.key());
+      if (!level || (*level != ReadinessLevel::kReinforced && *level != ReadinessLevel::kDisaster)) {
+        throw ConfigProblem{level_path, "must be reinforced or disaster"};
+      }
+      RequireObject(item.value(), level_path);
+      std::array<std::int64_t, kAllTriage.size()> rates = hospital.reception_baseline;
+      for (const auto& rate : item.value().items()) {
+        auto priority = ParseTriage(rate.key());
+        if (!priority) throw ConfigProblem{level_path + "." + rate.key(), "unknown triage priority"};
+        rates[Index(*priority)] = ReadCount(rate.value(), level_path + "." + rate.key(), 0, kMaxFigure);
+      }
+      hospital.reception_by_level[static_cast<std::size_t>(*level)] = rates;
+    }
+  }
+  if (auto hours = json.find("ed_hours"); hours != json.end()) {
+    RequireObject(*hours, path + ".ed_hours");
+    AllowOnlyKeys(*hours, path + ".ed_hours", {"open", "close"});
+    const auto clock = [&](const char* key) {
+      const Json& value = Field(*hours, path + ".ed_hours", key);
+      auto minutes = value.is_string() ? ParseClock(value.get<std::string>()) : std::nullopt;
+      if (!minutes) throw ConfigProblem{path + ".ed_hours." + key, "must be \"HH:MM\""};
+      return *minutes;
+    };
+    hospital.ed_hours = std::pair{clock("open"), clock("close")};
+    if (hospital.ed_hours->first == hospital.ed_hours->second) {
+      throw ConfigProblem{path + ".ed_hours", "open and close must differ"};
     }
   }
   return hospital;
@@ -201,6 +235,37 @@ Result<HealthcareRegionConfig> ParseConfig(const std::string& text, const std::s
   } catch (const ConfigProblem& problem) {
     return MakeError("config", problem.path, source_name + ": " + problem.path + ": " + problem.what);
   }
+}
+
+std::array<std::int64_t, kAllTriage.size()> HospitalConfig::ReceptionAt(ReadinessLevel level) const {
+  for (std::size_t l = static_cast<std::size_t>(level) + 1; l-- > 0;) {
+    if (reception_by_level[l]) return *reception_by_level[l];
+  }
+  return reception_baseline;
+}
+
+bool HospitalConfig::EdOpenAt(int minute_of_day) const {
+  if (!ed_hours) return true;
+  const auto [open, close] = *ed_hours;
+  return open < close ? minute_of_day >= open && minute_of_day < close
+                      : minute_of_day >= open || minute_of_day < close;
+}
+
+std::optional<int> ParseClock(const std::string& text) {
+  if (text.size() != 5 || text[2] != ':') return std::nullopt;
+  for (std::size_t i : {0, 1, 3, 4}) {
+    if (text[i] < '0' || text[i] > '9') return std::nullopt;
+  }
+  const int hours = (text[0] - '0') * 10 + (text[1] - '0');
+  const int minutes = (text[3] - '0') * 10 + (text[4] - '0');
+  if (hours > 23 || minutes > 59) return std::nullopt;
+  return hours * 60 + minutes;
+}
+
+std::string FormatClock(int minute_of_day) {
+  char text[16];
+  std::snprintf(text, sizeof text, "%02d:%02d", minute_of_day / 60 % 24, minute_of_day % 60);
+  return text;
 }
 
 }  // namespace lagesbild

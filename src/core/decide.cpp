@@ -3,6 +3,7 @@
 
 #include "lagesbild/core/core.h"
 #include "lagesbild/core/distribution.h"
+#include "lagesbild/core/patients.h"
 #include "lagesbild/core/permissions.h"
 #include "lagesbild/core/scenario.h"
 #include "lagesbild/core/time_format.h"
@@ -231,6 +232,77 @@ std::optional<Error> CheckDecision(const HealthcareRegionConfig& config, const S
                    "a readiness level is set with set_region_readiness or report_capacity");
 }
 
+std::optional<Error> CheckTransfer(const HealthcareRegionConfig& config, const SpaceState& state,
+                                   const TransferPatients& t) {
+  if (!state.exercise_info) {
+    return MakeError("not_an_exercise", "space",
+                     "patients are moved between hospitals in exercises only");
+  }
+  auto from = config.FindHospital(t.from);
+  if (!from) return MakeError("unknown_hospital", "from", "no hospital '" + t.from + "' in " + config.name);
+  if (!config.FindHospital(t.to)) {
+    return MakeError("unknown_hospital", "to", "no hospital '" + t.to + "' in " + config.name);
+  }
+  if (t.from == t.to) return MakeError("invalid_value", "to", "a transfer goes to another hospital");
+  std::int64_t total = 0;
+  for (Triage priority : kAllTriage) {
+    const std::int64_t count = t.patients[Index(priority)];
+    const std::string field = "patients." + std::string(WireName(priority));
+    if (auto error = CheckFigure(count, field)) return error;
+    if (count > state.hospitals[*from].casualties.received[Index(priority)]) {
+      return MakeError("invalid_value", field,
+                       config.hospitals[*from].name + " has received " +
+                           std::to_string(state.hospitals[*from].casualties.received[Index(priority)]) +
+                           " " + std::string(WireName(priority)) + ", not " + std::to_string(count));
+    }
+    total += count;
+  }
+  if (total == 0) return MakeError("invalid_value", "patients", "a transfer moves at least one patient");
+  if (t.burns < 0 || t.burns > t.patients[Index(Triage::kP1)]) {
+    return MakeError("invalid_value", "burns", "burns counts burned P1: 0 to the P1 moved");
+  }
+  if (t.transport_minutes < 0 || t.transport_minutes > 600) {
+    return MakeError("invalid_value", "transport_minutes", "transport_minutes must be 0-600");
+  }
+  return CheckText(t.reason, kMaxReasonLength, "reason");
+}
+
+// A region's decision on receiving hospitals sends off its waves waiting at the scene: over the
+// decided hospitals that have a transport time from the scene, as SuggestDistribution would.
+void DispatchWaiting(const HealthcareRegionConfig& config, const SpaceState& state,
+                     const DecisionContent& decided, const Command& command,
+                     std::vector<Event>& events) {
+  const ExerciseInfo& info = *state.exercise_info;
+  const std::int64_t elapsed = command.at - info.start;
+  for (const WaitingWave& wave : info.waiting_waves) {
+    if (wave.region != decided.region) continue;
+    std::vector<DispatchedPatients> candidates;
+    for (const auto& [hospital, minutes] : wave.transport_minutes) {
+      if (std::find(decided.hospitals.begin(), decided.hospitals.end(), hospital) !=
+          decided.hospitals.end()) {
+        candidates.push_back(DispatchedPatients{hospital, {}, minutes, {}});
+      }
+    }
+    if (candidates.empty()) continue;  // none of the decided hospitals can be reached
+    PatientCounts waiting{}, burns{};
+    for (const PatientGroup& group : info.patients) {
+      if (group.wave != wave.wave || !group.hospital.empty()) continue;
+      waiting[Index(group.priority)] += group.count;
+      burns[Index(group.priority)] += group.burns;
+    }
+    std::vector<DispatchedPatients> allocations = SuggestDistribution(config, state, waiting, candidates);
+    AssignBurns(state, config, burns, allocations);
+    for (const DispatchedPatients& allocation : allocations) {
+      if (allocation.patients == PatientCounts{}) continue;
+      Event dispatched{state.space, state.seq + 1 + static_cast<Seq>(events.size()), command.at,
+                       command.actor, CasualtiesDispatched{wave.wave, wave.location, allocation,
+                                                           elapsed + allocation.transport_minutes * 60000},
+                       command.inject};
+      events.push_back(std::move(dispatched));
+    }
+  }
+}
+
 }  // namespace
 
 Decision Decide(const HealthcareRegionConfig& config, const SpaceState& state,
@@ -268,6 +340,12 @@ Decision Decide(const HealthcareRegionConfig& config, const SpaceState& state,
   } else if (const auto* decided = std::get_if<RecordDecision>(&command.body)) {
     decision.error = CheckDecision(config, state, decided->decision);
     event.body = DecisionRecorded{decided->decision};
+    if (!decision.error && decided->decision.kind == DecisionKind::kReceivingHospitals &&
+        state.exercise_info) {
+      decision.events.push_back(std::move(event));
+      DispatchWaiting(config, state, decided->decision, command, decision.events);
+      return decision;
+    }
   } else if (const auto* readiness = std::get_if<SetRegionReadiness>(&command.body)) {
     if (!config.FindRegion(readiness->region)) {
       decision.error = MakeError("unknown_region", "region",
@@ -329,15 +407,29 @@ Decision Decide(const HealthcareRegionConfig& config, const SpaceState& state,
       decision.error = MakeError("not_an_exercise", "space", state.space + " is not an exercise");
       return decision;
     }
-    const std::vector<DispatchedPatients> allocations =
-        wave->suggest ? SuggestDistribution(config, state, wave->casualties, wave->allocations)
-                      : wave->allocations;
-    for (const DispatchedPatients& allocation : allocations) {
+    for (const DispatchedPatients& allocation : wave->allocations) {
       if (!config.FindHospital(allocation.hospital)) {
         decision.error = MakeError("unknown_hospital", "hospital",
                                    "no hospital '" + allocation.hospital + "'");
         return decision;
       }
+    }
+    if (wave->on_decision) {
+      // The patients wait at the scene for the region's decision on receiving hospitals.
+      std::vector<std::pair<std::string, std::int64_t>> transport;
+      for (const DispatchedPatients& candidate : wave->allocations) {
+        transport.emplace_back(candidate.hospital, candidate.transport_minutes);
+      }
+      event.body = CasualtiesAtScene{wave->wave, wave->location, wave->region, wave->casualties,
+                                     wave->burns, wave->deceased, std::move(transport)};
+      decision.events.push_back(std::move(event));
+      return decision;
+    }
+    std::vector<DispatchedPatients> allocations =
+        wave->suggest ? SuggestDistribution(config, state, wave->casualties, wave->allocations)
+                      : wave->allocations;
+    AssignBurns(state, config, wave->burns, allocations);
+    for (const DispatchedPatients& allocation : allocations) {
       if (allocation.patients == PatientCounts{}) continue;
       Event dispatched = event;
       dispatched.seq = state.seq + 1 + static_cast<Seq>(decision.events.size());
@@ -351,15 +443,39 @@ Decision Decide(const HealthcareRegionConfig& config, const SpaceState& state,
       decision.error = MakeError("not_an_exercise", "space", state.space + " is not an exercise");
       return decision;
     }
-    for (const PendingArrival& arrival : state.exercise_info->pending_arrivals) {
-      if (arrival.due_elapsed_ms > advance->elapsed_ms) break;  // kept in due order
-      Event arrived = event;
-      arrived.seq = state.seq + 1 + static_cast<Seq>(decision.events.size());
-      arrived.at = state.exercise_info->start + arrival.due_elapsed_ms;
-      arrived.body = CasualtiesArrived{arrival.wave, arrival.hospital, arrival.patients};
-      decision.events.push_back(std::move(arrived));
+    // Arrivals and deteriorations due by then, in time order, each at its own exercise time:
+    // played on a copy so each one sees the groups the one before left.
+    auto next = NextPatientEvent(*state.exercise_info);
+    if (!next || next->at_ms > advance->elapsed_ms) return decision;
+    SpaceState copy = state;
+    for (std::size_t step = 0; next && next->at_ms <= advance->elapsed_ms && step < 100000; ++step) {
+      Event due = event;
+      due.seq = copy.seq + 1;
+      due.at = copy.exercise_info->start + next->at_ms;
+      due.body = std::move(next->body);
+      if (Apply(config, copy, due)) break;  // cannot happen: the events are made from `copy`
+      decision.events.push_back(std::move(due));
+      next = NextPatientEvent(*copy.exercise_info);
     }
     return decision;
+  } else if (const auto* transfer = std::get_if<TransferPatients>(&command.body)) {
+    decision.error = CheckTransfer(config, state, *transfer);
+    event.body = PatientsTransferred{*transfer};
+  } else if (const auto* transport = std::get_if<TransportReport>(&command.body)) {
+    const TransportReport& r = *transport;
+    if (!config.FindRegion(r.region)) {
+      decision.error = MakeError("unknown_region", "region", "no region '" + r.region + "' in " + config.name);
+    } else if (!r.ambulances_available && !r.ambulances_committed && !r.helicopters_available &&
+               !r.helicopters_committed) {
+      decision.error = MakeError("empty_report", "", "the report contains no figures");
+    }
+    for (auto [value, field] : {std::pair{&r.ambulances_available, "ambulances.available"},
+                                std::pair{&r.ambulances_committed, "ambulances.committed"},
+                                std::pair{&r.helicopters_available, "helicopters.available"},
+                                std::pair{&r.helicopters_committed, "helicopters.committed"}}) {
+      if (!decision.error) decision.error = CheckFigure(*value, field);
+    }
+    event.body = TransportReported{r};
   } else if (const auto* ack = std::get_if<Acknowledge>(&command.body)) {
     const std::string region = ack->region.empty() ? command.actor.region : ack->region;
     const MessageState* message = state.FindMessage(ack->message_id);

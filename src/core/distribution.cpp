@@ -1,5 +1,7 @@
 #include "lagesbild/core/distribution.h"
 
+#include "lagesbild/core/staleness.h"
+
 #include <algorithm>
 
 namespace lagesbild {
@@ -24,7 +26,7 @@ std::vector<DispatchedPatients> SuggestDistribution(const HealthcareRegionConfig
     for (Triage priority : kAllTriage) {
       const std::size_t p = Index(priority);
       const std::int64_t rate = hospital.reception[p].value.value_or(
-          config.hospitals[*index].reception_baseline[p]);
+          config.hospitals[*index].ReceptionAt(EffectiveLevel(config, state, *index))[p]);
       remaining[c][p] = rate - hospital.casualties.incoming[p];
     }
   }

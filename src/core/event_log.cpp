@@ -3,11 +3,38 @@
 #include "lagesbild/core/json_mapping.h"
 #include "lagesbild/core/time_format.h"
 
+#include <tuple>
+
 namespace lagesbild {
 namespace {
 
 Error Corrupt(const std::string& what) {
   return MakeError("corrupt_event", "", "stored event is unreadable: " + what);
+}
+
+Json TransportToJson(const std::vector<std::pair<std::string, std::int64_t>>& transport) {
+  Json out = Json::object();
+  for (const auto& [hospital, minutes] : transport) out[hospital] = minutes;
+  return out;
+}
+
+PatientCounts CountsFrom(const Json& json) {
+  PatientCounts counts{};
+  for (Triage priority : kAllTriage) {
+    counts[Index(priority)] = json.value(std::string(WireName(priority)), std::int64_t{0});
+  }
+  return counts;
+}
+
+Json RuleToJson(const DeteriorationRule& rule) {
+  return {{"from", WireName(rule.from)},
+          {"to", rule.to ? Json(std::string(WireName(*rule.to))) : Json("deceased")},
+          {"after_minutes", rule.after_minutes},
+          {"share_percent", rule.share_percent}};
+}
+
+std::optional<Triage> TriageFrom(const Json& json) {
+  return ParseTriage(json.get<std::string>());
 }
 
 }  // namespace
@@ -78,6 +105,11 @@ Json EventToJson(const Event& event) {
     out["scenario"] = {{"id", start.scenario_id}, {"name", start.scenario_name}};
     out["planned_ms"] = start.planned_ms;
     out["paused"] = start.paused;
+    if (!start.deterioration.empty()) {
+      Json& rules = out["deterioration"] = Json::array();
+      for (const DeteriorationRule& rule : start.deterioration) rules.push_back(RuleToJson(rule));
+    }
+    if (start.burns_need_icu) out["burns_need_icu"] = true;
     out["baseline"] = {{"hospitals", std::move(baseline)}, {"regions", std::move(regions)}};
   } else if (const auto* clock = std::get_if<ExerciseClockSet>(&event.body)) {
     out["status"] = clock->clock.status;
@@ -90,10 +122,45 @@ Json EventToJson(const Event& event) {
     out["patients"] = PatientsToJson(dispatched->to.patients);
     out["transport_minutes"] = dispatched->to.transport_minutes;
     out["due_elapsed_ms"] = dispatched->due_elapsed_ms;
+    if (dispatched->to.burns != PatientCounts{}) out["burns"] = PatientsToJson(dispatched->to.burns);
   } else if (const auto* arrived = std::get_if<CasualtiesArrived>(&event.body)) {
     out["wave"] = arrived->wave;
     out["hospital"] = arrived->hospital;
     out["patients"] = PatientsToJson(arrived->patients);
+    if (arrived->burns != PatientCounts{}) out["burns"] = PatientsToJson(arrived->burns);
+  } else if (const auto* scene = std::get_if<CasualtiesAtScene>(&event.body)) {
+    out["wave"] = scene->wave;
+    out["location"] = scene->location;
+    out["region"] = scene->region;
+    out["patients"] = PatientsToJson(scene->patients);
+    out["burns"] = PatientsToJson(scene->burns);
+    out["deceased"] = scene->deceased;
+    out["transport_minutes"] = TransportToJson(scene->transport_minutes);
+  } else if (const auto* worse = std::get_if<PatientsDeteriorated>(&event.body)) {
+    out["wave"] = worse->wave;
+    out["hospital"] = worse->hospital.empty() ? Json(nullptr) : Json(worse->hospital);
+    out["from"] = WireName(worse->from);
+    out["to"] = worse->to ? Json(std::string(WireName(*worse->to))) : Json("deceased");
+    out["count"] = worse->count;
+  } else if (const auto* transferred = std::get_if<PatientsTransferred>(&event.body)) {
+    const TransferPatients& t = transferred->transfer;
+    out["from"] = t.from;
+    out["to"] = t.to;
+    out["patients"] = PatientsToJson(t.patients);
+    out["burns"] = t.burns;
+    out["transport_minutes"] = t.transport_minutes;
+    out["mode"] = t.helicopter ? "helicopter" : "ambulance";
+    if (!t.reason.empty()) out["reason"] = t.reason;
+  } else if (const auto* transport = std::get_if<TransportReported>(&event.body)) {
+    const TransportReport& r = transport->report;
+    out["region"] = r.region;
+    for (auto [value, group, field] :
+         {std::tuple{&r.ambulances_available, "ambulances", "available"},
+          std::tuple{&r.ambulances_committed, "ambulances", "committed"},
+          std::tuple{&r.helicopters_available, "helicopters", "available"},
+          std::tuple{&r.helicopters_committed, "helicopters", "committed"}}) {
+      if (*value) out[group][field] = **value;
+    }
   }
   return out;
 }
@@ -157,6 +224,15 @@ Result<Event> EventFromJson(const Json& json) {
         if (!level) return Corrupt("bad baseline level");
         start.baseline_regions.emplace_back(item.key(), *level);
       }
+      for (const Json& rule : json.value("deterioration", Json::array())) {
+        auto from = TriageFrom(rule.at("from"));
+        const std::string to = rule.at("to").get<std::string>();
+        if (!from || (to != "deceased" && !ParseTriage(to))) return Corrupt("bad deterioration rule");
+        start.deterioration.push_back(DeteriorationRule{
+            *from, to == "deceased" ? std::nullopt : ParseTriage(to),
+            rule.at("after_minutes").get<std::int64_t>(), rule.at("share_percent").get<std::int64_t>()});
+      }
+      start.burns_need_icu = json.value("burns_need_icu", false);
       event.body = ExerciseStarted{std::move(start)};
     } else if (event_kind == "exercise_clock_set") {
       event.body = ExerciseClockSet{SetExerciseClock{json.at("status").get<std::string>(),
@@ -169,14 +245,58 @@ Result<Event> EventFromJson(const Json& json) {
       }
       const std::string wave = json.at("wave").get<std::string>();
       const std::string hospital = json.at("hospital").get<std::string>();
+      const PatientCounts burns = CountsFrom(json.value("burns", Json::object()));
       if (event_kind == "casualties_arrived") {
-        event.body = CasualtiesArrived{wave, hospital, patients};
+        event.body = CasualtiesArrived{wave, hospital, patients, burns};
       } else {
         event.body = CasualtiesDispatched{
             wave, json.at("location").get<std::string>(),
-            DispatchedPatients{hospital, patients, json.at("transport_minutes").get<std::int64_t>()},
+            DispatchedPatients{hospital, patients, json.at("transport_minutes").get<std::int64_t>(), burns},
             json.at("due_elapsed_ms").get<std::int64_t>()};
       }
+    } else if (event_kind == "casualties_at_scene") {
+      CasualtiesAtScene scene;
+      scene.wave = json.at("wave").get<std::string>();
+      scene.location = json.at("location").get<std::string>();
+      scene.region = json.at("region").get<std::string>();
+      scene.patients = CountsFrom(json.at("patients"));
+      scene.burns = CountsFrom(json.at("burns"));
+      scene.deceased = json.at("deceased").get<std::int64_t>();
+      for (const auto& item : json.at("transport_minutes").items()) {
+        scene.transport_minutes.emplace_back(item.key(), item.value().get<std::int64_t>());
+      }
+      event.body = std::move(scene);
+    } else if (event_kind == "patients_deteriorated") {
+      auto from = TriageFrom(json.at("from"));
+      const std::string to = json.at("to").get<std::string>();
+      if (!from || (to != "deceased" && !ParseTriage(to))) return Corrupt("bad priority");
+      event.body = PatientsDeteriorated{
+          json.at("wave").get<std::string>(),
+          json.at("hospital").is_null() ? "" : json.at("hospital").get<std::string>(), *from,
+          to == "deceased" ? std::nullopt : ParseTriage(to), json.at("count").get<std::int64_t>()};
+    } else if (event_kind == "patients_transferred") {
+      TransferPatients t;
+      t.from = json.at("from").get<std::string>();
+      t.to = json.at("to").get<std::string>();
+      t.patients = CountsFrom(json.at("patients"));
+      t.burns = json.at("burns").get<std::int64_t>();
+      t.transport_minutes = json.at("transport_minutes").get<std::int64_t>();
+      t.helicopter = json.at("mode").get<std::string>() == "helicopter";
+      t.reason = json.value("reason", "");
+      event.body = PatientsTransferred{std::move(t)};
+    } else if (event_kind == "transport_reported") {
+      TransportReport r;
+      r.region = json.at("region").get<std::string>();
+      for (auto [value, group, field] :
+           {std::tuple{&r.ambulances_available, "ambulances", "available"},
+            std::tuple{&r.ambulances_committed, "ambulances", "committed"},
+            std::tuple{&r.helicopters_available, "helicopters", "available"},
+            std::tuple{&r.helicopters_committed, "helicopters", "committed"}}) {
+        if (json.contains(group) && json.at(group).contains(field)) {
+          *value = json.at(group).at(field).get<std::int64_t>();
+        }
+      }
+      event.body = TransportReported{std::move(r)};
     } else if (event_kind == "access_denied") {
       event.body = AccessDenied{json.at("command").get<std::string>(),
                                 json.at("target").get<std::string>(),

@@ -67,6 +67,8 @@ StartExercise StartCommand(const Scenario& scenario, bool paused) {
   start.copy_live = scenario.start_from_live;
   start.baseline_reports = scenario.baseline_reports;
   start.baseline_regions = scenario.baseline_regions;
+  start.deterioration = scenario.deterioration;
+  start.burns_need_icu = scenario.burns_need_icu;
   return start;
 }
 
@@ -112,14 +114,17 @@ std::optional<CommandBody> InjectCommand(const Inject& inject) {
     play.casualties = wave->casualties;
     play.deceased = wave->deceased;
     play.suggest = wave->suggest;
-    if (wave->suggest) {
+    play.burns = wave->burns;
+    play.region = wave->region;
+    play.on_decision = wave->on_decision;
+    if (wave->suggest || wave->on_decision) {
       for (const auto& [hospital, minutes] : wave->transport_minutes) {
-        play.allocations.push_back(DispatchedPatients{hospital, {}, minutes});
+        play.allocations.push_back(DispatchedPatients{hospital, {}, minutes, {}});
       }
     } else {
       for (const Allocation& allocation : wave->scripted) {
         play.allocations.push_back(DispatchedPatients{allocation.hospital, allocation.patients,
-                                                      allocation.transport_minutes});
+                                                      allocation.transport_minutes, {}});
       }
     }
     return CommandBody{play};
@@ -138,6 +143,12 @@ std::optional<CommandBody> InjectCommand(const Inject& inject) {
   }
   if (const auto* decision = std::get_if<DecisionInject>(&inject.body)) {
     return CommandBody{RecordDecision{decision->decision}};
+  }
+  if (const auto* transfer = std::get_if<TransferInject>(&inject.body)) {
+    return CommandBody{transfer->transfer};
+  }
+  if (const auto* transport = std::get_if<TransportInject>(&inject.body)) {
+    return CommandBody{transport->report};
   }
   return std::nullopt;  // checkpoint
 }

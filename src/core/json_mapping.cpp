@@ -4,6 +4,8 @@
 #include <limits>
 #include <set>
 
+#include "lagesbild/core/forecast.h"
+#include "lagesbild/core/patients.h"
 #include "lagesbild/core/staleness.h"
 #include "lagesbild/core/time_format.h"
 #include "lagesbild/core/wire.h"
@@ -113,6 +115,9 @@ Json OverCapacityToJson(const std::optional<OverCapacity>& over) {
   if (over->kind == OverCapacity::Kind::kIcuShort) {
     return {{"kind", "icu_short"}, {"p1", over->patients}, {"free_icu", over->capacity}};
   }
+  if (over->kind == OverCapacity::Kind::kBurnShort) {
+    return {{"kind", "burn_short"}, {"burns", over->patients}, {"free_burn", over->capacity}};
+  }
   return {{"kind", "reception_rate"},
           {"priority", WireName(over->priority)},
           {"last_hour", over->patients},
@@ -166,8 +171,15 @@ Json HospitalToJson(const HealthcareRegionConfig& config, const SpaceState& stat
     const std::string name(WireName(priority));
     reception[name] =
         ReportedToJson(hospital.reception[Index(priority)], [](std::int64_t v) { return Json(v); });
-    reception_baseline[name] = info.reception_baseline[Index(priority)];
+    reception_baseline[name] = info.ReceptionAt(EffectiveLevel(config, state, index))[Index(priority)];
   }
+  Json& by_level = out["reception_by_level"] = Json::object();
+  for (ReadinessLevel level : {ReadinessLevel::kNormal, ReadinessLevel::kReinforced, ReadinessLevel::kDisaster}) {
+    by_level[std::string(WireName(level))] = PatientsToJson(info.ReceptionAt(level));
+  }
+  out["ed_hours"] = info.ed_hours ? Json{{"open", FormatClock(info.ed_hours->first)},
+                                         {"close", FormatClock(info.ed_hours->second)}}
+                                  : Json(nullptr);
   out["readiness"] =
       ReportedToJson(hospital.readiness, [](ReadinessLevel l) { return NameOf(l); });
   out["major_incident"] = ReportedToJson(hospital.major_incident, [](bool v) { return Json(v); });
@@ -179,6 +191,17 @@ Json HospitalToJson(const HealthcareRegionConfig& config, const SpaceState& stat
   const auto last = hospital.LastReportedAt();
   out["last_reported_at"] = last ? Json(FormatUtc(*last)) : Json(nullptr);
   out["freshness"] = FreshnessToJson(EvaluateFreshness(config, state, index));
+  if (auto forecast = ForecastCapacity(config, state, index)) {
+    Json f{{"basis_at", FormatUtc(forecast->basis_at)}};
+    for (const ResourceForecast& resource : forecast->resources) {
+      f[std::string(WireName(resource.type))] = {
+          {"free", resource.free ? Json(*resource.free) : Json(nullptr)},
+          {"runs_out_at", resource.runs_out_at ? Json(FormatUtc(*resource.runs_out_at)) : Json(nullptr)}};
+    }
+    out["forecast"] = std::move(f);
+  } else {
+    out["forecast"] = nullptr;
+  }
   return out;
 }
 
@@ -192,6 +215,18 @@ Json RegionToJson(const HealthcareRegionConfig& config, std::size_t index,
   for (std::size_t h : info.hospital_indexes) hospitals.push_back(config.hospitals[h].id);
   out["readiness"] = ReportedToJson(region.readiness, [](ReadinessLevel l) { return NameOf(l); });
   out["major_incident"] = ReportedToJson(region.major_incident, [](bool v) { return Json(v); });
+  // Each kind's two figures with the newer of their stamps.
+  const auto pair = [](const Reported<std::int64_t>& available, const Reported<std::int64_t>& committed) {
+    Json entry{{"available", available.value ? Json(*available.value) : Json(nullptr)},
+               {"committed", committed.value ? Json(*committed.value) : Json(nullptr)}};
+    const Stamp& newer = available.stamp.at.value_or(0) >= committed.stamp.at.value_or(0)
+                             ? available.stamp : committed.stamp;
+    PutStamp(entry, newer);
+    return entry;
+  };
+  const TransportFigures& t = region.transport;
+  out["transport"] = {{"ambulances", pair(t.ambulances_available, t.ambulances_committed)},
+                      {"helicopters", pair(t.helicopters_available, t.helicopters_committed)}};
   return out;
 }
 
@@ -264,6 +299,26 @@ Json PatientsToJson(const PatientCounts& patients) {
   return {{"P1", patients[0]}, {"P2", patients[1]}, {"P3", patients[2]}};
 }
 
+namespace {
+
+Json PatientGroupsToJson(const ExerciseInfo& info) {
+  Json out = Json::array();
+  for (const PatientGroup& group : info.patients) {
+    Json entry{{"wave", group.wave}, {"priority", WireName(group.priority)},
+               {"count", group.count}, {"burns", group.burns}, {"since_ms", group.since_ms},
+               {"hospital", group.hospital.empty() ? Json(nullptr) : Json(group.hospital)},
+               {"arrives_ms", group.arrives_ms ? Json(*group.arrives_ms) : Json(nullptr)},
+               {"location", group.location}, {"region", nullptr}};
+    for (const WaitingWave& wave : info.waiting_waves) {
+      if (wave.wave == group.wave) entry["region"] = wave.region;
+    }
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
+
+}  // namespace
+
 Json ExerciseInfoToJson(const ExerciseInfo& info) {
   return {{"scenario", {{"id", info.scenario_id}, {"name", info.scenario_name}}},
           {"status", WireName(info.status)},
@@ -271,7 +326,10 @@ Json ExerciseInfoToJson(const ExerciseInfo& info) {
           {"elapsed_ms", info.elapsed_ms},
           {"planned_ms", info.planned_ms},
           {"start", FormatUtc(info.start)},
-          {"pending_arrivals", info.pending_arrivals.size()}};
+          {"patients", PatientGroupsToJson(info)},
+          {"at_scene", PatientsToJson(AtScene(info))},
+          {"on_the_way", PatientsToJson(OnTheWay(info))},
+          {"deceased_waiting", info.deceased_waiting}};
 }
 
 Json ActorToJson(const Actor& actor) {

@@ -28,6 +28,12 @@ std::optional<std::string> ReporterDenial(const HealthcareRegionConfig& config,
     return outside(readiness->region);
   } else if (const auto* decided = std::get_if<RecordDecision>(&command)) {
     return outside(decided->decision.region);
+  } else if (const auto* transport = std::get_if<TransportReport>(&command)) {
+    return outside(transport->region);
+  } else if (const auto* transfer = std::get_if<TransferPatients>(&command)) {
+    if (auto index = config.FindHospital(transfer->from)) {
+      return outside(config.hospitals[*index].region_id);
+    }
   } else if (const auto* post = std::get_if<PostMessage>(&command)) {
     if (!post->content.sender.empty()) {
       return std::string("only the exercise command speaks as another sender");
@@ -75,6 +81,8 @@ std::string_view CommandName(const CommandBody& body) {
     std::string_view operator()(const AdvanceArrivals&) const { return "advance_arrivals"; }
     std::string_view operator()(const RecordRefusals&) const { return "record_refusals"; }
     std::string_view operator()(const RecordDecision&) const { return "record_decision"; }
+    std::string_view operator()(const TransferPatients&) const { return "transfer_patients"; }
+    std::string_view operator()(const TransportReport&) const { return "report_transport"; }
   };
   return std::visit(Visitor{}, body);
 }
@@ -98,6 +106,8 @@ std::string CommandTarget(const CommandBody& command) {
     std::string operator()(const RecordDecision& c) const {
       return c.decision.hospital.empty() ? c.decision.region : c.decision.hospital;
     }
+    std::string operator()(const TransferPatients& c) const { return c.from + "->" + c.to; }
+    std::string operator()(const TransportReport& c) const { return c.region; }
   };
   return std::visit(Visitor{}, command);
 }

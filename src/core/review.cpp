@@ -42,6 +42,26 @@ Json Summary(const HealthcareRegionConfig& config, const Event& event) {
   } else if (const auto* clock = std::get_if<ExerciseClockSet>(&event.body)) {
     out["status"] = clock->clock.status;
     out["speed"] = clock->clock.speed;
+  } else if (const auto* scene = std::get_if<CasualtiesAtScene>(&event.body)) {
+    out["location"] = scene->location;
+    out["region"] = scene->region;
+    out["patients"] = PatientsToJson(scene->patients);
+  } else if (const auto* worse = std::get_if<PatientsDeteriorated>(&event.body)) {
+    out["wave"] = worse->wave;
+    out["from"] = WireName(worse->from);
+    out["to"] = worse->to ? Json(std::string(WireName(*worse->to))) : Json("deceased");
+    out["count"] = worse->count;
+    if (!worse->hospital.empty()) put_hospital(worse->hospital);
+  } else if (const auto* transferred = std::get_if<PatientsTransferred>(&event.body)) {
+    const TransferPatients& t = transferred->transfer;
+    put_hospital(t.from);
+    auto to = config.FindHospital(t.to);
+    out["to"] = t.to;
+    out["to_name"] = to ? config.hospitals[*to].name : t.to;
+    out["patients"] = PatientsToJson(t.patients);
+    out["mode"] = t.helicopter ? "helicopter" : "ambulance";
+  } else if (const auto* transport = std::get_if<TransportReported>(&event.body)) {
+    out["region"] = transport->report.region;
   } else if (const auto* decided = std::get_if<DecisionRecorded>(&event.body)) {
     const Json decision = DecisionContentToJson(decided->decision);
     for (const auto& [key, value] : decision.items()) out[key] = value;
@@ -140,6 +160,76 @@ Done Evaluate(const Checkpoint& checkpoint, std::int64_t from, std::int64_t due,
     if (needed.empty()) return outcome;
   }
   return {};
+}
+
+// Per wave: what waiting cost, against the region's decision on receiving hospitals.
+Json Outcomes(const std::vector<Event>& events, TimeMs start) {
+  struct Wave {
+    std::string wave, location, region;
+    std::int64_t at_ms = 0;
+    PatientCounts casualties{};
+    std::optional<std::int64_t> dispatched_ms = {};
+    std::optional<std::int64_t> last_arrival_ms = {};
+    Json deteriorated = Json::array();
+    std::int64_t deceased_waiting = 0;
+  };
+  std::vector<Wave> waves;
+  const auto find = [&](const std::string& id) -> Wave* {
+    for (Wave& w : waves) {
+      if (w.wave == id) return &w;
+    }
+    return nullptr;
+  };
+  std::map<std::string, std::int64_t> receiving;  // region -> first decision
+  for (const Event& event : events) {
+    const std::int64_t elapsed = event.at - start;
+    if (const auto* scene = std::get_if<CasualtiesAtScene>(&event.body)) {
+      Wave wave{scene->wave, scene->location, scene->region, elapsed, scene->patients};
+      waves.push_back(std::move(wave));
+    } else if (const auto* dispatched = std::get_if<CasualtiesDispatched>(&event.body)) {
+      Wave* wave = find(dispatched->wave);
+      if (!wave) {  // dispatched at once: the wave's time is the dispatch's
+        waves.push_back(Wave{dispatched->wave, dispatched->location, "", elapsed});
+        wave = &waves.back();
+      }
+      if (!wave->dispatched_ms) wave->dispatched_ms = elapsed;
+      if (wave->dispatched_ms == elapsed && wave->at_ms == elapsed) {
+        for (std::size_t p = 0; p < kAllTriage.size(); ++p) {
+          wave->casualties[p] += dispatched->to.patients[p];
+        }
+      }
+    } else if (const auto* arrived = std::get_if<CasualtiesArrived>(&event.body)) {
+      if (Wave* wave = find(arrived->wave)) wave->last_arrival_ms = elapsed;
+    } else if (const auto* worse = std::get_if<PatientsDeteriorated>(&event.body)) {
+      if (Wave* wave = find(worse->wave)) {
+        wave->deteriorated.push_back(
+            {{"from", WireName(worse->from)},
+             {"to", worse->to ? Json(std::string(WireName(*worse->to))) : Json("deceased")},
+             {"count", worse->count}, {"at_ms", elapsed},
+             {"hospital", worse->hospital.empty() ? Json(nullptr) : Json(worse->hospital)}});
+        if (!worse->to) wave->deceased_waiting += worse->count;
+      }
+    } else if (const auto* decided = std::get_if<DecisionRecorded>(&event.body)) {
+      if (decided->decision.kind == DecisionKind::kReceivingHospitals && ByParticipant(event)) {
+        receiving.emplace(decided->decision.region, elapsed);
+      }
+    }
+  }
+  Json out = Json::array();
+  for (const Wave& w : waves) {
+    auto decision = w.region.empty() ? receiving.end() : receiving.find(w.region);
+    const auto ms = [](const std::optional<std::int64_t>& v) { return v ? Json(*v) : Json(nullptr); };
+    out.push_back({{"wave", w.wave}, {"location", w.location},
+                   {"region", w.region.empty() ? Json(nullptr) : Json(w.region)},
+                   {"at_ms", w.at_ms}, {"casualties", PatientsToJson(w.casualties)},
+                   {"receiving_decision_ms", decision != receiving.end() ? Json(decision->second) : Json(nullptr)},
+                   {"dispatched_ms", ms(w.dispatched_ms)},
+                   {"dispatch_delay_ms", w.dispatched_ms ? Json(*w.dispatched_ms - w.at_ms) : Json(nullptr)},
+                   {"last_arrival_ms", ms(w.last_arrival_ms)},
+                   {"deteriorated", w.deteriorated},
+                   {"deceased_waiting", w.deceased_waiting}});
+  }
+  return out;
 }
 
 Json IndicatorsToJson(const std::vector<IndicatorResult>& results, TimeMs start,
@@ -243,6 +333,7 @@ Json BuildReview(const HealthcareRegionConfig& config, const Scenario* scenario,
                         start + elapsed_now,
                         scenario ? scenario->participating_regions : std::vector<std::string>{}),
       start, state.space);
+  review["outcomes"] = Outcomes(events, start);
   Json& acknowledgements = review["acknowledgements"] = Json::array();
   for (const auto& [seq, message] : all_messages) {
     if (!message.RequiresAck()) continue;

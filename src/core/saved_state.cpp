@@ -10,7 +10,8 @@ namespace {
 
 // Raised when the layout of the text changes; older saved states are then replayed past.
 // 2: messages are bounded (recent and open ones) and the state counts every message posted.
-// 3: over capacity as data, not text. 4: decisions, major incidents, scripted messages.
+// 3: over capacity as data, not text. 4: decisions, major incidents, scripted messages; patient
+// groups, transport figures, the time of the last event.
 constexpr int kSavedStateFormat = 4;
 
 // Short keys: a saved state is read at every start and written every few thousand events.
@@ -121,7 +122,7 @@ HospitalState HospitalFromSaved(const Json& json) {
   if (const Json& over = c.at("over"); !over.is_null()) {
     const int kind = over.at(0).get<int>();
     const std::size_t priority = over.at(1).get<std::size_t>();
-    if (kind < 0 || kind > 1 || priority >= kAllTriage.size()) throw std::invalid_argument("over");
+    if (kind < 0 || kind > 2 || priority >= kAllTriage.size()) throw std::invalid_argument("over");
     hospital.casualties.over_capacity =
         OverCapacity{static_cast<OverCapacity::Kind>(kind), kAllTriage[priority],
                      over.at(2).get<std::int64_t>(), over.at(3).get<std::int64_t>()};
@@ -175,15 +176,36 @@ DecisionRecord DecisionFromSaved(const Json& json) {
 }
 
 Json ExerciseToSaved(const ExerciseInfo& info) {
-  Json pending = Json::array();
-  for (const PendingArrival& arrival : info.pending_arrivals) {
-    pending.push_back({{"due", arrival.due_elapsed_ms}, {"wave", arrival.wave},
-                       {"hospital", arrival.hospital}, {"patients", arrival.patients}});
+  Json groups = Json::array();
+  for (const PatientGroup& g : info.patients) {
+    groups.push_back({{"wave", g.wave}, {"location", g.location}, {"hospital", g.hospital},
+                      {"arrives", g.arrives_ms ? Json(*g.arrives_ms) : Json(nullptr)},
+                      {"p", Index(g.priority)}, {"count", g.count}, {"burns", g.burns},
+                      {"since", g.since_ms}, {"judged", g.judged}});
+  }
+  Json waiting = Json::array();
+  for (const WaitingWave& w : info.waiting_waves) {
+    waiting.push_back({{"wave", w.wave}, {"location", w.location}, {"region", w.region},
+                       {"transport", w.transport_minutes}});
+  }
+  Json rules = Json::array();
+  for (const DeteriorationRule& r : info.deterioration) {
+    rules.push_back({Index(r.from), r.to ? Json(Index(*r.to)) : Json(nullptr), r.after_minutes,
+                     r.share_percent});
   }
   return {{"scenario_id", info.scenario_id}, {"scenario_name", info.scenario_name},
           {"start", info.start},             {"planned_ms", info.planned_ms},
           {"status", WireName(info.status)}, {"speed", info.speed},
-          {"elapsed_ms", info.elapsed_ms},   {"pending", pending}};
+          {"elapsed_ms", info.elapsed_ms},   {"patients", groups},
+          {"waiting", waiting},              {"rules", rules},
+          {"burns_need_icu", info.burns_need_icu},
+          {"deceased_waiting", info.deceased_waiting}};
+}
+
+Triage TriageAt(const Json& json) {
+  const std::size_t index = json.get<std::size_t>();
+  if (index >= kAllTriage.size()) throw std::invalid_argument("priority");
+  return kAllTriage[index];
 }
 
 ExerciseInfo ExerciseFromSaved(const Json& json) {
@@ -197,11 +219,32 @@ ExerciseInfo ExerciseFromSaved(const Json& json) {
   info.status = *status;
   info.speed = json.at("speed").get<int>();
   info.elapsed_ms = json.at("elapsed_ms").get<std::int64_t>();
-  for (const Json& arrival : json.at("pending")) {
-    info.pending_arrivals.push_back(PendingArrival{
-        arrival.at("due").get<std::int64_t>(), arrival.at("wave").get<std::string>(),
-        arrival.at("hospital").get<std::string>(), CountsFromJson(arrival.at("patients"))});
+  for (const Json& g : json.at("patients")) {
+    PatientGroup group;
+    group.wave = g.at("wave").get<std::string>();
+    group.location = g.at("location").get<std::string>();
+    group.hospital = g.at("hospital").get<std::string>();
+    if (!g.at("arrives").is_null()) group.arrives_ms = g.at("arrives").get<std::int64_t>();
+    group.priority = TriageAt(g.at("p"));
+    group.count = g.at("count").get<std::int64_t>();
+    group.burns = g.at("burns").get<std::int64_t>();
+    group.since_ms = g.at("since").get<std::int64_t>();
+    group.judged = g.at("judged").get<bool>();
+    info.patients.push_back(std::move(group));
   }
+  for (const Json& w : json.at("waiting")) {
+    info.waiting_waves.push_back(WaitingWave{
+        w.at("wave").get<std::string>(), w.at("location").get<std::string>(),
+        w.at("region").get<std::string>(),
+        w.at("transport").get<std::vector<std::pair<std::string, std::int64_t>>>()});
+  }
+  for (const Json& r : json.at("rules")) {
+    info.deterioration.push_back(DeteriorationRule{
+        TriageAt(r.at(0)), r.at(1).is_null() ? std::nullopt : std::optional<Triage>(TriageAt(r.at(1))),
+        r.at(2).get<std::int64_t>(), r.at(3).get<std::int64_t>()});
+  }
+  info.burns_need_icu = json.at("burns_need_icu").get<bool>();
+  info.deceased_waiting = json.at("deceased_waiting").get<std::int64_t>();
   return info;
 }
 
@@ -233,8 +276,13 @@ std::string SavedStateToText(const HealthcareRegionConfig& config, const SpaceSt
   }
   Json regions = Json::array();
   for (const RegionState& region : state.regions) {
+    const TransportFigures& t = region.transport;
     regions.push_back({{"readiness", ReportedToJson(region.readiness, kWire)},
-                       {"mi", ReportedToJson(region.major_incident, kBool)}});
+                       {"mi", ReportedToJson(region.major_incident, kBool)},
+                       {"transport", {ReportedToJson(t.ambulances_available, kSame),
+                                      ReportedToJson(t.ambulances_committed, kSame),
+                                      ReportedToJson(t.helicopters_available, kSame),
+                                      ReportedToJson(t.helicopters_committed, kSame)}}});
   }
   Json messages = Json::array();
   for (const MessageState& message : state.messages) messages.push_back(MessageToSaved(message));
@@ -247,6 +295,7 @@ std::string SavedStateToText(const HealthcareRegionConfig& config, const SpaceSt
               {"space", state.space},
               {"exercise", state.exercise},
               {"seq", state.seq},
+              {"at", state.at},
               {"hospitals", hospitals},
               {"regions", regions},
               {"messages", messages},
@@ -271,13 +320,19 @@ Result<SpaceState> SavedStateFromText(const HealthcareRegionConfig& config,
     state.space = json.at("space").get<std::string>();
     state.exercise = json.at("exercise").get<bool>();
     state.seq = json.at("seq").get<Seq>();
+    state.at = json.at("at").get<TimeMs>();
     for (const Json& hospital : json.at("hospitals")) {
       state.hospitals.push_back(HospitalFromSaved(hospital));
     }
     for (const Json& region : json.at("regions")) {
-      state.regions.push_back(
-          RegionState{ReportedFromJson<ReadinessLevel>(region.at("readiness"), kLevelFromJson),
-                      ReportedFromJson<bool>(region.at("mi"), kBoolFrom)});
+      const Json& t = region.at("transport");
+      state.regions.push_back(RegionState{
+          ReportedFromJson<ReadinessLevel>(region.at("readiness"), kLevelFromJson),
+          ReportedFromJson<bool>(region.at("mi"), kBoolFrom),
+          TransportFigures{ReportedFromJson<std::int64_t>(t.at(0), kInt),
+                           ReportedFromJson<std::int64_t>(t.at(1), kInt),
+                           ReportedFromJson<std::int64_t>(t.at(2), kInt),
+                           ReportedFromJson<std::int64_t>(t.at(3), kInt)}});
     }
     if (state.hospitals.size() != config.hospitals.size() ||
         state.regions.size() != config.regions.size()) {

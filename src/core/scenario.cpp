@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <regex>
 #include <set>
+#include <tuple>
 
 #include "lagesbild/core/json_mapping.h"
 #include "lagesbild/core/time_format.h"
@@ -127,12 +128,32 @@ MessageInject ReadMessage(const Json& json, const std::string& path,
 CasualtyWave ReadWave(const Json& json, const std::string& path,
                       const HealthcareRegionConfig& config) {
   AllowOnly(json, path, {"id", "at", "kind", "location", "casualties", "distribution",
-                         "transport_minutes"});
+                         "transport_minutes", "burns", "region", "dispatch"});
   CasualtyWave wave;
   wave.location = Text(json, path, "location", 200);
   const Json& casualties = Field(json, path, "casualties");
   RequireObject(casualties, path + ".casualties");
   wave.casualties = Patients(casualties, path + ".casualties", &wave.deceased);
+  if (auto burns = json.find("burns"); burns != json.end()) {
+    RequireObject(*burns, path + ".burns");
+    wave.burns = Patients(*burns, path + ".burns", nullptr);
+    for (Triage priority : kAllTriage) {
+      if (wave.burns[Index(priority)] > wave.casualties[Index(priority)]) {
+        throw Problem{path + ".burns." + std::string(WireName(priority)),
+                      "more burned than casualties of that priority"};
+      }
+    }
+  }
+  wave.region = Text(json, path, "region", 40, false);
+  if (!wave.region.empty()) RequireRegion(config, wave.region, path + ".region");
+  const std::string dispatch = Text(json, path, "dispatch", 20, false);
+  if (!dispatch.empty() && dispatch != "immediate" && dispatch != "on_decision") {
+    throw Problem{path + ".dispatch", "must be immediate or on_decision"};
+  }
+  wave.on_decision = dispatch == "on_decision";
+  if (wave.on_decision && wave.region.empty()) {
+    throw Problem{path + ".region", "a wave dispatched on decision needs the scene's region"};
+  }
   const Json& transport = Field(json, path, "transport_minutes");
   RequireObject(transport, path + ".transport_minutes");
   for (const auto& item : transport.items()) {
@@ -147,6 +168,13 @@ CasualtyWave ReadWave(const Json& json, const std::string& path,
     }
     return std::nullopt;
   };
+  if (wave.on_decision) {
+    if (json.contains("distribution")) {
+      throw Problem{path + ".distribution",
+                    "a wave dispatched on decision is distributed when the region decides"};
+    }
+    return wave;
+  }
   const Json& distribution = Field(json, path, "distribution");
   if (distribution.is_string() && distribution.get<std::string>() == "suggest") {
     wave.suggest = true;
@@ -308,9 +336,55 @@ InjectBody ReadInjectBody(const Json& json, const std::string& path, const std::
   }
   if (kind == "checkpoint") return ReadCheckpoint(json, path, config);
   if (kind == "decision") return ReadDecision(json, path, config);
+  if (kind == "transfer") {
+    AllowOnly(json, path, {"id", "at", "kind", "from", "to", "patients", "burns",
+                           "transport_minutes", "mode", "reason"});
+    TransferPatients t;
+    t.from = Text(json, path, "from", 40);
+    RequireHospital(config, t.from, path + ".from");
+    t.to = Text(json, path, "to", 40);
+    RequireHospital(config, t.to, path + ".to");
+    if (t.from == t.to) throw Problem{path + ".to", "a transfer goes to another hospital"};
+    const Json& patients = Field(json, path, "patients");
+    RequireObject(patients, path + ".patients");
+    t.patients = Patients(patients, path + ".patients", nullptr);
+    if (auto burns = json.find("burns"); burns != json.end()) {
+      t.burns = Count(*burns, path + ".burns", t.patients[Index(Triage::kP1)]);
+    }
+    t.transport_minutes = Count(Field(json, path, "transport_minutes"), path + ".transport_minutes", 600);
+    const std::string mode = Text(json, path, "mode", 20, false);
+    if (!mode.empty() && mode != "ambulance" && mode != "helicopter") {
+      throw Problem{path + ".mode", "must be ambulance or helicopter"};
+    }
+    t.helicopter = mode == "helicopter";
+    t.reason = Text(json, path, "reason", 500, false);
+    return TransferInject{std::move(t)};
+  }
+  if (kind == "transport") {
+    AllowOnly(json, path, {"id", "at", "kind", "region", "ambulances", "helicopters"});
+    TransportReport r;
+    r.region = Text(json, path, "region", 40);
+    RequireRegion(config, r.region, path + ".region");
+    for (auto [group, available, committed] :
+         {std::tuple{"ambulances", &r.ambulances_available, &r.ambulances_committed},
+          std::tuple{"helicopters", &r.helicopters_available, &r.helicopters_committed}}) {
+      auto it = json.find(group);
+      if (it == json.end()) continue;
+      const std::string group_path = path + "." + group;
+      RequireObject(*it, group_path);
+      AllowOnly(*it, group_path, {"available", "committed"});
+      if (it->contains("available")) *available = Count((*it)["available"], group_path + ".available", kMaxFigure);
+      if (it->contains("committed")) *committed = Count((*it)["committed"], group_path + ".committed", kMaxFigure);
+    }
+    if (!r.ambulances_available && !r.ambulances_committed && !r.helicopters_available &&
+        !r.helicopters_committed) {
+      throw Problem{path, "reports no figures"};
+    }
+    return TransportInject{std::move(r)};
+  }
   throw Problem{path + ".kind",
-                "must be message, casualty_wave, capacity_change, readiness, checkpoint or "
-                "decision"};
+                "must be message, casualty_wave, capacity_change, readiness, checkpoint, "
+                "decision, transfer or transport"};
 }
 
 }  // namespace
@@ -338,8 +412,9 @@ std::string FormatElapsed(ElapsedMs elapsed) {
 }
 
 std::string_view InjectKind(const InjectBody& body) {
-  static constexpr std::string_view kNames[] = {"message",   "casualty_wave", "capacity_change",
-                                                "readiness", "checkpoint",    "decision"};
+  static constexpr std::string_view kNames[] = {
+      "message",  "casualty_wave", "capacity_change", "readiness",
+      "checkpoint", "decision",    "transfer",        "transport"};
   return kNames[body.index()];
 }
 
@@ -385,6 +460,15 @@ Json InjectSummary(const HealthcareRegionConfig& config, const Inject& inject) {
     out["kind"] = "decision";
     return out;
   }
+  if (const auto* transfer = std::get_if<TransferInject>(&inject.body)) {
+    const TransferPatients& t = transfer->transfer;
+    return {{"kind", "transfer"}, {"from", t.from}, {"from_name", hospital_name(t.from)},
+            {"to", t.to}, {"to_name", hospital_name(t.to)}, {"patients", PatientsToJson(t.patients)},
+            {"burns", t.burns}, {"mode", t.helicopter ? "helicopter" : "ambulance"}};
+  }
+  if (const auto* transport = std::get_if<TransportInject>(&inject.body)) {
+    return {{"kind", "transport"}, {"region", transport->report.region}};
+  }
   return {{"kind", "checkpoint"}, {"description", std::get<Checkpoint>(inject.body).description}};
 }
 
@@ -419,7 +503,8 @@ Result<Scenario> ParseScenario(const std::string& text, const std::string& sourc
     AllowOnly(root, "$", {"format", "id", "name", "description", "modelled_on",
                           "healthcare_region", "planned_duration_minutes", "start_from",
                           "baseline", "injects", "note", "indicator_targets",
-                          "participating_regions"});
+                          "participating_regions", "deterioration", "burns_need_icu",
+                          "starts_at"});
     const Json& format = Field(root, "$", "format");
     if (!format.is_number_integer() || format.get<std::int64_t>() < 1 ||
         format.get<std::int64_t>() > kScenarioFormat) {
@@ -451,6 +536,11 @@ Result<Scenario> ParseScenario(const std::string& text, const std::string& sourc
       throw Problem{"$.start_from", "must be live or scenario"};
     }
     scenario.start_from_live = start_from == "live";
+    if (root.contains("starts_at")) {
+      const Json& clock = root["starts_at"];
+      scenario.starts_at = clock.is_string() ? ParseClock(clock.get<std::string>()) : std::nullopt;
+      if (!scenario.starts_at) throw Problem{"$.starts_at", "must be \"HH:MM\" (local time at 00:00)"};
+    }
   } catch (const Problem& p) {
     problem(p);
   }
@@ -492,6 +582,48 @@ Result<Scenario> ParseScenario(const std::string& text, const std::string& sourc
       }
     } catch (const Problem& p) {
       problem(p);
+    }
+  }
+  if (auto rules = root.find("deterioration"); root.is_object() && rules != root.end()) {
+    try {
+      if (!rules->is_array()) throw Problem{"$.deterioration", "must be a list of rules"};
+      for (std::size_t i = 0; i < rules->size(); ++i) {
+        const std::string path = "$.deterioration[" + std::to_string(i) + "]";
+        const Json& rule = (*rules)[i];
+        RequireObject(rule, path);
+        AllowOnly(rule, path, {"from", "to", "after_minutes", "share_percent"});
+        DeteriorationRule parsed;
+        auto from = ParseTriage(Text(rule, path, "from", 2));
+        if (!from) throw Problem{path + ".from", "must be P1, P2 or P3"};
+        parsed.from = *from;
+        const std::string to = Text(rule, path, "to", 10);
+        if (to != "deceased") {
+          auto worse = ParseTriage(to);
+          if (!worse || Index(*worse) >= Index(*from)) {
+            throw Problem{path + ".to", "must be a more urgent priority or deceased"};
+          }
+          parsed.to = worse;
+        }
+        parsed.after_minutes = Count(Field(rule, path, "after_minutes"), path + ".after_minutes", 1440);
+        if (parsed.after_minutes < 1) throw Problem{path + ".after_minutes", "must be 1-1440"};
+        if (rule.contains("share_percent")) {
+          parsed.share_percent = Count(rule["share_percent"], path + ".share_percent", 100);
+          if (parsed.share_percent < 1) throw Problem{path + ".share_percent", "must be 1-100"};
+        }
+        for (const DeteriorationRule& other : scenario.deterioration) {
+          if (other.from == parsed.from) throw Problem{path + ".from", "one rule per priority"};
+        }
+        scenario.deterioration.push_back(parsed);
+      }
+    } catch (const Problem& p) {
+      problem(p);
+    }
+  }
+  if (auto burns = root.find("burns_need_icu"); root.is_object() && burns != root.end()) {
+    if (!burns->is_boolean()) {
+      problem(Problem{"$.burns_need_icu", "must be true or false"});
+    } else {
+      scenario.burns_need_icu = burns->get<bool>();
     }
   }
   if (auto regions = root.find("participating_regions"); root.is_object() && regions != root.end()) {
@@ -546,6 +678,31 @@ Result<Scenario> ParseScenario(const std::string& text, const std::string& sourc
     if (!reported_already && (!target || !std::holds_alternative<MessageInject>(target->body))) {
       problem(Problem{"$.injects[id=" + scenario.injects[i].id + "].expect.message",
                       "no message inject '" + checkpoint->expect.message_inject + "'"});
+    }
+  }
+  // A scenario set at a time of day sends nobody to an ED that is closed then.
+  if (scenario.starts_at) {
+    for (const Inject& inject : scenario.injects) {
+      std::vector<std::string> receiving;
+      if (const auto* wave = std::get_if<CasualtyWave>(&inject.body)) {
+        if (wave->suggest || wave->on_decision) {
+          for (const auto& [hospital, minutes] : wave->transport_minutes) receiving.push_back(hospital);
+        } else {
+          for (const Allocation& allocation : wave->scripted) receiving.push_back(allocation.hospital);
+        }
+      } else if (const auto* transfer = std::get_if<TransferInject>(&inject.body)) {
+        receiving.push_back(transfer->transfer.to);
+      }
+      const int minute = (*scenario.starts_at + static_cast<int>(inject.at / 60000)) % 1440;
+      for (const std::string& id : receiving) {
+        auto index = config.FindHospital(id);
+        if (!index || config.hospitals[*index].EdOpenAt(minute)) continue;
+        const HospitalConfig& hospital = config.hospitals[*index];
+        problem(Problem{"$.injects[id=" + inject.id + "]",
+                        "sends patients to " + hospital.name + " at " + FormatClock(minute) +
+                            ", when its ED is closed (open " + FormatClock(hospital.ed_hours->first) +
+                            "-" + FormatClock(hospital.ed_hours->second) + ")"});
+      }
     }
   }
   // The participants set their own levels: a script never does it for them.

@@ -65,6 +65,12 @@ std::string_view EventKind(const EventBody& body) {
     }
     std::string_view operator()(const CasualtiesArrived&) const { return "casualties_arrived"; }
     std::string_view operator()(const DecisionRecorded&) const { return "decision_recorded"; }
+    std::string_view operator()(const CasualtiesAtScene&) const { return "casualties_at_scene"; }
+    std::string_view operator()(const PatientsDeteriorated&) const {
+      return "patients_deteriorated";
+    }
+    std::string_view operator()(const PatientsTransferred&) const { return "patients_transferred"; }
+    std::string_view operator()(const TransportReported&) const { return "transport_reported"; }
   };
   return std::visit(Visitor{}, body);
 }
@@ -82,6 +88,10 @@ std::string EventSubject(const EventBody& body) {
     std::string operator()(const DecisionRecorded& e) const {
       return e.decision.hospital.empty() ? e.decision.region : e.decision.hospital;
     }
+    std::string operator()(const CasualtiesAtScene& e) const { return e.region; }
+    std::string operator()(const PatientsDeteriorated& e) const { return e.hospital; }
+    std::string operator()(const PatientsTransferred& e) const { return e.transfer.from; }
+    std::string operator()(const TransportReported& e) const { return e.report.region; }
     std::string operator()(const CasualtiesDispatched& e) const { return e.to.hospital; }
     std::string operator()(const CasualtiesArrived& e) const { return e.hospital; }
   };

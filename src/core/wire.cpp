@@ -2,6 +2,7 @@
 
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "lagesbild/core/core.h"
 #include "lagesbild/core/event_log.h"
@@ -87,6 +88,86 @@ CommandRequest ParseSetRegionReadiness(const Json& message, std::string id) {
     command.reason = reason->get<std::string>();
   }
   request.body = command;
+  return request;
+}
+
+// A {"P1": n, …} object of counts 0-kMaxFigure (missing priorities: 0).
+PatientCounts ParsePatients(const Json& message, const char* field) {
+  PatientCounts counts{};
+  auto it = message.find(field);
+  if (it == message.end()) Reject("bad_message", field, std::string(field) + " is missing");
+  if (!it->is_object()) Reject("bad_message", field, std::string(field) + " must be {\"P1\": n, …}");
+  for (const auto& item : it->items()) {
+    auto priority = ParseTriage(item.key());
+    if (!priority) Reject("bad_message", std::string(field) + "." + item.key(), "unknown priority (P1, P2, P3)");
+    if (!item.value().is_number_integer()) {
+      Reject("bad_message", std::string(field) + "." + item.key(), "must be a whole number");
+    }
+    const std::int64_t value = item.value().get<std::int64_t>();
+    if (value < 0 || value > kMaxFigure || (item.value().is_number_unsigned() && item.value().get<std::uint64_t>() > kMaxFigure)) {
+      Reject("invalid_value", std::string(field) + "." + item.key(), "must be 0-" + std::to_string(kMaxFigure));
+    }
+    counts[Index(*priority)] = value;
+  }
+  return counts;
+}
+
+std::optional<std::int64_t> OptionalCount(const Json& object, const char* field, const std::string& path) {
+  auto it = object.find(field);
+  if (it == object.end() || it->is_null()) return std::nullopt;
+  if (!it->is_number_integer() || (it->is_number_unsigned() && it->get<std::uint64_t>() > (1ULL << 62))) {
+    Reject("bad_message", path, path + " must be a whole number");
+  }
+  return it->get<std::int64_t>();
+}
+
+CommandRequest ParseTransferPatients(const Json& message, std::string id) {
+  AllowOnlyFields(message, "transfer_patients",
+                  {"id", "space", "from", "to", "patients", "burns", "transport_minutes", "mode", "reason"});
+  CommandRequest request{std::move(id), RequireText(message, "space", kMaxIdLength), {}};
+  TransferPatients t;
+  t.from = RequireText(message, "from", kMaxIdLength);
+  t.to = RequireText(message, "to", kMaxIdLength);
+  t.patients = ParsePatients(message, "patients");
+  t.burns = OptionalCount(message, "burns", "burns").value_or(0);
+  auto minutes = OptionalCount(message, "transport_minutes", "transport_minutes");
+  if (!minutes) Reject("bad_message", "transport_minutes", "transport_minutes is missing");
+  t.transport_minutes = *minutes;
+  if (message.contains("mode")) {
+    const std::string mode = RequireText(message, "mode", 20);
+    if (mode != "ambulance" && mode != "helicopter") {
+      Reject("invalid_value", "mode", "mode must be ambulance or helicopter");
+    }
+    t.helicopter = mode == "helicopter";
+  }
+  if (auto reason = message.find("reason"); reason != message.end()) {
+    if (!reason->is_string()) Reject("bad_message", "reason", "reason must be a text");
+    t.reason = reason->get<std::string>();
+  }
+  request.body = t;
+  return request;
+}
+
+CommandRequest ParseReportTransport(const Json& message, std::string id) {
+  AllowOnlyFields(message, "report_transport", {"id", "space", "region", "ambulances", "helicopters"});
+  CommandRequest request{std::move(id), RequireText(message, "space", kMaxIdLength), {}};
+  TransportReport r;
+  r.region = RequireText(message, "region", kMaxIdLength);
+  for (auto [group, available, committed] :
+       {std::tuple{"ambulances", &r.ambulances_available, &r.ambulances_committed},
+        std::tuple{"helicopters", &r.helicopters_available, &r.helicopters_committed}}) {
+    auto it = message.find(group);
+    if (it == message.end()) continue;
+    if (!it->is_object()) Reject("bad_message", group, std::string(group) + " must be {\"available\", \"committed\"}");
+    for (const auto& item : it->items()) {
+      if (item.key() != "available" && item.key() != "committed") {
+        Reject("bad_message", std::string(group) + "." + item.key(), "unknown field '" + item.key() + "'");
+      }
+    }
+    *available = OptionalCount(*it, "available", std::string(group) + ".available");
+    *committed = OptionalCount(*it, "committed", std::string(group) + ".committed");
+  }
+  request.body = r;
   return request;
 }
 
@@ -184,7 +265,9 @@ std::variant<ClientMessage, WireError> ParseClientMessage(std::string_view text)
         {"confirm_figures", ParseConfirmFigures},
         {"post_message", ParsePostMessage},
         {"acknowledge", ParseAcknowledge},
-        {"record_decision", ParseRecordDecision}};
+        {"record_decision", ParseRecordDecision},
+        {"transfer_patients", ParseTransferPatients},
+        {"report_transport", ParseReportTransport}};
     if (name == "reload_scenarios") {
       AllowOnlyFields(message, name, {"id"});
       if (id.empty()) Reject("bad_message", "id", "id is missing (it is echoed in ack/error)");
@@ -331,6 +414,18 @@ std::string DeltaMessage(const HealthcareRegionConfig& config, const SpaceState&
     put_hospital(dispatched->to.hospital);
   } else if (const auto* arrived = std::get_if<CasualtiesArrived>(&event.body)) {
     put_hospital(arrived->hospital);
+  } else if (const auto* worse = std::get_if<PatientsDeteriorated>(&event.body)) {
+    if (!worse->hospital.empty()) put_hospital(worse->hospital);
+  } else if (const auto* transferred = std::get_if<PatientsTransferred>(&event.body)) {
+    put_hospital(transferred->transfer.from);
+    body["hospital_to"] = Json(nullptr);
+    if (auto index = config.FindHospital(transferred->transfer.to)) {
+      body["hospital_to"] = HospitalToJson(config, state, *index);
+    }
+  } else if (const auto* transport = std::get_if<TransportReported>(&event.body)) {
+    if (auto index = config.FindRegion(transport->report.region)) {
+      body["region"] = RegionToJson(config, *index, state.regions[*index]);
+    }
   } else if (const auto* decided = std::get_if<DecisionRecorded>(&event.body)) {
     if (auto index = config.FindRegion(decided->decision.region)) {
       body["region"] = RegionToJson(config, *index, state.regions[*index]);
@@ -345,6 +440,18 @@ std::string DeltaMessage(const HealthcareRegionConfig& config, const SpaceState&
     }
   }
   if (auto record = DecisionOf(config, event)) body["decision"] = DecisionRecordToJson(*record);
+  // The patient flow changed: the exercise's patients at the scene and on the way.
+  if (state.exercise_info &&
+      (std::holds_alternative<CasualtiesDispatched>(event.body) ||
+       std::holds_alternative<CasualtiesArrived>(event.body) ||
+       std::holds_alternative<CasualtiesAtScene>(event.body) ||
+       std::holds_alternative<PatientsDeteriorated>(event.body) ||
+       std::holds_alternative<PatientsTransferred>(event.body))) {
+    const Json info = ExerciseInfoToJson(*state.exercise_info);
+    body["patients"] = {{"patients", info["patients"]}, {"at_scene", info["at_scene"]},
+                        {"on_the_way", info["on_the_way"]},
+                        {"deceased_waiting", info["deceased_waiting"]}};
+  }
   return Envelope(std::move(body));
 }
 

@@ -1,5 +1,7 @@
 #include "exercise_runner.h"
 
+#include "lagesbild/core/patients.h"
+
 #include <algorithm>
 
 #include "lagesbild/core/core.h"
@@ -114,8 +116,8 @@ void ExerciseRunner::Schedule(Runner& runner) {
   if (auto inject = runner.player.NextAt()) next = std::min(next, *inject);
   if (const SpaceReplica* replica = shared_.Find(runner.space)) {
     const auto& info = replica->state().exercise_info;
-    if (info && !info->pending_arrivals.empty()) {
-      next = std::min(next, info->pending_arrivals.front().due_elapsed_ms);
+    if (info) {
+      if (auto patient = NextPatientEvent(*info)) next = std::min(next, patient->at_ms);
     }
   }
   const TimeMs now = net_.clock->Now();

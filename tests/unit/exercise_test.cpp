@@ -6,6 +6,7 @@
 #include "lagesbild/core/distribution.h"
 #include "lagesbild/core/exercise.h"
 #include "lagesbild/core/json_mapping.h"
+#include "lagesbild/core/patients.h"
 #include "lagesbild/core/review.h"
 #include "test_support.h"
 
@@ -140,7 +141,8 @@ TEST_CASE("injects become events at their exact exercise times, arrivals after t
   CHECK(log[2].at == kStartWall + 5 * kMinute);
   CHECK(to_big.due_elapsed_ms == 25 * kMinute);
   CHECK(state.hospitals[0].casualties.incoming == PatientCounts{3, 2, 3});
-  CHECK(state.exercise_info->pending_arrivals.size() == 2);
+  CHECK(OnTheWay(*state.exercise_info) == PatientCounts{4, 2, 3});
+  CHECK(AtScene(*state.exercise_info) == PatientCounts{});
   // A checkpoint keeps the casualties on their way and the exercise clock.
   CHECK(SavedStateFromText(SmallConfig(), SavedStateToText(SmallConfig(), state)).value() == state);
 
@@ -158,7 +160,7 @@ TEST_CASE("injects become events at their exact exercise times, arrivals after t
   CHECK(big.casualties.over_capacity ==
         OverCapacity{OverCapacity::Kind::kReceptionRate, Triage::kP1, 3, 2});
   CHECK_FALSE(state.hospitals[1].casualties.over_capacity);
-  CHECK(state.exercise_info->pending_arrivals.empty());
+  CHECK(state.exercise_info->patients.empty());
   CHECK(SavedStateFromText(SmallConfig(), SavedStateToText(SmallConfig(), state)).value() == state);
 }
 

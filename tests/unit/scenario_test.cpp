@@ -90,7 +90,7 @@ TEST_CASE("scenario errors name the file and the JSON path") {
       {"/injects/4/at", Json("01:00:01"),
        "scenarios/test.json: $.injects[4].at: is after the planned duration"},
       {"/injects/1/kind", Json("earthquake"),
-       "scenarios/test.json: $.injects[1].kind: must be message, casualty_wave, capacity_change, readiness, checkpoint or decision"},
+       "scenarios/test.json: $.injects[1].kind: must be message, casualty_wave, capacity_change, readiness, checkpoint, decision, transfer or transport"},
       {"/injects/1/level", std::nullopt,
        "scenarios/test.json: $.injects[1].level: an alert needs a level"},
       {"/injects/0/distribution/1/hospital", Json("burns"),

@@ -124,6 +124,20 @@ struct Acknowledge {
   }
 };
 
+// How waiting patients worsen: a group of priority `from` that has waited `after_minutes`
+// untreated (at the scene or on the way) since it got that priority: `share_percent` of it
+// (rounded up) becomes `to` (no value: deceased). At most one rule per `from`.
+struct DeteriorationRule {
+  Triage from = Triage::kP1;
+  std::optional<Triage> to;  // empty: deceased
+  std::int64_t after_minutes = 60;
+  std::int64_t share_percent = 100;
+  bool operator==(const DeteriorationRule& o) const {
+    return from == o.from && to == o.to && after_minutes == o.after_minutes &&
+           share_percent == o.share_percent;
+  }
+};
+
 // Creates an exercise space (it must not exist) from a scenario. The engine fills
 // `baseline_reports` / `baseline_regions` from live when the scenario starts from live.
 struct StartExercise {
@@ -134,11 +148,14 @@ struct StartExercise {
   std::vector<CapacityReport> baseline_reports;
   std::vector<std::pair<std::string, ReadinessLevel>> baseline_regions;
   bool copy_live = false;
+  std::vector<DeteriorationRule> deterioration = {};  // the scenario's rules (none by default)
+  bool burns_need_icu = false;  // burned P1 take an IVA bed besides the burn bed
   bool operator==(const StartExercise& o) const {
     return scenario_id == o.scenario_id && scenario_name == o.scenario_name &&
            planned_ms == o.planned_ms && paused == o.paused &&
            baseline_reports == o.baseline_reports && baseline_regions == o.baseline_regions &&
-           copy_live == o.copy_live;
+           copy_live == o.copy_live && deterioration == o.deterioration &&
+           burns_need_icu == o.burns_need_icu;
   }
 };
 
@@ -153,18 +170,23 @@ struct SetExerciseClock {
 };
 
 // One hospital's share of a casualty wave, decided by the script or by SuggestDistribution().
+// `burns`: how many of `patients` (per priority) are burned (they need burn beds).
 struct DispatchedPatients {
   std::string hospital;
   std::array<std::int64_t, 3> patients{};
   std::int64_t transport_minutes = 0;
+  std::array<std::int64_t, 3> burns = {};
   bool operator==(const DispatchedPatients& o) const {
     return hospital == o.hospital && patients == o.patients &&
-           transport_minutes == o.transport_minutes;
+           transport_minutes == o.transport_minutes && burns == o.burns;
   }
 };
 
+
 // A casualty wave played at `elapsed_ms`. With `suggest`, Decide() distributes the casualties
 // over the `candidates` from the current state, so replays are deterministic.
+// With `on_decision`, the patients wait at the scene until `region` decides receiving hospitals;
+// the allocations are then the candidates (transport times).
 struct PlayCasualtyWave {
   std::string wave;
   std::string location;
@@ -173,10 +195,42 @@ struct PlayCasualtyWave {
   std::int64_t deceased = 0;
   bool suggest = false;
   std::vector<DispatchedPatients> allocations;  // scripted, or the candidates with 0 patients
+  std::array<std::int64_t, 3> burns = {};       // of the casualties
+  std::string region = {};                      // the scene's region
+  bool on_decision = false;
   bool operator==(const PlayCasualtyWave& o) const {
     return wave == o.wave && location == o.location && elapsed_ms == o.elapsed_ms &&
            casualties == o.casualties && deceased == o.deceased && suggest == o.suggest &&
-           allocations == o.allocations;
+           allocations == o.allocations && burns == o.burns && region == o.region &&
+           on_decision == o.on_decision;
+  }
+};
+
+// A secondary transport between two hospitals (exercises).
+struct TransferPatients {
+  std::string from, to;
+  std::array<std::int64_t, 3> patients{};
+  std::int64_t burns = 0;  // of the P1
+  std::int64_t transport_minutes = 0;
+  bool helicopter = false;
+  std::string reason = {};
+  bool operator==(const TransferPatients& o) const {
+    return from == o.from && to == o.to && patients == o.patients && burns == o.burns &&
+           transport_minutes == o.transport_minutes && helicopter == o.helicopter &&
+           reason == o.reason;
+  }
+};
+
+// Ambulances and helicopters of a region, as reported (any subset).
+struct TransportReport {
+  std::string region;
+  std::optional<std::int64_t> ambulances_available, ambulances_committed;
+  std::optional<std::int64_t> helicopters_available, helicopters_committed;
+  bool operator==(const TransportReport& o) const {
+    return region == o.region && ambulances_available == o.ambulances_available &&
+           ambulances_committed == o.ambulances_committed &&
+           helicopters_available == o.helicopters_available &&
+           helicopters_committed == o.helicopters_committed;
   }
 };
 
@@ -202,7 +256,7 @@ struct RecordRefusals {
 using CommandBody =
     std::variant<CapacityReport, SetRegionReadiness, ConfirmFigures, PostMessage, Acknowledge,
                  StartExercise, SetExerciseClock, PlayCasualtyWave, AdvanceArrivals,
-                 RecordRefusals, RecordDecision>;
+                 RecordRefusals, RecordDecision, TransferPatients, TransportReport>;
 std::string_view CommandName(const CommandBody& body);  // the wire type, e.g. "report_capacity"
 
 struct Command {

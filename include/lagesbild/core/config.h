@@ -28,7 +28,21 @@ struct HospitalConfig {
   std::string note;  // provenance of the baseline figures
   std::array<BedBaseline, kAllBedTypes.size()> beds{};
   std::array<std::int64_t, kAllTriage.size()> reception_baseline{};  // patients per hour
+  // Planning reception per hour at förstärkningsläge and katastrofläge (disaster-medicine plans);
+  // empty: as at the level below. Index: ReadinessLevel.
+  std::array<std::optional<std::array<std::int64_t, kAllTriage.size()>>, 4> reception_by_level{};
+  // When the ED takes patients (local clock minutes after midnight, open < close or over
+  // midnight); empty: always.
+  std::optional<std::pair<int, int>> ed_hours;
+
+  // The planning reception per hour at a readiness level.
+  std::array<std::int64_t, kAllTriage.size()> ReceptionAt(ReadinessLevel level) const;
+  bool EdOpenAt(int minute_of_day) const;
 };
+
+// "HH:MM" to minutes after midnight.
+std::optional<int> ParseClock(const std::string& text);
+std::string FormatClock(int minute_of_day);
 
 struct RegionConfig {
   std::string id;

@@ -93,15 +93,58 @@ struct CasualtiesArrived {
   std::string wave;
   std::string hospital;
   std::array<std::int64_t, 3> patients{};
+  std::array<std::int64_t, 3> burns = {};
   bool operator==(const CasualtiesArrived& o) const {
-    return wave == o.wave && hospital == o.hospital && patients == o.patients;
+    return wave == o.wave && hospital == o.hospital && patients == o.patients &&
+           burns == o.burns;
   }
+};
+
+// A wave whose patients wait at the scene until `region` decides receiving hospitals.
+struct CasualtiesAtScene {
+  std::string wave;
+  std::string location;
+  std::string region;
+  std::array<std::int64_t, 3> patients{};
+  std::array<std::int64_t, 3> burns{};
+  std::int64_t deceased = 0;
+  std::vector<std::pair<std::string, std::int64_t>> transport_minutes;  // candidates
+  bool operator==(const CasualtiesAtScene& o) const {
+    return wave == o.wave && location == o.location && region == o.region &&
+           patients == o.patients && burns == o.burns && deceased == o.deceased &&
+           transport_minutes == o.transport_minutes;
+  }
+};
+
+// `count` of a waiting group (at the scene: `hospital` empty, or on the way there) worsened
+// from `from` to `to` (empty: died).
+struct PatientsDeteriorated {
+  std::string wave;
+  std::string hospital;
+  Triage from = Triage::kP1;
+  std::optional<Triage> to;
+  std::int64_t count = 0;
+  bool operator==(const PatientsDeteriorated& o) const {
+    return wave == o.wave && hospital == o.hospital && from == o.from && to == o.to &&
+           count == o.count;
+  }
+};
+
+struct PatientsTransferred {
+  TransferPatients transfer;
+  bool operator==(const PatientsTransferred& o) const { return transfer == o.transfer; }
+};
+
+struct TransportReported {
+  TransportReport report;
+  bool operator==(const TransportReported& o) const { return report == o.report; }
 };
 
 using EventBody = std::variant<CapacityReported, RegionReadinessSet, FiguresConfirmed,
                                MessagePosted, MessageAcknowledged, AccessDenied, ExerciseStarted,
                                ExerciseClockSet, CasualtiesDispatched, CasualtiesArrived,
-                               DecisionRecorded>;
+                               DecisionRecorded, CasualtiesAtScene, PatientsDeteriorated,
+                               PatientsTransferred, TransportReported>;
 
 struct Event {
   std::string space;

@@ -46,10 +46,14 @@ struct CasualtyWave {
   bool suggest = false;                // the server distributes (see SuggestDistribution)
   std::vector<Allocation> scripted;    // when !suggest
   std::vector<std::pair<std::string, std::int64_t>> transport_minutes;  // hospital, minutes
+  std::array<std::int64_t, kAllTriage.size()> burns{};  // of the casualties (format 2)
+  std::string region;        // the scene's region (format 2; required with on_decision)
+  bool on_decision = false;  // wait at the scene for the region's receiving hospitals
   bool operator==(const CasualtyWave& o) const {
     return location == o.location && casualties == o.casualties && deceased == o.deceased &&
            suggest == o.suggest && scripted == o.scripted &&
-           transport_minutes == o.transport_minutes;
+           transport_minutes == o.transport_minutes && burns == o.burns && region == o.region &&
+           on_decision == o.on_decision;
   }
 };
 
@@ -96,8 +100,16 @@ struct DecisionInject {
   DecisionContent decision;
 };
 
+// A scripted secondary transport, and a region's ambulances and helicopters.
+struct TransferInject {
+  TransferPatients transfer;
+};
+struct TransportInject {
+  TransportReport report;
+};
+
 using InjectBody = std::variant<MessageInject, CasualtyWave, CapacityChange, ReadinessInject,
-                                Checkpoint, DecisionInject>;
+                                Checkpoint, DecisionInject, TransferInject, TransportInject>;
 
 struct Inject {
   std::string id;
@@ -129,6 +141,9 @@ struct Scenario {
   IndicatorTargets indicator_targets;  // targets that differ from kIndicators' defaults
   // The regions people play; empty: not stated (format 1), every region a scripted larm reaches.
   std::vector<std::string> participating_regions;
+  std::vector<DeteriorationRule> deterioration;  // none unless the file states them
+  std::optional<int> starts_at;  // local clock time (minutes after midnight) at 00:00
+  bool burns_need_icu = false;
   const Inject* FindInject(const std::string& id) const;
 };
 

@@ -50,7 +50,7 @@ using PatientCounts = std::array<std::int64_t, kAllTriage.size()>;  // P1, P2, P
 // (patients = the P1 arriving, capacity = free IVA beds), or more patients of one priority in the
 // last hour than the reported reception per hour.
 struct OverCapacity {
-  enum class Kind { kIcuShort, kReceptionRate };
+  enum class Kind { kIcuShort, kReceptionRate, kBurnShort };
   Kind kind = Kind::kIcuShort;
   Triage priority = Triage::kP1;
   std::int64_t patients = 0;
@@ -88,11 +88,24 @@ struct HospitalState {
   }
 };
 
+struct TransportFigures {
+  Reported<std::int64_t> ambulances_available, ambulances_committed;
+  Reported<std::int64_t> helicopters_available, helicopters_committed;
+  bool operator==(const TransportFigures& o) const {
+    return ambulances_available == o.ambulances_available &&
+           ambulances_committed == o.ambulances_committed &&
+           helicopters_available == o.helicopters_available &&
+           helicopters_committed == o.helicopters_committed;
+  }
+};
+
 struct RegionState {
   Reported<ReadinessLevel> readiness;
   Reported<bool> major_incident = {};
+  TransportFigures transport = {};
   bool operator==(const RegionState& o) const {
-    return readiness == o.readiness && major_incident == o.major_incident;
+    return readiness == o.readiness && major_incident == o.major_incident &&
+           transport == o.transport;
   }
 };
 
@@ -141,15 +154,34 @@ std::string MessageId(const std::string& space, Seq seq);
 std::vector<std::string> Addressees(const HealthcareRegionConfig& config,
                                     const MessageContent& content);
 
-// A casualty-wave arrival the exercise has dispatched but not yet played.
-struct PendingArrival {
-  std::int64_t due_elapsed_ms = 0;
+// Patients of one wave and priority not yet at a hospital: at the scene (`hospital` empty) or on
+// the way (arriving at `arrives_ms`). `since_ms`: exercise time they got this priority.
+struct PatientGroup {
   std::string wave;
+  std::string location;  // the scene (a transfer: the hospital it left)
   std::string hospital;
-  PatientCounts patients{};
-  bool operator==(const PendingArrival& o) const {
-    return due_elapsed_ms == o.due_elapsed_ms && wave == o.wave && hospital == o.hospital &&
-           patients == o.patients;
+  std::optional<std::int64_t> arrives_ms;
+  Triage priority = Triage::kP1;
+  std::int64_t count = 0;
+  std::int64_t burns = 0;     // of `count`
+  std::int64_t since_ms = 0;
+  bool judged = false;        // the rule for this priority has been applied to it
+  bool operator==(const PatientGroup& o) const {
+    return wave == o.wave && location == o.location && hospital == o.hospital &&
+           arrives_ms == o.arrives_ms && priority == o.priority && count == o.count && burns == o.burns &&
+           since_ms == o.since_ms && judged == o.judged;
+  }
+};
+
+// A wave waiting at the scene for its region's decision on receiving hospitals.
+struct WaitingWave {
+  std::string wave;
+  std::string location;
+  std::string region;
+  std::vector<std::pair<std::string, std::int64_t>> transport_minutes;
+  bool operator==(const WaitingWave& o) const {
+    return wave == o.wave && location == o.location && region == o.region &&
+           transport_minutes == o.transport_minutes;
   }
 };
 
@@ -167,12 +199,17 @@ struct ExerciseInfo {
   ExerciseStatus status = ExerciseStatus::kRunning;
   int speed = 1;
   std::int64_t elapsed_ms = 0;   // at the last clock change
-  std::vector<PendingArrival> pending_arrivals;  // in due order
+  std::vector<PatientGroup> patients;      // not yet at a hospital
+  std::vector<WaitingWave> waiting_waves;  // at the scene until a decision
+  std::vector<DeteriorationRule> deterioration;
+  bool burns_need_icu = false;
+  std::int64_t deceased_waiting = 0;       // died at the scene or on the way
   bool operator==(const ExerciseInfo& o) const {
     return scenario_id == o.scenario_id && scenario_name == o.scenario_name &&
            start == o.start && planned_ms == o.planned_ms && status == o.status &&
-           speed == o.speed && elapsed_ms == o.elapsed_ms &&
-           pending_arrivals == o.pending_arrivals;
+           speed == o.speed && elapsed_ms == o.elapsed_ms && patients == o.patients &&
+           waiting_waves == o.waiting_waves && deterioration == o.deterioration &&
+           burns_need_icu == o.burns_need_icu && deceased_waiting == o.deceased_waiting;
   }
 };
 
@@ -196,6 +233,7 @@ struct SpaceState {
   std::string space;      // "live" or an exercise id
   bool exercise = false;  // true: must be shown as ÖVNING and never mixed with live data
   Seq seq = 0;            // sequence number of the last applied event
+  TimeMs at = 0;          // its time (the basis of the forecast)
   std::vector<HospitalState> hospitals;  // parallel to HealthcareRegionConfig::hospitals
   std::vector<RegionState> regions;      // parallel to HealthcareRegionConfig::regions
   std::vector<MessageState> messages;    // in sequence order; recent and open ones only (above)
@@ -207,7 +245,7 @@ struct SpaceState {
   MessageState* FindMessage(const std::string& id);
 
   bool operator==(const SpaceState& o) const {
-    return space == o.space && exercise == o.exercise && seq == o.seq &&
+    return space == o.space && exercise == o.exercise && seq == o.seq && at == o.at &&
            hospitals == o.hospitals && regions == o.regions && messages == o.messages &&
            messages_posted == o.messages_posted && decisions == o.decisions &&
            exercise_info == o.exercise_info;
