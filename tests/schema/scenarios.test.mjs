@@ -637,6 +637,20 @@ test('the set covers what trainers need', () => {
   assert.ok(scenarios.some((s) => s.data.burns_need_icu === true), 'burned P1 that need IVA too');
   assert.ok(injects.some((i) => i.kind === 'transfer' && i.mode === 'helicopter'), 'a transfer by helicopter');
   assert.ok(injects.some((i) => i.kind === 'transport' && i.helicopters !== undefined), 'a report of helicopters');
+  assert.ok(scenarios.filter((s) => s.data.starts_at !== undefined).length >= 2, 'scenarios set at a time of day');
+});
+
+test('a scenario at night finds the EDs that are closed at night closed', () => {
+  // disco-fire is a Friday night: Köping's ED (ed_hours) is closed when it starts, so no wave may
+  // send patients there (the loader refuses it; the cross-field check above too).
+  const disco = scenarios.find((s) => s.data.id === 'disco-fire').data;
+  const config = loadConfig(disco.healthcare_region);
+  const koping = config.hospitals.get('koping');
+  assert.ok(koping.ed_hours, 'Köping has ED hours in the configuration');
+  assert.equal(edOpenAt(koping, parseClock(disco.starts_at)), false, 'Köping is closed at the start');
+  for (const wave of disco.injects.filter((i) => i.kind === 'casualty_wave')) {
+    assert.equal(wave.transport_minutes.koping, undefined, `${wave.id} sends nobody to Köping`);
+  }
 });
 
 test('the burn scenarios send burned patients to the national burn centres', () => {
