@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { getJson } from '../support/server.mjs';
 import { scratchDir } from '../support/fixture.mjs';
-import { browserSuite, artifactPath, WALL, LAPTOP } from '../support/browser.mjs';
+import { browserSuite, artifactPath, WALL, LAPTOP, TABLET } from '../support/browser.mjs';
 
 const dir = scratchDir();
 const scenarios = `${dir.path}/scenarios`;
@@ -196,6 +196,9 @@ test('patients wait at the scene until the receiving hospitals are decided; fore
   assert.ok(decisions.some((d) => d.decision === 'receiving_hospitals' && d.by === 'tib-vastmanland'));
   await board.screenshot({ path: artifactPath('board-transfer.png') });
   await tib.screenshot({ path: artifactPath('tib-transfer.png'), fullPage: true });
+  await tib.setViewportSize(TABLET);
+  assert.ok(await tib.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), 'no sideways scroll on a tablet');
+  await tib.screenshot({ path: artifactPath('tib-transfer-tablet.png'), fullPage: true });
 
   // Live operation has no secondary transports: the card is not there.
   const live = await suite.openAs('tib-vastmanland', '/tib.html', { viewport: LAPTOP });
