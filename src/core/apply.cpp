@@ -135,6 +135,9 @@ std::optional<Error> Apply(const HealthcareRegionConfig& config, SpaceState& sta
                        "event names region '" + decision.region + "' or hospital '" +
                            decision.hospital + "', which the configuration does not have");
     }
+    if (decision.kind == DecisionKind::kReceivingHospitals) {
+      state.regions[*region].receiving_hospitals = decision.hospitals;
+    }
     if (decision.kind == DecisionKind::kMajorIncidentDeclared ||
         decision.kind == DecisionKind::kMajorIncidentStoodDown) {
       const Reported<bool> flag{decision.kind == DecisionKind::kMajorIncidentDeclared, stamp};

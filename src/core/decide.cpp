@@ -269,13 +269,17 @@ std::optional<Error> CheckTransfer(const HealthcareRegionConfig& config, const S
 
 // A region's decision on receiving hospitals sends off its waves waiting at the scene: over the
 // decided hospitals that have a transport time from the scene, as SuggestDistribution would.
+// `state` already holds `events` (their seqs follow it); `only_wave`: that wave alone.
 void DispatchWaiting(const HealthcareRegionConfig& config, const SpaceState& state,
                      const DecisionContent& decided, const Command& command,
-                     std::vector<Event>& events) {
+                     std::vector<Event>& events, const std::string& only_wave = "") {
   const ExerciseInfo& info = *state.exercise_info;
   const std::int64_t elapsed = command.at - info.start;
+  const Seq first = state.seq + 1;
+  const std::size_t before = events.size();
   for (const WaitingWave& wave : info.waiting_waves) {
     if (wave.region != decided.region) continue;
+    if (!only_wave.empty() && wave.wave != only_wave) continue;
     std::vector<DispatchedPatients> candidates;
     for (const auto& [hospital, minutes] : wave.transport_minutes) {
       if (std::find(decided.hospitals.begin(), decided.hospitals.end(), hospital) !=
@@ -294,7 +298,7 @@ void DispatchWaiting(const HealthcareRegionConfig& config, const SpaceState& sta
     AssignBurns(state, config, burns, allocations);
     for (const DispatchedPatients& allocation : allocations) {
       if (allocation.patients == PatientCounts{}) continue;
-      Event dispatched{state.space, state.seq + 1 + static_cast<Seq>(events.size()), command.at,
+      Event dispatched{state.space, first + static_cast<Seq>(events.size() - before), command.at,
                        command.actor, CasualtiesDispatched{wave.wave, wave.location, allocation,
                                                            elapsed + allocation.transport_minutes * 60000},
                        command.inject};
@@ -343,7 +347,10 @@ Decision Decide(const HealthcareRegionConfig& config, const SpaceState& state,
     if (!decision.error && decided->decision.kind == DecisionKind::kReceivingHospitals &&
         state.exercise_info) {
       decision.events.push_back(std::move(event));
-      DispatchWaiting(config, state, decided->decision, command, decision.events);
+      SpaceState after = state;  // with the decision applied, so seqs follow it
+      if (!Apply(config, after, decision.events.back())) {
+        DispatchWaiting(config, after, decided->decision, command, decision.events);
+      }
       return decision;
     }
   } else if (const auto* readiness = std::get_if<SetRegionReadiness>(&command.body)) {
@@ -423,6 +430,18 @@ Decision Decide(const HealthcareRegionConfig& config, const SpaceState& state,
       event.body = CasualtiesAtScene{wave->wave, wave->location, wave->region, wave->casualties,
                                      wave->burns, wave->deceased, std::move(transport)};
       decision.events.push_back(std::move(event));
+      // Decided already (e.g. at the larm): the patients go at once to the decided hospitals.
+      auto region = config.FindRegion(wave->region);
+      if (region && !state.regions[*region].receiving_hospitals.empty()) {
+        SpaceState after = state;
+        if (!Apply(config, after, decision.events.back())) {
+          DecisionContent decided;
+          decided.kind = DecisionKind::kReceivingHospitals;
+          decided.region = wave->region;
+          decided.hospitals = state.regions[*region].receiving_hospitals;
+          DispatchWaiting(config, after, decided, command, decision.events, wave->wave);
+        }
+      }
       return decision;
     }
     std::vector<DispatchedPatients> allocations =

@@ -282,7 +282,8 @@ std::string SavedStateToText(const HealthcareRegionConfig& config, const SpaceSt
                        {"transport", {ReportedToJson(t.ambulances_available, kSame),
                                       ReportedToJson(t.ambulances_committed, kSame),
                                       ReportedToJson(t.helicopters_available, kSame),
-                                      ReportedToJson(t.helicopters_committed, kSame)}}});
+                                      ReportedToJson(t.helicopters_committed, kSame)}},
+                       {"receiving", region.receiving_hospitals}});
   }
   Json messages = Json::array();
   for (const MessageState& message : state.messages) messages.push_back(MessageToSaved(message));
@@ -332,7 +333,8 @@ Result<SpaceState> SavedStateFromText(const HealthcareRegionConfig& config,
           TransportFigures{ReportedFromJson<std::int64_t>(t.at(0), kInt),
                            ReportedFromJson<std::int64_t>(t.at(1), kInt),
                            ReportedFromJson<std::int64_t>(t.at(2), kInt),
-                           ReportedFromJson<std::int64_t>(t.at(3), kInt)}});
+                           ReportedFromJson<std::int64_t>(t.at(3), kInt)},
+          region.at("receiving").get<std::vector<std::string>>()});
     }
     if (state.hospitals.size() != config.hospitals.size() ||
         state.regions.size() != config.regions.size()) {

@@ -224,8 +224,8 @@ struct TransferPatients {
 // Ambulances and helicopters of a region, as reported (any subset).
 struct TransportReport {
   std::string region;
-  std::optional<std::int64_t> ambulances_available, ambulances_committed;
-  std::optional<std::int64_t> helicopters_available, helicopters_committed;
+  std::optional<std::int64_t> ambulances_available = {}, ambulances_committed = {};
+  std::optional<std::int64_t> helicopters_available = {}, helicopters_committed = {};
   bool operator==(const TransportReport& o) const {
     return region == o.region && ambulances_available == o.ambulances_available &&
            ambulances_committed == o.ambulances_committed &&

@@ -103,9 +103,10 @@ struct RegionState {
   Reported<ReadinessLevel> readiness;
   Reported<bool> major_incident = {};
   TransportFigures transport = {};
+  std::vector<std::string> receiving_hospitals = {};  // its latest decision on them
   bool operator==(const RegionState& o) const {
     return readiness == o.readiness && major_incident == o.major_incident &&
-           transport == o.transport;
+           transport == o.transport && receiving_hospitals == o.receiving_hospitals;
   }
 };
 
