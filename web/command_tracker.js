@@ -83,12 +83,3 @@ export class CommandTracker {
     this.pending.delete(id);
   }
 }
-
-/**
- * Why the server refused a command, in words: "Ogiltigt värde – available above … (fält beds.X)".
- * `errorText(answer)` gives the Swedish text of its code.
- */
-export function refusalText(answer, errorText) {
-  const why = errorText(answer);
-  return `${why}${answer.message ? ` – ${answer.message}` : ''}${answer.field ? ` (fält ${answer.field})` : ''}`;
-}

@@ -193,7 +193,7 @@ export function pageConnection({model, session, tracker = null, lostTexts = {}, 
           if (session.blocked && !connection.synced) connection.showSignInNeeded();
         } else if (!connection.synced) {
           if (onRefused) onRefused(msg);
-          else if (!model.have) connection.show('offline', `${ERROR_TEXT[msg.code] || 'Fel'}: ${msg.message || msg.code || ''}`);
+          else if (!model.have) connection.show('offline', ERROR_TEXT[msg.code] || 'Servern vägrade: okänt fel');
         }
         break;
       default:

@@ -209,7 +209,7 @@ export class Session {
       storeToken('');
       this.user = null;
       showResult($('sign-in-result'), 'error',
-        `Inloggningen misslyckades: nyckeln är okänd eller ogiltig${msg.message ? ` (${msg.message})` : ''}. ` +
+        'Inloggningen misslyckades: nyckeln är okänd eller ogiltig. ' +
         (this.required ? 'Servern visar inget läge förrän du loggat in.' : 'Du ser läget men kan inte ändra något.'));
       this.onChange('unauthorized');
       $('token').focus();
@@ -219,7 +219,7 @@ export class Session {
       // Not signed in, but the key may still be right (e.g. bad_message).
       this.signing = false;
       showResult($('sign-in-result'), 'error',
-        `Inloggningen misslyckades: ${this.errorText(msg)}${msg.message ? ` – ${msg.message}` : ''}`);
+        `Inloggningen misslyckades: ${this.errorText(msg)}`);
       this.onChange('failed');
       return true;
     }

@@ -3,7 +3,7 @@
 // connection gives every pending command up, and a refused one is never sent.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CommandTracker, refusalText } from '../../web/command_tracker.js';
+import { CommandTracker } from '../../web/command_tracker.js';
 
 /** Timers the test runs by hand. */
 function manualTimers() {
@@ -108,10 +108,4 @@ test('busy() looks at the kind and, if asked, at the entry', () => {
   assert.equal(t.busy('ack', (e) => e.message === 'live:4'), true);
   assert.equal(t.busy('ack', (e) => e.message === 'live:5'), false);
   assert.equal(t.busy('report'), false);
-});
-
-test('refusalText words the error with its message and field', () => {
-  const text = refusalText({ code: 'over_capacity', message: 'available above 14', field: 'beds.AdultICU.available' },
-    (a) => ({ over_capacity: 'Fler lediga platser än sjukhuset har' })[a.code]);
-  assert.equal(text, 'Fler lediga platser än sjukhuset har – available above 14 (fält beds.AdultICU.available)');
 });

@@ -106,3 +106,43 @@ test('a scenario at 60× with participants\' decisions: the review judges all ei
     assert.doesNotMatch(csv, /\b(met|not_met|pending|region_\w+|hospital_\w+)\b/);
   });
 });
+
+test('every shipped scenario\'s review shows all eight indicators', async () => {
+  const { readdirSync, readFileSync } = await import('node:fs');
+  const { repoRoot } = await import('../support/server.mjs');
+  const files = readdirSync(`${repoRoot}/scenarios`).filter((f) => f.endsWith('.json'));
+  const byConfig = {};
+  for (const file of files) {
+    const scenario = JSON.parse(readFileSync(`${repoRoot}/scenarios/${file}`, 'utf8'));
+    (byConfig[scenario.healthcare_region] ??= []).push(scenario);
+  }
+  assert.ok(files.length >= 7);
+  for (const [config, scenarios] of Object.entries(byConfig)) {
+    const args = config === 'mellansverige' ? [] : ['--config', `${repoRoot}/config/${config}.json`];
+    const users = config === 'mellansverige' ? undefined : [{ id: 'trainer', role: 'trainer' }];
+    await withServer({ dir, db: `shipped-${config}.db`, args, users }, async (srv) => {
+      const trainer = await srv.client('trainer');
+      for (const scenario of scenarios) {
+        const started = await trainer.command({ v: 1, type: 'start_exercise', id: `s-${scenario.id}`, scenario: scenario.id, paused: true });
+        assert.equal(started.type, 'ack', `${scenario.id}: ${JSON.stringify(started)}`);
+        const end = `${Math.floor(scenario.planned_duration_minutes / 60)}:${String(scenario.planned_duration_minutes % 60).padStart(2, '0')}:00`;
+        const jumped = await trainer.command({ v: 1, type: 'control_exercise', id: `j-${scenario.id}`, space: started.space, action: 'jump', to: end });
+        assert.equal(jumped.type, 'ack', `${scenario.id}: ${JSON.stringify(jumped)}`);
+        // Stopped after the jump, so after every inject it played.
+        const stopped = await trainer.command({ v: 1, type: 'control_exercise', id: `x-${scenario.id}`, space: started.space, action: 'stop' });
+        assert.equal(stopped.type, 'ack', `${scenario.id}: ${JSON.stringify(stopped)}`);
+        const deadline = Date.now() + 10000;
+        while ((await getJson(srv, `/api/state?space=${started.space}`)).body.exercise_info.status !== 'stopped') {
+          assert.ok(Date.now() < deadline, `${scenario.id} stops`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        const { body: review } = await getJson(srv, `/api/review?space=${started.space}`, srv.tokens.trainer);
+        const names = new Set(review.indicators.map((i) => i.indicator));
+        assert.equal(names.size, 8, `${scenario.id}: ${[...names].join(', ')}`);
+        for (const region of scenario.participating_regions ?? []) {
+          assert.ok(review.indicators.some((i) => i.region === region), `${scenario.id}: ${region} is judged`);
+        }
+      }
+    });
+  }
+});
