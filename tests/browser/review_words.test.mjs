@@ -166,6 +166,10 @@ test('the review of a played exercise shows no wire token, only Swedish', async 
   assert.match(await row.innerText(), /Uppfylld/);
   assertSwedish(await pageWords(page, written), 'review');
   await page.screenshot({ path: artifactPath('review-indicators.png'), fullPage: true });
+  // README's picture: Region Örebro län's indicators, where the participants decided.
+  const box = await page.locator('#indicators tr.ind-group[data-group-region="orebro"]').boundingBox();
+  await page.screenshot({ path: artifactPath('review-page.png'), fullPage: true,
+    clip: { x: 0, y: Math.max(0, box.y - 60), width: LAPTOP.width, height: 640 } });
   await page.close();
   await Promise.all([trainer, orebro, uppsala].map((c) => c.close()));
 });
