@@ -474,3 +474,13 @@ export function syncExerciseClock(info, serverNowMs) {
 export function exerciseName(info, space) {
   return info?.scenario?.name || info?.scenario?.id || space || '';
 }
+
+/** A length of time in words: 130000 → "2 min 10 s"; 45000 → "45 s"; 3900000 → "1 h 5 min". */
+export function durationText(ms) {
+  if (!Number.isFinite(ms)) return '–';
+  const s = Math.round(Math.abs(ms) / 1000);
+  if (s < 60) return `${s} s`;
+  const min = Math.floor(s / 60);
+  if (min < 60) return s % 60 ? `${min} min ${s % 60} s` : `${min} min`;
+  return min % 60 ? `${Math.floor(min / 60)} h ${min % 60} min` : `${Math.floor(min / 60)} h`;
+}

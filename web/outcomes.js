@@ -2,21 +2,14 @@
 // casualty wave what waiting cost against the decisions' delays. Exercise times are shown as in the
 // scenario files ("42:00", minutes may pass 59). Pure: no DOM.
 
-import {PRIORITIES, formatMinSec} from './common.js';
+import {PRIORITIES, formatMinSec, durationText} from './common.js';
 import {diedTo} from './summaries.js';
 
 const isSet = (v) => v !== null && v !== undefined && v !== '' && Number.isFinite(Number(v));
 const int = (v) => (Number.isFinite(Number(v)) ? String(Math.trunc(Number(v))) : '–');
 
 /** 360000 → "6 min", 45000 → "45 s", 3900000 → "1 h 5 min". */
-export function minutesText(ms) {
-  if (!Number.isFinite(ms)) return '–';
-  const s = Math.round(Math.abs(ms) / 1000);
-  if (s < 60) return `${s} s`;
-  const min = Math.floor(s / 60);
-  if (min < 60) return s % 60 ? `${min} min ${s % 60} s` : `${min} min`;
-  return min % 60 ? `${Math.floor(min / 60)} h ${min % 60} min` : `${Math.floor(min / 60)} h`;
-}
+export const minutesText = durationText;
 
 /** "P1 6 · P2 12 · P3 24". */
 export function casualtiesText(c) {

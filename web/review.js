@@ -17,6 +17,7 @@
 import {
   EXERCISE_STATUS, MESSAGE_KINDS, TARGET_STATUS, EVENT_KINDS, ERROR_TEXT, INDICATORS, pageSpace, syncExerciseBanner,
   exerciseElapsed, exerciseName, targetStatus, h, setText, formatElapsed, timeHMS, timeHM, parseTime, shortRegionName,
+  durationText,
 } from './common.js';
 import {apiFetch, bindSignInBox, showResult, storeToken, storedToken} from './session.js';
 import {timelineText} from './summaries.js';
@@ -42,16 +43,6 @@ const hospitalName = (id) => st.names.hospitals.get(id) || id;
 const isLive = () => st.review?.label === 'LIVE' || (!st.review && SPACE === 'live');
 const labelWord = () => (isLive() ? 'LIVE' : 'ÖVNING');
 const elapsedText = (ms) => (Number.isFinite(ms) ? formatElapsed(ms) : '–');
-
-/** 130000 → "2 min 10 s"; 45000 → "45 s"; 3900000 → "1 h 5 min". */
-function durationText(ms) {
-  if (!Number.isFinite(ms)) return '–';
-  const s = Math.round(Math.abs(ms) / 1000);
-  if (s < 60) return `${s} s`;
-  const min = Math.floor(s / 60);
-  if (min < 60) return s % 60 ? `${min} min ${s % 60} s` : `${min} min`;
-  return min % 60 ? `${Math.floor(min / 60)} h ${min % 60} min` : `${Math.floor(min / 60)} h`;
-}
 
 function actorText(actor) {
   if (!actor || typeof actor !== 'object') return '–';
