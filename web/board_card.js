@@ -142,8 +142,12 @@ export function updateHospital(v, hosp, model, doFlash) {
   v.ed.className = `badge ed ed-${ed ? edValue : 'unknown'}`;
   v.el.dataset.ed = edValue ?? '';
   setText(v.edIcon, ed ? ed.icon : '');
-  setText(v.edText, ed ? ed.label : '–');
-  v.ed.title = `Akutmottagning: ${ed ? ed.label : 'ej rapporterat'}`;
+  // An ED with opening hours (Köping: closed at night) says so on the badge.
+  const hours = hosp.ed_hours ? `${hosp.ed_hours.open.slice(0, 2)}–${hosp.ed_hours.close.slice(0, 2)}` : '';
+  setText(v.edText, `${ed ? ed.label : '–'}${hours ? ` · ${hours}` : ''}`);
+  v.ed.dataset.edHours = hours;
+  v.ed.title = `Akutmottagning: ${ed ? ed.label : 'ej rapporterat'}` +
+    (hosp.ed_hours ? `; tar emot patienter ${hosp.ed_hours.open}–${hosp.ed_hours.close}, stängd nattetid` : '');
   if (doFlash && v.edValue !== undefined && v.edValue !== edValue) flash(v.ed, 'changed');
   v.edValue = edValue;
 

@@ -26,6 +26,11 @@ test('the board shows the whole healthcare region on connect', async () => {
   assert.equal(await page.locator('[data-hospital]').count(), 18);
   assert.equal(await figure('akademiska', 'AdultICU').textContent(), '–');
   assert.equal(await page.locator('#exercise-banner').count(), 0, 'live is not an exercise');
+  // Köping's ED is closed at night (config ed_hours): the badge says when it takes patients.
+  const koping = page.locator('[data-hospital="koping"] .badge.ed');
+  assert.equal(await koping.getAttribute('data-ed-hours'), '07–21');
+  assert.match(await koping.getAttribute('title'), /stängd nattetid/);
+  assert.equal(await page.locator('[data-hospital="uso"] .badge.ed').getAttribute('data-ed-hours'), '');
 });
 
 test('a report from another client shows on the board within 2 s, with totals', async () => {
