@@ -167,11 +167,13 @@ Json HospitalToJson(const HealthcareRegionConfig& config, const SpaceState& stat
   out["ed_status"] = ReportedToJson(hospital.ed_status, [](EdStatus s) { return NameOf(s); });
   Json& reception = out["reception"] = Json::object();
   Json& reception_baseline = out["reception_baseline"] = Json::object();
+  const Freshness freshness = EvaluateFreshness(config, state, index);
+  const auto planned = info.ReceptionAt(freshness.level);  // at the effective level
   for (Triage priority : kAllTriage) {
     const std::string name(WireName(priority));
     reception[name] =
         ReportedToJson(hospital.reception[Index(priority)], [](std::int64_t v) { return Json(v); });
-    reception_baseline[name] = info.ReceptionAt(EffectiveLevel(config, state, index))[Index(priority)];
+    reception_baseline[name] = planned[Index(priority)];
   }
   Json& by_level = out["reception_by_level"] = Json::object();
   for (ReadinessLevel level : {ReadinessLevel::kNormal, ReadinessLevel::kReinforced, ReadinessLevel::kDisaster}) {
@@ -190,7 +192,7 @@ Json HospitalToJson(const HealthcareRegionConfig& config, const SpaceState& stat
                        {"over_capacity_reason", OverCapacityToJson(casualties.over_capacity)}};
   const auto last = hospital.LastReportedAt();
   out["last_reported_at"] = last ? Json(FormatUtc(*last)) : Json(nullptr);
-  out["freshness"] = FreshnessToJson(EvaluateFreshness(config, state, index));
+  out["freshness"] = FreshnessToJson(freshness);
   if (auto forecast = ForecastCapacity(config, state, index)) {
     Json f{{"basis_at", FormatUtc(forecast->basis_at)}};
     for (const ResourceForecast& resource : forecast->resources) {
