@@ -296,13 +296,19 @@ Json PatientGroupsToJson(const ExerciseInfo& info) {
 }  // namespace
 
 Json ExerciseInfoToJson(const ExerciseInfo& info) {
-  return {{"scenario", {{"id", info.scenario_id}, {"name", info.scenario_name}}},
+  Json out{{"scenario", {{"id", info.scenario_id}, {"name", info.scenario_name}}},
           {"status", WireName(info.status)},
           {"speed", info.speed},
           {"elapsed_ms", info.elapsed_ms},
           {"planned_ms", info.planned_ms},
-          {"start", FormatUtc(info.start)},
-          {"patients", PatientGroupsToJson(info)},
+          {"start", FormatUtc(info.start)}};
+  Json flow = PatientFlowToJson(info);
+  for (auto& [key, value] : flow.items()) out[key] = std::move(value);
+  return out;
+}
+
+Json PatientFlowToJson(const ExerciseInfo& info) {
+  return {{"patients", PatientGroupsToJson(info)},
           {"at_scene", PatientsToJson(AtScene(info))},
           {"on_the_way", PatientsToJson(OnTheWay(info))},
           {"deceased_waiting", info.deceased_waiting}};

@@ -76,13 +76,12 @@ struct Done {
 };
 
 // An early correct action counts: every participant event up to `due` is looked at, also those
-// before the checkpoint's `at` (kept as `from` for what was asked of acknowledgements).
-Done Evaluate(const Checkpoint& checkpoint, std::int64_t from, std::int64_t due,
+// before the checkpoint's `at`.
+Done Evaluate(const Checkpoint& checkpoint, std::int64_t due,
                  const std::vector<Event>& events, TimeMs start,
                  const std::map<std::string, std::string>& message_of_inject,
                  const SpaceState& state) {
   const auto elapsed = [&](const Event& e) { return e.at - start; };
-  (void)from;
   const auto in_window = [&](const Event& e) { return ByParticipant(e) && elapsed(e) <= due; };
   const CheckpointExpectation& expect = checkpoint.expect;
   using Kind = CheckpointExpectation::Event;
@@ -294,7 +293,7 @@ Json BuildReview(const HealthcareRegionConfig& config, const Scenario* scenario,
     for (const Inject& inject : scenario->injects) {
       if (const auto* checkpoint = std::get_if<Checkpoint>(&inject.body)) {
         const std::int64_t due = inject.at + checkpoint->within_ms;
-        const Done outcome = Evaluate(*checkpoint, inject.at, due, events, start,
+        const Done outcome = Evaluate(*checkpoint, due, events, start,
                                       message_of_inject, state);
         const Outcome status = Judge(outcome.met_ms, due, elapsed_now);
         checkpoints.push_back({{"id", inject.id}, {"description", checkpoint->description},

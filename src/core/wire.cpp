@@ -439,7 +439,10 @@ std::string DeltaMessage(const HealthcareRegionConfig& config, const SpaceState&
       body["exercise_info"] = std::move(info);
     }
   }
-  if (auto record = DecisionOf(config, event)) body["decision"] = DecisionRecordToJson(*record);
+  // A decision is the newest entry of the decisions log Apply() keeps.
+  if (!state.decisions.empty() && state.decisions.back().seq == event.seq) {
+    body["decision"] = DecisionRecordToJson(state.decisions.back());
+  }
   // The patient flow changed: the exercise's patients at the scene and on the way.
   if (state.exercise_info &&
       (std::holds_alternative<CasualtiesDispatched>(event.body) ||
@@ -447,10 +450,7 @@ std::string DeltaMessage(const HealthcareRegionConfig& config, const SpaceState&
        std::holds_alternative<CasualtiesAtScene>(event.body) ||
        std::holds_alternative<PatientsDeteriorated>(event.body) ||
        std::holds_alternative<PatientsTransferred>(event.body))) {
-    const Json info = ExerciseInfoToJson(*state.exercise_info);
-    body["patients"] = {{"patients", info["patients"]}, {"at_scene", info["at_scene"]},
-                        {"on_the_way", info["on_the_way"]},
-                        {"deceased_waiting", info["deceased_waiting"]}};
+    body["patients"] = PatientFlowToJson(*state.exercise_info);
   }
   return Envelope(std::move(body));
 }

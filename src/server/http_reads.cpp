@@ -194,6 +194,13 @@ void HttpSessions::ServeReview(WsServer::connection_ptr connection, const Resour
   const std::string space = QueryParam(resource, "space").value_or("");
   const SpaceReplica* replica = shared_.Find(space);
   if (replica && space == kLiveSpace) {
+    // Reading up to 200,000 live events is the reader's heaviest job: signed-in users only.
+    if (actor.id == AnonymousViewer().id) {
+      AnswerError(*connection, Http::unauthorized,
+                  MakeError("sign_in_required", "",
+                            "the after-action report of live operation is for signed-in users"));
+      return;
+    }
     ServeLiveReview(std::move(connection), resource);
     return;
   }

@@ -107,10 +107,14 @@ test('the demo scenario runs at high speed in its own space; live is unchanged',
   const csv = await (await fetch(server.url(`/api/review?space=${space}&format=csv`))).text();
   assert.match(csv, /^# ÖVNING/);
   // Live has an after-action report too, never labelled ÖVNING.
-  const live = await getJson(server, '/api/review?space=live');
+  const live = await getJson(server, '/api/review?space=live', server.tokens['tib-uppsala']);
   assert.equal(live.status, 200);
   assert.equal(live.body.label, 'LIVE');
-  assert.equal((await getJson(server, '/api/review?space=live&from=yesterday')).body.code, 'invalid_value');
+  assert.equal((await getJson(server, '/api/review?space=live&from=yesterday', server.tokens.viewer)).body.code, 'invalid_value');
+  // Reading the live log is the reader's heaviest job: not for anonymous connections.
+  const anonymous = await getJson(server, '/api/review?space=live');
+  assert.equal(anonymous.status, 401);
+  assert.equal(anonymous.body.code, 'sign_in_required');
 });
 
 test('after a restart a running exercise comes back paused where its log ends, and resumes', async () => {

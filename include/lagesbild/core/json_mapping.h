@@ -31,6 +31,8 @@ Json MessageContentToJson(const MessageContent& content);
 Json MessageToJson(const std::string& space, const MessageState& message);
 // The logged part of an exercise's clock and scenario (the runner adds the live clock).
 Json ExerciseInfoToJson(const ExerciseInfo& info);
+// Its patients not yet at a hospital: "patients", "at_scene", "on_the_way", "deceased_waiting".
+Json PatientFlowToJson(const ExerciseInfo& info);
 Json PatientsToJson(const PatientCounts& patients);
 // kClient: a client's input, with the wire's size limits; kNone: stored data (the event log, a
 // saved state), types only, so a limit tightened later never makes stored data unreadable.

@@ -28,7 +28,7 @@ void AddWaitingWave(ExerciseInfo& info, const CasualtiesAtScene& scene, std::int
 void AddDispatch(ExerciseInfo& info, const CasualtiesDispatched& dispatched);
 // Removes the groups that arrive (wave and hospital, the earliest arrival time).
 void RemoveArrival(ExerciseInfo& info, const CasualtiesArrived& arrived);
-// Returns the change of `incoming` at the group's hospital (if on the way): from, to (or none).
+// The oldest unjudged group of that wave, place and priority worsens (Apply adjusts `incoming`).
 void ApplyDeterioration(ExerciseInfo& info, const PatientsDeteriorated& change,
                         std::int64_t elapsed);
 void AddTransfer(ExerciseInfo& info, const PatientsTransferred& transferred, Seq seq,
