@@ -15,13 +15,15 @@
 // not be read (`unreadable`), says so above the tables, in print too.
 
 import {
-  EXERCISE_STATUS, MESSAGE_KINDS, TARGET_STATUS, EVENT_KINDS, ERROR_TEXT, INDICATORS, pageSpace, syncExerciseBanner,
+  EXERCISE_STATUS, MESSAGE_KINDS, EVENT_KINDS, ERROR_TEXT, pageSpace, syncExerciseBanner,
   exerciseElapsed, exerciseName, targetStatus, h, setText, formatElapsed, timeHMS, timeHM, parseTime, shortRegionName,
   durationText,
 } from './common.js';
 import {apiFetch, bindSignInBox, showResult, storeToken, storedToken} from './session.js';
 import {timelineText} from './summaries.js';
 import {OUTCOME_TABLE, outcomeRows} from './review_outcomes.js';
+import {missing, checkpointRows, indicatorRows} from './review_targets.js';
+import {exportLink} from './review_export.js';
 
 const SPACE = pageSpace();
 const REFRESH_MS = 10_000;
@@ -143,44 +145,12 @@ function doneStat(id, done, total) {
   setStat(id, total ? `${done} av ${total}` : '–', total && done < total ? 'warn' : total ? 'good' : '');
 }
 
-/** What is missing, marked: "✖ Ej kvitterat". */
-const missing = (text) => h('span', {class: 'cp-badge neg'}, h('span', {'aria-hidden': 'true'}, '✖ '), text);
-
-function statusCell(status) {
-  const s = TARGET_STATUS[status] || {label: '–', icon: '•'};
-  return h('td', {class: `cp-status cp-${status}`},
-    h('span', {class: 'cp-badge'}, h('span', {class: 'cp-icon', 'aria-hidden': 'true'}, s.icon), s.label));
-}
-
 function renderCheckpoints(r) {
   // The exercise targets ("checkpoints" before they were named targets).
   const targets = r.targets ?? r.checkpoints;
   const list = Array.isArray(targets) ? targets : [];
   const opened = new Map((r.injects || []).map((i) => [i.id, i.at_ms]));
-  const now = elapsedAtLoad();
-  const rows = list.map((cp) => {
-    const status = targetStatus(cp.status);
-    const due = Number(cp.due_ms);
-    const met = isSet(cp.met_ms) ? Number(cp.met_ms) : NaN;
-    let margin = '';
-    if (status === 'met' && Number.isFinite(met) && Number.isFinite(due)) {
-      margin = due - met >= 0 ? `${durationText(due - met)} före målet` : `${durationText(met - due)} efter målet`;
-    } else if (status === 'not_met' && Number.isFinite(due)) {
-      margin = 'Målet passerat';
-    } else if (status === 'pending' && Number.isFinite(due) && Number.isFinite(now)) {
-      margin = due > now ? `${durationText(due - now)} kvar` : '';
-    }
-    const from = opened.get(cp.id);
-    return h('tr', {dataset: {checkpoint: cp.id, status: status || ''}},
-      h('td', {class: 'cp-desc'}, h('span', {class: 'cp-text'}, cp.description || cp.id),
-        Number.isFinite(from) ? h('span', {class: 'cp-window'}, `Från ${formatElapsed(from)}`) : null),
-      h('td', {class: 't-num'}, elapsedText(due)),
-      h('td', {class: 't-num'}, elapsedText(met)),
-      h('td', {class: 'cp-margin'}, margin),
-      statusCell(status),
-      h('td', {}, cp.by || '–'));
-  });
-  fillTable('checkpoints', rows);
+  fillTable('checkpoints', checkpointRows(list, opened, elapsedAtLoad()));
   // Live operation has no scenario, so no checkpoints: the section goes.
   $('checkpoints').closest('section').hidden = isLive() && list.length === 0;
   $('stat-checkpoints').hidden = isLive() && list.length === 0;
@@ -194,70 +164,11 @@ function statusStat(id, statuses) {
     statuses.includes('not_met') ? 'bad' : statuses.length && met === statuses.length ? 'good' : '');
 }
 
-// ---------------------------------------------------------------------------------------------
-// Performance indicators: per region, then per hospital of the region
-
-/** The actual time of an indicator: time after the larm, or "före larmet". */
-function indicatorActual(ind) {
-  if (!isSet(ind.actual_ms)) return targetStatus(ind.status) === 'pending' ? 'Inte ännu' : missing('Inte utfört');
-  const actual = Number(ind.actual_ms), trigger = Number(ind.trigger_ms);
-  if (Number.isFinite(trigger) && actual < trigger) return h('span', {class: 'ind-before'}, 'före larmet');
-  return Number.isFinite(trigger) ? durationText(actual - trigger) : elapsedText(actual);
-}
-
-function indicatorRow(ind) {
-  const status = targetStatus(ind.status);
-  const target = Number(ind.target_minutes);
-  return h('tr', {class: `ind-row ind-${ind.level === 'hospital' ? 'hospital' : 'region'}`,
-    dataset: {indicator: ind.indicator || '', region: ind.region || '', hospital: ind.hospital || '', status: status || ''}},
-  h('td', {class: 'ind-name'}, INDICATORS[ind.indicator] || 'Indikator'),
-  h('td', {class: 't-num'}, Number.isFinite(target) ? `≤ ${target} min` : '–'),
-  h('td', {class: 't-num ind-actual'}, indicatorActual(ind),
-    isSet(ind.actual_ms) && Number(ind.actual_ms) >= 0
-      ? h('span', {class: 'ind-clock'}, isLive() ? `${elapsedText(Number(ind.actual_ms))} efter periodens början`
-        : `övningstid ${elapsedText(Number(ind.actual_ms))}`) : null),
-  statusCell(status),
-  h('td', {}, ind.by || '–'));
-}
-
-/** A group heading row: a region (with when the larm reached it) or one of its hospitals. */
-function indicatorGroup(text, detail, cls, data) {
-  return h('tr', {class: `ind-group ${cls}`, dataset: data},
-    h('th', {scope: 'rowgroup', colspan: 5}, h('span', {class: 'ind-group-name'}, text),
-      detail ? h('span', {class: 'ind-group-detail'}, detail) : null));
-}
-
 function renderIndicators(r) {
   const list = Array.isArray(r.indicators) ? r.indicators : [];
-  // In the order the server gives, grouped: region → its own indicators, then each hospital's.
-  const regions = new Map();
-  for (const ind of list) {
-    const rid = ind.region || st.names.regionOf.get(ind.hospital) || '';
-    if (!regions.has(rid)) regions.set(rid, {own: [], hospitals: new Map(), trigger: ind.trigger_ms});
-    const g = regions.get(rid);
-    if (ind.level === 'hospital' || (ind.hospital && ind.level !== 'region')) {
-      if (!g.hospitals.has(ind.hospital)) g.hospitals.set(ind.hospital, []);
-      g.hospitals.get(ind.hospital).push(ind);
-    } else {
-      g.own.push(ind);
-    }
-  }
-  const rows = [];
-  for (const [rid, g] of regions) {
-    const trigger = Number(g.trigger);
-    const statuses = [...g.own, ...[...g.hospitals.values()].flat()].map((x) => targetStatus(x.status));
-    const met = statuses.filter((x) => x === 'met').length;
-    rows.push(indicatorGroup(regionName(rid),
-      `${Number.isFinite(trigger) ? `Larmet nådde regionen ${isLive() ? `${elapsedText(trigger)} efter periodens början`
-        : `vid övningstid ${elapsedText(trigger)}`} · ` : ''}` +
-      `${met} av ${statuses.length} uppfyllda`, 'ind-region', {groupRegion: rid}));
-    rows.push(...g.own.map(indicatorRow));
-    for (const [hid, inds] of g.hospitals) {
-      rows.push(indicatorGroup(hospitalName(hid), '', 'ind-hospital', {groupHospital: hid}));
-      rows.push(...inds.map(indicatorRow));
-    }
-  }
-  fillTable('indicators', rows);
+  fillTable('indicators', indicatorRows(list, {
+    live: isLive(), regionName, hospitalName, regionOf: (id) => st.names.regionOf.get(id),
+  }));
   statusStat('stat-indicators', list.map((x) => targetStatus(x.status)));
 }
 
@@ -528,47 +439,12 @@ function schedule() {
  * An export link. Without a token the link itself downloads (the review of a stopped exercise is
  * open to all); with one it cannot carry the header, so the page fetches it and saves a Blob.
  */
-function exportLink(id, url, filename) {
-  const a = $(id);
-  a.href = url;
-  a.setAttribute('download', filename);
-  a.addEventListener('click', (ev) => {
-    if (!storedToken() && !st.locked) return;
-    ev.preventDefault();
-    if (!storedToken()) { $('token')?.focus(); return; }
-    download(url, filename);
-  });
-}
-
-async function download(url, filename) {
-  const note = $('refresh-state');
-  setText(note, `Hämtar ${filename}…`);
-  try {
-    const res = await apiFetch(url);
-    if (!res.ok) {
-      const body = await res.json().catch(() => null);
-      setText(note, `Exporten misslyckades: ${ERROR_TEXT[body?.code] || 'fel från servern'} (HTTP ${res.status}).`);
-      return;
-    }
-    const blob = await res.blob();
-    const href = URL.createObjectURL(blob);
-    const a = h('a', {href, download: filename, hidden: true});
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(href), 60_000);
-    setText(note, `${filename} sparad ${timeHMS(Date.now())}`);
-  } catch {
-    setText(note, 'Exporten misslyckades: ingen kontakt med servern.');
-  }
-}
-
 function start() {
   const q = reviewQuery();
   // Labelled ÖVNING (LIVE for live operation), as the server names the CSV (Content-Disposition).
   const prefix = SPACE === 'live' ? 'LIVE' : 'OVNING';
-  exportLink('export-json', `/api/review?${q}`, `${prefix}-${SPACE}.json`);
-  exportLink('export-csv', `/api/review?${q}&format=csv`, `${prefix}-${SPACE}.csv`);
+  exportLink('export-json', `/api/review?${q}`, `${prefix}-${SPACE}.json`, () => st.locked);
+  exportLink('export-csv', `/api/review?${q}&format=csv`, `${prefix}-${SPACE}.csv`, () => st.locked);
   bindSignInBox({
     onSignIn: (t) => {
       storeToken(t);
