@@ -81,6 +81,7 @@ test('in a flood the board ends current and does not refetch its trends on every
   const trainer = await server.client('trainer');
   const hospitals = ['falun', 'mora', 'gavle'];
   let sent = 0;
+  const floodStart = Date.now();
   for (let wave = 0; wave < 6; wave++) {  // six floods, 300 ms apart: each is coalesced
     const replies = await Promise.all(Array.from({ length: 600 }, () => {
       const i = sent++;
@@ -100,8 +101,13 @@ test('in a flood the board ends current and does not refetch its trends on every
   page.off('request', onRequest);
   const snapshots = witness.received.filter((m) => m.type === 'snapshot').length;
   assert.ok(snapshots >= 6, `the floods were coalesced into snapshots (${snapshots})`);
-  // One reload of the 18 trends at once, at most one more within 5 s: not 18 per snapshot.
-  assert.ok(historyFetches.length <= 2 * 18, `${historyFetches.length} history requests for ${snapshots} snapshots`);
+  // The 18 trends reload at most once per 5 s of flood (plus once at its end): not 18 per
+  // snapshot. A slower build (the sanitizers) floods for longer, so it may reload more often.
+  const floodMs = Date.now() - floodStart;
+  const reloads = 2 + Math.floor(floodMs / 5000);
+  assert.ok(historyFetches.length <= reloads * 18,
+    `${historyFetches.length} history requests for ${snapshots} snapshots in ${floodMs} ms`);
+  assert.ok(historyFetches.length < snapshots * 18, 'fewer reloads than snapshots');
   await Promise.all([witness, trainer].map((c) => c.close()));
 });
 
