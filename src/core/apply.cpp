@@ -190,6 +190,10 @@ std::optional<Error> Apply(const HealthcareRegionConfig& config, SpaceState& sta
     info.status = start.paused ? ExerciseStatus::kPaused : ExerciseStatus::kRunning;
     info.deterioration = start.deterioration;
     info.burns_need_icu = start.burns_need_icu;
+    info.scenario_version = start.scenario_version;
+    info.scenario_digest = start.scenario_digest;
+    info.dry_run = start.dry_run;
+    if (start.dry_run) info.speed = kDryRunSpeed;
     state.exercise_info = info;
     const Stamp baseline{event.at, "baseline"};
     for (const CapacityReport& report : start.baseline_reports) {
@@ -261,6 +265,8 @@ std::optional<Error> Apply(const HealthcareRegionConfig& config, SpaceState& sta
                                  std::pair{&r.helicopters_committed, &figures.helicopters_committed}}) {
       if (*value) *figure = {*value, stamp};
     }
+  } else if (const auto* saved = std::get_if<ScenarioSaved>(&event.body)) {
+    ApplySaved(state.catalogue, event, *saved);
   }
   KeepDecision(config, event, state.decisions);
   state.seq = event.seq;

@@ -301,6 +301,16 @@ Decision Decide(const HealthcareRegionConfig& config, const SpaceState& state,
       if (!decision.error) decision.error = CheckFigure(*value, field);
     }
     event.body = TransportReported{r};
+  } else if (const auto* save = std::get_if<SaveScenario>(&command.body)) {
+    if (state.space != kCatalogueSpace) {
+      decision.error = MakeError("invalid_value", "space",
+                                 std::string("scenarios are saved to the space ") + kCatalogueSpace);
+    } else if (auto saved = JudgeSave(config, state.catalogue ? &*state.catalogue : nullptr, *save);
+               !saved.ok()) {
+      decision.error = saved.error();
+    } else {
+      event.body = std::move(saved).value();
+    }
   } else if (const auto* ack = std::get_if<Acknowledge>(&command.body)) {
     const std::string region = ack->region.empty() ? command.actor.region : ack->region;
     const MessageState* message = state.FindMessage(ack->message_id);

@@ -11,7 +11,8 @@ const std::vector<ErrorCode>& ErrorCodes() {
       {"unknown_type", "`type` is missing or not a known client message"},
       {"bad_message", "a field is missing or has the wrong JSON type"},
       {"message_too_large",
-       "the frame is above 16 KiB (frames above 1 MiB close the connection with 1009)"},
+       "the frame is above 16 KiB (a signed-in trainer's: 516 KiB; frames above 1 MiB close the "
+       "connection with 1009), or a scenario above 512 KiB"},
       {"unknown_space", "no such space"},
       {"unknown_hospital", "no hospital with that id in the configuration"},
       {"unknown_region", "no region with that id in the configuration"},
@@ -43,8 +44,17 @@ const std::vector<ErrorCode>& ErrorCodes() {
       {"busy",
        "a read queue or a scenario reload is full or under way (HTTP 503 with `Retry-After: 1`); "
        "try again"},
-      {"unknown_scenario", "`start_exercise` names no scenario file"},
-      {"invalid_scenario", "`start_exercise` names a scenario file with errors (the first is in the text)"},
+      {"unknown_scenario",
+       "`start_exercise`, `restore_scenario` or `GET /api/scenario` names no scenario file, saved "
+       "scenario or version"},
+      {"invalid_scenario",
+       "`start_exercise` names a scenario file with errors or a draft version (the first problem "
+       "is in the text)"},
+      {"scenario_id_taken",
+       "`save_scenario` with the id of a shipped file of scenarios/: save a copy under a new id"},
+      {"version_conflict",
+       "`save_scenario` whose `base_version` is not the newest: someone saved in between"},
+      {"catalogue_full", "the scenario catalogue holds 64 MiB of versions; nothing was saved"},
       {"space_exists", "`start_exercise` into a space that exists already"},
       {"not_an_exercise", "an exercise command to a space that is not an exercise"},
       {"not_running", "`control_exercise` for a space whose exercise is not being run"},

@@ -110,6 +110,9 @@ Json EventToJson(const Event& event) {
       for (const DeteriorationRule& rule : start.deterioration) rules.push_back(RuleToJson(rule));
     }
     if (start.burns_need_icu) out["burns_need_icu"] = true;
+    if (start.scenario_version != 0) out["scenario"]["version"] = start.scenario_version;
+    if (!start.scenario_digest.empty()) out["scenario"]["digest"] = start.scenario_digest;
+    if (start.dry_run) out["dry_run"] = true;
     out["baseline"] = {{"hospitals", std::move(baseline)}, {"regions", std::move(regions)}};
   } else if (const auto* clock = std::get_if<ExerciseClockSet>(&event.body)) {
     out["status"] = clock->clock.status;
@@ -161,6 +164,15 @@ Json EventToJson(const Event& event) {
           std::tuple{&r.helicopters_committed, "helicopters", "committed"}}) {
       if (*value) out[group][field] = **value;
     }
+  } else if (const auto* saved = std::get_if<ScenarioSaved>(&event.body)) {
+    out["scenario"] = saved->scenario_id;
+    out["version"] = saved->version;
+    out["text"] = saved->text;
+    out["name"] = saved->name;
+    out["digest"] = saved->digest;
+    out["valid"] = saved->valid;
+    out["problems"] = saved->problems;
+    if (saved->restored_from != 0) out["restored_from"] = saved->restored_from;
   }
   return out;
 }
@@ -233,6 +245,9 @@ Result<Event> EventFromJson(const Json& json) {
             rule.at("after_minutes").get<std::int64_t>(), rule.at("share_percent").get<std::int64_t>()});
       }
       start.burns_need_icu = json.value("burns_need_icu", false);
+      start.scenario_version = json.at("scenario").value("version", std::int64_t{0});
+      start.scenario_digest = json.at("scenario").value("digest", "");
+      start.dry_run = json.value("dry_run", false);
       event.body = ExerciseStarted{std::move(start)};
     } else if (event_kind == "exercise_clock_set") {
       event.body = ExerciseClockSet{SetExerciseClock{json.at("status").get<std::string>(),
@@ -297,6 +312,17 @@ Result<Event> EventFromJson(const Json& json) {
         }
       }
       event.body = TransportReported{std::move(r)};
+    } else if (event_kind == "scenario_saved") {
+      ScenarioSaved saved;
+      saved.scenario_id = json.at("scenario").get<std::string>();
+      saved.version = json.at("version").get<std::int64_t>();
+      saved.text = json.at("text").get<std::string>();
+      saved.name = json.at("name").get<std::string>();
+      saved.digest = json.at("digest").get<std::string>();
+      saved.valid = json.at("valid").get<bool>();
+      saved.problems = json.at("problems").get<std::vector<std::string>>();
+      saved.restored_from = json.value("restored_from", std::int64_t{0});
+      event.body = ScenarioSaved{std::move(saved)};
     } else if (event_kind == "access_denied") {
       event.body = AccessDenied{json.at("command").get<std::string>(),
                                 json.at("target").get<std::string>(),

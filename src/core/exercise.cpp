@@ -58,8 +58,11 @@ SetExerciseClock ExerciseClock::AsCommand(TimeMs wall) const {
   return SetExerciseClock{std::string(WireName(status_)), speed_, Elapsed(wall)};
 }
 
-StartExercise StartCommand(const Scenario& scenario, bool paused) {
+StartExercise StartCommand(const Scenario& scenario, bool paused, bool dry_run) {
   StartExercise start;
+  start.scenario_version = scenario.version;
+  start.scenario_digest = scenario.digest;
+  start.dry_run = dry_run;
   start.scenario_id = scenario.id;
   start.scenario_name = scenario.name;
   start.planned_ms = scenario.planned_ms;

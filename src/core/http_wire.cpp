@@ -20,23 +20,54 @@ std::string HealthMessage(const HealthReport& report) {
   return Envelope(std::move(body));
 }
 
+namespace {
+
+Json ScenarioEntry(const HealthcareRegionConfig& config, const ScenarioFile& file) {
+  Json entry{{"id", file.id}, {"name", file.name}, {"description", file.description},
+             {"modelled_on", {{"incident", file.incident}, {"source", file.source}}},
+             {"healthcare_region", file.healthcare_region},
+             {"planned_duration_minutes", file.planned_minutes},
+             {"valid", file.scenario != nullptr}, {"errors", file.errors},
+             {"digest", file.digest}};
+  Json injects = Json::array();
+  if (file.scenario) {
+    for (const Inject& inject : file.scenario->injects) {
+      injects.push_back({{"id", inject.id}, {"at_ms", inject.at}, {"kind", InjectKind(inject.body)},
+                         {"summary", InjectSummary(config, inject)}});
+    }
+  }
+  entry["injects"] = std::move(injects);
+  return entry;
+}
+
+}  // namespace
+
 std::string ScenarioListMessage(const HealthcareRegionConfig& config,
-                                const std::vector<ScenarioFile>& files) {
+                                const std::vector<ScenarioFile>& files,
+                                const std::vector<SavedScenarioListing>& saved) {
   Json list = Json::array();
   for (const ScenarioFile& file : files) {
-    Json entry{{"id", file.id}, {"name", file.name}, {"description", file.description},
-               {"modelled_on", {{"incident", file.incident}, {"source", file.source}}},
-               {"healthcare_region", file.healthcare_region},
-               {"planned_duration_minutes", file.planned_minutes},
-               {"valid", file.scenario != nullptr}, {"errors", file.errors}};
-    Json injects = Json::array();
-    if (file.scenario) {
-      for (const Inject& inject : file.scenario->injects) {
-        injects.push_back({{"id", inject.id}, {"at_ms", inject.at}, {"kind", InjectKind(inject.body)},
-                           {"summary", InjectSummary(config, inject)}});
-      }
+    Json entry = ScenarioEntry(config, file);
+    entry["origin"] = "file";
+    entry["version"] = 0;
+    entry["versions"] = Json::array();
+    list.push_back(std::move(entry));
+  }
+  for (const SavedScenarioListing& listing : saved) {
+    Json entry = ScenarioEntry(config, listing.newest);
+    entry["origin"] = "saved";
+    Json& versions = entry["versions"] = Json::array();
+    for (const ScenarioVersion& version : *listing.versions) {
+      versions.push_back({{"version", version.version},
+                          {"saved_at", FormatUtc(version.at)},
+                          {"saved_by", ActorToJson(version.by)},
+                          {"valid", version.valid},
+                          {"problems", version.problems.size()},
+                          {"restored_from", version.restored_from == 0 ? Json(nullptr)
+                                                                       : Json(version.restored_from)},
+                          {"digest", version.digest}});
     }
-    entry["injects"] = std::move(injects);
+    entry["version"] = listing.versions->empty() ? 0 : listing.versions->back().version;
     list.push_back(std::move(entry));
   }
   return Envelope({{"scenarios", std::move(list)}});

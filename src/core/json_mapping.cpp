@@ -295,8 +295,17 @@ Json PatientGroupsToJson(const ExerciseInfo& info) {
 
 }  // namespace
 
+Json ExerciseScenarioToJson(const ExerciseInfo& info) {
+  return {{"id", info.scenario_id},
+          {"name", info.scenario_name},
+          {"origin", info.scenario_version == 0 ? "file" : "saved"},
+          {"version", info.scenario_version},
+          {"digest", info.scenario_digest}};
+}
+
 Json ExerciseInfoToJson(const ExerciseInfo& info) {
-  Json out{{"scenario", {{"id", info.scenario_id}, {"name", info.scenario_name}}},
+  Json out{{"scenario", ExerciseScenarioToJson(info)},
+          {"dry_run", info.dry_run},
           {"status", WireName(info.status)},
           {"speed", info.speed},
           {"elapsed_ms", info.elapsed_ms},

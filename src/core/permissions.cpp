@@ -12,6 +12,7 @@ std::optional<std::string> ReporterDenial(const HealthcareRegionConfig& config,
       std::holds_alternative<AdvanceArrivals>(command)) {
     return "only a trainer runs exercises";
   }
+  if (std::holds_alternative<SaveScenario>(command)) return "only a trainer writes scenarios";
   const auto outside = [&](const std::string& region) -> std::optional<std::string> {
     if (region == actor.region) return std::nullopt;
     return "reporter '" + actor.id + "' reports for " + actor.region + ", not for " + region;
@@ -83,6 +84,9 @@ std::string_view CommandName(const CommandBody& body) {
     std::string_view operator()(const RecordDecision&) const { return "record_decision"; }
     std::string_view operator()(const TransferPatients&) const { return "transfer_patients"; }
     std::string_view operator()(const TransportReport&) const { return "report_transport"; }
+    std::string_view operator()(const SaveScenario& c) const {
+      return c.restored_from != 0 ? "restore_scenario" : "save_scenario";
+    }
   };
   return std::visit(Visitor{}, body);
 }
@@ -108,6 +112,7 @@ std::string CommandTarget(const CommandBody& command) {
     }
     std::string operator()(const TransferPatients& c) const { return c.from + "->" + c.to; }
     std::string operator()(const TransportReport& c) const { return c.region; }
+    std::string operator()(const SaveScenario& c) const { return c.scenario_id; }
   };
   return std::visit(Visitor{}, command);
 }

@@ -264,8 +264,7 @@ Json BuildReview(const HealthcareRegionConfig& config, const Scenario* scenario,
     review["period"] = {{"from", FormatUtc(start)}, {"to", FormatUtc(start + elapsed_now)}};
   }
   if (state.exercise_info) {
-    review["scenario"] = {{"id", state.exercise_info->scenario_id},
-                          {"name", state.exercise_info->scenario_name}};
+    review["scenario"] = ExerciseScenarioToJson(*state.exercise_info);
     Json info = ExerciseInfoToJson(*state.exercise_info);
     info["elapsed_ms"] = elapsed_now;
     review["exercise_info"] = std::move(info);

@@ -11,8 +11,9 @@ namespace {
 // Raised when the layout of the text changes; older saved states are then replayed past.
 // 2: messages are bounded (recent and open ones) and the state counts every message posted.
 // 3: over capacity as data, not text. 4: decisions, major incidents, scripted messages; patient
-// groups, transport figures, the time of the last event.
-constexpr int kSavedStateFormat = 4;
+// groups, transport figures, the time of the last event. 5: an exercise's scenario version and
+// digest, dry runs. (The catalogue space is never saved: its few events are replayed.)
+constexpr int kSavedStateFormat = 5;
 
 // Short keys: a saved state is read at every start and written every few thousand events.
 Json StampToJson(const Stamp& stamp) {
@@ -199,7 +200,10 @@ Json ExerciseToSaved(const ExerciseInfo& info) {
           {"elapsed_ms", info.elapsed_ms},   {"patients", groups},
           {"waiting", waiting},              {"rules", rules},
           {"burns_need_icu", info.burns_need_icu},
-          {"deceased_waiting", info.deceased_waiting}};
+          {"deceased_waiting", info.deceased_waiting},
+          {"scenario_version", info.scenario_version},
+          {"scenario_digest", info.scenario_digest},
+          {"dry_run", info.dry_run}};
 }
 
 Triage TriageAt(const Json& json) {
@@ -244,6 +248,9 @@ ExerciseInfo ExerciseFromSaved(const Json& json) {
         r.at(2).get<std::int64_t>(), r.at(3).get<std::int64_t>()});
   }
   info.burns_need_icu = json.at("burns_need_icu").get<bool>();
+  info.scenario_version = json.at("scenario_version").get<std::int64_t>();
+  info.scenario_digest = json.at("scenario_digest").get<std::string>();
+  info.dry_run = json.at("dry_run").get<bool>();
   info.deceased_waiting = json.at("deceased_waiting").get<std::int64_t>();
   return info;
 }

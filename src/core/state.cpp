@@ -71,6 +71,7 @@ std::string_view EventKind(const EventBody& body) {
     }
     std::string_view operator()(const PatientsTransferred&) const { return "patients_transferred"; }
     std::string_view operator()(const TransportReported&) const { return "transport_reported"; }
+    std::string_view operator()(const ScenarioSaved&) const { return "scenario_saved"; }
   };
   return std::visit(Visitor{}, body);
 }
@@ -92,6 +93,7 @@ std::string EventSubject(const EventBody& body) {
     std::string operator()(const PatientsDeteriorated& e) const { return e.hospital; }
     std::string operator()(const PatientsTransferred& e) const { return e.transfer.from; }
     std::string operator()(const TransportReported& e) const { return e.report.region; }
+    std::string operator()(const ScenarioSaved& e) const { return e.scenario_id; }
     std::string operator()(const CasualtiesDispatched& e) const { return e.to.hospital; }
     std::string operator()(const CasualtiesArrived& e) const { return e.hospital; }
   };

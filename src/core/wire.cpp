@@ -10,41 +10,10 @@
 #include "lagesbild/core/scenario.h"
 #include "lagesbild/core/staleness.h"
 #include "lagesbild/core/time_format.h"
+#include "wire_read.h"
 
 namespace lagesbild {
 namespace {
-
-// Thrown only inside ParseClientMessage's helpers; turned into a WireError at the top.
-struct Rejection {
-  Error error;
-};
-
-[[noreturn]] void Reject(std::string code, std::string field, std::string message) {
-  throw Rejection{MakeError(std::move(code), std::move(field), std::move(message))};
-}
-
-void AllowOnlyFields(const Json& message, const std::string& type,
-                     std::initializer_list<const char*> fields) {
-  std::set<std::string> allowed{"v", "type"};
-  allowed.insert(fields.begin(), fields.end());
-  for (const auto& item : message.items()) {
-    if (allowed.count(item.key()) == 0) {
-      Reject("bad_message", item.key(), "unknown field '" + item.key() + "' in " + type);
-    }
-  }
-}
-
-std::string RequireText(const Json& message, const char* field, std::size_t max_length) {
-  auto it = message.find(field);
-  if (it == message.end()) Reject("bad_message", field, std::string(field) + " is missing");
-  if (!it->is_string() || it->get_ref<const std::string&>().empty() ||
-      it->get_ref<const std::string&>().size() > max_length) {
-    Reject("bad_message", field,
-           std::string(field) + " must be a text of 1-" + std::to_string(max_length) +
-               " characters");
-  }
-  return it->get<std::string>();
-}
 
 SubscribeRequest ParseSubscribe(const Json& message) {
   AllowOnlyFields(message, "subscribe", {"space", "since"});
@@ -218,12 +187,12 @@ std::string Envelope(Json body) {
   return body.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
-std::variant<ClientMessage, WireError> ParseClientMessage(std::string_view text) {
-  if (text.size() > kMaxClientMessageBytes) {
+std::variant<ClientMessage, WireError> ParseClientMessage(std::string_view text,
+                                                          std::size_t max_bytes) {
+  if (text.size() > max_bytes) {
     return WireError{"", MakeError("message_too_large", "",
                                    "message is " + std::to_string(text.size()) +
-                                       " bytes; the limit is " +
-                                       std::to_string(kMaxClientMessageBytes))};
+                                       " bytes; the limit is " + std::to_string(max_bytes))};
   }
   Json message;
   // The parser's only failures: bad syntax or encoding (parse_error) and a number too large for a
@@ -273,11 +242,26 @@ std::variant<ClientMessage, WireError> ParseClientMessage(std::string_view text)
       if (id.empty()) Reject("bad_message", "id", "id is missing (it is echoed in ack/error)");
       return ClientMessage{ReloadScenariosRequest{id}};
     }
+    if (name == "check_scenario" || name == "save_scenario" || name == "restore_scenario") {
+      if (id.empty()) Reject("bad_message", "id", "id is missing (it is echoed in ack/error)");
+      return ParseCatalogueMessage(message, name, id);
+    }
     if (name == "start_exercise" || name == "control_exercise") {
       if (id.empty()) Reject("bad_message", "id", "id is missing (it is echoed in ack/error)");
       if (name == "start_exercise") {
-        AllowOnlyFields(message, name, {"id", "scenario", "space", "paused"});
+        AllowOnlyFields(message, name, {"id", "scenario", "space", "paused", "version", "dry_run"});
         StartExerciseRequest request{id, RequireText(message, "scenario", kMaxIdLength), "", false};
+        if (auto version = message.find("version"); version != message.end()) {
+          if (!version->is_number_integer() || version->get<std::int64_t>() < 1 ||
+              version->get<std::int64_t>() > 1000000000) {
+            Reject("bad_message", "version", "version must be a version number (1 or more)");
+          }
+          request.version = version->get<std::int64_t>();
+        }
+        if (auto dry = message.find("dry_run"); dry != message.end()) {
+          if (!dry->is_boolean()) Reject("bad_message", "dry_run", "dry_run must be true or false");
+          request.dry_run = dry->get<bool>();
+        }
         if (message.contains("space")) request.space = RequireText(message, "space", kMaxIdLength);
         if (auto paused = message.find("paused"); paused != message.end()) {
           if (!paused->is_boolean()) Reject("bad_message", "paused", "paused must be true or false");
@@ -326,6 +310,9 @@ std::string ClientMessageId(const ClientMessage& message) {
     std::string operator()(const StartExerciseRequest& r) const { return r.id; }
     std::string operator()(const ControlExerciseRequest& r) const { return r.id; }
     std::string operator()(const ReloadScenariosRequest& r) const { return r.id; }
+    std::string operator()(const CheckScenarioRequest& r) const { return r.id; }
+    std::string operator()(const SaveScenarioRequest& r) const { return r.id; }
+    std::string operator()(const RestoreScenarioRequest& r) const { return r.id; }
   };
   return std::visit(Visitor{}, message);
 }

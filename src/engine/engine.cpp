@@ -38,7 +38,8 @@ Engine::Engine(std::shared_ptr<const HealthcareRegionConfig> config,
 Engine::~Engine() { Stop(); }
 
 std::optional<Error> Engine::RecoverSpace(const std::string& name, SpaceRecovery& report) {
-  SpaceState& state = spaces_[name] = InitialState(*config_, name, name != kLiveSpace);
+  SpaceState& state = spaces_[name] =
+      InitialState(*config_, name, name != kLiveSpace && name != kCatalogueSpace);
   report.space = name;
   if (auto saved = store_->LoadSavedState(name); !saved.ok()) {
     report.saved_state_unused = saved.error().message;
@@ -82,6 +83,8 @@ bool Engine::LogHolds(const std::string& name, Seq seq) {
 }
 
 void Engine::SaveState(const std::string& name, Seq at_least) {
+  // The catalogue is not saved: its few events are replayed, and its texts would be copied whole.
+  if (name == kCatalogueSpace) return;
   const SpaceState& state = spaces_.at(name);
   Seq& saved = saved_at_[name];
   if (state.seq == 0 || state.seq - saved < at_least || state.seq == saved) return;
@@ -234,6 +237,11 @@ void Engine::ProcessBatch(std::vector<Submission>& batch) {
         start && submission.space != kLiveSpace && !spaces_.count(submission.space)) {
       spaces_[submission.space] = InitialState(*config_, submission.space, /*exercise=*/true);
       if (start->copy_live) CopyBaseline(*config_, spaces_[kLiveSpace], start);
+      created = true;
+    }
+    if (std::holds_alternative<SaveScenario>(submission.command.body) &&
+        submission.space == kCatalogueSpace && !spaces_.count(submission.space)) {
+      spaces_[submission.space] = InitialState(*config_, submission.space, /*exercise=*/false);
       created = true;
     }
     auto space = spaces_.find(submission.space);

@@ -8,17 +8,60 @@
 
 namespace lagesbild {
 
-std::shared_ptr<const Scenario> ExerciseRunner::FindScenario(const std::string& id) const {
+Result<std::shared_ptr<const Scenario>> ExerciseRunner::FindScenario(const std::string& id,
+                                                                     std::int64_t version) {
   for (const ScenarioFile& file : *catalogue_) {
-    if (file.id == id) return file.scenario;
+    if (file.id != id) continue;
+    if (version != 0) {
+      return MakeError("unknown_scenario", "version",
+                       "'" + id + "' is a file of scenarios/: it has no versions");
+    }
+    if (!file.scenario) {
+      return MakeError("invalid_scenario", "scenario",
+                       file.errors.empty() ? "the file is broken" : file.errors[0]);
+    }
+    return file.scenario;
   }
-  return nullptr;
+  const SpaceReplica* replica = shared_.Find(kCatalogueSpace);
+  const auto& catalogue = replica ? replica->state().catalogue : std::nullopt;
+  const ScenarioVersion* saved = catalogue ? catalogue->Find(id, version) : nullptr;
+  if (!saved) {
+    return MakeError("unknown_scenario", "scenario",
+                     "no scenario '" + id + "'" +
+                         (version != 0 ? " of version " + std::to_string(version) : ""));
+  }
+  if (!saved->valid) {
+    return MakeError("invalid_scenario", "scenario",
+                     "version " + std::to_string(saved->version) + " of '" + id +
+                         "' is a draft with problems" +
+                         (saved->problems.empty() ? "" : ": " + saved->problems[0]));
+  }
+  const std::string key = id + "@" + std::to_string(saved->version);
+  if (auto cached = parsed_versions_.find(key); cached != parsed_versions_.end()) {
+    return cached->second;
+  }
+  auto parsed = ParseScenario(saved->text, id, *net_.config);
+  if (!parsed.ok()) return parsed.error();  // the loader changed since it was saved
+  Scenario scenario = std::move(parsed).value();
+  scenario.version = saved->version;
+  scenario.digest = saved->digest;
+  auto shared = std::make_shared<const Scenario>(std::move(scenario));
+  parsed_versions_[key] = shared;
+  return shared;
+}
+
+std::shared_ptr<const Scenario> ExerciseRunner::StartedScenario(const ExerciseInfo& info) {
+  auto found = FindScenario(info.scenario_id, info.scenario_version);
+  if (!found.ok()) return nullptr;
+  // A file may have changed since: only the text it started with will do.
+  if (!info.scenario_digest.empty() && found.value()->digest != info.scenario_digest) return nullptr;
+  return found.value();
 }
 
 std::shared_ptr<const Scenario> ExerciseRunner::ScenarioOf(const std::string& space,
-                                                           const std::string& id) const {
+                                                           const ExerciseInfo& info) {
   auto runner = runners_.find(space);
-  return runner != runners_.end() ? runner->second->scenario : FindScenario(id);
+  return runner != runners_.end() ? runner->second->scenario : StartedScenario(info);
 }
 
 ExerciseRunner::Runner& ExerciseRunner::Add(const std::string& space,
@@ -35,9 +78,18 @@ void ExerciseRunner::ResumeAll() {
   for (const auto& [space, replica] : shared_.replicas()) {
     const SpaceState& state = replica.state();
     if (!state.exercise_info || state.exercise_info->status == ExerciseStatus::kStopped) continue;
-    auto scenario = FindScenario(state.exercise_info->scenario_id);
+    if (state.exercise_info->dry_run) {
+      // A dry run is not resumed: it is archived (stopped) where it ended.
+      SetExerciseClock stop{"stopped", state.exercise_info->speed, state.exercise_info->elapsed_ms};
+      net_.engine.Submit(space, Command{SystemActor(), state.exercise_info->start + stop.elapsed_ms, stop},
+                         [](const CommandOutcome&) {});
+      continue;
+    }
+    auto scenario = StartedScenario(*state.exercise_info);
     if (!scenario) {
-      std::fprintf(stderr, "lagesbild: %s: scenario '%s' is gone; the exercise stays as it is\n",
+      std::fprintf(stderr,
+                   "lagesbild: %s: the text of scenario '%s' it started with is gone or changed; "
+                   "the exercise stays as it is\n",
                    space.c_str(), state.exercise_info->scenario_id.c_str());
       continue;
     }
@@ -148,36 +200,31 @@ void ExerciseRunner::OnWake(const std::string& space) {
 
 std::string ExerciseRunner::Start(ConnectionHandle handle, const Actor& actor,
                                   StartExerciseRequest request) {
-  const std::vector<ScenarioFile>& files = *catalogue_;
-  auto file = std::find_if(files.begin(), files.end(),
-                           [&](const ScenarioFile& f) { return f.id == request.scenario; });
-  if (file == files.end()) {
-    shared_.SendError(handle, request.id, MakeError("unknown_scenario", "scenario",
-                                                    "no scenario '" + request.scenario + "'"));
+  auto found = FindScenario(request.scenario, request.version);
+  if (!found.ok()) {
+    shared_.SendError(handle, request.id, found.error());
     return "";
   }
-  if (!file->scenario) {
-    shared_.SendError(handle, request.id,
-                      MakeError("invalid_scenario", "scenario",
-                                file->errors.empty() ? "the file is broken" : file->errors[0]));
-    return "";
-  }
+  const std::string_view prefix = request.dry_run ? kDryRunPrefix : kExercisePrefix;
   std::string space = request.space;
   if (space.empty()) {
     for (int n = 1; space.empty() || shared_.Has(space); ++n) {
-      space = "ovning-" + request.scenario + "-" + std::to_string(n);
+      space = std::string(prefix) + request.scenario + "-" + std::to_string(n);
     }
   }
-  if (space.rfind("ovning-", 0) != 0) {
+  if (space.rfind(prefix, 0) != 0) {
     shared_.SendError(handle, request.id,
-                      MakeError("invalid_value", "space", "an exercise space is named ovning-…"));
+                      MakeError("invalid_value", "space",
+                                request.dry_run ? "a dry run's space is named provkorning-…"
+                                                : "an exercise space is named ovning-…"));
     return "";
   }
-  auto scenario = file->scenario;
+  auto scenario = found.value();
   const TimeMs start = net_.clock->Now();
   net_.engine.Submit(
-      space, Command{actor, start, StartCommand(*scenario, request.paused)},
-      [this, handle, id = request.id, space, scenario, start, paused = request.paused](
+      space, Command{actor, start, StartCommand(*scenario, request.paused, request.dry_run)},
+      [this, handle, id = request.id, space, scenario, start, paused = request.paused,
+       dry_run = request.dry_run](
           const CommandOutcome& outcome) {
         asio::post(net_.io, [=] {
           if (outcome.error) {
@@ -186,6 +233,7 @@ std::string ExerciseRunner::Start(ConnectionHandle handle, const Actor& actor,
           }
           Runner& started = Add(space, scenario, start);
           started.clock.Start(start, paused);
+          if (dry_run) started.clock.SetSpeed(start, kDryRunSpeed);
           shared_.Send(handle, ExerciseAckMessage(id, space, outcome.seq));
           PlayDue(started);
           Schedule(started);
@@ -209,7 +257,10 @@ void ExerciseRunner::Control(ConnectionHandle handle, const Actor& actor,
     stop.action = "stop";
     stop.id = request.id + "-stop";
     if (it->second->clock.status() != ExerciseStatus::kStopped) Control(handle, actor, stop);
-    Start(handle, actor, StartExerciseRequest{request.id, it->second->scenario->id, "", false});
+    const Scenario& scenario = *it->second->scenario;
+    Start(handle, actor,
+          StartExerciseRequest{request.id, scenario.id, "", false, scenario.version,
+                               IsDryRunSpace(request.space)});
     return;
   }
   Runner& runner = *it->second;

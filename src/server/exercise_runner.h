@@ -29,10 +29,13 @@ class ExerciseRunner {
   // The scenario files (read at start and by reload_scenarios, on the reader thread).
   const std::shared_ptr<const std::vector<ScenarioFile>>& catalogue() const { return catalogue_; }
   void set_catalogue(std::shared_ptr<const std::vector<ScenarioFile>> files) { catalogue_ = std::move(files); }
-  std::shared_ptr<const Scenario> FindScenario(const std::string& id) const;
+  // A scenario by id: a file of scenarios/ (`version` 0), or a version of a saved one (0: the
+  // newest). An error says why it cannot be started (unknown_scenario, invalid_scenario).
+  Result<std::shared_ptr<const Scenario>> FindScenario(const std::string& id,
+                                                       std::int64_t version = 0);
   // The scenario an exercise space runs: its runner's (as it was started, whatever the catalogue
-  // holds since), else the catalogue's file of that id.
-  std::shared_ptr<const Scenario> ScenarioOf(const std::string& space, const std::string& id) const;
+  // holds since), else the exact text it started with (null when that is gone).
+  std::shared_ptr<const Scenario> ScenarioOf(const std::string& space, const ExerciseInfo& info);
 
   // Exercises that were running when the server stopped come back paused where their log ends,
   // so a trainer resumes them deliberately. Injects up to then are not played again.
@@ -66,8 +69,14 @@ class ExerciseRunner {
   void Schedule(Runner& runner);
   void OnWake(const std::string& space);
 
+  // The exact text an exercise started with: the file if its digest still matches, else the
+  // saved version it names.
+  std::shared_ptr<const Scenario> StartedScenario(const ExerciseInfo& info);
+
   Network& net_;
   SharedState& shared_;
+  // Saved versions parsed once (they never change): "<id>@<version>".
+  std::map<std::string, std::shared_ptr<const Scenario>> parsed_versions_;
   std::shared_ptr<const std::vector<ScenarioFile>> catalogue_ =
       std::make_shared<const std::vector<ScenarioFile>>();
   std::map<std::string, std::unique_ptr<Runner>> runners_;

@@ -223,7 +223,7 @@ void HttpSessions::ServeReview(WsServer::connection_ptr connection, const Resour
   const bool csv = QueryParam(resource, "format").value_or("") == "csv";
   // What the review needs from this thread, copied: the reader builds it.
   SpaceState state = replica->state();
-  auto scenario = runner_.ScenarioOf(space, state.exercise_info->scenario_id);
+  auto scenario = runner_.ScenarioOf(space, *state.exercise_info);
   const auto clock = runner_.ClockNow(space);
   const std::int64_t elapsed = clock ? clock->elapsed_ms : state.exercise_info->elapsed_ms;
   SubmitRead(connection, [this, connection, space, csv, state = std::move(state), scenario,

@@ -38,23 +38,35 @@ void HttpSessions::OnHttp(ConnectionHandle handle) {
                           "send Authorization: Bearer <token>"));
     return;
   }
+  // The catalogue is no space to read; a dry run is the trainers' alone.
+  if (auto space = QueryParam(resource, "space"); api && space) {
+    if (auto refused = SpaceRefusal(*space, user)) {
+      const bool forbidden = refused->code == "forbidden";
+      AnswerError(*connection,
+                  !forbidden ? Http::not_found : signed_in ? Http::forbidden : Http::unauthorized,
+                  *refused);
+      return;
+    }
+  }
   if (resource.path == "/healthz") {
     const bool detailed = !net_.options.require_sign_in || signed_in;
     AnswerJson(*connection, net_.engine.StoreFault() ? Http::service_unavailable : Http::ok,
                HealthJson(detailed), head);
   } else if (resource.path == "/api/state") {
     ServeState(*connection, resource, head);
-  } else if (resource.path == "/api/scenarios") {
+  } else if (resource.path == "/api/scenarios" || resource.path == "/api/scenario") {
     // The script of every exercise (injects, checkpoints) is the trainers' alone.
     if (user.role != Role::kTrainer) {
       AnswerError(*connection, signed_in ? Http::forbidden : Http::unauthorized,
                   MakeError(signed_in ? "forbidden" : "sign_in_required", "",
                             "the scenarios are shown to trainers only"));
+    } else if (resource.path == "/api/scenario") {
+      ServeScenarioText(*connection, resource, head);
     } else {
-      AnswerJson(*connection, Http::ok, ScenarioListMessage(*net_.config, *runner_.catalogue()), head);
+      AnswerJson(*connection, Http::ok, editor_.ListJson(), head);
     }
   } else if (resource.path == "/api/spaces") {
-    AnswerJson(*connection, Http::ok, SpacesJson(), head);
+    AnswerJson(*connection, Http::ok, SpacesJson(user), head);
   } else if (resource.path == "/api/review") {
     ServeReview(connection, resource, user);
   } else if (resource.path == "/api/history") {
@@ -89,6 +101,33 @@ void HttpSessions::ServeState(WsServer::connection_type& connection, const Resou
   }
   AnswerJson(connection, Http::ok,
              StateApiMessage(*net_.config, replica->state(), now, *at, runner_.ClockNow(name)), head);
+}
+
+void HttpSessions::ServeScenarioText(WsServer::connection_type& connection,
+                                     const Resource& resource, bool head) {
+  using Http = websocketpp::http::status_code::value;
+  const std::string id = QueryParam(resource, "id").value_or("");
+  std::int64_t version = 0;
+  if (auto text = QueryParam(resource, "version")) {
+    auto parsed = ParseSeq(*text);
+    if (!parsed || *parsed < 1) {
+      AnswerError(connection, Http::bad_request,
+                  MakeError("invalid_value", "version", "version must be a version number (1 or more)"));
+      return;
+    }
+    version = *parsed;
+  }
+  auto text = IsScenarioId(id) ? editor_.Text(id, version)
+                               : Result<std::string>(MakeError("unknown_scenario", "id", "no such scenario id"));
+  if (!text.ok()) {
+    AnswerError(connection, Http::not_found, text.error());
+    return;
+  }
+  if (QueryParam(resource, "download").value_or("") == "1") {
+    // The id is a-z, 0-9 and '-' only: safe in the header as it is.
+    connection.replace_header("Content-Disposition", "attachment; filename=\"" + id + ".json\"");
+  }
+  Answer(connection, Http::ok, "application/json; charset=utf-8", std::move(text).value(), head);
 }
 
 Result<Actor> HttpSessions::HttpActor(const WsServer::connection_ptr& connection) const {
@@ -135,9 +174,10 @@ std::string HttpSessions::HealthJson(bool detailed) const {
   return HealthMessage(report);
 }
 
-std::string HttpSessions::SpacesJson() const {
+std::string HttpSessions::SpacesJson(const Actor& actor) const {
   std::vector<SpaceListing> spaces;
   for (const auto& [name, replica] : shared_.replicas()) {
+    if (SpaceRefusal(name, actor)) continue;  // the catalogue; dry runs but for trainers
     const SpaceState& state = replica.state();
     spaces.push_back({name, state.exercise, state.seq, state.exercise_info, runner_.ClockNow(name)});
   }

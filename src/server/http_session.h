@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "exercise_runner.h"
+#include "scenario_editor.h"
 #include "listener.h"
 #include "network.h"
 #include "shared_state.h"
@@ -26,8 +27,9 @@ namespace lagesbild {
 
 class HttpSessions {
  public:
-  HttpSessions(Network& net, SharedState& shared, ExerciseRunner& runner, const Listener& listener)
-      : net_(net), shared_(shared), runner_(runner), listener_(listener) {}
+  HttpSessions(Network& net, SharedState& shared, ExerciseRunner& runner, ScenarioEditor& editor,
+               const Listener& listener)
+      : net_(net), shared_(shared), runner_(runner), editor_(editor), listener_(listener) {}
 
   Status LoadFiles() { return files_.Load(net_.options.web_root); }
   void OnHttp(ConnectionHandle handle);
@@ -36,7 +38,8 @@ class HttpSessions {
   // Who sent the request (Authorization: Bearer), or why not.
   Result<Actor> HttpActor(const WsServer::connection_ptr& connection) const;
   std::string HealthJson(bool detailed) const;
-  std::string SpacesJson() const;
+  std::string SpacesJson(const Actor& actor) const;
+  void ServeScenarioText(WsServer::connection_type& connection, const Resource& resource, bool head);
   void ServeState(WsServer::connection_type& connection, const Resource& resource, bool head);
   // http_reads.cpp: answered from the reader thread.
   void ServeHistory(WsServer::connection_ptr connection, const Resource& resource, bool head);
@@ -64,6 +67,7 @@ class HttpSessions {
   Network& net_;
   SharedState& shared_;
   ExerciseRunner& runner_;
+  ScenarioEditor& editor_;
   const Listener& listener_;
   StaticFiles files_;
 };

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "lagesbild/core/catalogue.h"
 #include "lagesbild/core/json_mapping.h"
 
 namespace lagesbild {
@@ -22,24 +23,9 @@ std::vector<ScenarioFile> LoadScenarioFiles(const std::string& directory,
     std::ifstream in(entry.path(), std::ios::binary);
     std::ostringstream text;
     text << in.rdbuf();
-    const Json json = Json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
-    if (json.is_object()) {
-      const auto text_of = [&](const char* key) {
-        auto it = json.find(key);
-        return it != json.end() && it->is_string() ? it->get<std::string>() : std::string();
-      };
-      file.name = text_of("name");
-      file.description = text_of("description");
-      file.healthcare_region = text_of("healthcare_region");
-      if (auto modelled = json.find("modelled_on"); modelled != json.end() && modelled->is_object()) {
-        file.incident = modelled->value("incident", "");
-        file.source = modelled->value("source", "");
-      }
-      if (auto minutes = json.find("planned_duration_minutes");
-          minutes != json.end() && minutes->is_number_integer()) {
-        file.planned_minutes = minutes->get<std::int64_t>();
-      }
-    }
+    file.text = text.str();
+    file.digest = TextDigest(file.text);
+    ReadScenarioMetadata(file.text, file);
     auto result = ParseScenario(text.str(), "scenarios/" + entry.path().filename().string(), config);
     if (!result.ok()) {
       file.errors = result.error().details;
@@ -47,7 +33,9 @@ std::vector<ScenarioFile> LoadScenarioFiles(const std::string& directory,
       file.errors.push_back("scenarios/" + entry.path().filename().string() +
                             ": $.id: must match the file name '" + file.id + "'");
     } else {
-      file.scenario = std::make_shared<const Scenario>(std::move(result).value());
+      Scenario scenario = std::move(result).value();
+      scenario.digest = file.digest;
+      file.scenario = std::make_shared<const Scenario>(std::move(scenario));
     }
     files.push_back(std::move(file));
   }

@@ -32,8 +32,9 @@ class Server::Impl : public CommitListener {
         shared_(net_, [this](const std::string& space) { return runner_.ClockNow(space); }),
         runner_(net_, shared_),
         listener_(net_),
-        websockets_(net_, shared_, runner_),
-        http_(net_, shared_, runner_, listener_),
+        editor_(net_, shared_, runner_),
+        websockets_(net_, shared_, runner_, editor_),
+        http_(net_, shared_, runner_, editor_, listener_),
         signals_(net_.io) {}
 
   ~Impl() override {
@@ -71,6 +72,7 @@ class Server::Impl : public CommitListener {
   SharedState shared_;
   ExerciseRunner runner_;
   Listener listener_;
+  ScenarioEditor editor_;
   WebSocketSessions websockets_;
   HttpSessions http_;
   asio::signal_set signals_;

@@ -73,6 +73,10 @@ std::string SharedState::Snapshot(const SpaceReplica& replica, TimeMs now) const
 
 void SharedState::Subscribe(ConnectionHandle handle, Session& session, const std::string& space,
                             std::optional<Seq> since) {
+  if (auto refused = SpaceRefusal(space, session.actor)) {
+    SendError(handle, "", *refused);
+    return;
+  }
   auto replica = replicas_.find(space);
   if (replica == replicas_.end()) {
     SendError(handle, "", MakeError("unknown_space", "space",
@@ -101,7 +105,9 @@ void SharedState::Publish(const std::vector<Event>& events,
     if (replica == replicas_.end()) {
       replica = replicas_
                     .emplace(event.space,
-                             SpaceReplica(net_.config, InitialState(*net_.config, event.space, true),
+                             SpaceReplica(net_.config,
+                                          InitialState(*net_.config, event.space,
+                                                       event.space != kCatalogueSpace),
                                           net_.options.deltas_kept))
                     .first;
     }
@@ -113,7 +119,7 @@ void SharedState::Publish(const std::vector<Event>& events,
                    error->message.c_str());
       continue;
     }
-    ScheduleFanOut(event.space);
+    if (event.space != kCatalogueSpace) ScheduleFanOut(event.space);  // no board reads it
     on_event(event);
   }
 }

@@ -77,7 +77,10 @@ void WebSocketSessions::OnMessage(ConnectionHandle handle, WsServer::message_ptr
     shared_.SendError(handle, "", MakeError("bad_json", "", "binary frames are not accepted; send JSON text"));
     return;
   }
-  auto parsed = ParseClientMessage(message->get_payload());
+  // A trainer's editor sends whole scenarios; every other message is small.
+  auto parsed = ParseClientMessage(message->get_payload(), session.actor.role == Role::kTrainer
+                                                               ? kMaxTrainerMessageBytes
+                                                               : kMaxClientMessageBytes);
   if (!session.frames.Take(net_.clock->Now())) {
     // Refused, with the message's id so the client knows what to send again. A connection that
     // goes on sending regardless is closed: it costs a parse per message and heeds nothing.
@@ -97,6 +100,19 @@ void WebSocketSessions::OnMessage(ConnectionHandle handle, WsServer::message_ptr
     return;
   }
   session.limited_in_a_row = 0;
+  // Only a scenario may be larger than every other message.
+  if (message->get_payload().size() > kMaxClientMessageBytes) {
+    auto* request = std::get_if<ClientMessage>(&parsed);
+    if (!request || (!std::holds_alternative<CheckScenarioRequest>(*request) &&
+                     !std::holds_alternative<SaveScenarioRequest>(*request))) {
+      shared_.SendError(handle, request ? ClientMessageId(*request) : std::get<WireError>(parsed).id,
+                        MakeError("message_too_large", "",
+                                  "message is " + std::to_string(message->get_payload().size()) +
+                                      " bytes; the limit is " + std::to_string(kMaxClientMessageBytes) +
+                                      " (a scenario's: " + std::to_string(kMaxTrainerMessageBytes) + ")"));
+      return;
+    }
+  }
   if (auto* rejected = std::get_if<WireError>(&parsed)) {
     shared_.SendError(handle, rejected->id, rejected->error);
     return;
@@ -128,6 +144,12 @@ void WebSocketSessions::OnMessage(ConnectionHandle handle, WsServer::message_ptr
     runner_.Control(handle, session.actor, std::move(*control));
   } else if (auto* reload = std::get_if<ReloadScenariosRequest>(&request)) {
     ReloadScenarios(handle, session, reload->id);
+  } else if (auto* check = std::get_if<CheckScenarioRequest>(&request)) {
+    editor_.Check(handle, session.actor, *check);
+  } else if (auto* save = std::get_if<SaveScenarioRequest>(&request)) {
+    editor_.Save(handle, session.actor, std::move(*save));
+  } else if (auto* restore = std::get_if<RestoreScenarioRequest>(&request)) {
+    editor_.Restore(handle, session.actor, *restore);
   } else {
     HandleCommand(handle, session, std::get<CommandRequest>(std::move(request)));
   }
@@ -138,6 +160,10 @@ void WebSocketSessions::HandleCommand(ConnectionHandle handle, const Session& se
   if (net_.shutting_down) {
     shared_.SendError(handle, request.id,
                       MakeError("shutting_down", "", "the server is stopping; nothing was stored"));
+    return;
+  }
+  if (auto refused = SpaceRefusal(request.space, session.actor)) {
+    shared_.SendError(handle, request.id, *refused);
     return;
   }
   if (!shared_.Has(request.space)) {

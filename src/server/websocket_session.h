@@ -1,6 +1,7 @@
 // WebSocket connections: the handshake's checks (path, Origin), sign-in, subscriptions, and each
 // client message — parsed (wire.h), rate-limited, and handed on as a command to the engine, an
-// exercise control to the runner, or a scenario reload to the reader thread.
+// exercise control to the runner, a scenario reload to the reader thread, or a scenario check or
+// save to the editor.
 //
 // Thread model: network thread only (network.h).
 #ifndef LAGESBILD_SERVER_WEBSOCKET_SESSION_H_
@@ -9,6 +10,7 @@
 #include <string>
 
 #include "exercise_runner.h"
+#include "scenario_editor.h"
 #include "network.h"
 #include "shared_state.h"
 
@@ -19,10 +21,12 @@ namespace lagesbild {
 
 class WebSocketSessions {
  public:
-  WebSocketSessions(Network& net, SharedState& shared, ExerciseRunner& runner)
+  WebSocketSessions(Network& net, SharedState& shared, ExerciseRunner& runner,
+                    ScenarioEditor& editor)
       : net_(net),
         shared_(shared),
         runner_(runner),
+        editor_(editor),
         writes_(net.options.write_rate, net.options.write_rate),
         refusals_(net.options.refusals_per_minute) {}
 
@@ -41,6 +45,7 @@ class WebSocketSessions {
   Network& net_;
   SharedState& shared_;
   ExerciseRunner& runner_;
+  ScenarioEditor& editor_;
   TokenBucket writes_;        // server-wide cap on commands reaching the event log
   RefusalBudget refusals_;    // refusals stored one by one per user and space
   bool reloading_ = false;    // a reload_scenarios is on the reader thread

@@ -150,8 +150,13 @@ struct StartExercise {
   bool copy_live = false;
   std::vector<DeteriorationRule> deterioration = {};  // the scenario's rules (none by default)
   bool burns_need_icu = false;  // burned P1 take an IVA bed besides the burn bed
+  std::int64_t scenario_version = 0;  // of the catalogue; 0: a file of scenarios/
+  std::string scenario_digest = {};   // TextDigest of the exact text it runs
+  bool dry_run = false;               // a trainer's private run at 60× (catalogue.h)
   bool operator==(const StartExercise& o) const {
     return scenario_id == o.scenario_id && scenario_name == o.scenario_name &&
+           scenario_version == o.scenario_version && scenario_digest == o.scenario_digest &&
+           dry_run == o.dry_run &&
            planned_ms == o.planned_ms && paused == o.paused &&
            baseline_reports == o.baseline_reports && baseline_regions == o.baseline_regions &&
            copy_live == o.copy_live && deterioration == o.deterioration &&
@@ -253,10 +258,25 @@ struct RecordRefusals {
   }
 };
 
+// A trainer saves a version of a scenario to the catalogue (space kCatalogueSpace, catalogue.h).
+// A text with problems is saved as a draft. A restore saves an earlier version's text again.
+struct SaveScenario {
+  std::string scenario_id;
+  std::string text;                 // the scenario file's JSON text
+  std::int64_t base_version = 0;    // the newest version the editor knew (0: a new scenario)
+  std::int64_t restored_from = 0;   // restore: the version `text` is a copy of
+  std::vector<std::string> taken_ids = {};  // the files' ids (the server fills it; not logged)
+  bool operator==(const SaveScenario& o) const {
+    return scenario_id == o.scenario_id && text == o.text && base_version == o.base_version &&
+           restored_from == o.restored_from && taken_ids == o.taken_ids;
+  }
+};
+
 using CommandBody =
     std::variant<CapacityReport, SetRegionReadiness, ConfirmFigures, PostMessage, Acknowledge,
                  StartExercise, SetExerciseClock, PlayCasualtyWave, AdvanceArrivals,
-                 RecordRefusals, RecordDecision, TransferPatients, TransportReport>;
+                 RecordRefusals, RecordDecision, TransferPatients, TransportReport,
+                 SaveScenario>;
 std::string_view CommandName(const CommandBody& body);  // the wire type, e.g. "report_capacity"
 
 struct Command {

@@ -6,7 +6,8 @@
 // refused as unreadable, never guessed at. Reading checks types only, never the client input
 // limits (wire.h, decide.cpp), so a log written by any earlier version always replays
 // (tests/unit/event_log_test.cpp keeps a small log of format 1 and replays it). Format 3 adds
-// decision_recorded, reasons and message senders; every older event reads unchanged.
+// decision_recorded, reasons and message senders; format 4 scenario_saved (the catalogue) and
+// the scenario version and dry-run flag of exercise_started; every older event reads unchanged.
 #ifndef LAGESBILD_CORE_EVENT_LOG_H_
 #define LAGESBILD_CORE_EVENT_LOG_H_
 
@@ -22,7 +23,7 @@
 
 namespace lagesbild {
 
-inline constexpr int kEventLogFormat = 3;
+inline constexpr int kEventLogFormat = 4;
 
 std::string EventToLog(const Event& event);
 // An unreadable event: error code corrupt_event.

@@ -140,11 +140,28 @@ struct TransportReported {
   bool operator==(const TransportReported& o) const { return report == o.report; }
 };
 
+// A version added to the scenario catalogue (catalogue.h); who and when are the event's.
+struct ScenarioSaved {
+  std::string scenario_id;
+  std::int64_t version = 0;
+  std::string text;
+  std::string name;
+  std::string digest;
+  bool valid = false;
+  std::vector<std::string> problems;
+  std::int64_t restored_from = 0;
+  bool operator==(const ScenarioSaved& o) const {
+    return scenario_id == o.scenario_id && version == o.version && text == o.text &&
+           name == o.name && digest == o.digest && valid == o.valid && problems == o.problems &&
+           restored_from == o.restored_from;
+  }
+};
+
 using EventBody = std::variant<CapacityReported, RegionReadinessSet, FiguresConfirmed,
                                MessagePosted, MessageAcknowledged, AccessDenied, ExerciseStarted,
                                ExerciseClockSet, CasualtiesDispatched, CasualtiesArrived,
                                DecisionRecorded, CasualtiesAtScene, PatientsDeteriorated,
-                               PatientsTransferred, TransportReported>;
+                               PatientsTransferred, TransportReported, ScenarioSaved>;
 
 struct Event {
   std::string space;

@@ -48,7 +48,7 @@ struct TimedCommand {
 };
 
 // The commands for a scenario's baseline and start.
-StartExercise StartCommand(const Scenario& scenario, bool paused);
+StartExercise StartCommand(const Scenario& scenario, bool paused, bool dry_run = false);
 
 class ScenarioPlayer {
  public:

@@ -30,9 +30,15 @@ struct HealthReport {
 };
 std::string HealthMessage(const HealthReport& report);
 
-// GET /api/scenarios: every file of the catalogue, with its injects summarised as data.
+// GET /api/scenarios: every file of scenarios/ and every saved scenario (its newest version, and
+// the list of its versions), with the injects summarised as data.
+struct SavedScenarioListing {
+  ScenarioFile newest;  // catalogue.h SavedScenarioFile
+  const std::vector<ScenarioVersion>* versions = nullptr;
+};
 std::string ScenarioListMessage(const HealthcareRegionConfig& config,
-                                const std::vector<ScenarioFile>& files);
+                                const std::vector<ScenarioFile>& files,
+                                const std::vector<SavedScenarioListing>& saved = {});
 
 // GET /api/spaces. `clock`: the running exercise's clock now, if the space has one.
 struct SpaceListing {

@@ -30,6 +30,8 @@ Json ActorToJson(const Actor& actor);
 Json MessageContentToJson(const MessageContent& content);
 Json MessageToJson(const std::string& space, const MessageState& message);
 // The logged part of an exercise's clock and scenario (the runner adds the live clock).
+// The scenario an exercise runs: id, name, origin ("file" or "saved"), version and digest.
+nlohmann::json ExerciseScenarioToJson(const ExerciseInfo& info);
 Json ExerciseInfoToJson(const ExerciseInfo& info);
 // Its patients not yet at a hospital: "patients", "at_scene", "on_the_way", "deceased_waiting".
 Json PatientFlowToJson(const ExerciseInfo& info);

@@ -144,6 +144,10 @@ struct Scenario {
   std::vector<DeteriorationRule> deterioration;  // none unless the file states them
   std::optional<int> starts_at;  // local clock time (minutes after midnight) at 00:00
   bool burns_need_icu = false;
+  // Which text this is: the catalogue's version (0: a file of scenarios/) and TextDigest of the
+  // text. Set by whoever read the text (ParseScenario leaves them empty).
+  std::int64_t version = 0;
+  std::string digest;
   const Inject* FindInject(const std::string& id) const;
 };
 
@@ -154,6 +158,8 @@ struct ScenarioFile {
   std::string id;  // from the file name when the file cannot be read
   std::shared_ptr<const Scenario> scenario;  // null when broken
   std::vector<std::string> errors;
+  std::string text;    // the file as read (export)
+  std::string digest;  // TextDigest(text)
   // Metadata shown even for a file with errors, when it could be read.
   std::string name, description, incident, source, healthcare_region;
   std::int64_t planned_minutes = 0;

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "lagesbild/core/catalogue.h"
 #include "lagesbild/core/commands.h"
 #include "lagesbild/core/config.h"
 #include "lagesbild/core/domain.h"
@@ -205,8 +206,13 @@ struct ExerciseInfo {
   std::vector<DeteriorationRule> deterioration;
   bool burns_need_icu = false;
   std::int64_t deceased_waiting = 0;       // died at the scene or on the way
+  std::int64_t scenario_version = 0;       // the catalogue's version; 0: a file of scenarios/
+  std::string scenario_digest;             // TextDigest of the text it runs
+  bool dry_run = false;                    // a trainer's private run (catalogue.h)
   bool operator==(const ExerciseInfo& o) const {
     return scenario_id == o.scenario_id && scenario_name == o.scenario_name &&
+           scenario_version == o.scenario_version && scenario_digest == o.scenario_digest &&
+           dry_run == o.dry_run &&
            start == o.start && planned_ms == o.planned_ms && status == o.status &&
            speed == o.speed && elapsed_ms == o.elapsed_ms && patients == o.patients &&
            waiting_waves == o.waiting_waves && deterioration == o.deterioration &&
@@ -241,6 +247,7 @@ struct SpaceState {
   std::int64_t messages_posted = 0;      // every message ever posted in the space
   std::vector<DecisionRecord> decisions;  // the newest kDecisionsKept, in sequence order
   std::optional<ExerciseInfo> exercise_info;  // set by the exercise's first event
+  std::optional<ScenarioCatalogue> catalogue;  // the space kCatalogueSpace only
 
   const MessageState* FindMessage(const std::string& id) const;
   MessageState* FindMessage(const std::string& id);
@@ -249,7 +256,7 @@ struct SpaceState {
     return space == o.space && exercise == o.exercise && seq == o.seq && at == o.at &&
            hospitals == o.hospitals && regions == o.regions && messages == o.messages &&
            messages_posted == o.messages_posted && decisions == o.decisions &&
-           exercise_info == o.exercise_info;
+           exercise_info == o.exercise_info && catalogue == o.catalogue;
   }
 };
 

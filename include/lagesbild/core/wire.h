@@ -47,6 +47,8 @@ struct StartExerciseRequest {
   std::string scenario;
   std::string space;  // empty: the server names it
   bool paused = false;
+  std::int64_t version = 0;  // of a saved scenario; 0: the newest
+  bool dry_run = false;      // a private run at 60× (catalogue.h)
 };
 
 struct ControlExerciseRequest {
@@ -62,16 +64,39 @@ struct ReloadScenariosRequest {
   std::string id;
 };
 
+// The scenario editor (trainers): check a scenario with the files' loader, save a version of it,
+// or save an earlier version again. `text` is the scenario object as JSON text.
+struct CheckScenarioRequest {
+  std::string id;
+  std::string text;
+};
+struct SaveScenarioRequest {
+  std::string id;
+  std::string scenario_id;  // the object's "id"
+  std::string text;
+  std::int64_t base_version = 0;
+};
+struct RestoreScenarioRequest {
+  std::string id;
+  std::string scenario_id;
+  std::int64_t version = 0;
+};
+// Trainers may send messages up to this size (a whole scenario); everyone else kMaxClientMessageBytes.
+inline constexpr std::size_t kMaxTrainerMessageBytes = 512 * 1024 + 4096;
+
 using ClientMessage = std::variant<SubscribeRequest, HelloRequest, CommandRequest,
                                    StartExerciseRequest, ControlExerciseRequest,
-                                   ReloadScenariosRequest>;
+                                   ReloadScenariosRequest, CheckScenarioRequest,
+                                   SaveScenarioRequest, RestoreScenarioRequest>;
 
 struct WireError {
   std::string id;  // the command id if it could be read, else empty (sent as null)
   Error error;
 };
 
-std::variant<ClientMessage, WireError> ParseClientMessage(std::string_view text);
+// `max_bytes`: kMaxClientMessageBytes, or kMaxTrainerMessageBytes for a signed-in trainer.
+std::variant<ClientMessage, WireError> ParseClientMessage(
+    std::string_view text, std::size_t max_bytes = kMaxClientMessageBytes);
 // The id a client gave its message (empty for subscribe and hello), echoed in its answer.
 std::string ClientMessageId(const ClientMessage& message);
 
@@ -100,6 +125,13 @@ std::string ExerciseAckMessage(const std::string& id, const std::string& space, 
 std::string ErrorMessage(const std::string& id, const Error& error);
 // The text of any server message or HTTP answer body: `body` with "v" set, invalid UTF-8 replaced.
 std::string Envelope(nlohmann::json body);
+// The answer to check_scenario: `problems` are "$.path: what" (catalogue.h SplitProblem).
+std::string ScenarioCheckMessage(const std::string& id, const std::vector<std::string>& problems);
+// The ack of save_scenario / restore_scenario: the version it added.
+std::string ScenarioSavedMessage(const std::string& id, Seq seq, const std::string& scenario_id,
+                                 std::int64_t version, bool valid,
+                                 const std::vector<std::string>& problems,
+                                 std::int64_t restored_from);
 // The answer to reload_scenarios: how many files were read, and how many of them are broken.
 std::string ScenariosReloadedMessage(const std::string& id, std::size_t files, std::size_t broken);
 
