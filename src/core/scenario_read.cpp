@@ -212,6 +212,7 @@ Checkpoint ReadCheckpoint(const Json& json, const std::string& path,
   Checkpoint checkpoint;
   checkpoint.description = Text(json, path, "description", 500);
   checkpoint.within_ms = Count(Field(json, path, "within_minutes"), path + ".within_minutes", 1440) * 60000;
+  if (checkpoint.within_ms == 0) throw Problem{path + ".within_minutes", "must be at least 1"};
   const std::string expect_path = path + ".expect";
   const Json& expect = Field(json, path, "expect");
   RequireObject(expect, expect_path);
