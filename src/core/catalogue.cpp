@@ -1,7 +1,6 @@
 #include "lagesbild/core/catalogue.h"
 
 #include <algorithm>
-#include <cstdio>
 
 #include <nlohmann/json.hpp>
 
@@ -33,17 +32,6 @@ std::optional<Error> SpaceRefusal(std::string_view space, const Actor& actor) {
   return std::nullopt;
 }
 
-std::string TextDigest(std::string_view text) {
-  std::uint64_t hash = 14695981039346656037ULL;
-  for (unsigned char c : text) {
-    hash ^= c;
-    hash *= 1099511628211ULL;
-  }
-  char out[17];
-  std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(hash));
-  return out;
-}
-
 bool IsScenarioId(std::string_view id) {
   if (id.empty() || id.size() > kMaxScenarioIdLength) return false;
   return std::all_of(id.begin(), id.end(), [](char c) {
@@ -64,16 +52,13 @@ std::pair<std::string, std::string> SplitProblem(const std::string& problem) {
 }
 
 std::vector<std::string> ScenarioProblems(const HealthcareRegionConfig& config,
-                                          const std::string& text, const std::string& id) {
+                                          const nlohmann::json& root, const std::string& id) {
   std::vector<std::string> problems;
-  auto parsed = ParseScenario(text, "scenario", config);
+  auto parsed = ParseScenarioJson(root, "scenario", config);
   if (!parsed.ok()) problems = parsed.error().details;
-  if (!id.empty()) {
-    const nlohmann::json root = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-    auto found = root.is_object() ? root.find("id") : root.end();
-    if (root.is_object() && found != root.end() && found->is_string() && *found != id) {
-      problems.push_back("scenario: $.id: must be the scenario's id '" + id + "'");
-    }
+  auto found = root.is_object() ? root.find("id") : root.end();
+  if (!id.empty() && root.is_object() && found != root.end() && found->is_string() && *found != id) {
+    problems.push_back("scenario: $.id: must be the scenario's id '" + id + "'");
   }
   std::vector<std::string> out;
   for (const std::string& problem : problems) {
@@ -147,7 +132,7 @@ Result<ScenarioSaved> JudgeSave(const HealthcareRegionConfig& config,
                          std::to_string(kMaxCatalogueBytes / (1024 * 1024)) + " MiB of versions");
   }
   const nlohmann::json root = nlohmann::json::parse(save.text, nullptr, /*allow_exceptions=*/false);
-  if (!root.is_object()) {
+  if (!root.is_object()) {  // also a text that is not JSON at all (discarded)
     return MakeError("invalid_value", "scenario", "a scenario is a JSON object");
   }
   ScenarioSaved saved;
@@ -159,7 +144,7 @@ Result<ScenarioSaved> JudgeSave(const HealthcareRegionConfig& config,
   if (auto name = root.find("name"); name != root.end() && name->is_string()) {
     saved.name = TruncateUtf8(name->get<std::string>(), 120);
   }
-  saved.problems = ScenarioProblems(config, save.text, save.scenario_id);
+  saved.problems = ScenarioProblems(config, root, save.scenario_id);
   saved.valid = saved.problems.empty();
   return saved;
 }

@@ -50,7 +50,11 @@ ClientMessage ParseCatalogueMessage(const Json& message, const std::string& type
                                     const std::string& id) {
   if (type == "check_scenario") {
     AllowOnlyFields(message, type, {"id", "scenario"});
-    return CheckScenarioRequest{id, ScenarioText(message)};
+    auto scenario = message.find("scenario");
+    if (scenario == message.end() || !scenario->is_object()) {
+      Reject("bad_message", "scenario", "scenario must be a JSON object");
+    }
+    return CheckScenarioRequest{id, *scenario};
   }
   if (type == "save_scenario") {
     AllowOnlyFields(message, type, {"id", "scenario", "base_version"});

@@ -42,8 +42,8 @@ const std::vector<ErrorCode>& ErrorCodes() {
       {"sign_in_required",
        "`--require-sign-in`: send `hello` first (WebSocket) or `Authorization: Bearer` (HTTP, 401)"},
       {"busy",
-       "a read queue or a scenario reload is full or under way (HTTP 503 with `Retry-After: 1`); "
-       "try again"},
+       "a read queue or a scenario reload is full or under way (HTTP 503 with `Retry-After: 1`), "
+       "also for `check_scenario`; try again"},
       {"unknown_scenario",
        "`start_exercise`, `restore_scenario` or `GET /api/scenario` names no scenario file, saved "
        "scenario or version"},

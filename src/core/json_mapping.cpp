@@ -296,11 +296,9 @@ Json PatientGroupsToJson(const ExerciseInfo& info) {
 }  // namespace
 
 Json ExerciseScenarioToJson(const ExerciseInfo& info) {
-  return {{"id", info.scenario_id},
-          {"name", info.scenario_name},
+  return {{"id", info.scenario_id}, {"name", info.scenario_name},
           {"origin", info.scenario_version == 0 ? "file" : "saved"},
-          {"version", info.scenario_version},
-          {"digest", info.scenario_digest}};
+          {"version", info.scenario_version}, {"digest", info.scenario_digest}};
 }
 
 Json ExerciseInfoToJson(const ExerciseInfo& info) {

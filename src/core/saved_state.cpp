@@ -2,6 +2,7 @@
 
 #include <cstdint>
 
+#include "lagesbild/core/digest.h"
 #include "lagesbild/core/json_mapping.h"
 #include "lagesbild/core/time_format.h"
 
@@ -256,7 +257,7 @@ ExerciseInfo ExerciseFromSaved(const Json& json) {
 }
 
 // Changes whenever anything the initial state is built from changes: a saved state written under
-// another configuration must not be mixed with this one's figures. FNV-1a: stable across builds.
+// another configuration must not be mixed with this one's figures.
 std::string Fingerprint(const HealthcareRegionConfig& config) {
   const SpaceState initial = InitialState(config, "", false);
   Json basis = Json::array();
@@ -265,13 +266,7 @@ std::string Fingerprint(const HealthcareRegionConfig& config) {
   for (const HospitalState& hospital : initial.hospitals) {
     basis.push_back(HospitalToSaved(hospital));
   }
-  std::uint64_t hash = 1469598103934665603ULL;
-  for (unsigned char byte : basis.dump()) {
-    hash = (hash ^ byte) * 1099511628211ULL;
-  }
-  char text[17];
-  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
-  return text;
+  return TextDigest(basis.dump());
 }
 
 }  // namespace

@@ -110,16 +110,21 @@ const Inject* Scenario::FindInject(const std::string& id) const {
 
 Result<Scenario> ParseScenario(const std::string& text, const std::string& source_name,
                                const HealthcareRegionConfig& config) {
-  std::vector<std::string> errors;
-  const auto problem = [&](const Problem& p) {
-    errors.push_back(source_name + ": " + p.path + ": " + p.what);
-  };
   Json root;
   try {
     root = Json::parse(text);
   } catch (const Json::exception& e) {
     return ScenarioError({source_name + ": not valid JSON: " + e.what()});
   }
+  return ParseScenarioJson(root, source_name, config);
+}
+
+Result<Scenario> ParseScenarioJson(const Json& root, const std::string& source_name,
+                                   const HealthcareRegionConfig& config) {
+  std::vector<std::string> errors;
+  const auto problem = [&](const Problem& p) {
+    errors.push_back(source_name + ": " + p.path + ": " + p.what);
+  };
   Scenario scenario;
   try {
     RequireObject(root, "$");
@@ -160,7 +165,7 @@ Result<Scenario> ParseScenario(const std::string& text, const std::string& sourc
     }
     scenario.start_from_live = start_from == "live";
     if (root.contains("starts_at")) {
-      const Json& clock = root["starts_at"];
+      const Json& clock = root.at("starts_at");
       scenario.starts_at = clock.is_string() ? ParseClock(clock.get<std::string>()) : std::nullopt;
       if (!scenario.starts_at) throw Problem{"$.starts_at", "must be \"HH:MM\" (local time at 00:00)"};
     }
@@ -264,7 +269,7 @@ Result<Scenario> ParseScenario(const std::string& text, const std::string& sourc
       problem(p);
     }
   }
-  const Json* injects = root.is_object() && root.contains("injects") ? &root["injects"] : nullptr;
+  const Json* injects = root.is_object() && root.contains("injects") ? &root.at("injects") : nullptr;
   if (!injects || !injects->is_array() || injects->empty()) {
     problem(Problem{"$.injects", "must be a non-empty list"});
   }

@@ -19,12 +19,23 @@ const ScenarioCatalogue* ScenarioEditor::Catalogue() const {
 }
 
 void ScenarioEditor::Check(ConnectionHandle handle, const Actor& actor,
-                           const CheckScenarioRequest& request) {
+                           CheckScenarioRequest request) {
   if (auto refused = TrainerOnly(actor)) {
     shared_.SendError(handle, request.id, *refused);
     return;
   }
-  shared_.Send(handle, ScenarioCheckMessage(request.id, ScenarioProblems(*net_.config, request.text)));
+  // The loader's walk runs on the reader thread, never on the network thread.
+  auto scenario = std::make_shared<const nlohmann::json>(std::move(request.scenario));
+  const bool queued = net_.reader.TrySubmit([this, handle, id = request.id, scenario](EventStore&) {
+    auto problems = ScenarioProblems(*net_.config, *scenario);
+    asio::post(net_.io, [this, handle, id, problems = std::move(problems)] {
+      shared_.Send(handle, ScenarioCheckMessage(id, problems));
+    });
+  });
+  if (!queued) {
+    shared_.SendError(handle, request.id,
+                      MakeError("busy", "", "the server is busy reading; check again in a moment"));
+  }
 }
 
 void ScenarioEditor::Save(ConnectionHandle handle, const Actor& actor, SaveScenarioRequest request) {

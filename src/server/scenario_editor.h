@@ -3,9 +3,9 @@
 // an earlier version, and the catalogue as the trainers read it (GET /api/scenarios, the export of
 // one version's text). Trainers only.
 //
-// Thread model: network thread only (network.h). A check parses the text there (at most
-// kMaxScenarioBytes, trainers only, rate-limited like every message); saves go to the engine,
-// whose outcomes are posted back to the network thread.
+// Thread model: network thread only (network.h). A check runs the loader on the reader thread
+// (its queue is bounded: "busy" when full), saves go to the engine; both post their answers
+// back to the network thread.
 #ifndef LAGESBILD_SERVER_SCENARIO_EDITOR_H_
 #define LAGESBILD_SERVER_SCENARIO_EDITOR_H_
 
@@ -26,7 +26,7 @@ class ScenarioEditor {
   ScenarioEditor(Network& net, SharedState& shared, ExerciseRunner& runner)
       : net_(net), shared_(shared), runner_(runner) {}
 
-  void Check(ConnectionHandle handle, const Actor& actor, const CheckScenarioRequest& request);
+  void Check(ConnectionHandle handle, const Actor& actor, CheckScenarioRequest request);
   void Save(ConnectionHandle handle, const Actor& actor, SaveScenarioRequest request);
   void Restore(ConnectionHandle handle, const Actor& actor, const RestoreScenarioRequest& request);
 

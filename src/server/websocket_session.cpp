@@ -145,7 +145,7 @@ void WebSocketSessions::OnMessage(ConnectionHandle handle, WsServer::message_ptr
   } else if (auto* reload = std::get_if<ReloadScenariosRequest>(&request)) {
     ReloadScenarios(handle, session, reload->id);
   } else if (auto* check = std::get_if<CheckScenarioRequest>(&request)) {
-    editor_.Check(handle, session.actor, *check);
+    editor_.Check(handle, session.actor, std::move(*check));
   } else if (auto* save = std::get_if<SaveScenarioRequest>(&request)) {
     editor_.Save(handle, session.actor, std::move(*save));
   } else if (auto* restore = std::get_if<RestoreScenarioRequest>(&request)) {

@@ -15,8 +15,11 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "lagesbild/core/commands.h"
 #include "lagesbild/core/config.h"
+#include "lagesbild/core/digest.h"
 #include "lagesbild/core/domain.h"
 #include "lagesbild/core/events.h"
 #include "lagesbild/core/result.h"
@@ -70,9 +73,6 @@ struct ScenarioCatalogue {
   }
 };
 
-// The text's fingerprint: 64-bit FNV-1a as 16 hex digits. Names the exact text an exercise ran.
-std::string TextDigest(std::string_view text);
-
 // Whether `id` may name a scenario: 1-40 of a-z, 0-9 and '-' (the loader's rule).
 bool IsScenarioId(std::string_view id);
 
@@ -93,10 +93,10 @@ void ReadScenarioMetadata(const std::string& text, ScenarioFile& file);
 ScenarioFile SavedScenarioFile(const std::string& id, const ScenarioVersion& newest,
                                std::shared_ptr<const struct Scenario> parsed);
 
-// The loader's problems with a scenario text ("$.path: what", at most kMaxProblemsKept); with
-// `id`, also an "id" that differs from it. None: it can be started.
+// The loader's problems with a scenario ("$.path: what", at most kMaxProblemsKept); with `id`,
+// also an "id" that differs from it. None: it can be started.
 std::vector<std::string> ScenarioProblems(const HealthcareRegionConfig& config,
-                                          const std::string& text, const std::string& id = "");
+                                          const nlohmann::json& root, const std::string& id = "");
 
 // Judges a save against the catalogue (null: none yet) and returns the event that adds it.
 Result<ScenarioSaved> JudgeSave(const HealthcareRegionConfig& config,

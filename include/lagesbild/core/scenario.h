@@ -169,6 +169,9 @@ struct ScenarioFile {
 // its message and every one in `details`: "<source>: <json path>: <problem>".
 Result<Scenario> ParseScenario(const std::string& text, const std::string& source_name,
                                const HealthcareRegionConfig& config);
+// The same, of a text already parsed as JSON.
+Result<Scenario> ParseScenarioJson(const nlohmann::json& root, const std::string& source_name,
+                                   const HealthcareRegionConfig& config);
 // The error of a scenario with these problems (at least one).
 Error ScenarioError(std::vector<std::string> problems);
 

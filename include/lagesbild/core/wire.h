@@ -65,10 +65,10 @@ struct ReloadScenariosRequest {
 };
 
 // The scenario editor (trainers): check a scenario with the files' loader, save a version of it,
-// or save an earlier version again. `text` is the scenario object as JSON text.
+// or save an earlier version again (`text`: the scenario object as the JSON text to store).
 struct CheckScenarioRequest {
   std::string id;
-  std::string text;
+  nlohmann::json scenario;  // judged as it came; a check stores nothing
 };
 struct SaveScenarioRequest {
   std::string id;
