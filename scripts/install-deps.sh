@@ -8,9 +8,10 @@ SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
 packages=(g++ cmake ninja-build pkg-config libasio-dev libwebsocketpp-dev libsqlite3-dev libsodium-dev
-          nlohmann-json3-dev libcli11-dev catch2)
+          nlohmann-json3-dev libcli11-dev catch2 libssl-dev)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(chromium sqlite3 clang libclang-rt-14-dev)
+  packages+=(chromium sqlite3 clang libclang-rt-14-dev openssl nginx prometheus lintian systemd dpkg-dev
+             file)
   command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 fi
 

@@ -29,7 +29,7 @@ std::string Cell(const std::string& text) {
 
 std::string Text(const Json& value) { return value.is_string() ? value.get<std::string>() : ""; }
 
-std::string Clock(const Json& ms) {
+std::string ClockText(const Json& ms) {
   if (!ms.is_number()) return "";
   const std::int64_t value = ms.get<std::int64_t>();
   return value < 0 ? "-" + FormatElapsed(-value) : FormatElapsed(value);
@@ -64,29 +64,29 @@ std::string ReviewCsv(const HealthcareRegionConfig& config, const Json& review) 
                     " (" + review.value("space", "") + ")\n";
   csv += Row({"typ", "id", "avser", "beskrivning", "mål", "utfall", "status", "av"});
   for (const Json& c : review["checkpoints"]) {
-    csv += Row({"kontrollpunkt", Text(c["id"]), "", Text(c["description"]), Clock(c["due_ms"]),
-                Clock(c["met_ms"]), Lookup(kOutcomes, c["status"]), Text(c["by"])});
+    csv += Row({"kontrollpunkt", Text(c["id"]), "", Text(c["description"]), ClockText(c["due_ms"]),
+                ClockText(c["met_ms"]), Lookup(kOutcomes, c["status"]), Text(c["by"])});
   }
   for (const Json& i : review["indicators"]) {
     const std::string subject = i["hospital"].is_string() ? hospital_name(i["hospital"])
                                                           : region_name(i["region"]);
-    std::string actual = Clock(i["actual_ms"]);
+    std::string actual = ClockText(i["actual_ms"]);
     if (i["actual_ms"].is_number() && i["actual_ms"].get<std::int64_t>() < i["trigger_ms"].get<std::int64_t>()) {
       actual += " (före larmet)";
     }
     csv += Row({"prestationsindikator", Lookup(kIndicatorNames, i["indicator"]), subject,
                 "inom " + std::to_string(i["target_minutes"].get<std::int64_t>()) +
-                    " min efter larmet " + Clock(i["trigger_ms"]),
-                Clock(i["due_ms"]), actual, Lookup(kOutcomes, i["status"]), Text(i["by"])});
+                    " min efter larmet " + ClockText(i["trigger_ms"]),
+                ClockText(i["due_ms"]), actual, Lookup(kOutcomes, i["status"]), Text(i["by"])});
   }
   for (const Json& a : review["acknowledgements"]) {
     csv += Row({"kvittens", Text(a["message"]), region_name(a["region"]), Text(a["inject"]),
-                Clock(a["sent_ms"]), Clock(a["acknowledged_ms"]),
+                ClockText(a["sent_ms"]), ClockText(a["acknowledged_ms"]),
                 a["acknowledged_ms"].is_null() ? "ej kvitterad" : "kvitterad", Text(a["by"])});
   }
   for (const Json& f : review["first_reports"]) {
     csv += Row({"första rapport", Text(f["hospital"]), hospital_name(f["hospital"]), "", "",
-                Clock(f["first_report_ms"]),
+                ClockText(f["first_report_ms"]),
                 f["first_report_ms"].is_null() ? "ingen rapport" : "rapporterad", Text(f["by"])});
   }
   return csv;

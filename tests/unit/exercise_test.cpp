@@ -16,7 +16,7 @@ using testing::SmallConfig;
 namespace {
 
 constexpr TimeMs kStartWall = 1795429800000;  // 2026-11-23T10:30:00Z
-constexpr ElapsedMs kMinute = 60000;
+using testing::kMinute;
 
 Scenario TestScenario(bool suggest) {
   Json json = Json::parse(R"({

@@ -21,7 +21,7 @@ using testing::SmallConfig;
 
 namespace {
 
-constexpr TimeMs kMinute = 60000;
+using testing::kMinute;
 constexpr TimeMs kLarm = 1795429800000;  // 2026-11-23T10:30:00Z
 
 struct Log {

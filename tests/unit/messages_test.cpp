@@ -45,8 +45,8 @@ MessageContent Alert(std::vector<std::string> to) {
   return alert;
 }
 
-const Actor kNorth = testing::Reporter("tib-nord", "north");
-const Actor kSouth = testing::Reporter("tib-syd", "south");
+using testing::kNorth;
+using testing::kSouth;
 
 }  // namespace
 

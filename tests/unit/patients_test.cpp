@@ -20,7 +20,7 @@ using testing::SmallConfig;
 namespace {
 
 constexpr TimeMs kStart = 1795429800000;  // 2026-11-23T10:30:00Z
-constexpr std::int64_t kMinute = 60000;
+using testing::kMinute;
 
 struct Exercise {
   SpaceState state = InitialState(SmallConfig(), "ovning-1", true);

@@ -14,8 +14,8 @@ using testing::SmallConfig;
 
 namespace {
 
-const Actor kNorth = testing::Reporter("tib-nord", "north");
-const Actor kSouth = testing::Reporter("tib-syd", "south");
+using testing::kNorth;
+using testing::kSouth;
 
 // A live space with something in every field a saved state must keep.
 SpaceState BusyLiveSpace() {

@@ -9,7 +9,7 @@ using testing::SmallConfig;
 
 namespace {
 
-constexpr TimeMs kMinute = 60000;
+using testing::kMinute;
 
 void Accept(SpaceState& state, Command command) {
   Decision decision = Decide(SmallConfig(), state, command);

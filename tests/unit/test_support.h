@@ -2,6 +2,7 @@
 #ifndef LAGESBILD_TESTS_TEST_SUPPORT_H_
 #define LAGESBILD_TESTS_TEST_SUPPORT_H_
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -23,6 +24,11 @@ HealthcareRegionConfig LoadRepoConfig(const std::string& name);
 Actor Trainer(const std::string& id = "trainer");
 Actor Reporter(const std::string& id, const std::string& region);
 Actor Scenario(const std::string& id);
+
+// One minute in milliseconds, and the small configuration's two regions' reporters.
+inline constexpr std::int64_t kMinute = 60000;
+inline const Actor kNorth = Reporter("tib-nord", "north");
+inline const Actor kSouth = Reporter("tib-syd", "south");
 
 // A report of one bed figure, sent by a trainer (who may write anywhere).
 Command Report(const std::string& hospital, BedType type, std::int64_t available,
