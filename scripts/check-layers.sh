@@ -2,10 +2,12 @@
 # Fails when a layer includes what it must not. The layers, bottom up (README "Layout"):
 #   core    include/lagesbild/core, src/core: only core headers, the standard library and
 #           nlohmann/json — no threads, clocks, files, SQLite, Asio, WebSocket++ or libsodium
+#   log     include/lagesbild/log, src/log: the operator's log lines; every layer above the core
+#           may write them
 #   store   + the store's own headers; SQLite only in src/store
 #   engine  + core, and the store's interface (store/store.h), never an implementation
 #   auth    + core; libsodium only in src/auth
-#   server  + core, engine, store/store.h, auth; Asio and WebSocket++ only in src/server
+#   server  + core, engine, store/store.h, auth; Asio, WebSocket++ and OpenSSL only in src/server
 #   src/main.cpp wires them together and may include any layer.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -33,18 +35,19 @@ check() {  # layer allowed-lagesbild-regex allowed-angle-regex files...
 
 any_std='[a-z_]+(\.h)?'
 check core  'core/[a-z_]+\.h' "$core_std|nlohmann/json\.hpp" include/lagesbild/core/*.h src/core/*
-check store '(core|store)/[a-z_]+\.h' "$any_std|sys/[a-z_]+\.h|nlohmann/json\.hpp|sqlite3\.h" \
+check log 'log/log\.h' "$any_std|nlohmann/json\.hpp" include/lagesbild/log/*.h src/log/*
+check store '(core|store|log)/[a-z_]+\.h' "$any_std|sys/[a-z_]+\.h|nlohmann/json\.hpp|sqlite3\.h" \
   include/lagesbild/store/*.h src/store/*
-check engine '(core/[a-z_]+|store/store|engine/[a-z_]+)\.h' "$any_std|nlohmann/json\.hpp" \
+check engine '(core/[a-z_]+|store/store|engine/[a-z_]+|log/log)\.h' "$any_std|nlohmann/json\.hpp" \
   include/lagesbild/engine/*.h src/engine/*
-check auth '(core|auth)/[a-z_]+\.h' "$any_std|sys/[a-z_]+\.h|nlohmann/json\.hpp|sodium\.h" \
+check auth '(core|auth|log)/[a-z_]+\.h' "$any_std|sys/[a-z_]+\.h|nlohmann/json\.hpp|sodium\.h" \
   include/lagesbild/auth/*.h src/auth/*
-check server '(core/[a-z_]+|store/store|engine/[a-z_]+|auth/[a-z_]+|server/[a-z_]+)\.h' \
-  "$any_std|sys/[a-z_]+\.h|nlohmann/json\.hpp|asio(/[a-z_/]+)?\.hpp|websocketpp/[a-z_/0-9]+\.hpp" \
+check server '(core/[a-z_]+|store/store|engine/[a-z_]+|auth/[a-z_]+|server/[a-z_]+|log/log)\.h' \
+  "$any_std|sys/[a-z_]+\.h|nlohmann/json\.hpp|asio(/[a-z_/]+)?\.hpp|websocketpp/[a-z_/0-9]+\.hpp|openssl/[a-z0-9_]+\.h" \
   include/lagesbild/server/*.h src/server/*
 # Public headers never pull in a library the layer keeps private.
 for header in include/lagesbild/*/*.h; do
-  grep -qE '^#include *<(sqlite3\.h|sodium\.h|asio|websocketpp/)' "$header" &&
+  grep -qE '^#include *<(sqlite3\.h|sodium\.h|asio|websocketpp/|openssl/)' "$header" &&
     fail "$header" "a public header includes a private dependency"
 done
 [ "$(find include/lagesbild -maxdepth 1 -name '*.h' | wc -l)" -eq 0 ] ||

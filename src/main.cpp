@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include "lagesbild/core/error_codes.h"
+#include "lagesbild/log/log.h"
 #include "lagesbild/server/server.h"
 #include "lagesbild/server/system_clock.h"
 #include "lagesbild/store/sqlite_store.h"
@@ -116,15 +117,16 @@ int Serve(const std::string& config_path, const std::string& db_path,
   }
   const std::string host =
       options.bind_address == "0.0.0.0" ? "localhost" : options.bind_address;
+  const char* scheme = options.tls_cert.empty() ? "http" : "https";
   // Tests read this line to learn the port; keep its shape.
   std::printf("lagesbild: %s (%zu hospitals), event log %s\n", config->name.c_str(),
               config->hospitals.size(), db_path.c_str());
-  std::printf("lagesbild: listening on http://%s:%u/\n", host.c_str(), server.port());
+  std::printf("lagesbild: listening on %s://%s:%u/\n", scheme, host.c_str(), server.port());
   if (!server.started_exercise().empty()) {
-    std::printf("lagesbild: exercise (ÖVNING) %s: board http://%s:%u/?space=%s, trainer "
-                "http://%s:%u/trainer.html?space=%s\n",
-                server.started_exercise().c_str(), host.c_str(), server.port(),
-                server.started_exercise().c_str(), host.c_str(), server.port(),
+    std::printf("lagesbild: exercise (ÖVNING) %s: board %s://%s:%u/?space=%s, trainer "
+                "%s://%s:%u/trainer.html?space=%s\n",
+                server.started_exercise().c_str(), scheme, host.c_str(), server.port(),
+                server.started_exercise().c_str(), scheme, host.c_str(), server.port(),
                 server.started_exercise().c_str());
   }
   std::fflush(stdout);
@@ -140,6 +142,7 @@ int main(int argc, char** argv) {
   // owner's only.
   ::umask(077);
   CLI::App app{"Lägesbild – shared hospital capacity picture for mass-casualty events"};
+  app.set_version_flag("--version", "lagesbild " LAGESBILD_VERSION);
   app.require_subcommand(1);
 
   std::string config_path = LAGESBILD_DEFAULT_CONFIG;
@@ -217,6 +220,23 @@ int main(int argc, char** argv) {
                     "milliseconds a read may run before it is interrupted (503 store_failed)")
       ->check(CLI::Range(1, 600000))
       ->capture_default_str();
+  serve->add_option("--tls-cert", options.tls_cert,
+                    "PEM certificate chain: serve https and wss (with --tls-key; SIGHUP rereads both)")
+      ->check(CLI::ExistingFile);
+  serve->add_option("--tls-key", options.tls_key, "PEM private key, readable by its owner only")
+      ->check(CLI::ExistingFile);
+  serve->add_flag("--insecure-plaintext", options.insecure_plaintext,
+                  "allow --bind beyond loopback without TLS (tokens then travel in clear text)");
+  serve->add_option("--trusted-proxy", options.trusted_proxies,
+                    "address of a TLS proxy in front (e.g. 127.0.0.1 for the shipped nginx "
+                    "configuration): its X-Forwarded-For and X-Forwarded-Proto are believed; repeatable");
+  std::string log_format = "text", log_level = "info";
+  serve->add_option("--log-format", log_format, "log lines on standard error: text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  serve->add_option("--log-level", log_level, "lowest level logged: debug, info, warning, error")
+      ->check(CLI::IsMember({"debug", "info", "warning", "error"}))
+      ->capture_default_str();
   std::int64_t max_db_mb = 0;
   serve->add_option("--max-db-size", max_db_mb,
                     "cap the event log at this many MiB (0: no cap); beyond it writes fail "
@@ -247,6 +267,8 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
   options.port = static_cast<std::uint16_t>(port);
+  lagesbild::log::Configure(*lagesbild::log::ParseFormat(log_format),
+                            *lagesbild::log::ParseLevel(log_level));
   if (serve->parsed()) return Serve(config_path, db_path, users_path, max_db_mb << 20, options);
   if (codes->parsed()) {
     std::fputs((markdown ? lagesbild::ErrorCodesMarkdown() : lagesbild::ErrorCodesJson() + "\n").c_str(), stdout);

@@ -68,6 +68,8 @@ const std::vector<ErrorCode>& ErrorCodes() {
       // Never sent to a client: the server's own log, or a refusal to start.
       {"config", "the configuration, the users file or the web files cannot be used", false},
       {"listen", "the server cannot listen on its address and port", false},
+      {"tls", "the TLS certificate or key cannot be used, or an address beyond loopback has no TLS",
+       false},
       {"users", "the users file cannot be read or written, or a user cannot be added", false},
       {"out_of_sequence", "an event that does not follow the space's last one (a defect)", false},
       {"saved_state_format", "a saved state written in another format; replayed past", false},

@@ -7,7 +7,8 @@
 namespace lagesbild {
 
 std::string HealthMessage(const HealthReport& report) {
-  Json body{{"status", report.status}};
+  Json body{{"status", report.status}, {"tls", report.tls},
+            {"insecure_plaintext", report.insecure_plaintext}};
   if (report.reason) body["reason"] = *report.reason;
   if (report.detailed) {
     Json& spaces = body["spaces"] = Json::object();

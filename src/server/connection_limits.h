@@ -21,9 +21,10 @@ class ConnectionLimits {
   using Place = std::map<std::string, std::size_t>::iterator;
 
   // Counts a new connection from `address`, or refuses it (counts nothing) when a cap is reached.
-  std::optional<Place> TryOpen(const std::string& address) {
+  // A trusted proxy (`per_address` false) carries many clients and is held to the total only.
+  std::optional<Place> TryOpen(const std::string& address, bool per_address = true) {
     auto [place, created] = per_address_.try_emplace(address, 0);
-    if (open_ >= total_cap_ || place->second >= per_address_cap_) {
+    if (open_ >= total_cap_ || (per_address && place->second >= per_address_cap_)) {
       if (created) per_address_.erase(place);
       return std::nullopt;
     }

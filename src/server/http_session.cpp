@@ -150,6 +150,8 @@ std::string HttpSessions::HealthJson(bool detailed) const {
   report.status = net_.shutting_down ? "stopping" : fault ? "store_failed" : "ok";
   if (fault) report.reason = fault->message;
   report.detailed = detailed;
+  report.tls = net_.endpoint.is_secure();
+  report.insecure_plaintext = !report.tls && net_.options.insecure_plaintext && !listener_.loopback();
   for (const auto& [name, replica] : shared_.replicas()) report.spaces.emplace_back(name, replica.state().seq);
   const ServerStats& stats = net_.stats;
   const ConnectionLimits& limits = listener_.limits();

@@ -36,6 +36,7 @@ std::optional<Error> Listener::Listen() {
   }
   asio::error_code local_error;
   port_ = net_.endpoint.get_local_endpoint(local_error).port();
+  loopback_ = address.is_loopback();
   Accept();
   return std::nullopt;
 }
@@ -79,7 +80,9 @@ void Listener::OnAccepted(WsServer::connection_ptr connection,
   asio::error_code address_error;
   const auto remote = connection->get_raw_socket().remote_endpoint(address_error);
   const std::string address = address_error ? std::string("?") : remote.address().to_string();
-  const auto place = limits_.TryOpen(address);
+  const auto& proxies = net_.options.trusted_proxies;
+  const bool proxy = std::find(proxies.begin(), proxies.end(), address) != proxies.end();
+  const auto place = limits_.TryOpen(address, !proxy);
   if (!place) {
     // At a cap: the connection is closed at once, before a byte is read.
     ++net_.stats.refused_at_cap;

@@ -26,6 +26,7 @@ class Listener {
   // Listens on the options' address and port and starts accepting.
   std::optional<Error> Listen();
   std::uint16_t port() const { return port_; }
+  bool loopback() const { return loopback_; }  // listening on a loopback address only
   void Stop();  // stops listening and accepting
   const ConnectionLimits& limits() const { return limits_; }
 
@@ -38,6 +39,7 @@ class Listener {
   asio::steady_timer accept_timer_{net_.io};
   std::chrono::milliseconds accept_backoff_{0};
   std::uint16_t port_ = 0;
+  bool loopback_ = true;
 };
 
 }  // namespace lagesbild

@@ -11,9 +11,11 @@
 #include "listener.h"
 #include "network.h"
 #include "shared_state.h"
+#include "tls_context.h"
 #include "websocket_session.h"
 
 #include "lagesbild/core/wire.h"
+#include "lagesbild/log/log.h"
 #include "lagesbild/server/scenario_files.h"
 
 namespace lagesbild {
@@ -61,6 +63,10 @@ class Server::Impl : public CommitListener {
  private:
   // Everything below runs on the network thread.
   void ConfigureEndpoint();
+  // TLS from --tls-cert/--tls-key, or plain TCP on loopback (or with --insecure-plaintext).
+  std::optional<Error> SetUpTransport();
+  void WaitForSignal();  // SIGINT/SIGTERM: shut down; SIGHUP: reload
+  void Reload();
   // Runs a handler for one connection behind the last-resort guard: whatever it throws is
   // logged and closes that connection (an HTTP request gets a 500), never the server.
   template <typename Handler>
@@ -76,6 +82,7 @@ class Server::Impl : public CommitListener {
   WebSocketSessions websockets_;
   HttpSessions http_;
   asio::signal_set signals_;
+  std::optional<TlsCertificate> tls_;
   asio::steady_timer maintenance_timer_{net_.io};
   int maintenance_ticks_ = 0;
   std::string started_exercise_;  // by ServerOptions::start_scenario
@@ -95,13 +102,13 @@ std::optional<Error> Server::Impl::Open() {
   net_.endpoint.init_asio(&net_.io, ec);
   if (ec) return MakeError("listen", "", "init: " + ec.message());
   ConfigureEndpoint();
+  if (auto error = SetUpTransport()) return error;
   if (auto error = listener_.Listen()) return error;
   if (net_.options.handle_signals) {
     signals_.add(SIGINT);
     signals_.add(SIGTERM);
-    signals_.async_wait([this](const asio::error_code& error, int) {
-      if (!error) BeginShutdown();
-    });
+    signals_.add(SIGHUP);
+    WaitForSignal();
   }
   net_.engine.Start();
   net_.reader.Start();
@@ -116,6 +123,58 @@ std::optional<Error> Server::Impl::Open() {
     }
   }
   return std::nullopt;
+}
+
+std::optional<Error> Server::Impl::SetUpTransport() {
+  const ServerOptions& options = net_.options;
+  SecureResponse::strict_transport = false;
+  if (options.tls_cert.empty() != options.tls_key.empty()) {
+    return MakeError("tls", options.tls_cert.empty() ? "tls-cert" : "tls-key",
+                     "--tls-cert and --tls-key go together");
+  }
+  if (!options.tls_cert.empty()) {
+    tls_.emplace(options.tls_cert, options.tls_key);
+    if (auto error = tls_->Reload()) return error;
+    net_.endpoint.set_tls_source([this] { return tls_->current(); });
+    SecureResponse::strict_transport = true;
+    log::Info("tls_loaded", {{"certificate", tls_->description()}});
+    return std::nullopt;
+  }
+  asio::error_code error;
+  const auto address = asio::ip::make_address(options.bind_address, error);
+  if (!error && !address.is_loopback() && !options.insecure_plaintext) {
+    return MakeError("tls", "bind",
+                     "will not listen on " + options.bind_address +
+                         " without TLS: give --tls-cert and --tls-key, or bind 127.0.0.1 behind a "
+                         "TLS proxy (deploy/nginx); --insecure-plaintext only on a network you trust");
+  }
+  if (!error && !address.is_loopback()) {
+    log::Warning("insecure_plaintext", {{"bind", options.bind_address},
+                                        {"detail", "tokens travel in clear text on this network"}});
+  }
+  return std::nullopt;
+}
+
+void Server::Impl::WaitForSignal() {
+  signals_.async_wait([this](const asio::error_code& error, int signal) {
+    if (error) return;
+    if (signal == SIGHUP) {
+      Reload();
+      WaitForSignal();
+    } else {
+      BeginShutdown();
+    }
+  });
+}
+
+void Server::Impl::Reload() {
+  if (tls_) {
+    if (auto error = tls_->Reload()) {
+      log::Error("tls_reload_failed", {{"detail", error->message}});
+    } else {
+      log::Info("tls_reloaded", {{"certificate", tls_->description()}});
+    }
+  }
 }
 
 void Server::Impl::ConfigureEndpoint() {

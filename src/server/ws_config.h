@@ -1,6 +1,6 @@
 // WebSocket++'s configuration for this server: its asio defaults with a stricter request type,
-// a response type that carries the same headers on every answer, single-threaded use and a small
-// read buffer. Only the transport's translation units include this (it pulls in WebSocket++).
+// a response type that carries the same headers on every answer, a socket that is TLS or plain
+// TCP (tls_socket.h), single-threaded use and a small read buffer. Only the transport's translation units include this (it pulls in WebSocket++).
 #ifndef LAGESBILD_SERVER_WS_CONFIG_H_
 #define LAGESBILD_SERVER_WS_CONFIG_H_
 
@@ -11,6 +11,7 @@
 #include <websocketpp/server.hpp>
 
 #include "http_rules.h"
+#include "tls_socket.h"
 
 namespace lagesbild {
 
@@ -51,6 +52,10 @@ class StrictRequest : public websocketpp::http::parser::request {
 // on its own (a refused request head) gets a JSON body that names the reason.
 class SecureResponse : public websocketpp::http::parser::response {
  public:
+  // Set by the server before it listens, when it speaks TLS: every answer then carries HSTS
+  // (RFC 6797 forbids it over plain HTTP). Read only on the network thread afterwards.
+  inline static bool strict_transport = false;
+
   std::string raw() const {
     if (get_status_code() == websocketpp::http::status_code::switching_protocols) {
       return websocketpp::http::parser::response::raw();
@@ -61,6 +66,7 @@ class SecureResponse : public websocketpp::http::parser::response {
       if (answer.get_header(name).empty()) answer.replace_header(name, value);
     }
     if (answer.get_header("Cache-Control").empty()) answer.replace_header("Cache-Control", "no-cache");
+    if (strict_transport) answer.replace_header("Strict-Transport-Security", "max-age=31536000");
     if (get_status_code() >= 400 && get_body().empty() && get_header("Content-Type").empty()) {
       std::string reason;
       for (char c : get_status_msg()) reason += (c == '"' || c == '\\' || c < 0x20) ? ' ' : c;
@@ -86,6 +92,7 @@ struct ServerConfig : public websocketpp::config::asio {
     using elog_type = type::elog_type;
     using request_type = type::request_type;
     using response_type = type::response_type;
+    using socket_type = tls_socket::endpoint;  // TLS or plain TCP, chosen at start
     static const bool enable_multithreading = false;
   };
   using transport_type = websocketpp::transport::asio::endpoint<transport_config>;

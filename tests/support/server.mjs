@@ -64,7 +64,7 @@ export async function startServer({ dbPath, port = 0, args = [], usersPath, user
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), timeoutMs);
     const onData = (chunk) => {
       output += chunk;
-      const match = /listening on http:\/\/[^:]+:(\d+)\//.exec(output);
+      const match = /listening on https?:\/\/[^:]+:(\d+)\//.exec(output);
       if (match) {
         clearTimeout(timer);
         resolve(Number(match[1]));

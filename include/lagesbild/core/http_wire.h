@@ -25,6 +25,8 @@ struct HealthReport {
   std::string status = "ok";
   std::optional<std::string> reason;
   bool detailed = true;
+  bool tls = false;                 // the server itself speaks TLS
+  bool insecure_plaintext = false;  // plain TCP beyond loopback (--insecure-plaintext)
   std::vector<std::pair<std::string, Seq>> spaces;
   std::vector<std::pair<std::string, std::int64_t>> connections, limits;
 };

@@ -50,6 +50,12 @@ struct ServerOptions {
   int read_timeout_ms = 10000;       // a read still running after this is interrupted
   std::vector<std::string> allowed_origins;  // besides the server's own, e.g. "https://tib.example"
   bool require_sign_in = false;      // every read needs a token (viewer or above)
+
+  // TLS (docs/operations.md). Without a certificate the server listens only on loopback unless
+  // insecure_plaintext says the network is trusted (or a TLS proxy is in front).
+  std::string tls_cert, tls_key;     // PEM files; the key readable by its owner only
+  bool insecure_plaintext = false;
+  std::vector<std::string> trusted_proxies;  // peers whose X-Forwarded-For/-Proto are believed
 };
 
 class Server {
@@ -70,7 +76,8 @@ class Server {
   std::string started_exercise() const;
   // After Open(): how each space was rebuilt (saved state and events replayed).
   std::vector<SpaceRecovery> recovery() const;
-  // Serves until SIGINT/SIGTERM or Shutdown(): then stops accepting, commits and acknowledges
+  // Serves until SIGINT/SIGTERM or Shutdown() (SIGHUP reloads the certificate and the users
+  // file): then stops accepting, commits and acknowledges
   // what was already submitted, closes every connection and returns.
   void Run();
   // Thread-safe.
