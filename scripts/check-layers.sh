@@ -8,7 +8,7 @@
 #   engine  + core, and the store's interface (store/store.h), never an implementation
 #   auth    + core; libsodium only in src/auth
 #   server  + core, engine, store/store.h, auth; Asio, WebSocket++ and OpenSSL only in src/server
-#   src/main.cpp wires them together and may include any layer.
+#   src/cli (the command line) wires them together and may include any layer.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 failed=0

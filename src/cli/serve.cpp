@@ -1,83 +1,22 @@
-// lagesbild: the command-line entry point. `lagesbild serve` runs the server.
+// `lagesbild serve`: the server, until SIGINT or SIGTERM.
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <memory>
 #include <string>
 
-#include <sys/stat.h>
+#include "commands.h"
+#include "files.h"
 
-#include <CLI/CLI.hpp>
-
-#include "lagesbild/core/error_codes.h"
 #include "lagesbild/log/log.h"
 #include "lagesbild/server/server.h"
 #include "lagesbild/server/system_clock.h"
 #include "lagesbild/store/sqlite_store.h"
 
+namespace lagesbild::cli {
 namespace {
-
-// Creates the directory a file goes into (data/ by default) owner-only, if it is missing.
-void MakePrivateDirectory(const std::string& file) {
-  std::error_code ec;
-  const auto directory = std::filesystem::path(file).parent_path();
-  if (directory.empty() || std::filesystem::exists(directory, ec)) return;
-  std::filesystem::create_directories(directory, ec);
-  std::filesystem::permissions(directory, std::filesystem::perms::owner_all, ec);
-}
-
-
-std::optional<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream content;
-  content << in.rdbuf();
-  return content.str();
-}
-
-std::shared_ptr<const lagesbild::HealthcareRegionConfig> LoadConfig(const std::string& path) {
-  const auto text = ReadFile(path);
-  if (!text) {
-    std::fprintf(stderr, "lagesbild: %s: cannot be read\n", path.c_str());
-    return nullptr;
-  }
-  auto loaded = lagesbild::ParseConfig(*text, path);
-  if (!loaded.ok()) {
-    std::fprintf(stderr, "lagesbild: %s\n", loaded.error().message.c_str());
-    return nullptr;
-  }
-  return std::make_shared<const lagesbild::HealthcareRegionConfig>(std::move(loaded).value());
-}
-
-// The users file holds token hashes: the server will not run with one that others can read or
-// change (a hash can be attacked offline; a writable file lets anyone add a trainer).
-bool UsersFilePrivate(const std::string& path) {
-  struct stat info;
-  if (::stat(path.c_str(), &info) != 0) return true;  // none yet: created owner-only
-  if ((info.st_mode & 077) != 0) {
-    std::fprintf(stderr,
-                 "lagesbild: %s is readable or writable by others (mode %03o); "
-                 "make it the owner's only: chmod 600 %s\n",
-                 path.c_str(), static_cast<unsigned>(info.st_mode & 0777), path.c_str());
-    return false;
-  }
-  return true;
-}
-
-bool LoadUsers(const std::string& path, const lagesbild::HealthcareRegionConfig& config,
-               lagesbild::UserDirectory* users) {
-  auto loaded = lagesbild::UserDirectory::Load(path, config);
-  if (!loaded.ok()) {
-    std::fprintf(stderr, "lagesbild: %s\n", loaded.error().message.c_str());
-    return false;
-  }
-  *users = std::move(loaded).value();
-  return true;
-}
 
 int Serve(const std::string& config_path, const std::string& db_path,
           const std::string& users_path, std::int64_t max_db_bytes,
-          lagesbild::ServerOptions options) {
+          ServerOptions options) {
   auto config = LoadConfig(config_path);
   if (!config || !UsersFilePrivate(users_path) || !LoadUsers(users_path, *config, &options.users)) {
     return 2;
@@ -89,23 +28,23 @@ int Serve(const std::string& config_path, const std::string& db_path,
   }
 
   MakePrivateDirectory(db_path);
-  auto store = lagesbild::SqliteEventStore::Open(db_path, config->id, max_db_bytes);
+  auto store = SqliteEventStore::Open(db_path, config->id, max_db_bytes);
   if (!store.ok()) {
     std::fprintf(stderr, "lagesbild: %s\n", store.error().message.c_str());
     return 2;
   }
-  auto reads = lagesbild::SqliteEventStore::OpenReadOnly(db_path);
+  auto reads = SqliteEventStore::OpenReadOnly(db_path);
   if (!reads.ok()) {
     std::fprintf(stderr, "lagesbild: %s\n", reads.error().message.c_str());
     return 2;
   }
-  lagesbild::Server server(config, std::move(store).value(), std::move(reads).value(),
-                           std::make_shared<lagesbild::SystemClock>(), options);
+  Server server(config, std::move(store).value(), std::move(reads).value(),
+                           std::make_shared<SystemClock>(), options);
   if (auto open_error = server.Open()) {
     std::fprintf(stderr, "lagesbild: %s\n", open_error->message.c_str());
     return 2;
   }
-  for (const lagesbild::SpaceRecovery& space : server.recovery()) {
+  for (const SpaceRecovery& space : server.recovery()) {
     const std::string from = space.saved_state_seq > 0
         ? "the saved state at " + std::to_string(space.saved_state_seq) + " + "
         : "";
@@ -135,22 +74,26 @@ int Serve(const std::string& config_path, const std::string& db_path,
   return 0;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  // Everything this process creates (the event log, its WAL, data/, the users file) is the
-  // owner's only.
-  ::umask(077);
-  CLI::App app{"Lägesbild – shared hospital capacity picture for mass-casualty events"};
-  app.set_version_flag("--version", "lagesbild " LAGESBILD_VERSION);
-  app.require_subcommand(1);
-
+struct ServeArguments {
   std::string config_path = LAGESBILD_DEFAULT_CONFIG;
   std::string db_path = "data/lagesbild.db";
-  lagesbild::ServerOptions options;
+  std::string users_path = "data/users.json";
+  ServerOptions options;
+  int port = 8080;
+  std::string log_format = "text", log_level = "info";
+  std::int64_t max_db_mb = 0;
+};
+
+}  // namespace
+
+void AddServeCommand(CLI::App& app, int& exit_code) {
+  auto arguments = std::make_shared<ServeArguments>();
+  ServerOptions& options = arguments->options;
   options.web_root = LAGESBILD_DEFAULT_WEB;
   options.scenarios_dir = LAGESBILD_DEFAULT_SCENARIOS;
-  int port = options.port;
+  std::string& config_path = arguments->config_path;
+  std::string& db_path = arguments->db_path;
+  int& port = arguments->port;
   CLI::App* serve = app.add_subcommand("serve", "run the server");
   serve->add_option("--config", config_path, "healthcare region configuration (JSON)")
       ->capture_default_str();
@@ -177,7 +120,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
 
-  std::string users_path = "data/users.json";
+  std::string& users_path = arguments->users_path;
   serve->add_option("--users", users_path, "users and token hashes (see 'lagesbild users')")
       ->capture_default_str();
   serve->add_flag("--require-sign-in", options.require_sign_in,
@@ -230,79 +173,26 @@ int main(int argc, char** argv) {
   serve->add_option("--trusted-proxy", options.trusted_proxies,
                     "address of a TLS proxy in front (e.g. 127.0.0.1 for the shipped nginx "
                     "configuration): its X-Forwarded-For and X-Forwarded-Proto are believed; repeatable");
-  std::string log_format = "text", log_level = "info";
+  std::string& log_format = arguments->log_format;
+  std::string& log_level = arguments->log_level;
   serve->add_option("--log-format", log_format, "log lines on standard error: text or json")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
   serve->add_option("--log-level", log_level, "lowest level logged: debug, info, warning, error")
       ->check(CLI::IsMember({"debug", "info", "warning", "error"}))
       ->capture_default_str();
-  std::int64_t max_db_mb = 0;
+  std::int64_t& max_db_mb = arguments->max_db_mb;
   serve->add_option("--max-db-size", max_db_mb,
                     "cap the event log at this many MiB (0: no cap); beyond it writes fail "
                     "with store_failed, as on a full disk")
       ->check(CLI::Range(0, 1000000))
       ->capture_default_str();
-
-  CLI::App* users = app.add_subcommand("users", "manage users and their tokens");
-  users->require_subcommand(1);
-  users->add_option("--users", users_path, "users file")->capture_default_str();
-  users->add_option("--config", config_path, "healthcare region (to check regions)")
-      ->capture_default_str();
-  std::string user_id, role_name = "viewer", region;
-  CLI::App* add = users->add_subcommand("add", "create a user and print its token (shown once)");
-  add->add_option("id", user_id, "user id, e.g. tib-uppsala")->required();
-  add->add_option("--role", role_name, "trainer, reporter or viewer")
-      ->check(CLI::IsMember({"trainer", "reporter", "viewer"}))
-      ->capture_default_str();
-  add->add_option("--region", region, "a reporter's region id");
-  CLI::App* remove = users->add_subcommand("remove", "delete a user (its token stops working)");
-  remove->add_option("id", user_id, "user id")->required();
-  CLI::App* list = users->add_subcommand("list", "list users (never their tokens)");
-  for (CLI::App* command : {add, remove, list}) command->fallthrough();  // --users after the verb
-
-  bool markdown = false;
-  CLI::App* codes = app.add_subcommand("error-codes", "print every error code and its meaning (JSON)");
-  codes->add_flag("--markdown", markdown, "the rows of docs/protocol.md's table instead");
-
-  CLI11_PARSE(app, argc, argv);
-  options.port = static_cast<std::uint16_t>(port);
-  lagesbild::log::Configure(*lagesbild::log::ParseFormat(log_format),
-                            *lagesbild::log::ParseLevel(log_level));
-  if (serve->parsed()) return Serve(config_path, db_path, users_path, max_db_mb << 20, options);
-  if (codes->parsed()) {
-    std::fputs((markdown ? lagesbild::ErrorCodesMarkdown() : lagesbild::ErrorCodesJson() + "\n").c_str(), stdout);
-    return 0;
-  }
-
-  auto config = LoadConfig(config_path);
-  lagesbild::UserDirectory directory;
-  if (!config || !LoadUsers(users_path, *config, &directory)) return 2;
-  if (list->parsed()) {
-    for (const auto& user : directory.users()) {
-      std::printf("%-24s %-9s %s\n", user.id.c_str(), std::string(lagesbild::WireName(user.role)).c_str(),
-                  user.region.c_str());
-    }
-    return 0;
-  }
-  std::string token;
-  if (add->parsed()) {
-    auto added = directory.Add(user_id, *lagesbild::ParseRole(role_name), region, *config);
-    if (!added.ok()) {
-      std::fprintf(stderr, "lagesbild: %s\n", added.error().message.c_str());
-      return 2;
-    }
-    token = std::move(added).value();
-  } else if (remove->parsed() && !directory.Remove(user_id)) {
-    std::fprintf(stderr, "lagesbild: no user '%s' in %s\n", user_id.c_str(), users_path.c_str());
-    return 2;
-  }
-  MakePrivateDirectory(users_path);
-  if (auto saved = directory.Save(users_path); !saved.ok()) {
-    std::fprintf(stderr, "lagesbild: %s\n", saved.error().message.c_str());
-    return 2;
-  }
-  // The token is printed once, to stdout only; it is stored as a hash.
-  if (add->parsed()) std::printf("%s\n", token.c_str());
-  return 0;
+  serve->callback([arguments, &exit_code] {
+    arguments->options.port = static_cast<std::uint16_t>(arguments->port);
+    log::Configure(*log::ParseFormat(arguments->log_format), *log::ParseLevel(arguments->log_level));
+    exit_code = Serve(arguments->config_path, arguments->db_path, arguments->users_path,
+                      arguments->max_db_mb << 20, arguments->options);
+  });
 }
+
+}  // namespace lagesbild::cli

@@ -1,0 +1,67 @@
+#include "files.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <sys/stat.h>
+
+namespace lagesbild::cli {
+
+void MakePrivateDirectory(const std::string& file) {
+  std::error_code ec;
+  const auto directory = std::filesystem::path(file).parent_path();
+  if (directory.empty() || std::filesystem::exists(directory, ec)) return;
+  std::filesystem::create_directories(directory, ec);
+  std::filesystem::permissions(directory, std::filesystem::perms::owner_all, ec);
+}
+
+
+std::optional<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+std::shared_ptr<const HealthcareRegionConfig> LoadConfig(const std::string& path) {
+  const auto text = ReadFile(path);
+  if (!text) {
+    std::fprintf(stderr, "lagesbild: %s: cannot be read\n", path.c_str());
+    return nullptr;
+  }
+  auto loaded = ParseConfig(*text, path);
+  if (!loaded.ok()) {
+    std::fprintf(stderr, "lagesbild: %s\n", loaded.error().message.c_str());
+    return nullptr;
+  }
+  return std::make_shared<const HealthcareRegionConfig>(std::move(loaded).value());
+}
+
+bool UsersFilePrivate(const std::string& path) {
+  struct stat info;
+  if (::stat(path.c_str(), &info) != 0) return true;  // none yet: created owner-only
+  if ((info.st_mode & 077) != 0) {
+    std::fprintf(stderr,
+                 "lagesbild: %s is readable or writable by others (mode %03o); "
+                 "make it the owner's only: chmod 600 %s\n",
+                 path.c_str(), static_cast<unsigned>(info.st_mode & 0777), path.c_str());
+    return false;
+  }
+  return true;
+}
+
+bool LoadUsers(const std::string& path, const HealthcareRegionConfig& config,
+               UserDirectory* users) {
+  auto loaded = UserDirectory::Load(path, config);
+  if (!loaded.ok()) {
+    std::fprintf(stderr, "lagesbild: %s\n", loaded.error().message.c_str());
+    return false;
+  }
+  *users = std::move(loaded).value();
+  return true;
+}
+
+}  // namespace lagesbild::cli
