@@ -1,0 +1,1 @@
+#include "lagesbild/store/backup.h"
