@@ -86,7 +86,7 @@ Result<UserDirectory> UserDirectory::Load(const std::string& path,
     try {
       user.id = entry.at("id").get<std::string>();
       auto role = ParseRole(entry.at("role").get<std::string>());
-      if (!role) return UsersError(where + ".role: must be trainer, reporter or viewer");
+      if (!role) return UsersError(where + ".role: must be admin, trainer, reporter or viewer");
       user.role = *role;
       user.region = entry.value("region", "");
       user.token_hash = entry.at("token_hash").get<std::string>();

@@ -62,8 +62,8 @@ void AddUsersCommand(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   CLI::App* add = users->add_subcommand("add", "create a user and print its token (shown once)");
   add->add_option("id", arguments->user_id, "user id, e.g. tib-uppsala")->required();
-  add->add_option("--role", arguments->role_name, "trainer, reporter or viewer")
-      ->check(CLI::IsMember({"trainer", "reporter", "viewer"}))
+  add->add_option("--role", arguments->role_name, "admin (every write, live too), trainer (exercises only), reporter or viewer")
+      ->check(CLI::IsMember({"admin", "trainer", "reporter", "viewer"}))
       ->capture_default_str();
   add->add_option("--region", arguments->region, "a reporter's region id");
   CLI::App* remove = users->add_subcommand("remove", "delete a user (its token stops working)");

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lagesbild/core/permissions.h"
 #include "lagesbild/core/scenario.h"
 
 namespace lagesbild {
@@ -26,7 +27,7 @@ std::optional<Error> SpaceRefusal(std::string_view space, const Actor& actor) {
     return MakeError("unknown_space", "space",
                      "no space 'scenarios': the scenario catalogue is read with GET /api/scenarios");
   }
-  if (IsDryRunSpace(space) && actor.role != Role::kTrainer) {
+  if (IsDryRunSpace(space) && !RunsExercises(actor.role)) {
     return MakeError("forbidden", "space", "a dry run is shown to trainers only");
   }
   return std::nullopt;

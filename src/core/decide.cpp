@@ -124,7 +124,7 @@ Decision Decide(const HealthcareRegionConfig& config, const SpaceState& state,
                                "the exercise " + state.space + " has ended; it can only be read");
     return decision;
   }
-  if (auto reason = DenialReason(config, command.actor, command.body)) {
+  if (auto reason = DenialReason(config, command.actor, command.body, state.exercise)) {
     decision.error = MakeError("forbidden", "", *reason);
     event.body = AccessDenied{std::string(CommandName(command.body)),
                               TruncateUtf8(CommandTarget(command.body), kMaxDeniedTargetBytes),

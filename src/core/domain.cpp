@@ -12,7 +12,7 @@ constexpr std::array<std::string_view, 4> kReadinessNames = {"normal", "staff", 
                                                              "disaster"};
 constexpr std::array<std::string_view, kAllTriage.size()> kTriageNames = {"P1", "P2", "P3"};
 constexpr std::array<std::string_view, 3> kActorKindNames = {"user", "scenario", "system"};
-constexpr std::array<std::string_view, 3> kRoleNames = {"trainer", "reporter", "viewer"};
+constexpr std::array<std::string_view, 4> kRoleNames = {"admin", "trainer", "reporter", "viewer"};
 constexpr std::array<std::string_view, 4> kMessageKindNames = {"situation_report", "methane",
                                                                "alert", "information"};
 

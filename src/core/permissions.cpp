@@ -3,15 +3,17 @@
 namespace lagesbild {
 namespace {
 
+bool RunsExercise(const CommandBody& command) {
+  return std::holds_alternative<StartExercise>(command) ||
+         std::holds_alternative<SetExerciseClock>(command) ||
+         std::holds_alternative<PlayCasualtyWave>(command) ||
+         std::holds_alternative<AdvanceArrivals>(command);
+}
+
 std::optional<std::string> ReporterDenial(const HealthcareRegionConfig& config,
                                           const Actor& actor, const CommandBody& command) {
   if (actor.region.empty()) return "reporter '" + actor.id + "' has no region";
-  if (std::holds_alternative<StartExercise>(command) ||
-      std::holds_alternative<SetExerciseClock>(command) ||
-      std::holds_alternative<PlayCasualtyWave>(command) ||
-      std::holds_alternative<AdvanceArrivals>(command)) {
-    return "only a trainer runs exercises";
-  }
+  if (RunsExercise(command)) return "only a trainer runs exercises";
   if (std::holds_alternative<SaveScenario>(command)) return "only a trainer writes scenarios";
   const auto outside = [&](const std::string& region) -> std::optional<std::string> {
     if (region == actor.region) return std::nullopt;
@@ -48,15 +50,20 @@ std::optional<std::string> ReporterDenial(const HealthcareRegionConfig& config,
 }  // namespace
 
 std::optional<std::string> DenialReason(const HealthcareRegionConfig& config, const Actor& actor,
-                                        const CommandBody& command) {
+                                        const CommandBody& command, bool exercise_space) {
   if (std::holds_alternative<RecordRefusals>(command)) {
     if (actor.kind == Actor::Kind::kSystem) return std::nullopt;
     return std::string("only the server records refusals");
   }
   if (actor.kind != Actor::Kind::kUser) return std::nullopt;
   switch (actor.role) {
-    case Role::kTrainer:
+    case Role::kAdmin:
       return std::nullopt;
+    case Role::kTrainer:
+      if (exercise_space || RunsExercise(command) || std::holds_alternative<SaveScenario>(command)) {
+        return std::nullopt;
+      }
+      return "trainer '" + actor.id + "' writes only in exercises; live needs an admin";
     case Role::kReporter:
       return ReporterDenial(config, actor, command);
     case Role::kViewer:

@@ -10,6 +10,7 @@
 #include "lagesbild/core/event_log.h"
 #include "lagesbild/core/http_wire.h"
 #include "lagesbild/core/json_mapping.h"
+#include "lagesbild/core/permissions.h"
 #include "lagesbild/core/review.h"
 #include "lagesbild/core/time_format.h"
 #include "lagesbild/core/wire.h"
@@ -212,7 +213,7 @@ void HttpSessions::ServeReview(WsServer::connection_ptr connection, const Resour
   // While the exercise runs its review shows what is still to come (injects, checkpoint
   // targets): trainers only. Once stopped it is open to the participants.
   const ExerciseStatus status = runner_.Status(space).value_or(replica->state().exercise_info->status);
-  if (status != ExerciseStatus::kStopped && actor.role != Role::kTrainer) {
+  if (status != ExerciseStatus::kStopped && !RunsExercises(actor.role)) {
     const bool signed_in = actor.id != AnonymousViewer().id;
     AnswerError(*connection, signed_in ? Http::forbidden : Http::unauthorized,
                 MakeError(signed_in ? "forbidden" : "sign_in_required", "",

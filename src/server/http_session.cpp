@@ -3,6 +3,7 @@
 #include "http_answer.h"
 
 #include "lagesbild/core/http_wire.h"
+#include "lagesbild/core/permissions.h"
 #include "lagesbild/core/time_format.h"
 #include "lagesbild/core/wire.h"
 
@@ -56,7 +57,7 @@ void HttpSessions::OnHttp(ConnectionHandle handle) {
     ServeState(*connection, resource, head);
   } else if (resource.path == "/api/scenarios" || resource.path == "/api/scenario") {
     // The script of every exercise (injects, checkpoints) is the trainers' alone.
-    if (user.role != Role::kTrainer) {
+    if (!RunsExercises(user.role)) {
       AnswerError(*connection, signed_in ? Http::forbidden : Http::unauthorized,
                   MakeError(signed_in ? "forbidden" : "sign_in_required", "",
                             "the scenarios are shown to trainers only"));

@@ -2,12 +2,13 @@
 
 #include "lagesbild/core/catalogue.h"
 #include "lagesbild/core/http_wire.h"
+#include "lagesbild/core/permissions.h"
 
 namespace lagesbild {
 namespace {
 
 std::optional<Error> TrainerOnly(const Actor& actor) {
-  if (actor.role == Role::kTrainer) return std::nullopt;
+  if (RunsExercises(actor.role)) return std::nullopt;
   return MakeError("forbidden", "", "only a trainer writes and checks scenarios");
 }
 

@@ -78,7 +78,7 @@ void WebSocketSessions::OnMessage(ConnectionHandle handle, WsServer::message_ptr
     return;
   }
   // A trainer's editor sends whole scenarios; every other message is small.
-  auto parsed = ParseClientMessage(message->get_payload(), session.actor.role == Role::kTrainer
+  auto parsed = ParseClientMessage(message->get_payload(), RunsExercises(session.actor.role)
                                                                ? kMaxTrainerMessageBytes
                                                                : kMaxClientMessageBytes);
   if (!session.frames.Take(net_.clock->Now())) {
@@ -176,7 +176,8 @@ void WebSocketSessions::HandleCommand(ConnectionHandle handle, const Session& se
   // beyond the budget are counted into one summary a minute (RecordCountedRefusals). The engine
   // judges the rest with the same DenialReason() and stores their short record.
   const TimeMs now = net_.clock->Now();
-  if (auto reason = DenialReason(*net_.config, session.actor, request.body)) {
+  const bool exercise = shared_.Find(request.space)->state().exercise;
+  if (auto reason = DenialReason(*net_.config, session.actor, request.body, exercise)) {
     if (!session.signed_in ||
         !refusals_.Admit(session.actor.id, request.space, std::string(CommandName(request.body)), now)) {
       ++net_.stats.refusals_counted;
@@ -209,7 +210,7 @@ void WebSocketSessions::HandleCommand(ConnectionHandle handle, const Session& se
 
 void WebSocketSessions::ReloadScenarios(ConnectionHandle handle, const Session& session,
                                         const std::string& id) {
-  if (session.actor.role != Role::kTrainer) {
+  if (!RunsExercises(session.actor.role)) {
     shared_.SendError(handle, id, MakeError("forbidden", "", "only a trainer reloads the scenarios"));
     return;
   }

@@ -17,8 +17,10 @@ export function makeTempDir(prefix = 'lagesbild-it-') {
 
 export const regionIds = ['dalarna', 'gavleborg', 'sormland', 'uppsala', 'varmland', 'vastmanland', 'orebro'];
 
-// The standard test users: a trainer, a viewer and one reporter per region ("tib-<region>").
+// The standard test users: an admin (writes live), a trainer (runs exercises, writes only in
+// them), a viewer and one reporter per region ("tib-<region>").
 export const standardUsers = [
+  { id: 'admin', role: 'admin' },
   { id: 'trainer', role: 'trainer' },
   { id: 'viewer', role: 'viewer' },
   ...regionIds.map((region) => ({ id: `tib-${region}`, role: 'reporter', region })),

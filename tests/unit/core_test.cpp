@@ -101,14 +101,14 @@ TEST_CASE("validation rejects bad reports with a code, a field and a clear messa
 
   CapacityReport empty;
   empty.hospital = "big";
-  CHECK(Rejection(state, Command{testing::Trainer(), 1, empty}).code == "empty_report");
+  CHECK(Rejection(state, Command{testing::Admin(), 1, empty}).code == "empty_report");
 
   CapacityReport bad_rate;
   bad_rate.hospital = "big";
   bad_rate.reception[Index(Triage::kP3)] = -5;
-  CHECK(Rejection(state, Command{testing::Trainer(), 1, bad_rate}).field == "reception.P3");
+  CHECK(Rejection(state, Command{testing::Admin(), 1, bad_rate}).field == "reception.P3");
 
-  Error region = Rejection(state, Command{testing::Trainer(), 1, SetRegionReadiness{"west", ReadinessLevel::kStaff}});
+  Error region = Rejection(state, Command{testing::Admin(), 1, SetRegionReadiness{"west", ReadinessLevel::kStaff}});
   CHECK(region.code == "unknown_region");
   CHECK(state == Fresh());
 }
@@ -121,13 +121,13 @@ TEST_CASE("available is checked against the baseline and surge after the report"
   CapacityReport raise;
   raise.hospital = "big";
   raise.beds[Index(BedType::kAdultICU)] = BedReport{20, 16, std::nullopt};
-  Accept(state, Command{testing::Trainer(), 2000, raise});
+  Accept(state, Command{testing::Admin(), 2000, raise});
   CHECK(Hospital(state, "big").beds[Index(BedType::kAdultICU)].baseline == 16);
   // Lowering the baseline below what is reported available is refused.
   CapacityReport lower;
   lower.hospital = "big";
   lower.beds[Index(BedType::kAdultICU)] = BedReport{std::nullopt, 5, 0};
-  CHECK(Rejection(state, Command{testing::Trainer(), 3000, lower}).code == "over_capacity");
+  CHECK(Rejection(state, Command{testing::Admin(), 3000, lower}).code == "over_capacity");
 }
 
 TEST_CASE("events must be applied in sequence") {

@@ -52,7 +52,7 @@ using testing::kSouth;
 
 TEST_CASE("an alert stays pending until every addressed region has acknowledged") {
   Space space;
-  const std::string id = space.Post(testing::Trainer("ovningsledare"), Alert({"north", "south"}));
+  const std::string id = space.Post(testing::Admin("ovningsledare"), Alert({"north", "south"}));
   const MessageState* alert = space.state.FindMessage(id);
   REQUIRE(alert);
   CHECK(alert->from_region.empty());
@@ -90,10 +90,10 @@ TEST_CASE("acknowledgement rules: unknown, not addressed, not required, no regio
   CHECK(space.Send(kNorth, Acknowledge{"live:999", ""}).error->code == "unknown_message");
   CHECK(space.Send(kNorth, Acknowledge{"ovning:1", ""}).error->code == "unknown_message");
   CHECK(space.Send(kNorth, Acknowledge{"garbage", ""}).error->code == "unknown_message");
-  CHECK(space.Send(testing::Trainer(), Acknowledge{alert, ""}).error->code == "bad_message");
-  CHECK(space.Send(testing::Trainer(), Acknowledge{alert, "west"}).error->code == "unknown_region");
+  CHECK(space.Send(testing::Admin(), Acknowledge{alert, ""}).error->code == "bad_message");
+  CHECK(space.Send(testing::Admin(), Acknowledge{alert, "west"}).error->code == "unknown_region");
   // A trainer may acknowledge on a region's behalf.
-  CHECK(space.Send(testing::Trainer(), Acknowledge{alert, "north"}).ok());
+  CHECK(space.Send(testing::Admin(), Acknowledge{alert, "north"}).ok());
   // A message marked as requiring acknowledgement works like an alert.
   info.requires_ack = true;
   const std::string marked = space.Post(kSouth, info);
@@ -215,7 +215,7 @@ TEST_CASE("new kinds of event survive their stored JSON, and rebuild the same st
 TEST_CASE("a long-lived space keeps only recent and open messages in its state") {
   Space space;
   const MessageContent info = Information(std::string(4000, 'x'));
-  const std::string open_alert = space.Post(testing::Trainer(), Alert({"north", "south"}));
+  const std::string open_alert = space.Post(testing::Admin(), Alert({"north", "south"}));
   for (int i = 0; i < 1200; ++i) space.Post(kNorth, info);
   CHECK(space.state.messages_posted == 1201);
   // The 50 newest, plus the old alert still waiting for its acknowledgements.
@@ -240,7 +240,7 @@ TEST_CASE("open messages beyond the kept number are archived, the newest ones st
   Space space;
   std::vector<std::string> ids;
   for (std::size_t i = 0; i < kOpenMessagesKept + 10; ++i) {
-    ids.push_back(space.Post(testing::Trainer(), Alert({"north"})));
+    ids.push_back(space.Post(testing::Admin(), Alert({"north"})));
   }
   CHECK(space.state.messages.size() == kOpenMessagesKept);
   CHECK_FALSE(space.state.FindMessage(ids.front()));
@@ -251,7 +251,7 @@ TEST_CASE("the snapshot carries messages within its byte budget and says where t
   Space space;
   MessageContent info = Information(std::string(4000, 'y'));
   for (int i = 0; i < 300; ++i) space.Post(kNorth, info);
-  const std::string open_alert = space.Post(testing::Trainer(), Alert({"south"}));
+  const std::string open_alert = space.Post(testing::Admin(), Alert({"south"}));
   const Json json = StateToJson(SmallConfig(), space.state);
   const Json& log = json.at("message_log");
   CHECK(log.at("total") == 301);
@@ -275,7 +275,7 @@ TEST_CASE("the snapshot carries messages within its byte budget and says where t
 
 TEST_CASE("older_before continues the newest run, not an old open message kept beside it") {
   Space space;
-  space.Post(testing::Trainer(), Alert({"south"}));  // stays open, oldest
+  space.Post(testing::Admin(), Alert({"south"}));  // stays open, oldest
   MessageContent info;
   info.kind = MessageKind::kInformation;
   info.to_all = true;
@@ -288,7 +288,7 @@ TEST_CASE("older_before continues the newest run, not an old open message kept b
 
 TEST_CASE("the delta of an acknowledgement that archives its message still carries the record") {
   Space space;
-  const std::string alert = space.Post(testing::Trainer(), Alert({"north"}));
+  const std::string alert = space.Post(testing::Admin(), Alert({"north"}));
   MessageContent info;
   info.kind = MessageKind::kInformation;
   info.to_all = true;

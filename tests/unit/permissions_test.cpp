@@ -36,7 +36,7 @@ TEST_CASE("the permission matrix: every role against every command") {
     bool may_post;
   };
   const std::vector<Row> rows = {
-      {testing::Trainer(), true, true},
+      {testing::Admin(), true, true},
       {testing::Reporter("tib-nord", "north"), true, true},
       {testing::Reporter("tib-syd", "south"), false, true},  // may post, from its own region
       {Actor{Actor::Kind::kUser, "ola", Role::kViewer, ""}, false, false},
@@ -49,17 +49,34 @@ TEST_CASE("the permission matrix: every role against every command") {
     for (const auto& [name, command] : CommandsForNorth()) {
       INFO(row.actor.id << " " << WireName(row.actor.role) << " " << name);
       const bool expected = name == "post_message" ? row.may_post : row.may_write_north;
-      CHECK(DenialReason(config, row.actor, command).has_value() == !expected);
+      CHECK(DenialReason(config, row.actor, command, false).has_value() == !expected);
+      CHECK(DenialReason(config, row.actor, command, true).has_value() == !expected);
     }
   }
+}
+
+TEST_CASE("a trainer writes in exercises only, and runs them from anywhere") {
+  const auto& config = SmallConfig();
+  const Actor trainer = testing::Trainer();
+  for (const auto& [name, command] : CommandsForNorth()) {
+    INFO(name);
+    CHECK(DenialReason(config, trainer, command, true) == std::nullopt);
+    CHECK(DenialReason(config, trainer, command, false) ==
+          "trainer 'trainer' writes only in exercises; live needs an admin");
+  }
+  CHECK_FALSE(DenialReason(config, trainer, StartExercise{}, false));
+  CHECK_FALSE(DenialReason(config, trainer, SaveScenario{}, false));
+  CHECK(DenialReason(config, testing::Reporter("tib-nord", "north"), StartExercise{}, true) ==
+        "only a trainer runs exercises");
+  CHECK_FALSE(DenialReason(config, testing::Admin(), StartExercise{}, false));
 }
 
 TEST_CASE("a reporter may acknowledge only for its own region") {
   const auto& config = SmallConfig();
   const Actor nord = testing::Reporter("tib-nord", "north");
-  CHECK_FALSE(DenialReason(config, nord, Acknowledge{"live:1", ""}));  // defaults to own region
-  CHECK_FALSE(DenialReason(config, nord, Acknowledge{"live:1", "north"}));
-  CHECK(DenialReason(config, nord, Acknowledge{"live:1", "south"}) ==
+  CHECK_FALSE(DenialReason(config, nord, Acknowledge{"live:1", ""}, false));  // defaults to own region
+  CHECK_FALSE(DenialReason(config, nord, Acknowledge{"live:1", "north"}, false));
+  CHECK(DenialReason(config, nord, Acknowledge{"live:1", "south"}, false) ==
         std::optional<std::string>("reporter 'tib-nord' reports for north, not for south"));
 }
 

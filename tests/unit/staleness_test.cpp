@@ -45,7 +45,7 @@ TEST_CASE("the limit follows the higher of the hospital's and the region's readi
   Accept(state, testing::Report("big", BedType::kAdultICU, 3, 0));
   CHECK(EffectiveLevel(SmallConfig(), state, 0) == ReadinessLevel::kNormal);
   CHECK_FALSE(EvaluateStaleness(SmallConfig(), state, 0, 20 * kMinute).stale);
-  Accept(state, Command{testing::Trainer(), 1, SetRegionReadiness{"north", ReadinessLevel::kDisaster}});
+  Accept(state, Command{testing::Admin(), 1, SetRegionReadiness{"north", ReadinessLevel::kDisaster}});
   CHECK(EffectiveLevel(SmallConfig(), state, 0) == ReadinessLevel::kDisaster);
   CHECK(EvaluateStaleness(SmallConfig(), state, 0, 20 * kMinute).stale);  // 15 min in katastrofläge
   CHECK(EffectiveLevel(SmallConfig(), state, 2) == ReadinessLevel::kNormal);  // other region
@@ -63,7 +63,7 @@ TEST_CASE("freshness gives each expected figure's due time, so a client needs no
   CHECK_FALSE(f.due[1].second);  // never reported
   CHECK(f.stale_at == 130 * kMinute);
   // A higher regional level shortens the limit and brings the due times forward.
-  Accept(state, Command{testing::Trainer(), 101 * kMinute,
+  Accept(state, Command{testing::Admin(), 101 * kMinute,
                         SetRegionReadiness{"north", ReadinessLevel::kDisaster}});
   f = EvaluateFreshness(SmallConfig(), state, 0);
   CHECK(f.level == ReadinessLevel::kDisaster);

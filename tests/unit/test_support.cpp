@@ -50,6 +50,7 @@ HealthcareRegionConfig LoadRepoConfig(const std::string& name) {
   return std::move(result).value();
 }
 
+Actor Admin(const std::string& id) { return Actor{Actor::Kind::kUser, id, Role::kAdmin, ""}; }
 Actor Trainer(const std::string& id) { return Actor{Actor::Kind::kUser, id, Role::kTrainer, ""}; }
 Actor Reporter(const std::string& id, const std::string& region) {
   return Actor{Actor::Kind::kUser, id, Role::kReporter, region};
@@ -63,7 +64,7 @@ Command Report(const std::string& hospital, BedType type, std::int64_t available
   CapacityReport report;
   report.hospital = hospital;
   report.beds[Index(type)] = BedReport{available, std::nullopt, std::nullopt};
-  return Command{Trainer(by), at, report};
+  return Command{Admin(by), at, report};
 }
 
 Status MemoryStore::Append(const std::vector<StoredEvent>& batch) {

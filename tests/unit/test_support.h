@@ -21,7 +21,8 @@ std::shared_ptr<const HealthcareRegionConfig> SharedSmallConfig();
 // A real file from config/ in this checkout.
 HealthcareRegionConfig LoadRepoConfig(const std::string& name);
 
-Actor Trainer(const std::string& id = "trainer");
+Actor Admin(const std::string& id = "admin");      // may write anywhere
+Actor Trainer(const std::string& id = "trainer");  // runs exercises, writes only in them
 Actor Reporter(const std::string& id, const std::string& region);
 Actor Scenario(const std::string& id);
 
@@ -30,7 +31,7 @@ inline constexpr std::int64_t kMinute = 60000;
 inline const Actor kNorth = Reporter("tib-nord", "north");
 inline const Actor kSouth = Reporter("tib-syd", "south");
 
-// A report of one bed figure, sent by a trainer (who may write anywhere).
+// A report of one bed figure, sent by an admin (who may write anywhere).
 Command Report(const std::string& hospital, BedType type, std::int64_t available,
                TimeMs at = 1000, const std::string& by = "tib-test");
 

@@ -74,5 +74,5 @@ TEST_CASE("the users file keeps hashes only, owner-readable, and loads back") {
   std::ofstream(path) << R"({"users": [{"id": "a", "role": "boss", "token_hash": "x"}]})";
   auto broken = UserDirectory::Load(path, testing::SmallConfig());
   REQUIRE_FALSE(broken.ok());
-  CHECK(broken.error().message == path + ": $.users[0].role: must be trainer, reporter or viewer");
+  CHECK(broken.error().message == path + ": $.users[0].role: must be admin, trainer, reporter or viewer");
 }

@@ -110,7 +110,7 @@ TEST_CASE("server messages carry the version, and a delta carries the changed re
   CHECK(delta["seq"] == 1);
   CHECK(delta["event"]["kind"] == "capacity_reported");
   CHECK(delta["event"]["at"] == "2026-11-23T10:30:00.123Z");
-  CHECK(delta["event"]["actor"] == Json{{"kind", "user"}, {"id", "tib-test"}, {"role", "trainer"}});
+  CHECK(delta["event"]["actor"] == Json{{"kind", "user"}, {"id", "tib-test"}, {"role", "admin"}});
   CHECK(delta["event"]["report"]["beds"]["AdultICU"]["available"] == 4);
   CHECK(delta["hospital"]["id"] == "big");
   CHECK(delta["hospital"]["beds"]["AdultICU"]["available"] == 4);

@@ -61,7 +61,9 @@ inline std::size_t Index(Triage priority) { return static_cast<std::size_t>(prio
 
 // What a user may do (see permissions.h): run exercises and administer, report for one region,
 // or only read.
-enum class Role { kTrainer, kReporter, kViewer };
+// admin: every write, live included (and manages users); trainer: runs exercises and writes in
+// exercise spaces only; reporter: its own region; viewer: reads.
+enum class Role { kAdmin, kTrainer, kReporter, kViewer };
 
 // Who sends a command. Stored with every event: the event log is the audit trail.
 struct Actor {
