@@ -12,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lagesbild/core/time_format.h"
+
 namespace lagesbild {
 namespace {
 
@@ -66,8 +68,10 @@ std::string NewToken() {
 Result<UserDirectory> UserDirectory::Load(const std::string& path,
                                           const HealthcareRegionConfig& config) {
   UserDirectory directory;
+  std::error_code missing;
+  if (!std::filesystem::exists(path, missing) && !missing) return directory;  // no users yet
   std::ifstream in(path);
-  if (!in) return directory;  // no users yet
+  if (!in) return UsersError(path + ": cannot be read (is it the server user's?)");
   std::ostringstream text;
   text << in.rdbuf();
   Json root;
@@ -90,6 +94,12 @@ Result<UserDirectory> UserDirectory::Load(const std::string& path,
       user.role = *role;
       user.region = entry.value("region", "");
       user.token_hash = entry.at("token_hash").get<std::string>();
+      if (entry.contains("expires")) {
+        user.expires_ms = ParseUtc(entry.at("expires").get<std::string>());
+        if (!user.expires_ms) {
+          return UsersError(where + ".expires: must be a UTC time like 2027-06-30T23:59:59Z");
+        }
+      }
     } catch (const Json::exception& e) {
       return UsersError(where + ": " + e.what());
     }
@@ -111,6 +121,7 @@ Status UserDirectory::Save(const std::string& path) const {
   for (const UserRecord& user : users_) {
     Json entry{{"id", user.id}, {"role", WireName(user.role)}, {"token_hash", user.token_hash}};
     if (!user.region.empty()) entry["region"] = user.region;
+    if (user.expires_ms) entry["expires"] = FormatUtc(*user.expires_ms);
     users.push_back(std::move(entry));
   }
   const std::string temporary = path + ".tmp";
@@ -129,7 +140,7 @@ Status UserDirectory::Save(const std::string& path) const {
   return Ok();
 }
 
-std::optional<Actor> UserDirectory::Authenticate(std::string_view token) const {
+SignInResult UserDirectory::Authenticate(std::string_view token, TimeMs now) const {
   const std::string presented = HashToken(token);
   const UserRecord* match = nullptr;
   for (const UserRecord& user : users_) {
@@ -139,13 +150,29 @@ std::optional<Actor> UserDirectory::Authenticate(std::string_view token) const {
       match = &user;
     }
   }
-  if (!match) return std::nullopt;
-  return Actor{Actor::Kind::kUser, match->id, match->role, match->region};
+  SignInResult result;
+  if (!match) {
+    result.failure = "unknown token";
+  } else if (match->expires_ms && *match->expires_ms <= now) {
+    result.failure = "the token of '" + match->id + "' expired at " + FormatUtc(*match->expires_ms);
+  } else {
+    result.actor = Actor{Actor::Kind::kUser, match->id, match->role, match->region};
+    result.expires_ms = match->expires_ms;
+  }
+  return result;
+}
+
+const UserRecord* UserDirectory::Find(const std::string& id) const {
+  for (const UserRecord& user : users_) {
+    if (user.id == id) return &user;
+  }
+  return nullptr;
 }
 
 Result<std::string> UserDirectory::Add(const std::string& id, Role role, const std::string& region,
-                                       const HealthcareRegionConfig& config) {
-  UserRecord user{id, role, region, ""};
+                                       const HealthcareRegionConfig& config,
+                                       std::optional<TimeMs> expires_ms) {
+  UserRecord user{id, role, region, "", expires_ms};
   if (auto problem = CheckUser(user, config)) return UsersError(*problem);
   for (const UserRecord& other : users_) {
     if (other.id == id) return UsersError("a user '" + id + "' exists already");

@@ -18,12 +18,13 @@ int Serve(const std::string& config_path, const std::string& db_path,
           const std::string& users_path, std::int64_t max_db_bytes,
           ServerOptions options) {
   auto config = LoadConfig(config_path);
+  options.users_path = users_path;
   if (!config || !UsersFilePrivate(users_path) || !LoadUsers(users_path, *config, &options.users)) {
     return 2;
   }
   if (options.users.users().empty()) {
     std::printf("lagesbild: no users in %s: everyone can read, nobody can write. "
-                "Add one with: lagesbild users add NAME --role trainer\n",
+                "Add one with: lagesbild users add NAME --role admin (then SIGHUP or restart)\n",
                 users_path.c_str());
   }
 

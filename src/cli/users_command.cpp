@@ -6,13 +6,15 @@
 #include "commands.h"
 #include "files.h"
 
+#include "lagesbild/core/time_format.h"
+
 namespace lagesbild::cli {
 namespace {
 
 struct UsersArguments {
   std::string users_path = "data/users.json";
   std::string config_path = LAGESBILD_DEFAULT_CONFIG;
-  std::string user_id, role_name = "viewer", region;
+  std::string user_id, role_name = "viewer", region, expires;
 };
 
 enum class Verb { kAdd, kRemove, kList };
@@ -23,14 +25,28 @@ int RunUsers(const UsersArguments& arguments, Verb verb) {
   if (!config || !LoadUsers(arguments.users_path, *config, &directory)) return 2;
   if (verb == Verb::kList) {
     for (const auto& user : directory.users()) {
-      std::printf("%-24s %-9s %s\n", user.id.c_str(), std::string(WireName(user.role)).c_str(),
-                  user.region.c_str());
+      std::printf("%-24s %-9s %-12s %s\n", user.id.c_str(), std::string(WireName(user.role)).c_str(),
+                  user.region.c_str(),
+                  user.expires_ms ? ("expires " + FormatUtc(*user.expires_ms)).c_str() : "");
     }
     return 0;
   }
   std::string token;
   if (verb == Verb::kAdd) {
-    auto added = directory.Add(arguments.user_id, *ParseRole(arguments.role_name), arguments.region, *config);
+    std::optional<TimeMs> expires_ms;
+    if (!arguments.expires.empty()) {
+      // A date means through that day (UTC); a time is taken as it is.
+      const bool date = arguments.expires.size() == 10;
+      expires_ms = ParseUtc(date ? arguments.expires + "T00:00:00Z" : arguments.expires);
+      if (!expires_ms) {
+        std::fprintf(stderr, "lagesbild: --expires %s: give a date (2027-06-30) or a UTC time "
+                             "(2027-06-30T18:00:00Z)\n", arguments.expires.c_str());
+        return 2;
+      }
+      if (date) *expires_ms += 24 * 3600 * 1000;
+    }
+    auto added = directory.Add(arguments.user_id, *ParseRole(arguments.role_name), arguments.region,
+                               *config, expires_ms);
     if (!added.ok()) {
       std::fprintf(stderr, "lagesbild: %s\n", added.error().message.c_str());
       return 2;
@@ -66,6 +82,8 @@ void AddUsersCommand(CLI::App& app, int& exit_code) {
       ->check(CLI::IsMember({"admin", "trainer", "reporter", "viewer"}))
       ->capture_default_str();
   add->add_option("--region", arguments->region, "a reporter's region id");
+  add->add_option("--expires", arguments->expires,
+                  "the token stops working after this date (2027-06-30) or UTC time");
   CLI::App* remove = users->add_subcommand("remove", "delete a user (its token stops working)");
   remove->add_option("id", arguments->user_id, "user id")->required();
   CLI::App* list = users->add_subcommand("list", "list users (never their tokens)");

@@ -139,10 +139,10 @@ Result<Actor> HttpSessions::HttpActor(const WsServer::connection_ptr& connection
       header.size() > kBearer.size() + kMaxTokenLength) {
     return MakeError("unauthorized", "Authorization", "Authorization must be: Bearer <token>");
   }
-  if (auto user = net_.options.users.Authenticate(std::string_view(header).substr(kBearer.size()))) {
-    return *user;
-  }
-  return MakeError("unauthorized", "Authorization", "unknown token");
+  SignInResult result =
+      net_.users->Authenticate(std::string_view(header).substr(kBearer.size()), net_.clock->Now());
+  if (result.actor) return *std::move(result.actor);
+  return MakeError("unauthorized", "Authorization", result.failure);
 }
 
 std::string HttpSessions::HealthJson(bool detailed) const {

@@ -39,6 +39,7 @@ struct Network {
       : config(std::move(config_in)),
         clock(std::move(clock_in)),
         options(std::move(options_in)),
+        users(std::make_shared<const UserDirectory>(options.users)),
         engine(config, std::move(store), listener),
         reader(std::move(reads), options.max_queued_reads,
                std::chrono::milliseconds(options.read_timeout_ms)) {}
@@ -53,6 +54,8 @@ struct Network {
   const std::shared_ptr<const HealthcareRegionConfig> config;
   const std::shared_ptr<const Clock> clock;
   const ServerOptions options;
+  // Who may sign in: options.users at start, replaced when SIGHUP rereads the file.
+  std::shared_ptr<const UserDirectory> users;
   asio::io_context io{1};  // run by the network thread alone
   WsServer endpoint;
   Engine engine;

@@ -168,6 +168,18 @@ void Server::Impl::WaitForSignal() {
 }
 
 void Server::Impl::Reload() {
+  if (!net_.options.users_path.empty()) {
+    auto loaded = UserDirectory::Load(net_.options.users_path, *net_.config);
+    if (!loaded.ok()) {
+      log::Error("users_reload_failed", {{"detail", loaded.error().message}});
+    } else {
+      auto before = std::move(net_.users);
+      net_.users = std::make_shared<const UserDirectory>(std::move(loaded).value());
+      log::Info("users_reloaded", {{"file", net_.options.users_path},
+                                   {"users", std::to_string(net_.users->users().size())}});
+      websockets_.RecheckSignIns(before.get(), net_.clock->Now());
+    }
+  }
   if (tls_) {
     if (auto error = tls_->Reload()) {
       log::Error("tls_reload_failed", {{"detail", error->message}});
@@ -282,6 +294,7 @@ void Server::Impl::Maintain() {
   const bool ping = ++maintenance_ticks_ % (2 * net_.options.keepalive_seconds) == 0;
   shared_.Maintain(now, ping);
   websockets_.RecordCountedRefusals(now);
+  if (maintenance_ticks_ % 10 == 0) websockets_.RecheckSignIns(nullptr, now);  // expiries, 5 s
   net_.engine.Probe();  // only does something while the store is failing
   maintenance_timer_.expires_after(kMaintenanceInterval);
   maintenance_timer_.async_wait([this](const asio::error_code& error) {

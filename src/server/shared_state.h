@@ -29,6 +29,7 @@ struct Session {
       : frames(options.message_rate, options.message_burst) {}
   Actor actor = AnonymousViewer();  // replaced by a signed-in user on "hello"
   bool signed_in = false;
+  std::optional<TimeMs> expires_ms;  // the signed-in user's token expires then
   std::string space;                // subscribed space; empty until subscribed
   // With --require-sign-in, the subscription asked for on connecting waits for the sign-in.
   // (A pointer: most connections never need it, and every byte of an idle board counts.)
@@ -58,6 +59,10 @@ class SharedState {
   Session& Open(ConnectionHandle handle, WsServer::connection_ptr connection);
   Session* Find(ConnectionHandle handle);
   void Close(ConnectionHandle handle) { sessions_.erase(handle); }
+  template <typename Visit>  // Visit(ConnectionHandle, Session&)
+  void ForEachSession(Visit&& visit) {
+    for (auto& [handle, session] : sessions_) visit(handle, session);
+  }
   std::size_t open() const { return sessions_.size(); }
   std::size_t lagging() const;
 

@@ -127,16 +127,18 @@ void WebSocketSessions::OnMessage(ConnectionHandle handle, WsServer::message_ptr
     }
     shared_.Subscribe(handle, session, subscribe->space, subscribe->since);
   } else if (auto* hello = std::get_if<HelloRequest>(&request)) {
-    if (auto user = net_.options.users.Authenticate(hello->token)) {
+    const SignInResult result = net_.users->Authenticate(hello->token, net_.clock->Now());
+    if (const auto& user = result.actor) {
       session.actor = *user;
       session.signed_in = true;
+      session.expires_ms = result.expires_ms;
       shared_.Send(handle, WelcomeMessage(*user));
       if (auto waiting = std::move(session.waiting_subscription)) {
         shared_.Subscribe(handle, session, waiting->first, waiting->second);
       }
     } else {
       shared_.SendError(handle, "", MakeError("unauthorized", "token",
-                                              "unknown token; still signed in as " + session.actor.id));
+                                              result.failure + "; still signed in as " + session.actor.id));
     }
   } else if (auto* start = std::get_if<StartExerciseRequest>(&request)) {
     runner_.Start(handle, session.actor, std::move(*start));
@@ -246,6 +248,28 @@ void WebSocketSessions::RecordCountedRefusals(TimeMs now) {
                                RecordRefusals{counted.user, counted.commands, counted.count,
                                               counted.from, counted.to}},
                        [](const CommandOutcome&) {});
+  }
+}
+
+void WebSocketSessions::RecheckSignIns(const UserDirectory* before, TimeMs now) {
+  std::vector<std::pair<ConnectionHandle, std::string>> closing;
+  shared_.ForEachSession([&](ConnectionHandle handle, const Session& session) {
+    if (!session.signed_in) return;
+    if (session.expires_ms && *session.expires_ms <= now) {
+      closing.emplace_back(handle, "signed out: the token has expired");
+    } else if (before) {
+      const UserRecord* was = before->Find(session.actor.id);
+      const UserRecord* is = net_.users->Find(session.actor.id);
+      if (!is) {
+        closing.emplace_back(handle, "signed out: the user was removed");
+      } else if (!was || !(*was == *is)) {
+        closing.emplace_back(handle, "signed out: the user was changed; sign in again");
+      }
+    }
+  });
+  for (const auto& [handle, reason] : closing) {
+    websocketpp::lib::error_code ec;
+    net_.endpoint.close(handle, websocketpp::close::status::policy_violation, reason, ec);
   }
 }
 

@@ -37,6 +37,10 @@ class WebSocketSessions {
   // Records, as one event per user and space, the refusals counted in each minute that ended
   // by `now` (all of them at shutdown).
   void RecordCountedRefusals(TimeMs now);
+  // Closes each signed-in connection whose user has expired by `now` or — when the users file
+  // was reread (`before`: the directory it replaced) — whose user is gone or changed. Its client
+  // signs in again and gets what the file says now.
+  void RecheckSignIns(const UserDirectory* before, TimeMs now);
 
  private:
   void HandleCommand(ConnectionHandle handle, const Session& session, CommandRequest request);

@@ -1,9 +1,11 @@
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <fstream>
 #include <sys/stat.h>
 
 #include "lagesbild/auth/users.h"
+#include "lagesbild/core/time_format.h"
 #include "test_support.h"
 
 using namespace lagesbild;
@@ -31,13 +33,13 @@ TEST_CASE("a created user signs in with its token, and only with it") {
   const std::string reporter_token = MustAdd(users, "tib-nord", Role::kReporter, "north");
   CHECK(trainer_token.size() == 64);
   CHECK(trainer_token != reporter_token);
-  auto reporter = users.Authenticate(reporter_token);
+  auto reporter = users.Authenticate(reporter_token, 0).actor;
   REQUIRE(reporter);
   CHECK(*reporter == Actor{Actor::Kind::kUser, "tib-nord", Role::kReporter, "north"});
-  CHECK(users.Authenticate(trainer_token)->role == Role::kTrainer);
-  CHECK_FALSE(users.Authenticate(""));
-  CHECK_FALSE(users.Authenticate(reporter_token.substr(1)));
-  CHECK_FALSE(users.Authenticate(users.users()[0].token_hash));  // the hash is not a token
+  CHECK(users.Authenticate(trainer_token, 0).actor->role == Role::kTrainer);
+  CHECK(users.Authenticate("", 0).failure == "unknown token");
+  CHECK_FALSE(users.Authenticate(reporter_token.substr(1), 0).actor);
+  CHECK_FALSE(users.Authenticate(users.users()[0].token_hash, 0).actor);  // the hash is not a token
 }
 
 TEST_CASE("users are checked against the configuration") {
@@ -66,7 +68,7 @@ TEST_CASE("the users file keeps hashes only, owner-readable, and loads back") {
 
   auto loaded = UserDirectory::Load(path, testing::SmallConfig());
   REQUIRE(loaded.ok());
-  CHECK(loaded->Authenticate(token)->id == "tib-syd");
+  CHECK(loaded->Authenticate(token, 0).actor->id == "tib-syd");
   auto missing = UserDirectory::Load(dir.path() + "/none.json", testing::SmallConfig());
   REQUIRE(missing.ok());
   CHECK(missing->users().empty());
@@ -75,4 +77,31 @@ TEST_CASE("the users file keeps hashes only, owner-readable, and loads back") {
   auto broken = UserDirectory::Load(path, testing::SmallConfig());
   REQUIRE_FALSE(broken.ok());
   CHECK(broken.error().message == path + ": $.users[0].role: must be admin, trainer, reporter or viewer");
+}
+
+TEST_CASE("a token with an expiry works until then, and the expiry survives the file") {
+  testing::TempDir dir;
+  const std::string path = dir.path() + "/users.json";
+  UserDirectory users;
+  const TimeMs expires = *ParseUtc("2027-06-30T23:59:59.000Z");
+  auto added = users.Add("vikarie", Role::kViewer, "", testing::SmallConfig(), expires);
+  REQUIRE(added.ok());
+  CHECK(users.Authenticate(added.value(), expires - 1).actor->id == "vikarie");
+  CHECK(users.Authenticate(added.value(), expires - 1).expires_ms == expires);
+  const SignInResult late = users.Authenticate(added.value(), expires);
+  CHECK_FALSE(late.actor);
+  CHECK(late.failure == "the token of 'vikarie' expired at 2027-06-30T23:59:59.000Z");
+  REQUIRE(users.Save(path).ok());
+  auto loaded = UserDirectory::Load(path, testing::SmallConfig());
+  REQUIRE(loaded.ok());
+  CHECK(loaded->Find("vikarie")->expires_ms == expires);
+  CHECK(*loaded->Find("vikarie") == *users.Find("vikarie"));
+}
+
+TEST_CASE("a users file that exists but cannot be read is an error, not an empty directory") {
+  testing::TempDir dir;
+  const std::string path = dir.path() + "/users.json";
+  std::filesystem::create_directory(path);  // exists, cannot be read as a file
+  auto loaded = UserDirectory::Load(path, testing::SmallConfig());
+  CHECK_FALSE(loaded.ok());
 }

@@ -34,6 +34,7 @@ struct ServerOptions {
   std::size_t deltas_kept = 4096;  // per space, for reconnecting clients
   bool handle_signals = true;   // SIGINT/SIGTERM start a graceful shutdown
   UserDirectory users;          // who may sign in; without a token a connection only reads
+  std::string users_path;       // reread on SIGHUP (empty: never)
   std::string scenarios_dir;    // scenario files for exercises
   std::string start_scenario;   // start this scenario as an exercise once listening (demo)
   int keepalive_seconds = 20;   // ping every connection this often; no pong in half of it closes
