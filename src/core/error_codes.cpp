@@ -59,6 +59,9 @@ const std::vector<ErrorCode>& ErrorCodes() {
       {"not_an_exercise", "an exercise command to a space that is not an exercise"},
       {"not_running", "`control_exercise` for a space whose exercise is not being run"},
       {"exercise_stopped", "a write to an exercise that has ended; it can only be read"},
+      {"too_many_attempts",
+       "five failed sign-ins from one address within a minute: every sign-in from it is refused "
+       "for a minute, doubling while it goes on (HTTP 429 with Retry-After)"},
       {"origin_forbidden", "HTTP 403 to a WebSocket upgrade from another page's origin"},
       {"method_not_allowed", "HTTP 405: only GET and HEAD are served (with `Allow: GET, HEAD`)"},
       {"bad_request", "HTTP 400/414/431: a request head the server does not accept (see \"HTTP\")"},

@@ -68,4 +68,39 @@ std::vector<RefusalBudget::Counted> RefusalBudget::TakeEnded(TimeMs now) {
   return ended;
 }
 
+std::optional<TimeMs> SignInThrottle::LockedUntil(const std::string& address, TimeMs now) const {
+  const auto found = addresses_.find(address);
+  if (found == addresses_.end() || found->second.locked_until <= now) return std::nullopt;
+  return found->second.locked_until;
+}
+
+bool SignInThrottle::Failed(const std::string& address, TimeMs now) {
+  auto found = addresses_.find(address);
+  if (found == addresses_.end()) {
+    if (addresses_.size() >= max_addresses_) {
+      // Forget the address heard from longest ago (a linear scan, only when full).
+      auto oldest = addresses_.begin();
+      for (auto it = addresses_.begin(); it != addresses_.end(); ++it) {
+        if (it->second.last < oldest->second.last) oldest = it;
+      }
+      addresses_.erase(oldest);
+    }
+    found = addresses_.emplace(address, Record{now, 0, 0, 0, now}).first;
+  }
+  Record& record = found->second;
+  record.last = now;
+  if (now - record.window_start >= window_ms_) {
+    if (record.locked_until + window_ms_ <= now) record.lockouts = 0;  // calm for a while
+    record.window_start = now;
+    record.failures = 0;
+  }
+  if (++record.failures < max_failures_) return false;
+  const TimeMs length = window_ms_ << std::min(record.lockouts, 4);
+  ++record.lockouts;
+  record.locked_until = now + length;
+  record.window_start = now;
+  record.failures = 0;
+  return true;
+}
+
 }  // namespace lagesbild

@@ -1,6 +1,5 @@
 #include "lagesbild/engine/engine.h"
 
-#include <cstdio>
 #include <set>
 
 #include "lagesbild/core/saved_state.h"
@@ -8,6 +7,7 @@
 #include "lagesbild/core/exercise.h"
 #include "lagesbild/core/event_log.h"
 #include "lagesbild/core/json_mapping.h"
+#include "lagesbild/log/log.h"
 
 namespace lagesbild {
 namespace {
@@ -198,6 +198,7 @@ void Engine::Probe() {
     }
     MutexLock lock(&mutex_);
     probe_queued_ = false;
+    if (!fault && store_fault_) log::Info("store_recovered", {{"detail", "the store is writable again"}});
     store_fault_ = fault;
   });
 }
@@ -266,8 +267,8 @@ void Engine::ProcessBatch(std::vector<Submission>& batch) {
       if (auto error = Apply(*config_, space->second, event)) {
         // Decide() accepted what Apply() refuses: a defect, never the client's fault. The state
         // may be half changed, so it is rebuilt from the log after this batch.
-        std::fprintf(stderr, "lagesbild: %s: event %lld not applied: %s\n", submission.space.c_str(),
-                     static_cast<long long>(event.seq), error->message.c_str());
+        log::Error("event_not_applied", {{"space", submission.space},
+                                         {"seq", std::to_string(event.seq)}, {"detail", error->message}});
         outcomes[i].error = MakeError("internal_error", "", "the server could not apply this command");
         rebuild = true;
         break;
@@ -282,10 +283,13 @@ void Engine::ProcessBatch(std::vector<Submission>& batch) {
     for (const Event& event : accepted) stored.push_back(ToStored(event));
     if (auto appended = store_->Append(stored); !appended.ok()) {
       const Error& error = appended.error();
+      bool first = false;
       {
         MutexLock lock(&mutex_);
+        first = !store_fault_;
         store_fault_ = error;
       }
+      if (first) log::Error("store_failed", {{"detail", error.message}});
       for (CommandOutcome& outcome : outcomes) {
         if (!outcome.error && !outcome.already) outcome.error = error;
       }
@@ -294,10 +298,13 @@ void Engine::ProcessBatch(std::vector<Submission>& batch) {
       // back fails, the state cannot be trusted and every later write is refused.
       rebuild = true;
     } else {
+      bool recovered = false;
       {
         MutexLock lock(&mutex_);
+        recovered = store_fault_.has_value();
         store_fault_.reset();
       }
+      if (recovered) log::Info("store_recovered", {{"detail", "a commit succeeded again"}});
       std::set<std::string> touched;
       for (const Event& event : accepted) touched.insert(event.space);
       if (listener_) listener_->OnCommitted(std::move(accepted));

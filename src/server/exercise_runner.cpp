@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "lagesbild/core/core.h"
+#include "lagesbild/log/log.h"
 
 namespace lagesbild {
 
@@ -87,10 +88,9 @@ void ExerciseRunner::ResumeAll() {
     }
     auto scenario = StartedScenario(*state.exercise_info);
     if (!scenario) {
-      std::fprintf(stderr,
-                   "lagesbild: %s: the text of scenario '%s' it started with is gone or changed; "
-                   "the exercise stays as it is\n",
-                   space.c_str(), state.exercise_info->scenario_id.c_str());
+      log::Error("exercise_not_resumed",
+                 {{"space", space}, {"scenario", state.exercise_info->scenario_id},
+                  {"detail", "the text it started with is gone or changed; it stays as it is"}});
       continue;
     }
     std::int64_t elapsed = state.exercise_info->elapsed_ms;
@@ -153,8 +153,8 @@ void ExerciseRunner::PlayDue(Runner& runner) {
                        Command{scenario_actor, runner.start + due.at, std::move(due.body), inject},
                        [space = runner.space, inject](const CommandOutcome& outcome) {
                          if (outcome.error && !inject.empty()) {
-                           std::fprintf(stderr, "lagesbild: %s: inject %s: %s\n", space.c_str(),
-                                        inject.c_str(), outcome.error->message.c_str());
+                           log::Warning("inject_refused", {{"space", space}, {"inject", inject},
+                                                           {"detail", outcome.error->message}});
                          }
                        });
   }

@@ -1,5 +1,6 @@
 #include "http_rules.h"
 
+#include <algorithm>
 #include <cctype>
 
 namespace lagesbild {
@@ -159,6 +160,20 @@ const std::vector<std::pair<std::string, std::string>>& SecurityHeaders() {
        "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; "
        "style-src 'self' 'unsafe-inline'; frame-ancestors 'none'"}};
   return kHeaders;
+}
+
+std::string ClientAddress(const std::string& peer, std::string_view forwarded_for,
+                          const std::vector<std::string>& trusted_proxies) {
+  if (forwarded_for.empty() ||
+      std::find(trusted_proxies.begin(), trusted_proxies.end(), peer) == trusted_proxies.end()) {
+    return peer;
+  }
+  std::string_view last = forwarded_for.substr(forwarded_for.rfind(',') + 1);
+  while (!last.empty() && (last.front() == ' ' || last.front() == '\t')) last.remove_prefix(1);
+  while (!last.empty() && (last.back() == ' ' || last.back() == '\t')) last.remove_suffix(1);
+  const bool literal = !last.empty() && last.size() <= 45 &&
+                       last.find_first_not_of("0123456789abcdefABCDEF.:") == std::string_view::npos;
+  return literal ? std::string(last) : peer;
 }
 
 }  // namespace lagesbild

@@ -48,6 +48,13 @@ bool OriginAllowed(std::string_view origin, std::string_view host,
 // The security headers every answer carries (name, value).
 const std::vector<std::pair<std::string, std::string>>& SecurityHeaders();
 
+// The client's address for the log and the sign-in audit: the peer's, or — when the peer is a
+// trusted proxy (--trusted-proxy) — the last address in its X-Forwarded-For (the one the proxy
+// itself added; earlier ones are the client's own claims). Anything but an IP literal there is
+// ignored.
+std::string ClientAddress(const std::string& peer, std::string_view forwarded_for,
+                          const std::vector<std::string>& trusted_proxies);
+
 }  // namespace lagesbild
 
 #endif  // LAGESBILD_SERVER_HTTP_RULES_H_

@@ -6,6 +6,7 @@
 #include "lagesbild/core/permissions.h"
 #include "lagesbild/core/time_format.h"
 #include "lagesbild/core/wire.h"
+#include "lagesbild/log/log.h"
 
 namespace lagesbild {
 
@@ -26,6 +27,11 @@ void HttpSessions::OnHttp(ConnectionHandle handle) {
   const bool api = resource.path.rfind("/api/", 0) == 0;
   auto actor = HttpActor(connection);
   if (const Error* refused = actor.ok() ? nullptr : &actor.error()) {
+    if (refused->code == "too_many_attempts") {
+      connection->replace_header("Retry-After", "60");
+      AnswerError(*connection, Http::too_many_requests, *refused);
+      return;
+    }
     connection->replace_header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
     AnswerError(*connection, Http::unauthorized, *refused);
     return;
@@ -139,9 +145,15 @@ Result<Actor> HttpSessions::HttpActor(const WsServer::connection_ptr& connection
       header.size() > kBearer.size() + kMaxTokenLength) {
     return MakeError("unauthorized", "Authorization", "Authorization must be: Bearer <token>");
   }
-  SignInResult result =
-      net_.users->Authenticate(std::string_view(header).substr(kBearer.size()), net_.clock->Now());
+  const std::string address = ClientAddressOf(connection, net_.options);
+  const TimeMs now = net_.clock->Now();
+  if (auto until = net_.sign_ins.LockedUntil(address, now)) {
+    ++net_.stats.sign_ins_throttled;
+    return ThrottledError(address, *until - now);
+  }
+  SignInResult result = net_.users->Authenticate(std::string_view(header).substr(kBearer.size()), now);
   if (result.actor) return *std::move(result.actor);
+  SignInFailed(net_, address, result.failure, "http");
   return MakeError("unauthorized", "Authorization", result.failure);
 }
 
@@ -164,6 +176,8 @@ std::string HttpSessions::HealthJson(bool detailed) const {
                         {"refused_at_cap", stats.refused_at_cap},
                         {"accept_failures", stats.accept_failures},
                         {"origin_refused", stats.origin_refused},
+                        {"sign_ins_failed", stats.sign_ins_failed},
+                        {"sign_ins_throttled", stats.sign_ins_throttled},
                         {"lagging", count(shared_.lagging())},
                         {"lagging_detected", stats.lagging_detected},
                         {"resynced", stats.resynced},

@@ -14,8 +14,10 @@
 
 #include "lagesbild/core/clock.h"
 #include "lagesbild/core/config.h"
+#include "lagesbild/core/rate_limit.h"
 #include "lagesbild/engine/engine.h"
 #include "lagesbild/engine/reader.h"
+#include "lagesbild/log/log.h"
 #include "lagesbild/server/server.h"
 
 namespace lagesbild {
@@ -28,7 +30,7 @@ using HttpStatus = websocketpp::http::status_code::value;
 struct ServerStats {
   std::int64_t lagging_detected = 0, resynced = 0, closed_slow = 0, closed_no_pong = 0;
   std::int64_t refused_at_cap = 0, accept_failures = 0, rate_limited = 0, faults = 0;
-  std::int64_t refusals_counted = 0, origin_refused = 0;
+  std::int64_t refusals_counted = 0, origin_refused = 0, sign_ins_failed = 0, sign_ins_throttled = 0;
 };
 
 struct Network {
@@ -60,9 +62,40 @@ struct Network {
   WsServer endpoint;
   Engine engine;
   Reader reader;
+  // Failed sign-ins per client address, WebSocket and HTTP alike: 5 a minute, then a lockout.
+  SignInThrottle sign_ins{5, 60 * 1000, 10000};
   ServerStats stats;
   bool shutting_down = false;
 };
+
+// The client behind a connection (http_rules.h ClientAddress): its peer, or the address a
+// trusted proxy forwarded.
+inline std::string ClientAddressOf(const WsServer::connection_ptr& connection,
+                                   const ServerOptions& options) {
+  asio::error_code error;
+  const auto remote = connection->get_raw_socket().remote_endpoint(error);
+  const std::string peer = error ? std::string("?") : remote.address().to_string();
+  return ClientAddress(peer, connection->get_request_header("X-Forwarded-For"),
+                       options.trusted_proxies);
+}
+
+// A refused sign-in from a locked-out address (Network::sign_ins).
+inline Error ThrottledError(const std::string& address, TimeMs wait_ms) {
+  return MakeError("too_many_attempts", "token",
+                   "too many failed sign-ins from " + address + "; try again in " +
+                       std::to_string((wait_ms + 999) / 1000) + " s");
+}
+
+// Counts, logs and throttles a failed sign-in (never the token: `failure` names no secret).
+inline void SignInFailed(Network& net, const std::string& address, const std::string& failure,
+                         const char* via) {
+  ++net.stats.sign_ins_failed;
+  log::Warning("sign_in_failed", {{"address", address}, {"reason", failure}, {"via", via}});
+  if (net.sign_ins.Failed(address, net.clock->Now())) {
+    log::Warning("sign_in_throttled", {{"address", address},
+                                       {"detail", "too many failed sign-ins; refused for a while"}});
+  }
+}
 
 // The actor of the system's own commands (exercise clock, refusal summaries).
 inline Actor SystemActor() { return Actor{Actor::Kind::kSystem, "system", Role::kViewer, ""}; }

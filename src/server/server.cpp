@@ -230,10 +230,10 @@ void Server::Impl::Run() {
       return;
     } catch (const std::exception& e) {
       ++net_.stats.faults;
-      std::fprintf(stderr, "lagesbild: fault in a network-thread task: %s; serving on\n", e.what());
+      log::Error("fault", {{"where", "network-thread task"}, {"detail", e.what()}});
     } catch (...) {
       ++net_.stats.faults;
-      std::fprintf(stderr, "lagesbild: fault in a network-thread task; serving on\n");
+      log::Error("fault", {{"where", "network-thread task"}, {"detail", "unknown exception"}});
     }
   }
 }
@@ -250,8 +250,8 @@ void Server::Impl::Guarded(const char* what, ConnectionHandle handle, Handler&& 
     fault = "unknown exception";
   }
   ++net_.stats.faults;
-  std::fprintf(stderr, "lagesbild: fault in the %s handler: %s; closing that connection\n", what,
-               fault.c_str());
+  log::Error("fault", {{"where", std::string(what) + " handler"}, {"detail", fault},
+                       {"action", "connection closed"}});
   auto connection = net_.Connection(handle);
   if (!connection) return;
   websocketpp::lib::error_code ec;

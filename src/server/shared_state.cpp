@@ -5,6 +5,7 @@
 #include "lagesbild/core/core.h"
 #include "lagesbild/core/scenario.h"
 #include "lagesbild/core/wire.h"
+#include "lagesbild/log/log.h"
 
 namespace lagesbild {
 namespace {
@@ -115,8 +116,7 @@ void SharedState::Publish(const std::vector<Event>& events,
     if (const Error* error = published.ok() ? nullptr : &published.error()) {
       // Cannot happen while the engine is the only source; if it does, the replica is wrong and
       // subscribers must not be fed from it.
-      std::fprintf(stderr, "lagesbild: replica %s: %s\n", event.space.c_str(),
-                   error->message.c_str());
+      log::Error("replica_fault", {{"space", event.space}, {"detail", error->message}});
       continue;
     }
     if (event.space != kCatalogueSpace) ScheduleFanOut(event.space);  // no board reads it

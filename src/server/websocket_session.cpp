@@ -6,6 +6,7 @@
 #include "http_rules.h"
 
 #include "lagesbild/core/permissions.h"
+#include "lagesbild/log/log.h"
 #include "lagesbild/server/scenario_files.h"
 #include "lagesbild/server/url.h"
 
@@ -127,16 +128,26 @@ void WebSocketSessions::OnMessage(ConnectionHandle handle, WsServer::message_ptr
     }
     shared_.Subscribe(handle, session, subscribe->space, subscribe->since);
   } else if (auto* hello = std::get_if<HelloRequest>(&request)) {
-    const SignInResult result = net_.users->Authenticate(hello->token, net_.clock->Now());
+    const std::string address = ClientAddressOf(session.connection, net_.options);
+    const TimeMs now = net_.clock->Now();
+    if (auto until = net_.sign_ins.LockedUntil(address, now)) {
+      ++net_.stats.sign_ins_throttled;
+      shared_.SendError(handle, "", ThrottledError(address, *until - now));
+      return;
+    }
+    const SignInResult result = net_.users->Authenticate(hello->token, now);
     if (const auto& user = result.actor) {
       session.actor = *user;
       session.signed_in = true;
       session.expires_ms = result.expires_ms;
+      log::Info("sign_in", {{"user", user->id}, {"role", std::string(WireName(user->role))},
+                            {"address", address}});
       shared_.Send(handle, WelcomeMessage(*user));
       if (auto waiting = std::move(session.waiting_subscription)) {
         shared_.Subscribe(handle, session, waiting->first, waiting->second);
       }
     } else {
+      SignInFailed(net_, address, result.failure, "websocket");
       shared_.SendError(handle, "", MakeError("unauthorized", "token",
                                               result.failure + "; still signed in as " + session.actor.id));
     }
@@ -268,6 +279,7 @@ void WebSocketSessions::RecheckSignIns(const UserDirectory* before, TimeMs now) 
     }
   });
   for (const auto& [handle, reason] : closing) {
+    log::Info("signed_out", {{"reason", reason}});
     websocketpp::lib::error_code ec;
     net_.endpoint.close(handle, websocketpp::close::status::policy_violation, reason, ec);
   }

@@ -344,7 +344,7 @@ export async function startServe({ args = [], dir, users = standardUsers, timeou
  * output, listened} once it exits, or after `timeoutMs` with listened=true if it started instead
  * (it is then stopped), so a test can assert on either.
  */
-export async function serveRefusal(args, { timeoutMs = 5000, dir } = {}) {
+export async function serveRefusal(args, { timeoutMs = 20000, dir } = {}) {
   try {
     const server = await startServe({ args, dir, timeoutMs });
     await server.stop();

@@ -44,3 +44,25 @@ TEST_CASE("refusals beyond the budget are counted into one summary per user and 
   CHECK(ended[0].count == 2);
   CHECK(ended[0].to == 300000);
 }
+
+TEST_CASE("failed sign-ins lock an address out, longer each time, within bounded memory") {
+  SignInThrottle throttle(3, 60000, 2);
+  CHECK_FALSE(throttle.Failed("10.0.0.1", 0));
+  CHECK_FALSE(throttle.Failed("10.0.0.1", 1000));
+  CHECK_FALSE(throttle.LockedUntil("10.0.0.1", 1000));
+  CHECK(throttle.Failed("10.0.0.1", 2000));  // the third within the minute
+  CHECK(throttle.LockedUntil("10.0.0.1", 2000) == 62000);
+  CHECK_FALSE(throttle.LockedUntil("10.0.0.2", 2000));  // others are not affected
+  CHECK_FALSE(throttle.LockedUntil("10.0.0.1", 62000));
+  // Going on right after: the next lockout is twice as long.
+  throttle.Failed("10.0.0.1", 62000);
+  throttle.Failed("10.0.0.1", 62001);
+  CHECK(throttle.Failed("10.0.0.1", 62002));
+  CHECK(throttle.LockedUntil("10.0.0.1", 62002) == 62002 + 120000);
+  // Failures spread out (fewer than three a minute) never lock.
+  for (TimeMs t = 0; t < 10 * 60000; t += 31000) CHECK_FALSE(throttle.Failed("10.0.0.3", 10000000 + t));
+  // Many addresses: only two remembered, the oldest forgotten.
+  throttle.Failed("10.0.0.4", 20000000);
+  throttle.Failed("10.0.0.5", 20000001);
+  CHECK(throttle.remembered() == 2);
+}

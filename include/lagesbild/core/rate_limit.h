@@ -3,8 +3,10 @@
 #ifndef LAGESBILD_CORE_RATE_LIMIT_H_
 #define LAGESBILD_CORE_RATE_LIMIT_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -58,6 +60,36 @@ class RefusalBudget {
   int per_minute_;
   std::map<std::pair<std::string, std::string>, Window> windows_;  // by (user, space)
   std::vector<Counted> ended_;
+};
+
+// Failed sign-ins slow an address down: after `max_failures` within `window_ms`, every sign-in
+// from it (a right token too) is refused until the lockout is over; each lockout in a row lasts
+// twice the one before (from `window_ms`, at most 16 times it). At most `max_addresses` are
+// remembered: beyond that the oldest is forgotten, so memory stays bounded whatever the number
+// of addresses a client has.
+class SignInThrottle {
+ public:
+  SignInThrottle(int max_failures, TimeMs window_ms, std::size_t max_addresses)
+      : max_failures_(max_failures), window_ms_(window_ms), max_addresses_(max_addresses) {}
+
+  // When the address may try again, or nothing when it may try now.
+  std::optional<TimeMs> LockedUntil(const std::string& address, TimeMs now) const;
+  // Records a failure; true when it starts a lockout.
+  bool Failed(const std::string& address, TimeMs now);
+  std::size_t remembered() const { return addresses_.size(); }
+
+ private:
+  struct Record {
+    TimeMs window_start = 0;
+    int failures = 0;
+    int lockouts = 0;  // in a row
+    TimeMs locked_until = 0;
+    TimeMs last = 0;
+  };
+  int max_failures_;
+  TimeMs window_ms_;
+  std::size_t max_addresses_;
+  std::map<std::string, Record> addresses_;
 };
 
 }  // namespace lagesbild
