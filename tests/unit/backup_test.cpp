@@ -51,18 +51,6 @@ std::map<std::string, std::vector<StoredEvent>> AllEvents(const std::string& pat
   return out;
 }
 
-std::string JournalMode(const std::string& path) {
-  sqlite3* db = nullptr;
-  sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
-  sqlite3_stmt* stmt = nullptr;
-  sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &stmt, nullptr);
-  std::string mode;
-  if (sqlite3_step(stmt) == SQLITE_ROW) mode = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return mode;
-}
-
 // An engine writing real events (so the copy can be replayed) into the live space and one
 // exercise through its own SqliteEventStore connection, on its own thread.
 struct Writer {
@@ -76,16 +64,10 @@ struct Writer {
     start.scenario_id = "test";
     start.scenario_name = "Test";
     start.planned_ms = 600 * testing::kMinute;
-    REQUIRE(Commit(kExercise, Command{testing::Admin(), 1000, start}) == 1);
-  }
-  // Submits and waits for the durable completion; the seq, or 0 on error.
-  Seq Commit(const std::string& space, Command command) {
-    auto done = std::make_shared<std::promise<Seq>>();
-    auto seq = done->get_future();
-    engine.Submit(space, std::move(command), [done](const CommandOutcome& outcome) {
-      done->set_value(outcome.error ? 0 : outcome.seq);
-    });
-    return seq.get();
+    std::promise<bool> started;
+    engine.Submit(kExercise, Command{testing::Admin(), 1000, start},
+                  [&started](const CommandOutcome& outcome) { started.set_value(!outcome.error); });
+    REQUIRE(started.get_future().get());
   }
   // `count` reports into each space, all in flight at once (group commit: a few fsyncs).
   void Burst(int count) {
@@ -103,13 +85,10 @@ struct Writer {
     }
     for (auto& seq : pending) seq.get();
   }
-  // Runs on the engine thread: the highest seq acknowledged so far in each space.
+  // Runs on the engine thread (the only writer of these): the highest seq acknowledged so far.
   void Acked(const CommandOutcome& outcome) {
-    if (outcome.error) return;
     std::atomic<Seq>& acked = outcome.space == kLiveSpace ? acked_live : acked_exercise;
-    Seq before = acked.load();
-    while (before < outcome.seq && !acked.compare_exchange_weak(before, outcome.seq)) {
-    }
+    if (!outcome.error && outcome.seq > acked) acked = outcome.seq;
   }
   std::atomic<Seq> acked_live{0}, acked_exercise{1};
   Engine engine;
@@ -168,8 +147,10 @@ TEST_CASE("a backup taken while another connection writes is a prefix that verif
   };
   std::vector<Taken> copies;
   for (int i = 0; i < 5; ++i) {
-    Taken taken{dir.path() + "/copy-" + std::to_string(i) + ".db", writer.acked_live,
-                writer.acked_exercise, {}};
+    Taken taken{dir.path() + "/copy-" + std::to_string(i) + ".db",
+                writer.acked_live,
+                writer.acked_exercise,
+                {}};
     taken.summary = Need(BackupEventLog(live, taken.path));
     taken.live_acked_after = writer.acked_live;
     copies.push_back(std::move(taken));
@@ -180,7 +161,8 @@ TEST_CASE("a backup taken while another connection writes is a prefix that verif
   writer.engine.Stop();
   // The load was real: reports were acknowledged while backups ran, and the log grew past them.
   const auto source = AllEvents(live);
-  CHECK(static_cast<Seq>(source.at(kLiveSpace).size()) > LastSeq(copies.back().summary, kLiveSpace));
+  CHECK(static_cast<Seq>(source.at(kLiveSpace).size()) >
+        LastSeq(copies.back().summary, kLiveSpace));
   CHECK(std::any_of(copies.begin(), copies.end(), [](const Taken& taken) {
     return taken.live_acked_after > taken.live_acked_before;
   }));
@@ -202,7 +184,9 @@ TEST_CASE("a backup taken while another connection writes is a prefix that verif
     for (const char* suffix : {"-wal", "-shm", "-journal"}) {
       CHECK_FALSE(std::filesystem::exists(taken.path + suffix));
     }
-    CHECK(JournalMode(taken.path) == "delete");
+    // The header's read and write versions: 1 is rollback journal mode, 2 WAL.
+    const std::string header = ReadAll(taken.path).substr(18, 2);
+    CHECK(header == std::string("\x01\x01"));
 
     const LogCheck check = Need(CheckEventLog(taken.path));
     CHECK(check.problems.empty());
@@ -238,8 +222,8 @@ TEST_CASE("a backup taken while another connection writes is a prefix that verif
     // Without saved states every event is replayed, to the same state.
     REQUIRE(Need(BackupEventLog(taken.path, taken.path + ".b")).bytes > 0);
     REQUIRE(ForgetSavedStates(taken.path + ".b").ok());
-    Engine full(testing::SharedSmallConfig(), Need(SqliteEventStore::Open(taken.path + ".b", "test")),
-                nullptr);
+    Engine full(testing::SharedSmallConfig(),
+                Need(SqliteEventStore::Open(taken.path + ".b", "test")), nullptr);
     REQUIRE_FALSE(full.Recover());
     for (const SpaceRecovery& space : full.recovery()) {
       CHECK(space.saved_state_seq == 0);
@@ -310,6 +294,62 @@ TEST_CASE("damage inside a table page of a copy fails the integrity check", "[ba
   CHECK_THAT(check.problems.front(), Catch::Contains(copy) && Catch::Contains("integrity check"));
 }
 
+TEST_CASE("an index that disagrees with its table is damage a quick check would miss", "[backup]") {
+  testing::TempDir dir;
+  const std::string live = dir.path() + "/live.db";
+  MakeLog(live, 50);
+  const std::string copy = dir.path() + "/copy.db";
+  REQUIRE(BackupEventLog(live, copy).ok());
+  // Every page stays well formed; only the index's definition no longer matches what it holds,
+  // as after a lost write to the index alone.
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(copy.c_str(), &db) == SQLITE_OK);
+  REQUIRE(
+      sqlite3_exec(db,
+                   "PRAGMA writable_schema=ON; UPDATE sqlite_schema SET sql = "
+                   "replace(sql, 'subject, seq', 'kind, seq') WHERE name = 'events_by_subject';",
+                   nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  const LogCheck check = Need(CheckEventLog(copy));
+  REQUIRE_FALSE(check.problems.empty());
+  CHECK_THAT(check.problems.front(), Catch::Contains("events_by_subject"));
+}
+
+TEST_CASE("a source that is locked is waited for, within the busy timeout", "[backup]") {
+  testing::TempDir dir;
+  const std::string live = dir.path() + "/live.db";
+  MakeLog(live, 20);
+  // A log in rollback mode (a backup itself) under a writer's exclusive lock: no reader gets in,
+  // which WAL never does to the backup of a serving log.
+  const std::string locked = dir.path() + "/locked.db";
+  REQUIRE(BackupEventLog(live, locked).ok());
+  sqlite3* holder = nullptr;
+  REQUIRE(sqlite3_open(locked.c_str(), &holder) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(holder, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr) == SQLITE_OK);
+
+  BackupOptions brief;
+  brief.busy_timeout = std::chrono::milliseconds(300);
+  const auto start = std::chrono::steady_clock::now();
+  auto refused = BackupEventLog(locked, dir.path() + "/out.db", brief);
+  const auto waited = std::chrono::steady_clock::now() - start;
+  REQUIRE_FALSE(refused.ok());
+  CHECK_THAT(refused.error().message, Catch::Contains(locked) && Catch::Contains("locked"));
+  CHECK(waited >= std::chrono::milliseconds(250));
+  CHECK(waited < std::chrono::seconds(5));
+  CHECK_FALSE(std::filesystem::exists(dir.path() + "/out.db"));
+
+  // Released while the backup waits: it goes through.
+  std::thread release([holder] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    sqlite3_exec(holder, "COMMIT", nullptr, nullptr, nullptr);
+  });
+  auto written = BackupEventLog(locked, dir.path() + "/out.db");
+  release.join();
+  sqlite3_close(holder);
+  REQUIRE(written.ok());
+  CHECK(LastSeq(written.value(), kLiveSpace) == 20);
+}
+
 TEST_CASE("a file that is not an SQLite database, or not an event log, fails verify clearly",
           "[backup]") {
   testing::TempDir dir;
@@ -317,7 +357,8 @@ TEST_CASE("a file that is not an SQLite database, or not an event log, fails ver
   WriteAll(text, std::string(8192, 'x'));
   const LogCheck not_sqlite = Need(CheckEventLog(text));
   REQUIRE(not_sqlite.problems.size() == 1);
-  CHECK_THAT(not_sqlite.problems[0], Catch::Contains(text) && Catch::Contains("not an SQLite database"));
+  CHECK_THAT(not_sqlite.problems[0],
+             Catch::Contains(text) && Catch::Contains("not an SQLite database"));
   auto backup = BackupEventLog(text, dir.path() + "/out.db");
   REQUIRE_FALSE(backup.ok());
   CHECK_THAT(backup.error().message, Catch::Contains(text));
@@ -326,7 +367,8 @@ TEST_CASE("a file that is not an SQLite database, or not an event log, fails ver
   const std::string other = dir.path() + "/other.db";
   sqlite3* db = nullptr;
   sqlite3_open(other.c_str(), &db);
-  sqlite3_exec(db, "CREATE TABLE things(x); INSERT INTO things VALUES(1);", nullptr, nullptr, nullptr);
+  sqlite3_exec(db, "CREATE TABLE things(x); INSERT INTO things VALUES(1);", nullptr, nullptr,
+               nullptr);
   sqlite3_close(db);
   const LogCheck not_a_log = Need(CheckEventLog(other));
   REQUIRE(not_a_log.problems.size() == 1);
@@ -353,9 +395,12 @@ TEST_CASE("a space with a hole in its seqs is damage, though every page is sound
   {
     auto store = Need(SqliteEventStore::Open(path, "test"));
     for (Seq seq : {1, 2, 4}) {
-      REQUIRE(store->Append({StoredEvent{"live", seq, seq, "capacity_reported", "tib", "big", "{}"}}).ok());
+      REQUIRE(
+          store->Append({StoredEvent{"live", seq, seq, "capacity_reported", "tib", "big", "{}"}})
+              .ok());
     }
-    REQUIRE(store->Append({StoredEvent{"ovning-2", 2, 2, "capacity_reported", "tib", "big", "{}"}}).ok());
+    REQUIRE(store->Append({StoredEvent{"ovning-2", 2, 2, "capacity_reported", "tib", "big", "{}"}})
+                .ok());
   }
   const LogCheck check = Need(CheckEventLog(path));
   REQUIRE(check.problems.size() == 2);
