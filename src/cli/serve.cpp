@@ -49,6 +49,9 @@ int Serve(const std::string& config_path, const std::string& db_path,
     const std::string from = space.saved_state_seq > 0
         ? "the saved state at " + std::to_string(space.saved_state_seq) + " + "
         : "";
+    log::Info("recovered", {{"space", space.space}, {"seq", std::to_string(space.seq)},
+                            {"saved_state_seq", std::to_string(space.saved_state_seq)},
+                            {"events_replayed", std::to_string(space.events_replayed)}});
     std::printf("lagesbild: space %s at seq %lld: %s%lld events replayed%s%s\n",
                 space.space.c_str(), static_cast<long long>(space.seq), from.c_str(),
                 static_cast<long long>(space.events_replayed),
@@ -69,8 +72,13 @@ int Serve(const std::string& config_path, const std::string& db_path,
                 server.started_exercise().c_str(), scheme, host.c_str(), server.port(),
                 server.started_exercise().c_str());
   }
+  log::Info("started", {{"version", LAGESBILD_VERSION}, {"region", config->id},
+                        {"listen", std::string(scheme) + "://" + options.bind_address + ":" +
+                                       std::to_string(server.port())},
+                        {"db", db_path}});
   std::fflush(stdout);
   server.Run();
+  log::Info("stopped");
   std::printf("lagesbild: stopped\n");
   return 0;
 }
@@ -169,6 +177,8 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
       ->check(CLI::ExistingFile);
   serve->add_option("--tls-key", options.tls_key, "PEM private key, readable by its owner only")
       ->check(CLI::ExistingFile);
+  serve->add_flag("--metrics-sign-in", options.metrics_sign_in,
+                  "GET /metrics needs a token (a viewer's will do; Prometheus: authorization)");
   serve->add_flag("--insecure-plaintext", options.insecure_plaintext,
                   "allow --bind beyond loopback without TLS (tokens then travel in clear text)");
   serve->add_option("--trusted-proxy", options.trusted_proxies,

@@ -1,5 +1,6 @@
 #include "lagesbild/engine/engine.h"
 
+#include <chrono>
 #include <set>
 
 #include "lagesbild/core/saved_state.h"
@@ -166,6 +167,11 @@ std::size_t Engine::LargestBatch() const {
   return largest_batch_;
 }
 
+std::size_t Engine::Queued() const {
+  MutexLock lock(&mutex_);
+  return queue_.size();
+}
+
 void Engine::Query(std::function<void(EventStore&)> job) {
   {
     MutexLock lock(&mutex_);
@@ -215,7 +221,13 @@ void Engine::Run() {
       queries.swap(queries_);
       if (batch.size() > largest_batch_) largest_batch_ = batch.size();
     }
-    if (!batch.empty()) ProcessBatch(batch);
+    if (!batch.empty()) {
+      const auto started = std::chrono::steady_clock::now();
+      ProcessBatch(batch);
+      metrics_.commit_seconds.Observe(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+      metrics_.batch_size.Observe(static_cast<double>(batch.size()));
+    }
     for (auto& query : queries) query(*store_);
     batch.clear();
     queries.clear();
@@ -289,6 +301,7 @@ void Engine::ProcessBatch(std::vector<Submission>& batch) {
         first = !store_fault_;
         store_fault_ = error;
       }
+      metrics_.store_failures.Add();
       if (first) log::Error("store_failed", {{"detail", error.message}});
       for (CommandOutcome& outcome : outcomes) {
         if (!outcome.error && !outcome.already) outcome.error = error;
@@ -305,6 +318,7 @@ void Engine::ProcessBatch(std::vector<Submission>& batch) {
         store_fault_.reset();
       }
       if (recovered) log::Info("store_recovered", {{"detail", "a commit succeeded again"}});
+      metrics_.events_committed.Add(accepted.size());
       std::set<std::string> touched;
       for (const Event& event : accepted) touched.insert(event.space);
       if (listener_) listener_->OnCommitted(std::move(accepted));

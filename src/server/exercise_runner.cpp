@@ -231,6 +231,9 @@ std::string ExerciseRunner::Start(ConnectionHandle handle, const Actor& actor,
             shared_.SendError(handle, id, *outcome.error);
             return;
           }
+          log::Info("exercise_started", {{"space", space}, {"scenario", scenario->id},
+                                         {"version", std::to_string(scenario->version)},
+                                         {"dry_run", dry_run ? "yes" : "no"}});
           Runner& started = Add(space, scenario, start);
           started.clock.Start(start, paused);
           if (dry_run) started.clock.SetSpeed(start, kDryRunSpeed);
@@ -275,7 +278,8 @@ void ExerciseRunner::Control(ConnectionHandle handle, const Actor& actor,
   const SetExerciseClock change = next.AsCommand(now);
   net_.engine.Submit(
       request.space, Command{actor, runner.start + runner.clock.Elapsed(now), change},
-      [this, handle, id = request.id, space = request.space, next](const CommandOutcome& outcome) {
+      [this, handle, id = request.id, space = request.space, next, action = request.action,
+       by = actor.id](const CommandOutcome& outcome) {
         asio::post(net_.io, [=] {
           auto runner = runners_.find(space);
           if (outcome.error || runner == runners_.end()) {
@@ -284,6 +288,7 @@ void ExerciseRunner::Control(ConnectionHandle handle, const Actor& actor,
             return;
           }
           runner->second->clock = next;
+          log::Info("exercise_control", {{"space", space}, {"action", action}, {"by", by}});
           shared_.Send(handle, AckMessage(id, space, outcome.seq));
           PlayDue(*runner->second);  // a jump plays everything up to its target
           Schedule(*runner->second);

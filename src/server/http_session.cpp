@@ -1,6 +1,7 @@
 #include "http_session.h"
 
 #include "http_answer.h"
+#include "metrics.h"
 
 #include "lagesbild/core/http_wire.h"
 #include "lagesbild/core/permissions.h"
@@ -59,6 +60,15 @@ void HttpSessions::OnHttp(ConnectionHandle handle) {
     const bool detailed = !net_.options.require_sign_in || signed_in;
     AnswerJson(*connection, net_.engine.StoreFault() ? Http::service_unavailable : Http::ok,
                HealthJson(detailed), head);
+  } else if (resource.path == "/metrics") {
+    if ((net_.options.metrics_sign_in || net_.options.require_sign_in) && !signed_in) {
+      connection->replace_header("WWW-Authenticate", "Bearer");
+      AnswerError(*connection, Http::unauthorized,
+                  MakeError("sign_in_required", "", "/metrics needs a token here (--metrics-sign-in)"));
+    } else {
+      Answer(*connection, Http::ok, "text/plain; version=0.0.4; charset=utf-8",
+             MetricsText(net_, shared_, listener_.limits()), head);
+    }
   } else if (resource.path == "/api/state") {
     ServeState(*connection, resource, head);
   } else if (resource.path == "/api/scenarios" || resource.path == "/api/scenario") {

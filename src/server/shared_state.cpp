@@ -119,6 +119,7 @@ void SharedState::Publish(const std::vector<Event>& events,
       log::Error("replica_fault", {{"space", event.space}, {"detail", error->message}});
       continue;
     }
+    ++metrics_.events[event.space];
     if (event.space != kCatalogueSpace) ScheduleFanOut(event.space);  // no board reads it
     on_event(event);
   }
@@ -149,6 +150,7 @@ void SharedState::FanOut(const std::string& space) {
   auto replica = replicas_.find(space);
   if (replica == replicas_.end()) return;
   const Seq head = replica->second.state().seq;
+  const auto started = std::chrono::steady_clock::now();
 
   auto wants_deltas = [&](const Session& session) {
     return session.space == space && !session.lagging && session.sent_seq < head &&
@@ -178,6 +180,8 @@ void SharedState::FanOut(const std::string& space) {
     session.sent_seq = head;  // a board that turned lagging gets a snapshot later anyway
   }
   fan_out.flooded = snapshot != nullptr;
+  metrics_.fan_out_seconds.Observe(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
 }
 
 void SharedState::Send(ConnectionHandle handle, const std::string& text, bool snapshot) {
@@ -187,6 +191,7 @@ void SharedState::Send(ConnectionHandle handle, const std::string& text, bool sn
   websocketpp::lib::error_code ec;
   if (connection->get_buffered_amount() + judged > kHardBufferCap) {
     ++net_.stats.closed_slow;
+    log::Warning("closed_slow", {{"detail", "more than the hard cap unsent: not reading at all"}});
     connection->terminate(ec);  // it is not reading at all; its close handler cleans up
     return;
   }
@@ -195,6 +200,7 @@ void SharedState::Send(ConnectionHandle handle, const std::string& text, bool sn
 }
 
 void SharedState::SendError(ConnectionHandle handle, const std::string& id, const Error& error) {
+  ++metrics_.errors[error.code];  // a fixed set of codes (error_codes.cpp)
   Send(handle, ErrorMessage(id, error));
 }
 
@@ -225,6 +231,8 @@ void SharedState::Maintain(TimeMs now, bool ping) {
         }
       } else if (now - session.lagging_since > kLaggardTimeoutMs) {
         ++net_.stats.closed_slow;
+        log::Warning("closed_slow", {{"user", session.actor.id}, {"space", session.space},
+                                     {"detail", "lagging too long"}});
         connection->terminate(ec);
         continue;
       }

@@ -19,6 +19,7 @@
 #include "network.h"
 
 #include "lagesbild/core/rate_limit.h"
+#include "lagesbild/engine/histogram.h"
 #include "lagesbild/server/space_replica.h"
 
 namespace lagesbild {
@@ -83,6 +84,14 @@ class SharedState {
   // At shutdown: every connection closed as going away.
   void CloseAll();
 
+  // For /metrics (network thread).
+  struct Metrics {
+    Histogram fan_out_seconds{LatencyBounds()};     // one space's fan-out to its boards
+    std::map<std::string, std::uint64_t> events;     // published, by space
+    std::map<std::string, std::uint64_t> errors;     // sent to clients, by error code
+  };
+  const Metrics& metrics() const { return metrics_; }
+
  private:
   void ScheduleFanOut(const std::string& space);
   void FanOut(const std::string& space);
@@ -93,6 +102,7 @@ class SharedState {
 
   Network& net_;
   const ClockNow clock_now_;
+  Metrics metrics_;
   std::map<std::string, SpaceReplica> replicas_;
   std::map<ConnectionHandle, Session, std::owner_less<ConnectionHandle>> sessions_;
   struct FanOutState {

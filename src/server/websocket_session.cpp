@@ -197,6 +197,9 @@ void WebSocketSessions::HandleCommand(ConnectionHandle handle, const Session& se
       shared_.SendError(handle, request.id, MakeError("forbidden", "", *reason));
       return;
     }
+    // Within the budget: stored as access_denied, and said in the log (as often, no more).
+    log::Info("refused", {{"user", session.actor.id}, {"space", request.space},
+                          {"command", std::string(CommandName(request.body))}, {"reason", *reason}});
   }
   if (!writes_.Take(now)) {
     ++net_.stats.rate_limited;

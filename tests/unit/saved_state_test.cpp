@@ -60,7 +60,7 @@ std::string SavedStateField(const std::string& text, const std::string& key, con
   return changed;
 }
 
-class Counter : public CommitListener {
+class CountingListener : public CommitListener {
  public:
   void OnCommitted(std::vector<Event>) override {}
   Completion Track() {
@@ -115,7 +115,7 @@ TEST_CASE("recovery starts from the latest saved state and replays only the even
   std::map<std::string, std::string> mid_run_saved_states;
   std::vector<StoredEvent> events;
   {
-    Counter counter;
+    CountingListener counter;
     Engine engine(testing::SharedSmallConfig(), std::move(store), &counter);
     engine.set_save_interval(3);
     REQUIRE_FALSE(engine.Recover());

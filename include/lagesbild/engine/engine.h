@@ -29,6 +29,7 @@
 #include "lagesbild/core/error.h"
 #include "lagesbild/core/events.h"
 #include "lagesbild/core/state.h"
+#include "lagesbild/engine/histogram.h"
 #include "lagesbild/engine/mutex.h"
 #include "lagesbild/store/store.h"
 
@@ -97,6 +98,17 @@ class Engine {
 
   // Largest number of submissions judged in one batch so far (for tests and benchmarks).
   std::size_t LargestBatch() const;
+  // Submissions waiting for the next batch (any thread).
+  std::size_t Queued() const;
+
+  // For /metrics (any thread): the engine thread adds, a scrape reads.
+  struct Metrics {
+    Histogram commit_seconds{LatencyBounds()};  // a batch's judging, append and fsync
+    Histogram batch_size{{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000}};
+    Counter events_committed;
+    Counter store_failures;  // commits the store refused
+  };
+  const Metrics& metrics() const { return metrics_; }
 
   // Any thread. Why the store refuses writes now (a full disk, an I/O error), or nothing while it
   // takes them. Set by a failed commit, cleared by the next one that succeeds or by Probe().
@@ -131,6 +143,7 @@ class Engine {
   Seq save_interval_ = kDefaultSaveInterval;
   std::map<std::string, Seq> saved_at_;  // engine thread: seq of each space's saved state
   std::vector<SpaceRecovery> recovery_;      // of Recover(), before Start(); never written after
+  Metrics metrics_;                          // written by the engine thread only
 
   mutable Mutex mutex_;
   CondVar wake_;  // under mutex_

@@ -51,6 +51,7 @@ struct ServerOptions {
   int read_timeout_ms = 10000;       // a read still running after this is interrupted
   std::vector<std::string> allowed_origins;  // besides the server's own, e.g. "https://tib.example"
   bool require_sign_in = false;      // every read needs a token (viewer or above)
+  bool metrics_sign_in = false;      // GET /metrics needs a token (any role; e.g. a viewer)
 
   // TLS (docs/operations.md). Without a certificate the server listens only on loopback unless
   // insecure_plaintext says the network is trusted (or a TLS proxy is in front).
