@@ -24,6 +24,10 @@ ulimit -n "$(ulimit -Hn)" || true
 g++ -O2 -std=c++17 -o "$LG" bench/loadgen.cpp
 
 SERVER_PID=""; PORT=""; TOKEN=""
+# The load generator writes live reports and the inject timing runs exercises: an admin does both
+# (a trainer writes only in exercises). A build from before the admin role has only the trainer.
+ROLE=trainer
+"$BIN" users add --help 2>&1 | grep -qw admin && ROLE=admin
 KEEPALIVE=()
 "$BIN" serve --help 2>&1 | grep -q -- --keepalive && KEEPALIVE=(--keepalive 600)
 # The load generator is one address opening 10,000 boards and sending floods of reports: lift the
@@ -52,7 +56,7 @@ wait_listening() {  # $1 = output file
 start_real() {  # fresh event log and users every time; extra arguments go to serve
   local d; d=$(mktemp -d "$WORK/real-XXXX")
   LAST_DIR=$d
-  TOKEN=$("$BIN" users add trainer --role trainer --users "$d/users.json")
+  TOKEN=$("$BIN" users add "$ROLE" --role "$ROLE" --users "$d/users.json")
   "$BIN" serve --port 0 --db "$d/events.db" --users "$d/users.json" "${KEEPALIVE[@]}" "$@" > "$d/out" 2>&1 &
   SERVER_PID=$!
   wait_listening "$d/out"
@@ -150,8 +154,8 @@ h(k, id) AS (VALUES (0,'falun'),(1,'mora'),(2,'gavle'),(3,'hudiksvall'),(4,'boll
 e AS (SELECT i AS seq, 1795437000000 + i AS at_ms, h.id AS hospital, i % 51 AS avail
       FROM n JOIN h ON h.k = i % 18)
 INSERT INTO events(space, seq, at_ms, kind, actor_id, body, subject)
-SELECT 'live', seq, at_ms, 'capacity_reported', 'trainer',
-  '{"actor":{"id":"trainer","kind":"user","role":"trainer"},"at":"' ||
+SELECT 'live', seq, at_ms, 'capacity_reported', '$ROLE',
+  '{"actor":{"id":"$ROLE","kind":"user","role":"$ROLE"},"at":"' ||
   strftime('%Y-%m-%dT%H:%M:%f', at_ms / 1000.0, 'unixepoch') || 'Z","hospital":"' || hospital ||
   '","kind":"capacity_reported","report":{"beds":{"MedicalSurgical":{"available":' || avail ||
   '}}},"seq":' || seq || ',"space":"live"}', hospital

@@ -7,11 +7,13 @@ bash scripts/install-deps.sh
 cmake --preset release >/dev/null
 cmake --build --preset release --target lagesbild
 if [ ! -s data/users.json ]; then
-  # A first trainer, so somebody can sign in and create the rest. The token is shown only here.
-  token=$(build/release/lagesbild users add ovningsledare --role trainer --users data/users.json)
-  echo "lagesbild: created user 'ovningsledare' (trainer). Token, shown once: $token"
+  # A first admin, so somebody can sign in and write in live (a trainer writes only in
+  # exercises); it runs the demo exercise too. The token is shown only here.
+  token=$(build/release/lagesbild users add admin --role admin --users data/users.json)
+  echo "lagesbild: created user 'admin' (admin: every write, live included, and the exercises). Token, shown once: $token"
   echo "lagesbild: sign in on the TiB page: http://127.0.0.1:8080/tib.html#token=$token"
   echo "lagesbild: more users: build/release/lagesbild users add tib-uppsala --role reporter --region uppsala"
+  echo "lagesbild:             build/release/lagesbild users add ovningsledare --role trainer   (exercises only)"
 fi
 # The demo exercise runs beside live operation, in its own space (ÖVNING).
 exec build/release/lagesbild serve --db data/lagesbild.db --users data/users.json --start-exercise demo-10min "$@"

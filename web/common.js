@@ -190,6 +190,7 @@ export const ERROR_TEXT = {
   store_failed: 'Händelseloggen kunde inte spara det – inget sparades, försök igen',
   corrupt_event: 'Händelseloggen kunde inte läsas tillbaka – inget sparas förrän den går att läsa; kontakta driften',
   unauthorized: 'Okänd inloggningsnyckel',
+  too_many_attempts: 'För många misslyckade inloggningar från den här adressen – vänta en stund och försök igen',
   forbidden: 'Behörighet saknas',
   unknown_message: 'Meddelandet finns inte, eller är stängt eller arkiverat',
   not_addressed: 'Meddelandet är inte ställt till regionen eller kräver ingen kvittens',
@@ -210,7 +211,7 @@ export const ERROR_TEXT = {
   exercise_stopped: 'Övningen är avslutad',
 };
 
-export const ROLE_LABELS = {trainer: 'Övningsledare', reporter: 'Rapportör', viewer: 'Läsare'};
+export const ROLE_LABELS = {admin: 'Administratör', trainer: 'Övningsledare', reporter: 'Rapportör', viewer: 'Läsare'};
 
 // The fields a server error may name (`field`, e.g. "beds.AdultICU.available"), in words.
 const FIELD_WORDS = {

@@ -8,6 +8,7 @@
 // and the server refuses their commands whatever the page shows.
 
 import {PROTOCOL_VERSION, ERROR_TEXT, ROLE_LABELS, setText, commandId, wsUrl} from './common.js';
+import {runsExercises} from './roles.js';
 import {Session, showResult} from './session.js';
 import {Connection} from './connection.js';
 import {CommandTracker} from './command_tracker.js';
@@ -44,7 +45,8 @@ const st = {
   loadedFor: null,       // the user the page loaded its data for
 };
 
-const isTrainer = () => session.user?.role === 'trainer';
+// The editor is for those who run exercises: trainers and admins (roles.js).
+const isTrainer = () => runsExercises(session.user);
 
 // ---------------------------------------------------------------------------------------------
 // Sign-in and connection (one WebSocket to live; the editor reads no state from it)

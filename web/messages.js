@@ -44,12 +44,14 @@ export function regionNamer(regions) {
 }
 
 /**
- * Who speaks: "Örebro län (tib-orebro)", "Övningsledningen (ovningsledare)" for from: null, or the
+ * Who speaks: "Örebro län (tib-orebro)"; for from: null "Övningsledningen (ovningsledare)" in an
+ * exercise, "Administratör (admin)" in live (where only an admin writes from no region); or the
  * `sender` a trainer or the scenario gave: "SOS Alarm", "Sjukvårdsledare på skadeplats",
- * "Socialstyrelsens TiB", "RSSL Örebro län".
+ * "Socialstyrelsens TiB", "RSSL Örebro län". A message's id is "<space>:<seq>".
  */
 export function senderText(msg, regionName) {
-  let who = msg.from ? regionName(msg.from) : 'Övningsledningen';
+  const live = String(msg.id || '').startsWith('live:');
+  let who = msg.from ? regionName(msg.from) : live ? 'Administratör' : 'Övningsledningen';
   const sender = SENDERS[msg.sender];
   if (msg.sender === 'rssl') who = msg.from ? `RSSL ${regionName(msg.from)}` : 'RSSL';
   else if (sender) who = sender;

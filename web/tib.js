@@ -18,7 +18,7 @@
 // Server strings reach the DOM only through textContent (h()/setText()).
 
 import {
-  PROTOCOL_VERSION, READINESS, ROLE_LABELS, ERROR_TEXT, pageSpace, syncExerciseBanner, syncExerciseClock,
+  PROTOCOL_VERSION, READINESS, ERROR_TEXT, pageSpace, syncExerciseBanner, syncExerciseClock,
   exerciseName, pageLink, h, setText, timeHM, timeWithDay, parseTime, commandId, shortRegionName, refusalWords,
 } from './common.js';
 import {ClientModel} from './client_model.js';
@@ -33,6 +33,7 @@ import {createCompose} from './tib_compose.js';
 import {createDecisions} from './tib_decisions.js';
 import {createTransport} from './tib_transport.js';
 import {createTransfer} from './tib_transfer.js';
+import {canWrite, canPost, actsForAllRegions, isExerciseSpace, readOnlyText} from './roles.js';
 
 const SPACE = pageSpace();
 const REGION_KEY = 'lagesbild.tib.region';
@@ -70,14 +71,13 @@ const errorText = (msg) => ERROR_TEXT[msg.code] || 'Fel från servern';
 /** What the parts of the page share. `region` is the region shown. */
 const page = {
   space: SPACE, model, log, session, tracker, region: '', errorText,
-  /** May the signed-in user write for this region (report, readiness, acknowledge)? */
-  canWrite(regionId) {
-    const u = session.user;
-    if (!u) return false;
-    if (u.role === 'trainer') return true;
-    return u.role === 'reporter' && !!regionId && u.region === regionId;
-  },
-  canPost: () => !!session.user && (session.user.role === 'trainer' || session.user.role === 'reporter'),
+  /** Is the page's space an exercise (a trainer writes only there)? The snapshot says; until then its name. */
+  inExercise: () => (model.have ? !!model.exercise : isExerciseSpace(SPACE)),
+  /** Acts for every region (admin, trainer): all messages, acknowledging for a named region. */
+  forAllRegions: () => actsForAllRegions(session.user),
+  /** May the signed-in user write for this region here (report, readiness, acknowledge, decide)? */
+  canWrite: (regionId) => canWrite(session.user, {exercise: page.inExercise(), region: regionId}),
+  canPost: () => canPost(session.user, {exercise: page.inExercise()}),
 };
 
 const figures = createFigures(page);
@@ -111,10 +111,8 @@ function renderAuth() {
   document.body.dataset.role = session.role;
   document.body.dataset.canWrite = page.canWrite(page.region) ? 'true' : 'false';
   session.render();
-  for (const note of document.querySelectorAll('.read-only-note')) {
-    setText(note, u ? `Du är inloggad som ${(ROLE_LABELS[u.role] || 'användare').toLowerCase()} och kan se läget men inte rapportera.`
-      : 'Du ser läget men kan inte rapportera. Logga in med din nyckel för att rapportera för din region.');
-  }
+  const why = readOnlyText(u, {exercise: page.inExercise()});
+  for (const note of document.querySelectorAll('.read-only-note')) setText(note, why);
   // Reporters report for their own region only; the others pick one.
   $('region-picker').hidden = u?.role === 'reporter';
 }

@@ -168,11 +168,11 @@ export function createDecisions(page) {
         h('input', {type: 'checkbox', name: 'hospitals', value: x.id, checked: checked.has(x.id)}), ` ${x.name}`)))));
   }
 
-  /** The larm messages a receiving decision may be for: to the region (a trainer: all), newest first. */
+  /** The larm messages a receiving decision may be for: to the region (an admin, a trainer: all), newest first. */
   function fillIncidents() {
-    const trainer = page.session.user?.role === 'trainer';
+    const allRegions = page.forAllRegions();
     const alerts = log.list.filter((m) => m.kind === 'alert' &&
-      (trainer || addressees(m, model.regions).includes(page.region)))
+      (allRegions || addressees(m, model.regions).includes(page.region)))
       .sort((a, b) => (b.seq || 0) - (a.seq || 0)).slice(0, 20);
     const now = model.now();
     fill(el('receiving').incident, [['', 'Inget särskilt larm'], ...alerts.map((m) => {

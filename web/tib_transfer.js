@@ -1,7 +1,8 @@
 // Lägesbild — the TiB page's secondary transports (sekundärtransport, protocol.md
 // "transfer_patients"; exercises only, hidden in live operation): patients a hospital of the region
 // has received are moved to any hospital — P1/P2/P3, how many of the P1 are burned, transport
-// minutes, ambulance or helicopter, an optional reason. A trainer may move from any hospital.
+// minutes, ambulance or helicopter, an optional reason. An admin or a trainer may move from any
+// hospital.
 // Checked before sending against what the hospital has received; saved only on the durable `ack`.
 // Below the form: the secondary transports of the region still on their way (exercise_info).
 
@@ -12,6 +13,7 @@ import {
 import {showResult} from './session.js';
 import {resultIn} from './connection.js';
 import {casualtiesOf} from './board_card.js';
+import {roleWord} from './roles.js';
 import {sceneOf} from './scene.js';
 
 const MAX_MINUTES = 600;
@@ -56,7 +58,7 @@ export function createTransfer(page) {
     h('p', {class: 'side-empty', id: 'transfers-empty'}, 'Inga sekundärtransporter på väg.'));
   const el = form.elements;
 
-  const trainer = () => page.session.user?.role === 'trainer';
+  const allRegions = () => page.forAllRegions();  // an admin or a trainer
   const hospitalName = (id) => model.hospital(id)?.name || id;
 
   /** Refills a select with [value, text] options grouped per region; the choice stays when it can. */
@@ -87,7 +89,7 @@ export function createTransfer(page) {
   function renderOnTheWay() {
     const s = sceneOf(model.exerciseInfo, model.elapsed());
     const own = new Set(model.hospitalsOf(page.region).map((x) => x.id));
-    const shown = s.transfers.filter((t) => t.hospital && (trainer() || own.has(t.from) || own.has(t.hospital)));
+    const shown = s.transfers.filter((t) => t.hospital && (allRegions() || own.has(t.from) || own.has(t.hospital)));
     const start = Date.parse(model.exerciseInfo?.start);
     const now = model.now();
     onTheWay.replaceChildren(...shown.map((t) => h('li', {class: 'tf-entry', dataset: {transfer: t.wave, hospital: t.hospital}},
@@ -102,12 +104,13 @@ export function createTransfer(page) {
     $('transfer-card').hidden = !exercise;
     if (!exercise) return;
     const all = model.regions.map((r) => r.id);
-    fill(el.from, groupsOf(trainer() ? all : [page.region]));
+    fill(el.from, groupsOf(allRegions() ? all : [page.region]));
     fill(el.to, groupsOf(all));
     for (const o of el.to.querySelectorAll('option')) o.disabled = !!o.value && o.value === el.from.value;
     renderReceived();
     renderOnTheWay();
-    setText($('transfer-scope'), trainer() ? 'Som övningsledare kan du flytta patienter från vilket sjukhus som helst.'
+    setText($('transfer-scope'), allRegions()
+      ? `Som ${roleWord(page.session.user.role)} kan du flytta patienter från vilket sjukhus som helst.`
       : `Flytta patienter som ett sjukhus i ${model.region(page.region)?.name || 'regionen'} tagit emot till ett annat sjukhus.`);
     sync();
   }

@@ -12,6 +12,7 @@
 // only through textContent.
 
 import {ROLE_LABELS, ERROR_TEXT, pageSpace, syncExerciseBanner, exerciseName, setText} from './common.js';
+import {runsExercises} from './roles.js';
 import {ClientModel} from './client_model.js';
 import {CommandTracker} from './command_tracker.js';
 import {Session} from './session.js';
@@ -65,7 +66,8 @@ const page = {
     spaces: null,          // GET /api/spaces
     review: null,          // GET /api/review of SPACE (target status in the timeline)
   },
-  isTrainer: () => session.user?.role === 'trainer',
+  /** Runs exercises: a trainer or an admin (roles.js). */
+  isTrainer: () => runsExercises(session.user),
   errorText: (msg) => ERROR_TEXT[msg.code] || 'Fel från servern',
   /** This site's page for a space: trainer.html?space=…, index.html?space=…, … */
   pageFor: (path, space) => (space && space !== 'live' ? `${path}?space=${encodeURIComponent(space)}` : path),

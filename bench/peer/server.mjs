@@ -55,17 +55,17 @@ wss.on('connection', (ws) => {
     let m;
     try { m = JSON.parse(data); } catch { ws.send(error(null, 'bad_json', 'not JSON')); return; }
     if (m.type === 'hello') {
-      ws.send(JSON.stringify({ type: 'welcome', user: { id: 'trainer', region: null, role: 'trainer' }, v: 1 }));
+      ws.send(JSON.stringify({ type: 'welcome', user: { id: 'admin', region: null, role: 'admin' }, v: 1 }));
     } else if (m.type === 'report_capacity') {
       const h = hospitals.get(m.hospital);
       if (!h) { ws.send(error(m.id, 'unknown_hospital', 'no such hospital')); return; }
       const at = new Date().toISOString();
       seq += 1;
       for (const [t, v] of Object.entries(m.beds ?? {})) {
-        Object.assign(h.beds[t], { available: v.available, reported_at: at, reported_by: 'trainer' });
+        Object.assign(h.beds[t], { available: v.available, reported_at: at, reported_by: 'admin' });
       }
       h.last_reported_at = at;
-      const delta = JSON.stringify({ event: { actor: { id: 'trainer', kind: 'user', role: 'trainer' }, at,
+      const delta = JSON.stringify({ event: { actor: { id: 'admin', kind: 'user', role: 'admin' }, at,
         hospital: m.hospital, kind: 'capacity_reported', report: { beds: m.beds }, seq }, hospital: h, seq,
         space: 'live', type: 'delta', v: 1 });
       for (const client of wss.clients) if (client.readyState === 1) client.send(delta);

@@ -13,8 +13,8 @@ bool RunsExercise(const CommandBody& command) {
 std::optional<std::string> ReporterDenial(const HealthcareRegionConfig& config,
                                           const Actor& actor, const CommandBody& command) {
   if (actor.region.empty()) return "reporter '" + actor.id + "' has no region";
-  if (RunsExercise(command)) return "only a trainer runs exercises";
-  if (std::holds_alternative<SaveScenario>(command)) return "only a trainer writes scenarios";
+  if (RunsExercise(command)) return "only a trainer or an admin runs exercises";
+  if (std::holds_alternative<SaveScenario>(command)) return "only a trainer or an admin writes scenarios";
   const auto outside = [&](const std::string& region) -> std::optional<std::string> {
     if (region == actor.region) return std::nullopt;
     return "reporter '" + actor.id + "' reports for " + actor.region + ", not for " + region;

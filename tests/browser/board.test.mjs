@@ -57,8 +57,8 @@ test('a report from another client shows on the board within 2 s, with totals', 
   assert.equal((await page.locator('[data-total="P2"]').first().textContent()).trim(), '6');
   await page.screenshot({ path: artifactPath('board-1920x1080.png'), fullPage: false });
 
-  const trainer = await server.client('trainer');
-  const second = await trainer.command(report('uso', { beds: { AdultICU: { available: 5 } }, reception: { P2: 4 } }));
+  const admin = await server.client('admin');
+  const second = await admin.command(report('uso', { beds: { AdultICU: { available: 5 } }, reception: { P2: 4 } }));
   assert.equal(second.type, 'ack');
   await page.waitForFunction(
     () => document.querySelector('[data-total="P2"]')?.textContent.trim() === '10', null, { timeout: 2000 });
@@ -68,7 +68,7 @@ test('a report from another client shows on the board within 2 s, with totals', 
   await highlighted.waitFor({ state: 'detached', timeout: 6000 });
   assert.equal(await page.locator('[data-hospital="akademiska"] .changed').count(), 0, 'unchanged hospital not highlighted');
   await reporter.close();
-  await trainer.close();
+  await admin.close();
 });
 
 test('in a flood the board ends current and does not refetch its trends on every snapshot', async () => {
@@ -78,14 +78,14 @@ test('in a flood the board ends current and does not refetch its trends on every
   // A board beside the page, to see what the boards are sent.
   const witness = await server.client();
   await witness.nextOfType('snapshot');
-  const trainer = await server.client('trainer');
+  const admin = await server.client('admin');
   const hospitals = ['falun', 'mora', 'gavle'];
   let sent = 0;
   const floodStart = Date.now();
   for (let wave = 0; wave < 6; wave++) {  // six floods, 300 ms apart: each is coalesced
     const replies = await Promise.all(Array.from({ length: 600 }, () => {
       const i = sent++;
-      return trainer.command(report(hospitals[i % 3], { beds: { MedicalSurgical: { available: i % 50 } } }), 60000);
+      return admin.command(report(hospitals[i % 3], { beds: { MedicalSurgical: { available: i % 50 } } }), 60000);
     }));
     assert.ok(replies.every((r) => r.type === 'ack'));
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -108,11 +108,11 @@ test('in a flood the board ends current and does not refetch its trends on every
   assert.ok(historyFetches.length <= reloads * 18,
     `${historyFetches.length} history requests for ${snapshots} snapshots in ${floodMs} ms`);
   assert.ok(historyFetches.length < snapshots * 18, 'fewer reloads than snapshots');
-  await Promise.all([witness, trainer].map((c) => c.close()));
+  await Promise.all([witness, admin].map((c) => c.close()));
 });
 
 test('a trend the server was too busy to read is fetched again after its Retry-After', async () => {
-  const reporter = await server.client('trainer');
+  const reporter = await server.client('admin');
   for (const available of [9, 8]) {
     assert.equal((await reporter.command(report('koping', { beds: { MedicalSurgical: { available } } }))).type, 'ack');
   }
@@ -143,7 +143,7 @@ test('the board shows when it is offline and resynchronises by itself', async ()
   // The page keeps its URL: the server comes back on the same port, with the same log.
   await server.start();
   await page.locator('#connection[data-state="connected"]').waitFor({ timeout: 10000 });
-  const reporter = await server.client('trainer');
+  const reporter = await server.client('admin');
   assert.equal((await reporter.command(report('falun', { beds: { AdultICU: { available: 2 } } }))).type, 'ack');
   await page.waitForFunction(
     () => document.querySelector('[data-hospital="falun"] [data-figure="AdultICU"]')?.textContent.trim() === '2',
@@ -155,7 +155,7 @@ test('the board shows when it is offline and resynchronises by itself', async ()
 
 /**
  * A board of its own, whose clock the test moves: `hospital` reports a figure (then `afterReport`
- * runs, with a trainer's client and the page); the card is fresh `freshFor` after the report and
+ * runs, with an admin's client and the page); the card is fresh `freshFor` after the report and
  * INAKTUELL two minutes later. Returns the card and the context, for the test to close.
  */
 async function goesStale(hospital, freshFor, afterReport = async () => {}) {
@@ -164,11 +164,11 @@ async function goesStale(hospital, freshFor, afterReport = async () => {}) {
   await wall.clock.install();
   await wall.goto(server.url('/'));
   await wall.locator('#connection[data-state="connected"]').waitFor();
-  const trainer = await server.client('trainer');
-  assert.equal((await trainer.command(report(hospital, { beds: { AdultICU: { available: 1 } } }))).type, 'ack');
+  const admin = await server.client('admin');
+  assert.equal((await admin.command(report(hospital, { beds: { AdultICU: { available: 1 } } }))).type, 'ack');
   await wall.waitForFunction((id) =>
     document.querySelector(`[data-hospital="${id}"] [data-figure="AdultICU"]`)?.textContent.trim() === '1', hospital);
-  await afterReport(trainer, wall);
+  await afterReport(admin, wall);
   const card = wall.locator(`[data-hospital="${hospital}"]`).first();
   assert.equal(await card.getAttribute('data-stale'), 'false');
   await wall.clock.fastForward(freshFor);
@@ -186,8 +186,8 @@ test('a hospital that has not reported within stale_after_minutes is marked INAK
 });
 
 test('a region\'s readiness level is its hospitals\' too: at stabsläge they are INAKTUELL after 30 min', async () => {
-  const { card, context } = await goesStale('arvika', '29:00', async (trainer, wall) => {
-    assert.equal((await trainer.command({
+  const { card, context } = await goesStale('arvika', '29:00', async (admin, wall) => {
+    assert.equal((await admin.command({
       v: 1, type: 'set_region_readiness', id: 'g-1', space: 'live', region: 'varmland', level: 'staff',
     })).type, 'ack');
     await wall.waitForFunction(() => document.querySelector('[data-region="varmland"]')?.dataset.readiness === 'staff');

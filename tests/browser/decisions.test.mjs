@@ -33,8 +33,8 @@ async function decide(tib, form, action) {
 
 test('a TiB user declares allvarlig händelse and decides receiving hospitals; the board logs both and flags the region', async () => {
   // A larm to Uppsala, so that the receiving decision can name it.
-  const trainer = await server.client('trainer');
-  const larm = await trainer.command({ v: 1, type: 'post_message', id: 'larm-1', space: 'live', kind: 'alert',
+  const admin = await server.client('admin');
+  const larm = await admin.command({ v: 1, type: 'post_message', id: 'larm-1', space: 'live', kind: 'alert',
     level: 'staff', to: ['uppsala'], text: 'Brand på nattklubb i Uppsala, många skadade.' });
   assert.equal(larm.type, 'ack');
   const larmId = `live:${larm.seq}`;
@@ -113,7 +113,7 @@ test('a TiB user declares allvarlig händelse and decides receiving hospitals; t
   await tib.setViewportSize(TABLET);
   assert.ok(await tib.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), 'no sideways scroll on a tablet');
   await tib.screenshot({ path: artifactPath('tib-decisions-tablet.png'), fullPage: true });
-  await Promise.all([board.close(), tib.close(), trainer.close()]);
+  await Promise.all([board.close(), tib.close(), admin.close()]);
 });
 
 test('the other decisions and a readiness reason are saved from the TiB page and logged in words', async () => {

@@ -19,11 +19,11 @@ let seqs;           // seq of each message, in the order posted
 
 before(async () => {
   ({ server, context } = await suite.ready);
-  const trainer = await server.client('trainer');
+  const admin = await server.client('admin');
   const posts = [];
   for (let i = 1; i <= TOTAL; i++) {
     const big = i <= BIG;
-    posts.push(trainer.command({
+    posts.push(admin.command({
       v: 1, type: 'post_message', id: `m-${i}`, space: 'live', kind: 'information', to: ['orebro'],
       requires_ack: big, text: big ? `Okvitterat nr ${i} ${'x'.repeat(3900)}` : `Litet meddelande nr ${i}`,
     }, 30000));
@@ -31,7 +31,7 @@ before(async () => {
   const replies = await Promise.all(posts);
   assert.ok(replies.every((r) => r.type === 'ack'), JSON.stringify(replies.find((r) => r.type !== 'ack')));
   seqs = replies.map((r) => r.seq);
-  await trainer.close();
+  await admin.close();
 });
 
 const id = (n) => `live:${seqs[n - 1]}`;

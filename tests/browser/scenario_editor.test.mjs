@@ -237,7 +237,7 @@ test('a draft can be saved but not started, and an imported file loads into the 
   await page.close();
 });
 
-test('anyone but a trainer is refused the editor: by the page and by the server', async () => {
+test('anyone but a trainer or an admin is refused the editor: by the page and by the server', async () => {
   const requests = [];
   const anon = await suite.open('/scenario-editor.html');
   anon.on('request', (r) => requests.push(r.url()));
@@ -278,4 +278,11 @@ test('anyone but a trainer is refused the editor: by the page and by the server'
   assert.ok(!list.some((s) => s.id === 'intrang'), 'nothing was saved');
   await anon.close();
   await tib.close();
+
+  // An admin may do everything a trainer may: the editor opens with the scenarios.
+  const admin = await suite.openAs('admin', '/scenario-editor.html', { viewport: VIEW });
+  await admin.locator('body[data-access="trainer"]').waitFor({ timeout: 5000 });
+  assert.ok(await admin.locator('#denied').isHidden());
+  await admin.waitForFunction(() => document.querySelectorAll('#open-scenario option').length > 1, null, { timeout: 5000 });
+  await admin.close();
 });

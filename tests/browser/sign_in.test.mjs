@@ -12,9 +12,9 @@ let context;
 
 before(async () => {
   ({ server, context } = await suite.ready);
-  const trainer = await server.client('trainer');
-  assert.equal((await trainer.command(report('akademiska', { beds: { AdultICU: { available: 7 } } }))).type, 'ack');
-  await trainer.close();
+  const admin = await server.client('admin');
+  assert.equal((await admin.command(report('akademiska', { beds: { AdultICU: { available: 7 } } }))).type, 'ack');
+  await admin.close();
 });
 
 /** Every URL the page asks for (HTTP and WebSocket) and every /api request, as they are sent. */
@@ -73,8 +73,8 @@ test('the board shows a sign-in box and no figures until a viewer signs in; the 
   assert.ok(history.every((r) => r.headers().authorization), 'every history request carries the token');
 
   // Live: a report shows.
-  const trainer = await server.client('trainer');
-  assert.equal((await trainer.command(report('akademiska', { beds: { AdultICU: { available: 5 } } }))).type, 'ack');
+  const admin = await server.client('admin');
+  assert.equal((await admin.command(report('akademiska', { beds: { AdultICU: { available: 5 } } }))).type, 'ack');
   await board.waitForFunction(
     () => document.querySelector('[data-hospital="akademiska"] [data-figure="AdultICU"]')?.textContent.trim() === '5',
     null, { timeout: 2000 });
@@ -91,7 +91,7 @@ test('the board shows a sign-in box and no figures until a viewer signs in; the 
     new MutationObserver(() => { if (document.body.dataset.auth === 'required') window.cardShown = true; })
       .observe(document.body, { attributes: true, attributeFilter: ['data-auth'] });
   });
-  await trainer.close();
+  await admin.close();
   await server.stop();
   await board.locator('#connection:not([data-state="connected"])').waitFor({ timeout: 5000 });
   await server.start();  // the same log, users and port

@@ -113,3 +113,72 @@ test('the TiB page shows when it has lost the server and signs in again when it 
   assert.equal((await getJson(server, '/healthz')).body.spaces.live, before + 1);
   await page.close();
 });
+
+test('a trainer\'s TiB page is read-only in live and writes in an exercise; an admin\'s writes in live', async () => {
+  const admin = await server.client('admin');
+  const posted = await admin.command({
+    v: 1, type: 'post_message', id: 'roles-alert', space: 'live', kind: 'alert', level: 'staff',
+    to: ['orebro'], text: 'Larm till Örebro: kvittens krävs.',
+  });
+  assert.equal(posted.type, 'ack', JSON.stringify(posted));
+  const id = `live:${posted.seq}`;
+
+  // A trainer in live: the page offers nothing the server would refuse, and says who may.
+  const live = await suite.openAs('trainer', '/tib.html?region=orebro', { viewport: LAPTOP });
+  await live.locator('#connection[data-state="connected"]').waitFor();
+  await live.locator(`#inbox [data-message="${id}"]`).waitFor();
+  assert.equal(await live.locator('body').getAttribute('data-can-write'), 'false');
+  const note = live.locator('.read-only-note');
+  assert.ok(await note.isVisible(), 'the read-only note is shown');
+  assert.match(await note.textContent(), /övningsledare.*skarpt läge.*administratör/s);
+  assert.equal(await live.locator(`#inbox [data-message="${id}"] button[data-action="acknowledge"]`).count(), 0,
+    'no acknowledge button for a trainer in live');
+  assert.ok(await live.locator('button[data-action="send"][data-hospital="uso"]').isHidden());
+  assert.ok(await live.locator('#compose-card').isHidden());
+  assert.ok(await live.locator('#set-region-readiness').isDisabled());
+  await live.screenshot({ path: artifactPath('tib-page-trainer-live.png'), fullPage: true });
+  await live.close();
+
+  // An admin in live: reports for any region and acknowledges for the region it names.
+  const adminPage = await suite.openAs('admin', '/tib.html?region=orebro', { viewport: LAPTOP });
+  await adminPage.locator('#connection[data-state="connected"]').waitFor();
+  assert.match(await adminPage.locator('#user').textContent(), /Administratör/);
+  await adminPage.locator('body[data-can-write="true"]').waitFor();
+  assert.ok(await adminPage.locator('.read-only-note').isHidden());
+  await adminPage.locator(`#inbox [data-message="${id}"] button[data-action="acknowledge"][data-for-region="orebro"]`).click();
+  const waitForPending = async (expected) => {
+    for (let i = 0; i < 50; i++) {
+      const message = (await getJson(server, '/api/state')).body.state.messages.find((m) => m.id === id);
+      if (JSON.stringify(message.pending) === JSON.stringify(expected)) return message;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`${id} never had pending ${JSON.stringify(expected)}`);
+  };
+  assert.equal((await waitForPending([])).acks.orebro.by, 'admin');
+  await adminPage.fill('input[name="uso.AdultICU"]', '4');
+  await adminPage.click('button[data-action="send"][data-hospital="uso"]');
+  await adminPage.locator('[data-result="uso"][data-state="ok"]').waitFor({ timeout: 5000 });
+  const uso = (await getJson(server, '/api/state')).body.state.hospitals.find((h) => h.id === 'uso');
+  assert.equal(uso.beds.AdultICU.available, 4);
+  assert.equal(uso.beds.AdultICU.reported_by, 'admin');
+  await adminPage.close();
+
+  // The same trainer in an exercise: the page writes, and so does the server.
+  const trainer = await server.client('trainer');
+  const started = await trainer.command({ v: 1, type: 'start_exercise', id: 'roles-ex', scenario: 'demo-10min', paused: true });
+  assert.equal(started.type, 'ack', JSON.stringify(started));
+  const exercise = await suite.openAs('trainer', `/tib.html?space=${encodeURIComponent(started.space)}&region=orebro`, { viewport: LAPTOP });
+  await exercise.locator('#connection[data-state="connected"]').waitFor();
+  await exercise.locator('body[data-can-write="true"]').waitFor();
+  assert.ok(await exercise.locator('.read-only-note').isHidden());
+  await exercise.fill('input[name="uso.AdultICU"]', '1');
+  await exercise.click('button[data-action="send"][data-hospital="uso"]');
+  await exercise.locator('[data-result="uso"][data-state="ok"]').waitFor({ timeout: 5000 });
+  const inExercise = (await getJson(server, `/api/state?space=${started.space}`)).body.state.hospitals.find((h) => h.id === 'uso');
+  assert.equal(inExercise.beds.AdultICU.reported_by, 'trainer');
+  assert.equal((await getJson(server, '/api/state')).body.state.hospitals.find((h) => h.id === 'uso').beds.AdultICU.available, 4,
+    'live untouched');
+  assert.equal((await trainer.command({ v: 1, type: 'control_exercise', id: 'roles-stop', space: started.space, action: 'stop' })).type, 'ack');
+  await exercise.close();
+  await Promise.all([admin.close(), trainer.close()]);
+});

@@ -118,6 +118,18 @@ test('the scenarios are the trainers\': a viewer is told so, and cannot reload t
   await page.close();
 });
 
+test('an admin leads exercises too: the scenarios are listed and the controls are open', async () => {
+  const page = await context.newPage();
+  await page.goto(server.url(`/trainer.html#token=${server.tokens.admin}`));
+  await page.locator('#user').filter({ hasText: 'Administratör' }).waitFor({ timeout: 5000 });
+  await page.locator('article[data-scenario="demo-10min"]').waitFor({ timeout: 5000 });
+  assert.equal(await page.locator('body').getAttribute('data-can-control'), 'true');
+  assert.ok(await page.locator('#control-note').isHidden());
+  assert.ok(await page.locator('#reload-scenarios').isEnabled());
+  assert.ok(await page.locator('button[data-action="start"][data-scenario="demo-10min"]').isEnabled());
+  await page.close();
+});
+
 test('"Läs om scenarier" has the server read the scenario files again, and the list follows', async () => {
   // A server of its own, on a copy of scenarios/ that the test may change.
   const scenarios = scratchDir('lagesbild-scenarios-');

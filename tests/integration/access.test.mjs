@@ -45,6 +45,7 @@ test('the script of a running exercise stays with the trainers; its review opens
   assert.ok(trainerView.body.checkpoints.length > 0);
   assert.equal(trainerView.body.truncated, false);
   assert.deepEqual(trainerView.body.unreadable, []);
+  assert.equal((await getJson(server, review, server.tokens.admin)).status, 200, 'an admin reads it too');
   for (const token of [undefined, server.tokens['tib-uppsala']]) {
     assert.notEqual((await getJson(server, '/api/scenarios', token)).status, 200);
   }

@@ -9,7 +9,7 @@ import { serverFixture } from '../support/fixture.mjs';
 const server = serverFixture();
 before(async () => {
   await server.ready;
-  const seed = await server.client('trainer');
+  const seed = await server.client('admin');
   assert.equal((await seed.command(report('akademiska', { beds: { Burn: { available: 3 } } }))).type, 'ack');
   await seed.close();
 });
@@ -43,7 +43,7 @@ const cases = [
 
 test('each kind of bad input gets an error, the connection stays usable, nothing is stored', async () => {
   const before = await getJson(server, '/api/state');
-  const client = await server.client('trainer');
+  const client = await server.client('admin');
   await client.nextOfType('snapshot');
   for (const [name, input, code, options] of cases) {
     const payload = typeof input === 'string' || Buffer.isBuffer(input) ? input : JSON.stringify(input);
@@ -71,9 +71,9 @@ for (const [name, payload, expectedCode] of [
   ['a text frame with invalid UTF-8', Buffer.from('{"v":1,"type":"hello","name":"\xff\xfe"}', 'latin1'), 1007],
 ]) {
   test(`${name} closes that connection (${expectedCode}) and nothing else`, async () => {
-    const bystander = await server.client('trainer');
+    const bystander = await server.client('admin');
     await bystander.nextOfType('snapshot');
-    const offender = await server.client('trainer');
+    const offender = await server.client('admin');
     await offender.nextOfType('snapshot');
     offender.socket.send(payload, { binary: false });
     const closed = await offender.closed;

@@ -50,6 +50,9 @@ test('check_scenario answers with the loader\'s problems and their JSON paths', 
   assert.ok(paths.includes('$.injects[2].at'), JSON.stringify(bad.problems));
   assert.ok(paths.includes('$.planned_duration_minutes'), JSON.stringify(bad.problems));
   for (const problem of bad.problems) assert.ok(problem.message.length > 5);
+  // An admin checks too (everything a trainer may).
+  const admin = await server.client('admin');
+  assert.equal((await check(admin, 'k5', copyOfDemo('kopia'))).valid, true);
   // Only trainers: a reporter and an anonymous connection are refused, and nothing is stored.
   const reporter = await server.client('tib-uppsala');
   assert.equal((await check(reporter, 'k3', broken)).code, 'forbidden');
@@ -96,6 +99,7 @@ test('saves are versions: drafts too, conflicts refused, shipped ids kept, only 
   assert.deepEqual(entry.versions.map((v) => [v.version, v.valid, v.saved_by.id, v.restored_from]),
     [[1, true, 'trainer', null], [2, false, 'trainer', null], [3, true, 'trainer', 1]]);
   assert.equal(body.scenarios.find((s) => s.id === 'demo-10min').origin, 'file');
+  assert.equal((await fetchText(server, '/api/scenario?id=kopia-a', server.tokens.admin)).text, v3.text, 'an admin reads it too');
   assert.equal((await fetchText(server, '/api/scenario?id=kopia-a', server.tokens['tib-uppsala'])).status, 403);
   assert.equal((await fetchText(server, '/api/scenario?id=kopia-a')).status, 401);
   assert.equal((await fetchText(server, '/api/scenario?id=nothing-here', server.tokens.trainer)).status, 404);

@@ -14,7 +14,7 @@ const hospitals = ['falun', 'gavle', 'eskilstuna', 'akademiska', 'karlstad', 'va
 // Keeps `clients` reporters sending until their connections drop; returns what was acked.
 async function reportUntilKilled(server, clients) {
   const acked = [];
-  const senders = await Promise.all(Array.from({ length: clients }, () => server.client('trainer')));
+  const senders = await Promise.all(Array.from({ length: clients }, () => server.client('admin')));
   const loops = senders.map(async (client, index) => {
     for (let i = 0; ; i++) {
       const hospital = hospitals[(index + i) % hospitals.length];

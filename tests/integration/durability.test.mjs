@@ -12,7 +12,7 @@ const hospitals = ['falun', 'mora', 'gavle', 'hudiksvall', 'eskilstuna', 'akadem
 
 // Five clients report concurrently; returns the acked reports as {hospital, available, seq}.
 async function reportConcurrently(server, rounds) {
-  const clients = await Promise.all(hospitals.slice(0, 5).map(() => server.client('trainer')));
+  const clients = await Promise.all(hospitals.slice(0, 5).map(() => server.client('admin')));
   const acked = [];
   await Promise.all(clients.map(async (client, index) => {
     for (let round = 0; round < rounds; round++) {
@@ -44,7 +44,7 @@ async function checkRestartKeeps(server, acked) {
     assert.equal(record.beds.MedicalSurgical.available, available, hospital);
   }
   // The resumed server keeps numbering after the log, with no gap and no reuse.
-  const client = await server.client('trainer');
+  const client = await server.client('admin');
   const reply = await client.command(report('falun', { reception: { P1: 1 } }));
   assert.equal(reply.seq, body.seq + 1);
   return body.seq;

@@ -17,6 +17,8 @@ test('the scenario list shows every file with its validation status, to trainers
   assert.equal((await getJson(server, '/api/scenarios')).status, 401);
   assert.equal((await getJson(server, '/api/scenarios', server.tokens['tib-uppsala'])).status, 403);
   assert.equal((await getJson(server, '/api/scenarios', 'no-such-token')).status, 401);
+  assert.equal((await getJson(server, '/api/scenarios', server.tokens.viewer)).status, 403);
+  assert.equal((await getJson(server, '/api/scenarios', server.tokens.admin)).status, 200, 'an admin reads them too');
   const { body } = await getJson(server, '/api/scenarios', server.tokens.trainer);
   const ids = body.scenarios.map((s) => s.id);
   for (const id of ['arboga-bus', 'demo-10min', 'disco-fire', 'orebro-school', 'train-derailment']) {
@@ -35,9 +37,11 @@ test('the scenario list shows every file with its validation status, to trainers
 });
 
 test('the demo scenario runs at high speed in its own space; live is unchanged', async () => {
-  const trainer = await server.client('trainer');
-  const liveReply = await trainer.command(report('uso', { beds: { AdultICU: { available: 5 } } }));
+  // Live is written by the admin (a trainer writes only in exercises).
+  const admin = await server.client('admin');
+  const liveReply = await admin.command(report('uso', { beds: { AdultICU: { available: 5 } } }));
   assert.equal(liveReply.type, 'ack');
+  const trainer = await server.client('trainer');
   const liveBefore = (await getJson(server, '/api/state')).body;
 
   const reporter = await server.client('tib-uppsala');

@@ -26,7 +26,7 @@ test('finding 1: a subscribe with since 1e400 is an error, and the server serves
 }));
 
 test('finding 2: after 1,200 messages of 4,000 characters a fresh board still gets its snapshot, also after a restart', { timeout: 120000 }, () => withServer({ args: noRateLimits }, async (server) => {
-  const writer = await server.client('trainer');
+  const writer = await server.client('admin');
   const text = 'Lägesrapport: '.padEnd(4000, 'x');
   const pending = [];
   for (let i = 0; i < 1200; i++) {

@@ -88,20 +88,20 @@ test('a signed-in user\'s refusals: a short record each up to the budget, then o
 }));
 
 test('a connection sending faster than its rate gets rate_limited, then is served again', () => withServer(async (server) => {
-  const trainer = await server.client('trainer');
+  const admin = await server.client('admin');
   const replies = await Promise.all(Array.from({ length: 400 }, (_, i) =>
-    trainer.command(report('akademiska', { beds: { AdultICU: { available: i % 5 } } }), 20000)));
+    admin.command(report('akademiska', { beds: { AdultICU: { available: i % 5 } } }), 20000)));
   const acked = replies.filter((r) => r.type === 'ack').length;
   const limited = replies.filter((r) => r.code === 'rate_limited').length;
   assert.equal(acked + limited, 400);
   assert.ok(acked >= 150 && acked <= 260, `${acked} acked (burst 200)`);
   await new Promise((resolve) => setTimeout(resolve, 1500));
-  assert.equal((await trainer.command(report('akademiska', { beds: { AdultICU: { available: 2 } } }))).type, 'ack');
+  assert.equal((await admin.command(report('akademiska', { beds: { AdultICU: { available: 2 } } }))).type, 'ack');
 }));
 
 test('the server-wide write rate caps all connections together', () => withServer({ args: ['--write-rate', '20'] }, async (server) => {
-  const clients = await Promise.all(['tib-uppsala', 'tib-orebro', 'trainer'].map((u) => server.client(u)));
-  const hospital = { 'tib-uppsala': 'akademiska', 'tib-orebro': 'uso', trainer: 'falun' };
+  const clients = await Promise.all(['tib-uppsala', 'tib-orebro', 'admin'].map((u) => server.client(u)));
+  const hospital = { 'tib-uppsala': 'akademiska', 'tib-orebro': 'uso', admin: 'falun' };
   const replies = (await Promise.all(clients.map((client, n) => Promise.all(Array.from({ length: 30 }, () =>
     client.command(report(Object.values(hospital)[n], { beds: { AdultICU: { available: 1 } } }), 20000)))))).flat();
   const limited = replies.filter((r) => r.code === 'rate_limited');

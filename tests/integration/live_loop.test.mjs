@@ -58,7 +58,7 @@ test('a reconnecting client gets exactly the deltas it missed', async () => {
   const lastSeen = (await board.nextOfType('snapshot')).seq;
   await board.close();
 
-  const reporter = await server.client('trainer');
+  const reporter = await server.client('admin');
   const acks = [];
   for (const available of [1, 2, 3]) {
     acks.push(await reporter.command(report('falun', { beds: { AdultICU: { available } } })));
@@ -82,7 +82,7 @@ test('a reconnecting client gets exactly the deltas it missed', async () => {
 });
 
 test('a client too far behind, or ahead of the server, gets a fresh snapshot', async () => {
-  const reporter = await server.client('trainer');
+  const reporter = await server.client('admin');
   const start = (await reporter.nextOfType('snapshot')).seq;
   for (let i = 0; i < 7; i++) {  // more than the resume window of 5
     assert.equal((await reporter.command(report('mora', { reception: { P3: i } }))).type, 'ack');

@@ -11,12 +11,12 @@ import { withServer, scratchDir } from '../support/fixture.mjs';
 const dir = scratchDir();
 
 test('a full read queue answers 503 with Retry-After; reporters are acknowledged meanwhile', { timeout: 120000 }, () => withServer({ args: ['--max-queued-reads', '2', ...noRateLimits] }, async (server) => {
-  const trainer = await server.client('trainer');
+  const admin = await server.client('admin');
   await Promise.all(Array.from({ length: 3000 }, (_, i) =>
-    trainer.command(report('akademiska', { beds: { AdultICU: { available: i % 7 } } }), 60000)));
+    admin.command(report('akademiska', { beds: { AdultICU: { available: i % 7 } } }), 60000)));
   const reads = Array.from({ length: 60 }, () => fetch(server.url('/api/history?hospital=akademiska')));
   const started = performance.now();
-  const ack = await trainer.command(report('uso', { beds: { AdultICU: { available: 1 } } }));
+  const ack = await admin.command(report('uso', { beds: { AdultICU: { available: 1 } } }));
   const ackMs = performance.now() - started;
   const answers = await Promise.all(reads);
   const statuses = answers.map((r) => r.status);
@@ -33,9 +33,9 @@ test('a full read queue answers 503 with Retry-After; reporters are acknowledged
 }));
 
 test('a read that runs past the read time-out is interrupted and answered 503, not left running', { timeout: 120000 }, () => withServer({ args: ['--read-timeout', '1', ...noRateLimits] }, async (server) => {
-  const trainer = await server.client('trainer');
+  const admin = await server.client('admin');
   await Promise.all(Array.from({ length: 5000 }, (_, i) =>
-    trainer.command({ v: 1, type: 'post_message', id: `m-${i}`, space: 'live', kind: 'information', to: 'all', text: 'x'.repeat(500) }, 60000)));
+    admin.command({ v: 1, type: 'post_message', id: `m-${i}`, space: 'live', kind: 'information', to: 'all', text: 'x'.repeat(500) }, 60000)));
   const page = await getJson(server, '/api/messages?space=live&limit=200');
   assert.equal(page.status, 503);
   assert.equal(page.body.code, 'store_failed');

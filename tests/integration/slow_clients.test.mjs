@@ -30,7 +30,7 @@ test('a board that stops reading is resynchronised with one snapshot; others get
   slow.socket._socket.pause();  // stops reading: the kernel buffers fill, then the server's
   const rssBefore = rssKiB(server.child.pid);
 
-  const trainer = await server.client('trainer');
+  const admin = await server.client('admin');
   const reports = 4000;
   const hospitals = ['falun', 'mora', 'gavle', 'uso', 'akademiska', 'karlstad', 'vasteras'];
   // A steady stream (16 reports in flight), as a busy day would bring: a reading board keeps up.
@@ -38,7 +38,7 @@ test('a board that stops reading is resynchronised with one snapshot; others get
   for (let i = 0; i < reports; i += 16) {
     const window = [];
     for (let j = i; j < Math.min(i + 16, reports); j++) {
-      window.push(trainer.command(report(hospitals[j % hospitals.length], {
+      window.push(admin.command(report(hospitals[j % hospitals.length], {
         beds: { MedicalSurgical: { available: j % 20 } }, reception: { P3: j % 7 },
       }), 60000));
     }
@@ -77,11 +77,11 @@ test('a board that stops reading is resynchronised with one snapshot; others get
 test('a flood of reports is coalesced into snapshots; every report is acked; boards end current', async () => {
   const board = await server.client();
   const start = (await board.nextOfType('snapshot')).seq;
-  const trainer = await server.client('trainer');
+  const admin = await server.client('admin');
   const reports = 3000;
   const hospitals = ['falun', 'mora', 'gavle', 'uso', 'akademiska', 'karlstad', 'vasteras'];
   // All at once, as a flood would bring them (far more than 32 per fan-out).
-  const replies = await Promise.all(Array.from({ length: reports }, (_, i) => trainer.command(
+  const replies = await Promise.all(Array.from({ length: reports }, (_, i) => admin.command(
     report(hospitals[i % hospitals.length], { beds: { MedicalSurgical: { available: i % 40 } } }), 60000)));
   assert.ok(replies.every((r) => r.type === 'ack'), JSON.stringify(replies.find((r) => r.type !== 'ack')));
   const last = start + reports;
@@ -108,7 +108,7 @@ test('a flood of reports is coalesced into snapshots; every report is acked; boa
       now.state.hospitals.map((h) => h.beds.MedicalSurgical.available));
   }
   // Quiet again: the next single report reaches the board as one delta, at once.
-  assert.equal((await trainer.command(report('mora', { reception: { P2: 3 } }))).type, 'ack');
+  assert.equal((await admin.command(report('mora', { reception: { P2: 3 } }))).type, 'ack');
   const delta = await board.next((m) => m.type === 'delta' && m.seq === last + 1, 5000);
   assert.equal(delta.hospital.reception.P2.value, 3);
 });
@@ -127,8 +127,8 @@ test('a connection that answers no ping is closed, and the others stay', async (
     if ((await getJson(server, '/healthz')).body.connections.closed_no_pong > before) break;
   }
   assert.ok((await getJson(server, '/healthz')).body.connections.closed_no_pong > before);
-  const trainer = await server.client('trainer');
-  assert.equal((await trainer.command(report('falun', { reception: { P1: 1 } }))).type, 'ack');
+  const admin = await server.client('admin');
+  assert.equal((await admin.command(report('falun', { reception: { P1: 1 } }))).type, 'ack');
   await alive.nextOfType('delta');  // the live one still gets deltas (it answers pings itself)
   dead.socket.terminate();
 });

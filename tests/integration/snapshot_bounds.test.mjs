@@ -52,7 +52,7 @@ async function openWriter(port, token) {
 }
 
 test('5,000 messages of 4,000 characters and 100,000 reports: a fresh board gets a snapshot of at most 1 MiB within 2 s; old messages page through', { timeout: 600000 }, async () => {
-  const writer = await openWriter(server.port, server.tokens.trainer);
+  const writer = await openWriter(server.port, server.tokens.admin);
   const hospitals = ['akademiska', 'uso', 'falun', 'gavle', 'vasteras', 'karlstad'];
   await writer.pipeline(5000, (i) => ({ v: 1, type: 'post_message', id: `m-${i}`, space: 'live',
     kind: i % 100 === 0 ? 'alert' : 'information', to: i % 100 === 0 ? ['uppsala'] : 'all',
@@ -110,13 +110,13 @@ test('5,000 messages of 4,000 characters and 100,000 reports: a fresh board gets
 
 test('an acknowledged old message shows its acknowledgement in the pages; acknowledging an archived one is a clear error', { timeout: 60000 }, async () => {
   const alerts = [];
-  const trainer = await server.client('trainer');
-  const first = await trainer.command({ v: 1, type: 'post_message', id: 'old-alert', space: 'live', kind: 'alert', to: ['orebro'], text: 'Gammalt larm', level: 'staff' });
+  const admin = await server.client('admin');
+  const first = await admin.command({ v: 1, type: 'post_message', id: 'old-alert', space: 'live', kind: 'alert', to: ['orebro'], text: 'Gammalt larm', level: 'staff' });
   alerts.push(first.seq);
   const reporter = await server.client('tib-orebro');
   assert.equal((await reporter.command({ v: 1, type: 'acknowledge', id: 'k1', space: 'live', message: `live:${first.seq}` })).type, 'ack');
   for (let i = 0; i < 60; i++) {
-    await trainer.command({ v: 1, type: 'post_message', id: `fill-${i}`, space: 'live', kind: 'information', to: 'all', text: `fyll ${i}` });
+    await admin.command({ v: 1, type: 'post_message', id: `fill-${i}`, space: 'live', kind: 'information', to: 'all', text: `fyll ${i}` });
   }
   // Now closed and beyond the 50 most recent: archived from the state, still in the pages.
   const again = await reporter.command({ v: 1, type: 'acknowledge', id: 'k2', space: 'live', message: `live:${first.seq}` });

@@ -62,18 +62,18 @@ test('a real full filesystem: store_failed, nothing acknowledged, 503 health, re
     const filler = `${mount}/other-program.tmp`;
     writeFileSync(filler, Buffer.alloc(2 * 1024 * 1024, 1));
     await withServer({ dbPath: `${mount}/lagesbild.db`, usersPath: `${dir.path}/users.json`,
-      users: [{ id: 'trainer', role: 'trainer' }], args: noRateLimits }, async (server) => {
-      const trainer = await server.client('trainer');
-      const acked = await fillUntilRefused(trainer, 'full');
+      users: [{ id: 'admin', role: 'admin' }], args: noRateLimits }, async (server) => {
+      const admin = await server.client('admin');
+      const acked = await fillUntilRefused(admin, 'full');
       assert.ok(acked.length > 20, `${acked.length} messages fitted`);
       // Every later write fails the same way while the disk is full.
-      const again = await trainer.command({ v: 1, type: 'set_region_readiness', id: 'r-1', space: 'live', region: 'orebro', level: 'staff' });
+      const again = await admin.command({ v: 1, type: 'set_region_readiness', id: 'r-1', space: 'live', region: 'orebro', level: 'staff' });
       assert.equal(again.code, 'store_failed');
       await checkServedWhileFailing(server, acked);
       // Room returns (another program's file is deleted): the server finds out by itself.
       rmSync(filler);
       await waitFor('healthz 200', async () => (await getJson(server, '/healthz')).status === 200);
-      const ok = await trainer.command({ v: 1, type: 'set_region_readiness', id: 'r-2', space: 'live', region: 'orebro', level: 'staff' });
+      const ok = await admin.command({ v: 1, type: 'set_region_readiness', id: 'r-2', space: 'live', region: 'orebro', level: 'staff' });
       assert.equal(ok.type, 'ack');
       // Every acknowledged message is in the log after a restart.
       await server.restart();
@@ -87,11 +87,11 @@ test('a real full filesystem: store_failed, nothing acknowledged, 503 health, re
 });
 
 test('a capped event log (--max-db-size): store_failed, nothing acknowledged, 503 health, boards and reads served', { timeout: 120000 }, () => withServer({ args: ['--max-db-size', '1', ...noRateLimits] }, async (server) => {
-  const trainer = await server.client('trainer');
-  const acked = await fillUntilRefused(trainer, 'cap');
+  const admin = await server.client('admin');
+  const acked = await fillUntilRefused(admin, 'cap');
   assert.ok(acked.length > 20, `${acked.length} messages fitted`);
   await checkServedWhileFailing(server, acked);
   // The state was not harmed by the failed write: a small command still judged against it.
-  const refused = await trainer.command({ v: 1, type: 'acknowledge', id: 'a-1', space: 'live', message: `live:${acked.at(-1) + 1}` });
+  const refused = await admin.command({ v: 1, type: 'acknowledge', id: 'a-1', space: 'live', message: `live:${acked.at(-1) + 1}` });
   assert.equal(refused.code, 'unknown_message', 'the refused message was not kept in memory');
 }));

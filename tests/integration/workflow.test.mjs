@@ -59,6 +59,67 @@ test('a reporter of region A cannot write region B; the refusal is recorded', as
   assert.equal((await viewer.command(report('enkoping', { reception: { P3: 1 } }))).code, 'forbidden');
 });
 
+test('a trainer writes only in exercises: live needs an admin; the refusal is recorded', async () => {
+  const watcher = await server.client();
+  const start = (await watcher.nextOfType('snapshot')).seq;
+  const trainer = await server.client('trainer');
+  const admin = await server.client('admin');
+  const writes = (space) => [
+    report('uso', { beds: { AdultICU: { available: 3 } } }, space),
+    { v: 1, type: 'confirm_figures', id: `t-c-${space}`, space, hospital: 'uso' },
+    { v: 1, type: 'set_region_readiness', id: `t-r-${space}`, space, region: 'orebro', level: 'staff' },
+    { v: 1, type: 'post_message', id: `t-m-${space}`, space, kind: 'information', to: 'all', text: 'Från övningsledningen' },
+    { v: 1, type: 'record_decision', id: `t-d-${space}`, space, decision: 'major_incident_declared', region: 'orebro', reason: 'Prov' },
+  ];
+  // In live every write of the trainer is refused, each recorded as access_denied.
+  const live = writes('live');
+  for (const [i, command] of live.entries()) {
+    const refused = await trainer.command(command);
+    assert.equal(refused.type, 'error', JSON.stringify(refused));
+    assert.equal(refused.code, 'forbidden', JSON.stringify(refused));
+    assert.equal(refused.message, "trainer 'trainer' writes only in exercises; live needs an admin");
+    const denied = await watcher.nextOfType('delta');
+    assert.equal(denied.seq, start + 1 + i);
+    assert.equal(denied.event.kind, 'access_denied');
+    assert.equal(denied.event.actor.id, 'trainer');
+    assert.equal(denied.event.command, command.type);
+  }
+  // An acknowledgement for a region too.
+  const alert = await admin.command(post({ kind: 'alert', to: ['orebro'], level: 'staff', text: 'Larm till Örebro' }));
+  assert.equal(alert.type, 'ack', JSON.stringify(alert));
+  assert.equal((await trainer.command(acknowledge(`live:${alert.seq}`, { region: 'orebro' }))).code, 'forbidden');
+  let state = (await getJson(server, '/api/state')).body.state;
+  assert.equal(state.hospitals.find((h) => h.id === 'uso').beds.AdultICU.available, null);
+  assert.equal(state.regions.find((r) => r.id === 'orebro').readiness.value, 'normal');
+  assert.equal(state.messages.some((m) => m.text === 'Från övningsledningen'), false);
+  assert.deepEqual(state.messages.find((m) => m.id === `live:${alert.seq}`).pending, ['orebro']);
+
+  // In an exercise the trainer runs, the same writes are acknowledged.
+  const started = await trainer.command({ v: 1, type: 'start_exercise', id: 't-start', scenario: 'demo-10min', paused: true });
+  assert.equal(started.type, 'ack', JSON.stringify(started));
+  const { space } = started;
+  for (const command of writes(space)) {
+    const reply = await trainer.command(command);
+    assert.equal(reply.type, 'ack', `${command.type}: ${JSON.stringify(reply)}`);
+  }
+  const exercise = (await getJson(server, `/api/state?space=${space}`)).body.state;
+  assert.equal(exercise.hospitals.find((h) => h.id === 'uso').beds.AdultICU.available, 3);
+  assert.ok(exercise.messages.some((m) => m.text === 'Från övningsledningen' && m.from === null));
+  assert.equal((await trainer.command({ v: 1, type: 'control_exercise', id: 't-stop', space, action: 'stop' })).type, 'ack');
+
+  // The admin writes live, acknowledgements for a region included.
+  assert.equal((await admin.command(acknowledge(`live:${alert.seq}`, { region: 'orebro' }))).type, 'ack');
+  for (const command of live) {
+    const reply = await admin.command({ ...command, id: `admin-${command.id}` });
+    assert.equal(reply.type, 'ack', `${command.type}: ${JSON.stringify(reply)}`);
+  }
+  state = (await getJson(server, '/api/state')).body.state;
+  assert.equal(state.hospitals.find((h) => h.id === 'uso').beds.AdultICU.available, 3);
+  assert.deepEqual(state.messages.find((m) => m.id === `live:${alert.seq}`).pending, []);
+  // Put Örebro back as the other tests expect it.
+  assert.equal((await admin.command({ v: 1, type: 'set_region_readiness', id: 't-back', space: 'live', region: 'orebro', level: 'normal' })).type, 'ack');
+});
+
 test('an alert to three regions clears only when all three have acknowledged', async () => {
   const orebro = await server.client('tib-orebro');
   const sormland = await server.client('tib-sormland');
@@ -100,19 +161,19 @@ test('an alert to three regions clears only when all three have acknowledged', a
 });
 
 test('METHANE reports and situation reports are validated and stored', async () => {
-  const trainer = await server.client('trainer');
-  const methane = await trainer.command(post({
+  const admin = await server.client('admin');
+  const methane = await admin.command(post({
     kind: 'methane', to: 'all',
     methane: { major_incident: 'Ja', exact_location: 'E18 km 154', type: 'Bussolycka', hazards: 'Halka',
       access: 'Från väster', number_of_casualties: '51 ombord, 9 döda', emergency_services: '6 ambulanser' },
   }));
   assert.equal(methane.type, 'ack');
-  assert.equal((await trainer.command(post({ kind: 'methane', to: 'all', methane: { colour: 'red' } }))).code, 'bad_message');
-  assert.equal((await trainer.command(post({ kind: 'alert', to: ['orebro'], text: 'x' }))).field, 'level');
-  assert.equal((await trainer.command(post({ kind: 'information', to: ['gotland'], text: 'x' }))).code, 'unknown_region');
-  assert.equal((await trainer.command(post({ kind: 'information', to: 'all', text: 'x'.repeat(4001) }))).code, 'invalid_value');
-  assert.equal((await trainer.command(post({ kind: 'gossip', to: 'all', text: 'x' }))).code, 'invalid_value');
-  const sitrep = await trainer.command(post({ kind: 'situation_report', to: ['uppsala'], text: 'Läget stabilt', fields: { skadade: '12' }, requires_ack: true }));
+  assert.equal((await admin.command(post({ kind: 'methane', to: 'all', methane: { colour: 'red' } }))).code, 'bad_message');
+  assert.equal((await admin.command(post({ kind: 'alert', to: ['orebro'], text: 'x' }))).field, 'level');
+  assert.equal((await admin.command(post({ kind: 'information', to: ['gotland'], text: 'x' }))).code, 'unknown_region');
+  assert.equal((await admin.command(post({ kind: 'information', to: 'all', text: 'x'.repeat(4001) }))).code, 'invalid_value');
+  assert.equal((await admin.command(post({ kind: 'gossip', to: 'all', text: 'x' }))).code, 'invalid_value');
+  const sitrep = await admin.command(post({ kind: 'situation_report', to: ['uppsala'], text: 'Läget stabilt', fields: { skadade: '12' }, requires_ack: true }));
   assert.equal(sitrep.type, 'ack');
   const { body } = await getJson(server, '/api/state');
   const stored = body.state.messages.find((m) => m.id === `live:${methane.seq}`);

@@ -23,7 +23,7 @@
 //              folder of the fixture's own, removed by dispose()
 //   db         the event log's file name (or path) in that folder, default 'log.db'; or
 //   dbPath     the event log's full path (its folder is then `dir`, and is not removed)
-//   users      the users to create, default standardUsers (trainer, viewer, tib-<region>)
+//   users      the users to create, default standardUsers (admin, trainer, viewer, tib-<region>)
 //   usersPath  the users file, default next to the log; one given without `users` is used as it is
 //              (and `tokens` is then empty)
 //   port       the first start's port, default 0 (a free one)

@@ -67,7 +67,7 @@ TEST_CASE("a trainer writes in exercises only, and runs them from anywhere") {
   CHECK_FALSE(DenialReason(config, trainer, StartExercise{}, false));
   CHECK_FALSE(DenialReason(config, trainer, SaveScenario{}, false));
   CHECK(DenialReason(config, testing::Reporter("tib-nord", "north"), StartExercise{}, true) ==
-        "only a trainer runs exercises");
+        "only a trainer or an admin runs exercises");
   CHECK_FALSE(DenialReason(config, testing::Admin(), StartExercise{}, false));
 }
 
