@@ -27,6 +27,10 @@ std::optional<Error> SpaceRefusal(std::string_view space, const Actor& actor) {
     return MakeError("unknown_space", "space",
                      "no space 'scenarios': the scenario catalogue is read with GET /api/scenarios");
   }
+  if (space == kAuditSpace) {
+    return MakeError("unknown_space", "space",
+                     "no space 'audit': the sign-in audit is read from the event log (lagesbild verify, sqlite3)");
+  }
   if (IsDryRunSpace(space) && !RunsExercises(actor.role)) {
     return MakeError("forbidden", "space", "a dry run is shown to trainers only");
   }

@@ -143,6 +143,17 @@ Decision Decide(const HealthcareRegionConfig& config, const SpaceState& state,
                                   FormatUtc(refusals->from) + " to " + FormatUtc(refusals->to) +
                                   ", counted and not stored one by one",
                               refusals->count};
+  } else if (const auto* sign_in = std::get_if<RecordSignIn>(&command.body)) {
+    if (state.space != kAuditSpace) {
+      decision.error = MakeError("invalid_value", "space",
+                                 std::string("sign-ins are recorded in the space ") + kAuditSpace);
+    } else if (sign_in->count < 1) {
+      decision.error = MakeError("invalid_value", "count", "a summary counts at least one sign-in");
+    }
+    event.body = SignInRecorded{TruncateUtf8(sign_in->user, kMaxDeniedTargetBytes),
+                                TruncateUtf8(sign_in->address, 64), sign_in->success,
+                                TruncateUtf8(sign_in->reason, kMaxReasonLength),
+                                TruncateUtf8(sign_in->via, 16), sign_in->count};
   } else if (const auto* report = std::get_if<CapacityReport>(&command.body)) {
     decision.error = CheckReport(config, state, *report);
     if (!decision.error) decision.error = CheckText(report->reason, kMaxReasonLength, "reason");

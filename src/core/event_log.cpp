@@ -173,6 +173,13 @@ Json EventToJson(const Event& event) {
     out["valid"] = saved->valid;
     out["problems"] = saved->problems;
     if (saved->restored_from != 0) out["restored_from"] = saved->restored_from;
+  } else if (const auto* sign_in = std::get_if<SignInRecorded>(&event.body)) {
+    out["user"] = sign_in->user;
+    out["address"] = sign_in->address;
+    out["success"] = sign_in->success;
+    out["reason"] = sign_in->reason;
+    out["via"] = sign_in->via;
+    if (sign_in->count != 1) out["count"] = sign_in->count;
   }
   return out;
 }
@@ -323,6 +330,13 @@ Result<Event> EventFromJson(const Json& json) {
       saved.problems = json.at("problems").get<std::vector<std::string>>();
       saved.restored_from = json.value("restored_from", std::int64_t{0});
       event.body = ScenarioSaved{std::move(saved)};
+    } else if (event_kind == "sign_in") {
+      event.body = SignInRecorded{json.at("user").get<std::string>(),
+                                  json.at("address").get<std::string>(),
+                                  json.at("success").get<bool>(),
+                                  json.at("reason").get<std::string>(),
+                                  json.at("via").get<std::string>(),
+                                  json.value("count", std::int64_t{1})};
     } else if (event_kind == "access_denied") {
       event.body = AccessDenied{json.at("command").get<std::string>(),
                                 json.at("target").get<std::string>(),

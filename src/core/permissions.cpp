@@ -55,6 +55,10 @@ std::optional<std::string> DenialReason(const HealthcareRegionConfig& config, co
     if (actor.kind == Actor::Kind::kSystem) return std::nullopt;
     return std::string("only the server records refusals");
   }
+  if (std::holds_alternative<RecordSignIn>(command)) {
+    if (actor.kind == Actor::Kind::kSystem) return std::nullopt;
+    return std::string("only the server records sign-ins");
+  }
   if (actor.kind != Actor::Kind::kUser) return std::nullopt;
   switch (actor.role) {
     case Role::kAdmin:
@@ -88,6 +92,7 @@ std::string_view CommandName(const CommandBody& body) {
     std::string_view operator()(const PlayCasualtyWave&) const { return "casualty_wave"; }
     std::string_view operator()(const AdvanceArrivals&) const { return "advance_arrivals"; }
     std::string_view operator()(const RecordRefusals&) const { return "record_refusals"; }
+    std::string_view operator()(const RecordSignIn&) const { return "record_sign_in"; }
     std::string_view operator()(const RecordDecision&) const { return "record_decision"; }
     std::string_view operator()(const TransferPatients&) const { return "transfer_patients"; }
     std::string_view operator()(const TransportReport&) const { return "report_transport"; }
@@ -114,6 +119,7 @@ std::string CommandTarget(const CommandBody& command) {
     std::string operator()(const PlayCasualtyWave& c) const { return c.wave; }
     std::string operator()(const AdvanceArrivals&) const { return ""; }
     std::string operator()(const RecordRefusals& c) const { return c.user; }
+    std::string operator()(const RecordSignIn& c) const { return c.address; }
     std::string operator()(const RecordDecision& c) const {
       return c.decision.hospital.empty() ? c.decision.region : c.decision.hospital;
     }

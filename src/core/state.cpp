@@ -72,6 +72,7 @@ std::string_view EventKind(const EventBody& body) {
     std::string_view operator()(const PatientsTransferred&) const { return "patients_transferred"; }
     std::string_view operator()(const TransportReported&) const { return "transport_reported"; }
     std::string_view operator()(const ScenarioSaved&) const { return "scenario_saved"; }
+    std::string_view operator()(const SignInRecorded&) const { return "sign_in"; }
   };
   return std::visit(Visitor{}, body);
 }
@@ -94,6 +95,7 @@ std::string EventSubject(const EventBody& body) {
     std::string operator()(const PatientsTransferred& e) const { return e.transfer.from; }
     std::string operator()(const TransportReported& e) const { return e.report.region; }
     std::string operator()(const ScenarioSaved& e) const { return e.scenario_id; }
+    std::string operator()(const SignInRecorded& e) const { return e.user.empty() ? e.address : e.user; }
     std::string operator()(const CasualtiesDispatched& e) const { return e.to.hospital; }
     std::string operator()(const CasualtiesArrived& e) const { return e.hospital; }
   };

@@ -40,7 +40,7 @@ Engine::~Engine() { Stop(); }
 
 std::optional<Error> Engine::RecoverSpace(const std::string& name, SpaceRecovery& report) {
   SpaceState& state = spaces_[name] =
-      InitialState(*config_, name, name != kLiveSpace && name != kCatalogueSpace);
+      InitialState(*config_, name, name != kLiveSpace && name != kCatalogueSpace && name != kAuditSpace);
   report.space = name;
   if (auto saved = store_->LoadSavedState(name); !saved.ok()) {
     report.saved_state_unused = saved.error().message;
@@ -86,6 +86,8 @@ bool Engine::LogHolds(const std::string& name, Seq seq) {
 void Engine::SaveState(const std::string& name, Seq at_least) {
   // The catalogue is not saved: its few events are replayed, and its texts would be copied whole.
   if (name == kCatalogueSpace) return;
+  // Nor the audit: its state is empty, all it holds is its events.
+  if (name == kAuditSpace) return;
   const SpaceState& state = spaces_.at(name);
   Seq& saved = saved_at_[name];
   if (state.seq == 0 || state.seq - saved < at_least || state.seq == saved) return;
@@ -252,8 +254,11 @@ void Engine::ProcessBatch(std::vector<Submission>& batch) {
       if (start->copy_live) CopyBaseline(*config_, spaces_[kLiveSpace], start);
       created = true;
     }
-    if (std::holds_alternative<SaveScenario>(submission.command.body) &&
-        submission.space == kCatalogueSpace && !spaces_.count(submission.space)) {
+    if (((std::holds_alternative<SaveScenario>(submission.command.body) &&
+          submission.space == kCatalogueSpace) ||
+         (std::holds_alternative<RecordSignIn>(submission.command.body) &&
+          submission.space == kAuditSpace)) &&
+        !spaces_.count(submission.space)) {
       spaces_[submission.space] = InitialState(*config_, submission.space, /*exercise=*/false);
       created = true;
     }

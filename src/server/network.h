@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "sign_in_audit.h"
 #include "ws_config.h"
 
 #include "lagesbild/core/clock.h"
@@ -64,6 +65,7 @@ struct Network {
   Reader reader;
   // Failed sign-ins per client address, WebSocket and HTTP alike: 5 a minute, then a lockout.
   SignInThrottle sign_ins{5, 60 * 1000, 10000};
+  SignInAudit audit{engine};  // sign_in events in the space "audit"
   ServerStats stats;
   bool shutting_down = false;
 };
@@ -90,6 +92,7 @@ inline Error ThrottledError(const std::string& address, TimeMs wait_ms) {
 inline void SignInFailed(Network& net, const std::string& address, const std::string& failure,
                          const char* via) {
   ++net.stats.sign_ins_failed;
+  net.audit.Failed(address, failure, via, net.clock->Now());
   log::Warning("sign_in_failed", {{"address", address}, {"reason", failure}, {"via", via}});
   if (net.sign_ins.Failed(address, net.clock->Now())) {
     log::Warning("sign_in_throttled", {{"address", address},

@@ -281,6 +281,7 @@ void Server::Impl::BeginShutdown() {
   maintenance_timer_.cancel();
   // Refusals counted in a minute not yet over are recorded now, not lost with the process.
   websockets_.RecordCountedRefusals(std::numeric_limits<TimeMs>::max());
+  net_.audit.RecordCounted(std::numeric_limits<TimeMs>::max());
   // Commits and completes what was already submitted; its acks and deltas are posted to this
   // thread ahead of the close below, so no accepted report goes unacknowledged. Reads under way
   // finish and post their answers too.
@@ -294,6 +295,7 @@ void Server::Impl::Maintain() {
   const bool ping = ++maintenance_ticks_ % (2 * net_.options.keepalive_seconds) == 0;
   shared_.Maintain(now, ping);
   websockets_.RecordCountedRefusals(now);
+  net_.audit.RecordCounted(now);
   if (maintenance_ticks_ % 10 == 0) websockets_.RecheckSignIns(nullptr, now);  // expiries, 5 s
   net_.engine.Probe();  // only does something while the store is failing
   maintenance_timer_.expires_after(kMaintenanceInterval);

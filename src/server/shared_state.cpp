@@ -108,7 +108,8 @@ void SharedState::Publish(const std::vector<Event>& events,
                     .emplace(event.space,
                              SpaceReplica(net_.config,
                                           InitialState(*net_.config, event.space,
-                                                       event.space != kCatalogueSpace),
+                                                       event.space != kCatalogueSpace &&
+                                                           event.space != kAuditSpace),
                                           net_.options.deltas_kept))
                     .first;
     }
@@ -120,7 +121,8 @@ void SharedState::Publish(const std::vector<Event>& events,
       continue;
     }
     ++metrics_.events[event.space];
-    if (event.space != kCatalogueSpace) ScheduleFanOut(event.space);  // no board reads it
+    // No board reads the catalogue or the audit.
+    if (event.space != kCatalogueSpace && event.space != kAuditSpace) ScheduleFanOut(event.space);
     on_event(event);
   }
 }

@@ -21,6 +21,7 @@ Result<SharedMessage> SpaceReplica::Publish(const Event& event, TimeMs server_ti
   if (auto error = Apply(*config_, state_, event)) return *error;
   // The catalogue has no boards, and its events carry whole scenario texts: no deltas.
   if (state_.space == kCatalogueSpace) return SharedMessage{};
+  if (state_.space == kAuditSpace) return SharedMessage{};  // no boards; addresses stay there
   auto message = std::make_shared<const std::string>(DeltaMessage(
       *config_, state_, event, server_time, acknowledged ? &*acknowledged : nullptr));
   deltas_.push_back(message);

@@ -142,6 +142,7 @@ void WebSocketSessions::OnMessage(ConnectionHandle handle, WsServer::message_ptr
       session.expires_ms = result.expires_ms;
       log::Info("sign_in", {{"user", user->id}, {"role", std::string(WireName(user->role))},
                             {"address", address}});
+      net_.audit.Succeeded(*user, address, "websocket", now);
       shared_.Send(handle, WelcomeMessage(*user));
       if (auto waiting = std::move(session.waiting_subscription)) {
         shared_.Subscribe(handle, session, waiting->first, waiting->second);

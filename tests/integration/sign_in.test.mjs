@@ -2,6 +2,7 @@
 // token; five failures a minute lock the address out (WebSocket and HTTP alike), a right token
 // included, while other addresses go on; behind a trusted proxy the forwarded address counts.
 import { test } from 'node:test';
+import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { TestClient } from '../support/client.mjs';
 import { withServer } from '../support/fixture.mjs';
@@ -68,6 +69,51 @@ test('behind a trusted proxy the forwarded address is the one logged and locked 
       assert.equal(entry.level, 'warning');
       assert.equal(entry.via, 'http');
       assert.match(entry.time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    }
+  });
+});
+
+// The audit trail itself: sign_in events in the space "audit" of the event log, which no client
+// can read over the network.
+function auditEvents(dbPath) {
+  const out = spawnSync('sqlite3', [dbPath, "select body from events where space = 'audit' order by seq"],
+    { encoding: 'utf8' });
+  assert.equal(out.status, 0, out.stderr);
+  return out.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line));
+}
+
+test('every sign-in, success or failure, is a sign_in event with the address; no client reads them', async () => {
+  await withServer({}, async (srv) => {
+    const ok = await TestClient.connectAs(srv, 'tib-orebro');
+    const bad = await TestClient.connect(srv.port);
+    assert.equal((await hello(bad, '1'.repeat(64))).code, 'unauthorized');
+    assert.equal((await fetch(srv.url('/api/spaces'), { headers: { Authorization: `Bearer ${'2'.repeat(64)}` } })).status, 401);
+    for (const path of ['/api/history?space=audit', '/api/state?space=audit']) {
+      const answer = await fetch(srv.url(path), { headers: { Authorization: `Bearer ${srv.tokens.admin}` } });
+      assert.equal((await answer.json()).code, 'unknown_space', path);
+    }
+    const board = await TestClient.connect(srv.port);
+    board.send({ v: 1, type: 'subscribe', space: 'audit' });
+    assert.equal((await board.next((m) => m.type === 'error')).code, 'unknown_space');
+    const spaces = await (await fetch(srv.url('/api/spaces'), { headers: { Authorization: `Bearer ${srv.tokens.admin}` } })).json();
+    assert.ok(!JSON.stringify(spaces).includes('"audit"'), 'the audit is not listed');
+    await Promise.all([ok.close(), bad.close(), board.close()]);
+    await srv.stop();
+    const events = auditEvents(srv.dbPath);
+    // One WebSocket sign-in and two failures; the admin's successful HTTP reads are requests, not sign-ins.
+    assert.equal(events.length, 3, JSON.stringify(events));
+    const [success, ...rest] = events.filter((e) => e.success);
+    assert.equal(success.user, 'tib-orebro');
+    assert.equal(success.address, '127.0.0.1');
+    assert.equal(success.via, 'websocket');
+    assert.equal(rest.length, 0);
+    const failures = events.filter((e) => !e.success);
+    assert.deepEqual(failures.map((e) => [e.via, e.reason, e.address]),
+      [['websocket', 'unknown token', '127.0.0.1'], ['http', 'unknown token', '127.0.0.1']]);
+    for (const e of events) {
+      assert.equal(e.kind, 'sign_in');
+      assert.equal(e.actor.kind, 'system');
+      assert.ok(!JSON.stringify(e).includes('1'.repeat(64)), 'no token in the audit');
     }
   });
 });

@@ -99,3 +99,28 @@ TEST_CASE("an unreadable or newer event is refused as corrupt, never guessed at"
   auto from_newer = EventFromLog(newer.dump());
   CHECK(from_newer.error().message.find("newer version") != std::string::npos);
 }
+
+TEST_CASE("a sign-in is recorded by the server only, in the audit space, and reads back the same") {
+  const auto& config = testing::SmallConfig();
+  const SpaceState audit = InitialState(config, kAuditSpace, false);
+  const Actor system{Actor::Kind::kSystem, "system", Role::kViewer, ""};
+  const RecordSignIn failed{"", "10.1.2.3", false, "unknown token", "websocket", 1};
+  Decision recorded = Decide(config, audit, Command{system, 1000, failed});
+  REQUIRE(recorded.ok());
+  REQUIRE(recorded.events.size() == 1);
+  const Event& event = recorded.events[0];
+  CHECK(std::get<SignInRecorded>(event.body) ==
+        SignInRecorded{"", "10.1.2.3", false, "unknown token", "websocket", 1});
+  const auto back = EventFromLog(EventToLog(event));
+  REQUIRE(back.ok());
+  CHECK(back->body == event.body);
+  CHECK(back->actor.kind == Actor::Kind::kSystem);
+
+  // Nobody else records one, and it goes nowhere but the audit.
+  CHECK(Decide(config, audit, Command{testing::Admin(), 1000, failed}).error->code == "forbidden");
+  const SpaceState live = InitialState(config, kLiveSpace, false);
+  CHECK(Decide(config, live, Command{system, 1000, failed}).error->field == "space");
+  RecordSignIn summary = failed;
+  summary.count = 0;
+  CHECK(Decide(config, audit, Command{system, 1000, summary}).error->field == "count");
+}

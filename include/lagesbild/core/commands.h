@@ -258,6 +258,21 @@ struct RecordRefusals {
   }
 };
 
+// A sign-in, successful or not, for the audit trail (space kAuditSpace). Sent by the server (the
+// system actor) only. `count` > 1: a summary of that many failed sign-ins not recorded one by one.
+struct RecordSignIn {
+  std::string user;     // who signed in; for a failure the user an expired token names, or empty
+  std::string address;  // the client's address (behind a trusted proxy: the one it forwarded)
+  bool success = false;
+  std::string reason;   // why it failed, or what a summary counts
+  std::string via;      // "websocket" or "http"
+  std::int64_t count = 1;
+  bool operator==(const RecordSignIn& o) const {
+    return user == o.user && address == o.address && success == o.success && reason == o.reason &&
+           via == o.via && count == o.count;
+  }
+};
+
 // A trainer saves a version of a scenario to the catalogue (space kCatalogueSpace, catalogue.h).
 // A text with problems is saved as a draft. A restore saves an earlier version's text again.
 struct SaveScenario {
@@ -276,7 +291,7 @@ using CommandBody =
     std::variant<CapacityReport, SetRegionReadiness, ConfirmFigures, PostMessage, Acknowledge,
                  StartExercise, SetExerciseClock, PlayCasualtyWave, AdvanceArrivals,
                  RecordRefusals, RecordDecision, TransferPatients, TransportReport,
-                 SaveScenario>;
+                 SaveScenario, RecordSignIn>;
 std::string_view CommandName(const CommandBody& body);  // the wire type, e.g. "report_capacity"
 
 struct Command {

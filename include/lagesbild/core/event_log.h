@@ -7,7 +7,8 @@
 // limits (wire.h, decide.cpp), so a log written by any earlier version always replays
 // (tests/unit/event_log_test.cpp keeps a small log of format 1 and replays it). Format 3 adds
 // decision_recorded, reasons and message senders; format 4 scenario_saved (the catalogue) and
-// the scenario version and dry-run flag of exercise_started; every older event reads unchanged.
+// the scenario version and dry-run flag of exercise_started; format 5 sign_in (the audit of
+// sign-ins, space kAuditSpace); every older event reads unchanged.
 #ifndef LAGESBILD_CORE_EVENT_LOG_H_
 #define LAGESBILD_CORE_EVENT_LOG_H_
 
@@ -23,7 +24,7 @@
 
 namespace lagesbild {
 
-inline constexpr int kEventLogFormat = 4;
+inline constexpr int kEventLogFormat = 5;
 
 std::string EventToLog(const Event& event);
 // An unreadable event: error code corrupt_event.

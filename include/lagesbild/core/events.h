@@ -157,11 +157,24 @@ struct ScenarioSaved {
   }
 };
 
+// A sign-in recorded for the audit trail (RecordSignIn); who recorded it is the system.
+struct SignInRecorded {
+  std::string user, address;
+  bool success = false;
+  std::string reason, via;
+  std::int64_t count = 1;
+  bool operator==(const SignInRecorded& o) const {
+    return user == o.user && address == o.address && success == o.success && reason == o.reason &&
+           via == o.via && count == o.count;
+  }
+};
+
 using EventBody = std::variant<CapacityReported, RegionReadinessSet, FiguresConfirmed,
                                MessagePosted, MessageAcknowledged, AccessDenied, ExerciseStarted,
                                ExerciseClockSet, CasualtiesDispatched, CasualtiesArrived,
                                DecisionRecorded, CasualtiesAtScene, PatientsDeteriorated,
-                               PatientsTransferred, TransportReported, ScenarioSaved>;
+                               PatientsTransferred, TransportReported, ScenarioSaved,
+                               SignInRecorded>;
 
 struct Event {
   std::string space;

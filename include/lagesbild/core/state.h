@@ -261,6 +261,8 @@ struct SpaceState {
 };
 
 inline constexpr const char* kLiveSpace = "live";
+// The sign-in audit (sign_in events): a space no board reads (SpaceRefusal), never fanned out.
+inline constexpr const char* kAuditSpace = "audit";
 
 // The seq of message id "<space>:<seq>" if it names a message of `space`.
 std::optional<Seq> MessageSeq(const std::string& space, const std::string& id);
