@@ -6,6 +6,7 @@
 
 #include "lagesbild/core/permissions.h"
 #include "lagesbild/core/scenario.h"
+#include "lagesbild/core/state.h"
 
 namespace lagesbild {
 
