@@ -158,7 +158,9 @@ test('a backup taken under load restores every report acknowledged before it sta
   assert.equal(verified.code, 0, verified.stdout + verified.stderr);
   assert.match(verified.stdout, /integrity ok/);
   assert.match(verified.stdout, new RegExp(`space live: ${lastSeq} events, last seq ${lastSeq}; at start: the first event, ${lastSeq} events replayed; every event replayed`));
-  assert.match(verified.stdout, /verified: integrity ok, 1 space replays to the last event, from saved states and from every event alike/);
+  assert.match(verified.stdout, /verified: integrity ok, 2 spaces replay to the last event, from saved states and from every event alike/);
+  // The two: live and the sign-in audit (every reporter signed in).
+  assert.match(verified.stdout, /space audit: \d+ events/);
 
   // Restore: the copy put in place in a fresh folder, a server started on it.
   const restoredDir = join(dir.path, 'restored');

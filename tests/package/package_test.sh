@@ -237,6 +237,33 @@ stop
   fail "the event log is $(stat -c '%U %a' "$state/lagesbild.db"), not lagesbild 600"
 note "restart replayed the report; the event log is lagesbild's, mode 600"
 
+# Built-in TLS the way README's production install sets it up: a certificate and an owner-only
+# key in /etc/lagesbild/tls/, the shipped commented LAGESBILD_OPTS line for it (a free port), and
+# the board and /healthz over https with HSTS.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
+  -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+  -keyout "$work/key.pem" -out "$work/cert.pem" >/dev/null 2>&1 || fail "openssl req"
+install -o lagesbild -g lagesbild -m 644 "$work/cert.pem" /etc/lagesbild/tls/cert.pem
+install -o lagesbild -g lagesbild -m 600 "$work/key.pem" /etc/lagesbild/tls/key.pem
+tls_line=$(sed -n 's/^#LAGESBILD_OPTS="\(.*--port 8443.*\)"$/\1/p' /etc/default/lagesbild)
+[ -n "$tls_line" ] || fail "/etc/default/lagesbild has no commented line for built-in TLS on 8443"
+options=$(echo "$tls_line" | sed 's/--port [0-9]*/--port 0/')
+serve
+grep -q "listening on https://" "$work/serve.log" || fail "the TLS line did not serve https"
+headers=$(curl -sS --cacert "$work/cert.pem" -D - -o "$work/index-tls.html" "https://localhost:$port/") ||
+  fail "GET https://localhost:$port/"
+cmp -s "$work/index-tls.html" /usr/share/lagesbild/web/index.html || fail "GET / over https is not the board"
+grep -qi '^strict-transport-security: max-age=31536000' <<<"$headers" || fail "no HSTS over https"
+curl -sS --cacert "$work/cert.pem" "https://localhost:$port/healthz" -o "$work/healthz-tls" ||
+  fail "GET /healthz over https"
+grep -q '"tls":true' "$work/healthz-tls" || fail "/healthz over https does not say tls: $(cat "$work/healthz-tls")"
+if curl -s -o /dev/null --max-time 5 "http://127.0.0.1:$port/healthz"; then
+  fail "plain HTTP was answered on the TLS port"
+fi
+stop
+rm -f /etc/lagesbild/tls/cert.pem /etc/lagesbild/tls/key.pem  # purge keeps an admin's certificates
+note "built-in TLS from the shipped line: the board and /healthz over https, HSTS, plain HTTP refused"
+
 # --- the unit ----------------------------------------------------------------------------------
 verify_status=0
 systemd-analyze verify /lib/systemd/system/lagesbild.service >"$work/verify.log" 2>&1 || verify_status=$?
