@@ -116,6 +116,18 @@ Result<UserDirectory> UserDirectory::Load(const std::string& path,
   return directory;
 }
 
+Result<UserDirectory> UserDirectory::LoadPrivate(const std::string& path,
+                                                 const HealthcareRegionConfig& config) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) == 0 && (info.st_mode & 077) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%03o", static_cast<unsigned>(info.st_mode & 0777));
+    return UsersError(path + " is readable or writable by others (mode " + mode +
+                      "); make it the owner's only: chmod 600 " + path);
+  }
+  return Load(path, config);  // none yet: `users add` creates it owner-only
+}
+
 Status UserDirectory::Save(const std::string& path) const {
   Json users = Json::array();
   for (const UserRecord& user : users_) {

@@ -5,7 +5,6 @@
 #include <fstream>
 #include <sstream>
 
-#include <sys/stat.h>
 
 namespace lagesbild::cli {
 
@@ -40,22 +39,9 @@ std::shared_ptr<const HealthcareRegionConfig> LoadConfig(const std::string& path
   return std::make_shared<const HealthcareRegionConfig>(std::move(loaded).value());
 }
 
-bool UsersFilePrivate(const std::string& path) {
-  struct stat info;
-  if (::stat(path.c_str(), &info) != 0) return true;  // none yet: created owner-only
-  if ((info.st_mode & 077) != 0) {
-    std::fprintf(stderr,
-                 "lagesbild: %s is readable or writable by others (mode %03o); "
-                 "make it the owner's only: chmod 600 %s\n",
-                 path.c_str(), static_cast<unsigned>(info.st_mode & 0777), path.c_str());
-    return false;
-  }
-  return true;
-}
-
 bool LoadUsers(const std::string& path, const HealthcareRegionConfig& config,
-               UserDirectory* users) {
-  auto loaded = UserDirectory::Load(path, config);
+               UserDirectory* users, bool private_only) {
+  auto loaded = private_only ? UserDirectory::LoadPrivate(path, config) : UserDirectory::Load(path, config);
   if (!loaded.ok()) {
     std::fprintf(stderr, "lagesbild: %s\n", loaded.error().message.c_str());
     return false;

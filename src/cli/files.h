@@ -17,10 +17,9 @@ namespace lagesbild::cli {
 void MakePrivateDirectory(const std::string& file);
 std::optional<std::string> ReadFile(const std::string& path);
 std::shared_ptr<const HealthcareRegionConfig> LoadConfig(const std::string& path);
-// The users file holds token hashes: the server will not run with one that others can read or
-// change (a hash can be attacked offline; a writable file lets anyone add an admin).
-bool UsersFilePrivate(const std::string& path);
-bool LoadUsers(const std::string& path, const HealthcareRegionConfig& config, UserDirectory* users);
+// `private_only`: as the server reads it (UserDirectory::LoadPrivate).
+bool LoadUsers(const std::string& path, const HealthcareRegionConfig& config, UserDirectory* users,
+               bool private_only = false);
 
 }  // namespace lagesbild::cli
 

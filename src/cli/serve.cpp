@@ -19,7 +19,7 @@ int Serve(const std::string& config_path, const std::string& db_path,
           ServerOptions options) {
   auto config = LoadConfig(config_path);
   options.users_path = users_path;
-  if (!config || !UsersFilePrivate(users_path) || !LoadUsers(users_path, *config, &options.users)) {
+  if (!config || !LoadUsers(users_path, *config, &options.users, /*private_only=*/true)) {
     return 2;
   }
   if (options.users.users().empty()) {

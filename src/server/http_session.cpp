@@ -2,6 +2,7 @@
 
 #include "http_answer.h"
 #include "metrics.h"
+#include "sign_in.h"
 
 #include "lagesbild/core/http_wire.h"
 #include "lagesbild/core/permissions.h"
@@ -155,16 +156,11 @@ Result<Actor> HttpSessions::HttpActor(const WsServer::connection_ptr& connection
       header.size() > kBearer.size() + kMaxTokenLength) {
     return MakeError("unauthorized", "Authorization", "Authorization must be: Bearer <token>");
   }
-  const std::string address = ClientAddressOf(connection, net_.options);
-  const TimeMs now = net_.clock->Now();
-  if (auto until = net_.sign_ins.LockedUntil(address, now)) {
-    ++net_.stats.sign_ins_throttled;
-    return ThrottledError(address, *until - now);
-  }
-  SignInResult result = net_.users->Authenticate(std::string_view(header).substr(kBearer.size()), now);
-  if (result.actor) return *std::move(result.actor);
-  SignInFailed(net_, address, result.failure, "http");
-  return MakeError("unauthorized", "Authorization", result.failure);
+  auto checked = CheckToken(net_, std::string_view(header).substr(kBearer.size()),
+                            ClientAddressOf(connection, net_.options), "http");
+  if (!checked.ok()) return checked.error();
+  if (checked->actor) return *checked->actor;
+  return MakeError("unauthorized", "Authorization", checked->failure);
 }
 
 std::string HttpSessions::HealthJson(bool detailed) const {

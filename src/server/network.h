@@ -18,7 +18,6 @@
 #include "lagesbild/core/rate_limit.h"
 #include "lagesbild/engine/engine.h"
 #include "lagesbild/engine/reader.h"
-#include "lagesbild/log/log.h"
 #include "lagesbild/server/server.h"
 
 namespace lagesbild {
@@ -69,36 +68,6 @@ struct Network {
   ServerStats stats;
   bool shutting_down = false;
 };
-
-// The client behind a connection (http_rules.h ClientAddress): its peer, or the address a
-// trusted proxy forwarded.
-inline std::string ClientAddressOf(const WsServer::connection_ptr& connection,
-                                   const ServerOptions& options) {
-  asio::error_code error;
-  const auto remote = connection->get_raw_socket().remote_endpoint(error);
-  const std::string peer = error ? std::string("?") : remote.address().to_string();
-  return ClientAddress(peer, connection->get_request_header("X-Forwarded-For"),
-                       options.trusted_proxies);
-}
-
-// A refused sign-in from a locked-out address (Network::sign_ins).
-inline Error ThrottledError(const std::string& address, TimeMs wait_ms) {
-  return MakeError("too_many_attempts", "token",
-                   "too many failed sign-ins from " + address + "; try again in " +
-                       std::to_string((wait_ms + 999) / 1000) + " s");
-}
-
-// Counts, logs and throttles a failed sign-in (never the token: `failure` names no secret).
-inline void SignInFailed(Network& net, const std::string& address, const std::string& failure,
-                         const char* via) {
-  ++net.stats.sign_ins_failed;
-  net.audit.Failed(address, failure, via, net.clock->Now());
-  log::Warning("sign_in_failed", {{"address", address}, {"reason", failure}, {"via", via}});
-  if (net.sign_ins.Failed(address, net.clock->Now())) {
-    log::Warning("sign_in_throttled", {{"address", address},
-                                       {"detail", "too many failed sign-ins; refused for a while"}});
-  }
-}
 
 // The actor of the system's own commands (exercise clock, refusal summaries).
 inline Actor SystemActor() { return Actor{Actor::Kind::kSystem, "system", Role::kViewer, ""}; }

@@ -169,7 +169,7 @@ void Server::Impl::WaitForSignal() {
 
 void Server::Impl::Reload() {
   if (!net_.options.users_path.empty()) {
-    auto loaded = UserDirectory::Load(net_.options.users_path, *net_.config);
+    auto loaded = UserDirectory::LoadPrivate(net_.options.users_path, *net_.config);
     if (!loaded.ok()) {
       log::Error("users_reload_failed", {{"detail", loaded.error().message}});
     } else {

@@ -68,9 +68,8 @@ Result<std::shared_ptr<tls_socket::SslContext>> MakeTlsContext(const std::string
   SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);
   SSL_CTX_set_options(native, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
                                   SSL_OP_SINGLE_ECDH_USE);
-  // An idle board holds no TLS record buffers (about 34 KiB): OpenSSL frees them between
-  // records and takes them again for the next one. Most boards are idle most of the time.
-  SSL_CTX_set_mode(native, SSL_MODE_RELEASE_BUFFERS);
+  // (Asio sets SSL_MODE_RELEASE_BUFFERS on every stream itself: an idle board holds no OpenSSL
+  // record buffers. Its own buffers, 4 x 17 KiB per stream, are fixed: docs/performance.md.)
   if (SSL_CTX_set_cipher_list(native, kTls12Ciphers) != 1) {
     return TlsError("tls-cert", "OpenSSL has none of the TLS 1.2 cipher suites");
   }

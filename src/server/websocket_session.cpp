@@ -4,6 +4,7 @@
 
 #include "http_answer.h"
 #include "http_rules.h"
+#include "sign_in.h"
 
 #include "lagesbild/core/permissions.h"
 #include "lagesbild/log/log.h"
@@ -129,26 +130,24 @@ void WebSocketSessions::OnMessage(ConnectionHandle handle, WsServer::message_ptr
     shared_.Subscribe(handle, session, subscribe->space, subscribe->since);
   } else if (auto* hello = std::get_if<HelloRequest>(&request)) {
     const std::string address = ClientAddressOf(session.connection, net_.options);
-    const TimeMs now = net_.clock->Now();
-    if (auto until = net_.sign_ins.LockedUntil(address, now)) {
-      ++net_.stats.sign_ins_throttled;
-      shared_.SendError(handle, "", ThrottledError(address, *until - now));
+    auto checked = CheckToken(net_, hello->token, address, "websocket");
+    if (!checked.ok()) {
+      shared_.SendError(handle, "", checked.error());
       return;
     }
-    const SignInResult result = net_.users->Authenticate(hello->token, now);
+    const SignInResult& result = checked.value();
     if (const auto& user = result.actor) {
       session.actor = *user;
       session.signed_in = true;
       session.expires_ms = result.expires_ms;
       log::Info("sign_in", {{"user", user->id}, {"role", std::string(WireName(user->role))},
                             {"address", address}});
-      net_.audit.Succeeded(*user, address, "websocket", now);
+      net_.audit.Succeeded(*user, address, "websocket", net_.clock->Now());
       shared_.Send(handle, WelcomeMessage(*user));
       if (auto waiting = std::move(session.waiting_subscription)) {
         shared_.Subscribe(handle, session, waiting->first, waiting->second);
       }
     } else {
-      SignInFailed(net_, address, result.failure, "websocket");
       shared_.SendError(handle, "", MakeError("unauthorized", "token",
                                               result.failure + "; still signed in as " + session.actor.id));
     }

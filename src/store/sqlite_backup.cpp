@@ -1,5 +1,7 @@
 #include "lagesbild/store/backup.h"
 
+#include "sqlite_statement.h"
+
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>  // renameat2, RENAME_NOREPLACE (glibc, _GNU_SOURCE as g++ defines it)
@@ -48,25 +50,7 @@ class Connection {
   sqlite3* db_ = nullptr;
 };
 
-class Statement {
- public:
-  Statement(sqlite3* db, const char* sql) {
-    rc_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr);
-  }
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-  ~Statement() { sqlite3_finalize(stmt_); }
-  bool prepared() const { return rc_ == SQLITE_OK; }
-  sqlite3_stmt* get() const { return stmt_; }
-  std::string Text(int column) const {
-    const auto* text = sqlite3_column_text(stmt_, column);
-    return text ? reinterpret_cast<const char*>(text) : "";
-  }
-
- private:
-  sqlite3_stmt* stmt_ = nullptr;
-  int rc_ = SQLITE_ERROR;
-};
+using sqlite::Statement;
 
 // The file must exist and be a regular file before SQLite sees it: opened read-only, SQLite
 // would only say "unable to open database file", and a directory or a device is no log.

@@ -1,5 +1,7 @@
 #include "lagesbild/store/sqlite_store.h"
 
+#include "sqlite_statement.h"
+
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -8,21 +10,7 @@
 namespace lagesbild {
 namespace {
 
-// A prepared statement that finalizes itself.
-class Statement {
- public:
-  Statement() = default;
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-  ~Statement() { sqlite3_finalize(stmt_); }
-  int Prepare(sqlite3* db, const char* sql) {
-    return sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
-  }
-  sqlite3_stmt* get() const { return stmt_; }
-
- private:
-  sqlite3_stmt* stmt_ = nullptr;
-};
+using sqlite::Statement;
 
 Error StoreError(sqlite3* db, const std::string& doing) {
   if (db && sqlite3_errcode(db) == SQLITE_INTERRUPT) {

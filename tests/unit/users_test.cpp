@@ -79,6 +79,27 @@ TEST_CASE("the users file keeps hashes only, owner-readable, and loads back") {
   CHECK(broken.error().message == path + ": $.users[0].role: must be admin, trainer, reporter or viewer");
 }
 
+TEST_CASE("the server's read of the users file refuses one that others may read or change") {
+  testing::TempDir dir;
+  const std::string path = dir.path() + "/users.json";
+  UserDirectory users;
+  const std::string token = MustAdd(users, "tib-syd", Role::kReporter, "south");
+  REQUIRE(users.Save(path).ok());
+  auto loaded = UserDirectory::LoadPrivate(path, testing::SmallConfig());
+  REQUIRE(loaded.ok());
+  CHECK(loaded->Authenticate(token, 0).actor->id == "tib-syd");
+  for (const mode_t mode : {0640, 0604, 0620}) {
+    REQUIRE(::chmod(path.c_str(), mode) == 0);
+    auto refused = UserDirectory::LoadPrivate(path, testing::SmallConfig());
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().message.find("is readable or writable by others") != std::string::npos);
+    CHECK(refused.error().message.find("chmod 600 " + path) != std::string::npos);
+  }
+  auto missing = UserDirectory::LoadPrivate(dir.path() + "/none.json", testing::SmallConfig());
+  REQUIRE(missing.ok());
+  CHECK(missing->users().empty());
+}
+
 TEST_CASE("a token with an expiry works until then, and the expiry survives the file") {
   testing::TempDir dir;
   const std::string path = dir.path() + "/users.json";

@@ -45,6 +45,10 @@ class UserDirectory {
   // Reads `path`; a missing file is an empty directory (everyone is a read-only viewer). Errors
   // name the file and the field, like the configuration's.
   static Result<UserDirectory> Load(const std::string& path, const HealthcareRegionConfig& config);
+  // The same as the server reads it, at start and on SIGHUP: refused when others may read or
+  // change the file (a hash can be attacked offline; a writable file lets anyone add an admin).
+  static Result<UserDirectory> LoadPrivate(const std::string& path,
+                                           const HealthcareRegionConfig& config);
   // Writes atomically (temporary file + rename), readable by the owner only.
   Status Save(const std::string& path) const;
 
