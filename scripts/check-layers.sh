@@ -7,7 +7,9 @@
 #   store   + the store's own headers; SQLite only in src/store
 #   engine  + core, and the store's interface (store/store.h), never an implementation
 #   auth    + core; libsodium only in src/auth
-#   server  + core, engine, store/store.h, auth; Asio, WebSocket++ and OpenSSL only in src/server
+#   interop + core: the standards' documents (EDXL-HAVE, CAP); libxml2 only in src/interop
+#   server  + core, engine, store/store.h, auth, interop; Asio, WebSocket++ and OpenSSL only in
+#           src/server
 #   src/cli (the command line) wires them together and may include any layer.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -42,12 +44,14 @@ check engine '(core/[a-z_]+|store/store|engine/[a-z_]+|log/log)\.h' "$any_std|nl
   include/lagesbild/engine/*.h src/engine/*
 check auth '(core|auth|log)/[a-z_]+\.h' "$any_std|sys/[a-z_]+\.h|nlohmann/json\.hpp|sodium\.h" \
   include/lagesbild/auth/*.h src/auth/*
-check server '(core/[a-z_]+|store/store|engine/[a-z_]+|auth/[a-z_]+|server/[a-z_]+|log/log)\.h' \
+check interop '(core|interop)/[a-z_]+\.h' "$core_std|nlohmann/json\.hpp|libxml/[a-z]+\.h" \
+  include/lagesbild/interop/*.h src/interop/*
+check server '(core/[a-z_]+|store/store|engine/[a-z_]+|auth/[a-z_]+|interop/[a-z_]+|server/[a-z_]+|log/log)\.h' \
   "$any_std|sys/[a-z_]+\.h|nlohmann/json\.hpp|asio(/[a-z_/]+)?\.hpp|websocketpp/[a-z_/0-9]+\.hpp|openssl/[a-z0-9_]+\.h" \
   include/lagesbild/server/*.h src/server/*
 # Public headers never pull in a library the layer keeps private.
 for header in include/lagesbild/*/*.h; do
-  grep -qE '^#include *<(sqlite3\.h|sodium\.h|asio|websocketpp/|openssl/)' "$header" &&
+  grep -qE '^#include *<(sqlite3\.h|sodium\.h|asio|websocketpp/|openssl/|libxml/)' "$header" &&
     fail "$header" "a public header includes a private dependency"
 done
 [ "$(find include/lagesbild -maxdepth 1 -name '*.h' | wc -l)" -eq 0 ] ||

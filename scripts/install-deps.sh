@@ -8,10 +8,10 @@ SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
 packages=(g++ cmake ninja-build pkg-config libasio-dev libwebsocketpp-dev libsqlite3-dev libsodium-dev
-          nlohmann-json3-dev libcli11-dev catch2 libssl-dev)
+          nlohmann-json3-dev libcli11-dev catch2 libssl-dev libxml2-dev)
 if [ "${1:-}" = "--test" ]; then
   packages+=(chromium sqlite3 clang libclang-rt-14-dev openssl nginx prometheus lintian systemd dpkg-dev
-             file)
+             file libxml2-utils)
   command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 fi
 

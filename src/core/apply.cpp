@@ -14,6 +14,10 @@ void ApplyReport(const CapacityReport& report, const Stamp& stamp, HospitalState
     if (bed->available) figure.available = bed->available;
     if (bed->baseline) figure.baseline = *bed->baseline;
     if (bed->surge24h) figure.surge24h = *bed->surge24h;
+    if (bed->surge72h) figure.surge72h = *bed->surge72h;
+    // A raised 24-h figure raises the 72-h one it is part of (decide refuses a 72-h figure
+    // below the 24-h one when both are sent).
+    figure.surge72h = std::max(figure.surge72h, figure.surge24h);
     figure.stamp = stamp;
   }
   if (report.ed_status) hospital.ed_status = {report.ed_status, stamp};

@@ -62,17 +62,37 @@ std::int64_t ReadCount(const Json& value, const std::string& path, std::int64_t 
   return value.get<std::int64_t>();
 }
 
+double ReadDegrees(const Json& object, const std::string& path, const char* key, double limit) {
+  const Json& value = Field(object, path, key);
+  if (!value.is_number() || !(value.get<double>() >= -limit && value.get<double>() <= limit)) {
+    throw ConfigProblem{path + "." + key, "must be a number of degrees from -" +
+                                              std::to_string(static_cast<int>(limit)) + " to " +
+                                              std::to_string(static_cast<int>(limit))};
+  }
+  return value.get<double>();
+}
+
+Position ReadPosition(const Json& json, const std::string& path) {
+  RequireObject(json, path);
+  AllowOnlyKeys(json, path, {"lat", "lon", "source"});
+  return Position{ReadDegrees(json, path, "lat", 90), ReadDegrees(json, path, "lon", 180),
+                  ReadText(json, path, "source", true, 500)};
+}
+
 HospitalConfig ReadHospital(const Json& json, const std::string& path,
                             const std::string& region_id) {
   RequireObject(json, path);
-  AllowOnlyKeys(json, path, {"id", "name", "town", "note", "beds", "reception_baseline",
-                             "reception_by_level", "ed_hours"});
+  AllowOnlyKeys(json, path, {"id", "name", "town", "position", "note", "beds",
+                             "reception_baseline", "reception_by_level", "ed_hours"});
   HospitalConfig hospital;
   hospital.id = ReadId(json, path);
   hospital.name = ReadText(json, path, "name", true, 120);
   hospital.town = ReadText(json, path, "town", false, 120);
   hospital.note = ReadText(json, path, "note", false, 2000);
   hospital.region_id = region_id;
+  if (auto position = json.find("position"); position != json.end()) {
+    hospital.position = ReadPosition(*position, path + ".position");
+  }
   if (auto beds = json.find("beds"); beds != json.end()) {
     RequireObject(*beds, path + ".beds");
     for (const auto& item : beds->items()) {
@@ -80,12 +100,16 @@ HospitalConfig ReadHospital(const Json& json, const std::string& path,
       auto type = ParseBedType(item.key());
       if (!type) throw ConfigProblem{bed_path, "unknown bed type"};
       RequireObject(item.value(), bed_path);
-      AllowOnlyKeys(item.value(), bed_path, {"baseline", "surge24h"});
+      AllowOnlyKeys(item.value(), bed_path, {"baseline", "surge24h", "surge72h"});
       BedBaseline& bed = hospital.beds[Index(*type)];
       bed.baseline = ReadCount(Field(item.value(), bed_path, "baseline"),
                                bed_path + ".baseline", 0, kMaxFigure);
       if (auto surge = item.value().find("surge24h"); surge != item.value().end()) {
         bed.surge24h = ReadCount(*surge, bed_path + ".surge24h", 0, kMaxFigure);
+      }
+      bed.surge72h = bed.surge24h;
+      if (auto surge = item.value().find("surge72h"); surge != item.value().end()) {
+        bed.surge72h = ReadCount(*surge, bed_path + ".surge72h", bed.surge24h, kMaxFigure);
       }
     }
   }

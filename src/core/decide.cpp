@@ -32,10 +32,18 @@ std::optional<Error> CheckReport(const HealthcareRegionConfig& config, const Spa
     const std::string prefix = "beds." + std::string(WireName(type));
     for (auto [value, name] : {std::pair{&bed->available, ".available"},
                                std::pair{&bed->baseline, ".baseline"},
-                               std::pair{&bed->surge24h, ".surge24h"}}) {
+                               std::pair{&bed->surge24h, ".surge24h"},
+                               std::pair{&bed->surge72h, ".surge72h"}}) {
       if (auto error = CheckFigure(*value, prefix + name)) return error;
     }
     const BedFigure& now = current.beds[Index(type)];
+    if (bed->surge72h && *bed->surge72h < bed->surge24h.value_or(now.surge24h)) {
+      return MakeError("invalid_value", prefix + ".surge72h",
+                       std::string(WireName(type)) + ": surge72h " +
+                           std::to_string(*bed->surge72h) + " is below surge24h " +
+                           std::to_string(bed->surge24h.value_or(now.surge24h)) +
+                           " (the beds within 72 h include those within 24 h)");
+    }
     const auto available = bed->available ? bed->available : now.available;
     const std::int64_t baseline = bed->baseline.value_or(now.baseline);
     const std::int64_t surge = bed->surge24h.value_or(now.surge24h);

@@ -21,6 +21,10 @@ const std::vector<ErrorCode>& ErrorCodes() {
        "priority"},
       {"over_capacity", "`available` is above `baseline + surge24h`"},
       {"empty_report", "a report with nothing in it"},
+      {"invalid_have",
+       "`import_have` (or `lagesbild import-have`): the EDXL-HAVE document is not well-formed, has a "
+       "DOCTYPE, is above 512 KiB, or has invalid values or hospitals this configuration does not "
+       "have; `details` lists every problem with its line, and nothing was imported"},
       {"store_failed", "the event log could not commit; nothing was stored"},
       {"corrupt_event",
        "the event log could not be read back after a failed commit; nothing is stored until it "

@@ -84,7 +84,7 @@ void CopyBaseline(const HealthcareRegionConfig& config, const SpaceState& state,
     report.hospital = config.hospitals[h].id;
     for (BedType type : kAllBedTypes) {
       const BedFigure& bed = hospital.beds[Index(type)];
-      if (bed.stamp.at) report.beds[Index(type)] = BedReport{bed.available, bed.baseline, bed.surge24h};
+      if (bed.stamp.at) report.beds[Index(type)] = BedReport{bed.available, bed.baseline, bed.surge24h, bed.surge72h};
     }
     report.ed_status = hospital.ed_status.value;
     for (Triage priority : kAllTriage) report.reception[Index(priority)] = hospital.reception[Index(priority)].value;

@@ -48,11 +48,12 @@ std::optional<Error> ReadBeds(const Json& beds, CapacityReport& report) {
       std::optional<std::int64_t>* target = figure.key() == "available" ? &bed.available
                                             : figure.key() == "baseline"  ? &bed.baseline
                                             : figure.key() == "surge24h"  ? &bed.surge24h
+                                            : figure.key() == "surge72h"  ? &bed.surge72h
                                                                           : nullptr;
       if (!target) {
         return MakeError("bad_message", field + "." + figure.key(),
                          "unknown field " + field + "." + figure.key() +
-                             " (available, baseline, surge24h)");
+                             " (available, baseline, surge24h, surge72h)");
       }
       if (auto error = ReadFigure(figure.value(), field + "." + figure.key(), target)) {
         return error;
@@ -135,6 +136,7 @@ Json HospitalToJson(const HealthcareRegionConfig& config, const SpaceState& stat
     bed["available"] = figure.available ? Json(*figure.available) : Json(nullptr);
     bed["baseline"] = figure.baseline;
     bed["surge24h"] = figure.surge24h;
+    bed["surge72h"] = figure.surge72h;
     PutStamp(bed, figure.stamp);
     beds[std::string(WireName(type))] = std::move(bed);
   }
@@ -456,6 +458,7 @@ Json CapacityReportToJson(const CapacityReport& report) {
     if (bed->available) figures["available"] = *bed->available;
     if (bed->baseline) figures["baseline"] = *bed->baseline;
     if (bed->surge24h) figures["surge24h"] = *bed->surge24h;
+    if (bed->surge72h) figures["surge72h"] = *bed->surge72h;
     out["beds"][std::string(WireName(type))] = std::move(figures);
   }
   if (report.ed_status) out["ed_status"] = WireName(*report.ed_status);

@@ -13,8 +13,8 @@ namespace {
 // 2: messages are bounded (recent and open ones) and the state counts every message posted.
 // 3: over capacity as data, not text. 4: decisions, major incidents, scripted messages; patient
 // groups, transport figures, the time of the last event. 5: an exercise's scenario version and
-// digest, dry runs. (The catalogue space is never saved: its few events are replayed.)
-constexpr int kSavedStateFormat = 5;
+// digest, dry runs. 6: surge72h per bed. (The catalogue space is never saved: its few events are replayed.)
+constexpr int kSavedStateFormat = 6;
 
 // Short keys: a saved state is read at every start and written every few thousand events.
 Json StampToJson(const Stamp& stamp) {
@@ -74,6 +74,7 @@ Json HospitalToSaved(const HospitalState& hospital) {
     out["a"] = bed.available ? Json(*bed.available) : Json(nullptr);
     out["b"] = bed.baseline;
     out["s"] = bed.surge24h;
+    out["s72"] = bed.surge72h;
     beds.push_back(std::move(out));
   }
   Json reception = Json::array();
@@ -105,6 +106,7 @@ HospitalState HospitalFromSaved(const Json& json) {
     if (!beds.at(i).at("a").is_null()) bed.available = beds.at(i).at("a").get<std::int64_t>();
     bed.baseline = beds.at(i).at("b").get<std::int64_t>();
     bed.surge24h = beds.at(i).at("s").get<std::int64_t>();
+    bed.surge72h = beds.at(i).at("s72").get<std::int64_t>();
   }
   hospital.ed_status = ReportedFromJson<EdStatus>(json.at("ed"), kEdFromJson);
   const Json& reception = json.at("reception");

@@ -28,6 +28,7 @@ SpaceState InitialState(const HealthcareRegionConfig& config, std::string space,
     for (BedType type : kAllBedTypes) {
       hospital.beds[Index(type)].baseline = config.hospitals[h].beds[Index(type)].baseline;
       hospital.beds[Index(type)].surge24h = config.hospitals[h].beds[Index(type)].surge24h;
+      hospital.beds[Index(type)].surge72h = config.hospitals[h].beds[Index(type)].surge72h;
     }
     hospital.readiness.value = ReadinessLevel::kNormal;
   }
@@ -38,7 +39,7 @@ SpaceState InitialState(const HealthcareRegionConfig& config, std::string space,
 
 bool CapacityReport::Empty() const {
   for (const auto& bed : beds) {
-    if (bed && (bed->available || bed->baseline || bed->surge24h)) return false;
+    if (bed && (bed->available || bed->baseline || bed->surge24h || bed->surge72h)) return false;
   }
   for (const auto& rate : reception) {
     if (rate) return false;

@@ -72,6 +72,10 @@ void HttpSessions::OnHttp(ConnectionHandle handle) {
     }
   } else if (resource.path == "/api/state") {
     ServeState(*connection, resource, head);
+  } else if (resource.path == "/api/have") {
+    ServeHave(*connection, resource, head);
+  } else if (resource.path == "/api/cap") {
+    ServeCap(*connection, resource, head);
   } else if (resource.path == "/api/scenarios" || resource.path == "/api/scenario") {
     // The script of every exercise (injects, checkpoints) is the trainers' alone.
     if (!RunsExercises(user.role)) {
@@ -102,13 +106,8 @@ void HttpSessions::OnHttp(ConnectionHandle handle) {
 void HttpSessions::ServeState(WsServer::connection_type& connection, const Resource& resource,
                               bool head) {
   using Http = websocketpp::http::status_code::value;
-  const std::string name = QueryParam(resource, "space").value_or(kLiveSpace);
-  const SpaceReplica* replica = shared_.Find(name);
-  if (!replica) {
-    AnswerError(connection, Http::not_found,
-                MakeError("unknown_space", "space", "no space '" + TruncateUtf8(name, kMaxIdLength) + "'"));
-    return;
-  }
+  const SpaceReplica* replica = ReplicaOrAnswer(connection, resource);
+  if (!replica) return;
   const TimeMs now = net_.clock->Now();
   std::optional<TimeMs> at = now;
   if (auto text = QueryParam(resource, "at")) at = ParseUtc(*text);
@@ -118,7 +117,8 @@ void HttpSessions::ServeState(WsServer::connection_type& connection, const Resou
     return;
   }
   AnswerJson(connection, Http::ok,
-             StateApiMessage(*net_.config, replica->state(), now, *at, runner_.ClockNow(name)), head);
+             StateApiMessage(*net_.config, replica->state(), now, *at,
+                             runner_.ClockNow(replica->state().space)), head);
 }
 
 void HttpSessions::ServeScenarioText(WsServer::connection_type& connection,

@@ -41,6 +41,13 @@ class HttpSessions {
   std::string SpacesJson(const Actor& actor) const;
   void ServeScenarioText(WsServer::connection_type& connection, const Resource& resource, bool head);
   void ServeState(WsServer::connection_type& connection, const Resource& resource, bool head);
+  // http_interop.cpp: EDXL-HAVE and CAP.
+  void ServeHave(WsServer::connection_type& connection, const Resource& resource, bool head);
+  void ServeCap(WsServer::connection_type& connection, const Resource& resource, bool head);
+  // The replica ?space= names (live if none), or nullptr after answering 404.
+  const SpaceReplica* ReplicaOrAnswer(WsServer::connection_type& connection, const Resource& resource);
+  // The space's time now: the wall clock for live, the exercise's clock for an exercise.
+  TimeMs SpaceNow(const SpaceState& state) const;
   // http_reads.cpp: answered from the reader thread.
   void ServeHistory(WsServer::connection_ptr connection, const Resource& resource, bool head);
   void ServeMessages(WsServer::connection_ptr connection, const Resource& resource, bool head);

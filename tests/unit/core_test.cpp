@@ -50,7 +50,7 @@ TEST_CASE("a capacity report becomes one event and updates only what it names") 
   SpaceState state = Fresh();
   CapacityReport report;
   report.hospital = "big";
-  report.beds[Index(BedType::kAdultICU)] = BedReport{7, std::nullopt, std::nullopt};
+  report.beds[Index(BedType::kAdultICU)] = BedReport{7, std::nullopt, std::nullopt, std::nullopt};
   report.reception[Index(Triage::kP1)] = 2;
   report.ed_status = EdStatus::kRestricted;
   report.readiness = ReadinessLevel::kStaff;
@@ -120,13 +120,13 @@ TEST_CASE("available is checked against the baseline and surge after the report"
   // Raising the baseline in the same report makes room.
   CapacityReport raise;
   raise.hospital = "big";
-  raise.beds[Index(BedType::kAdultICU)] = BedReport{20, 16, std::nullopt};
+  raise.beds[Index(BedType::kAdultICU)] = BedReport{20, 16, std::nullopt, std::nullopt};
   Accept(state, Command{testing::Admin(), 2000, raise});
   CHECK(Hospital(state, "big").beds[Index(BedType::kAdultICU)].baseline == 16);
   // Lowering the baseline below what is reported available is refused.
   CapacityReport lower;
   lower.hospital = "big";
-  lower.beds[Index(BedType::kAdultICU)] = BedReport{std::nullopt, 5, 0};
+  lower.beds[Index(BedType::kAdultICU)] = BedReport{std::nullopt, 5, 0, std::nullopt};
   CHECK(Rejection(state, Command{testing::Admin(), 3000, lower}).code == "over_capacity");
 }
 

@@ -164,7 +164,7 @@ TEST_CASE("confirming figures re-stamps only what was reported") {
   REQUIRE(space.Send(kNorth, ConfirmFigures{"big"}).error->code == "empty_report");
   CapacityReport report;
   report.hospital = "big";
-  report.beds[Index(BedType::kAdultICU)] = BedReport{4, std::nullopt, std::nullopt};
+  report.beds[Index(BedType::kAdultICU)] = BedReport{4, std::nullopt, std::nullopt, std::nullopt};
   report.reception[Index(Triage::kP1)] = 2;
   REQUIRE(space.Send(kNorth, report).ok());
   const HospitalState reported = space.state.hospitals[0];

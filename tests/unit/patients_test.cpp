@@ -34,12 +34,12 @@ struct Exercise {
     start.burns_need_icu = burns_need_icu;
     CapacityReport beds;
     beds.hospital = "big";
-    beds.beds[Index(BedType::kAdultICU)] = BedReport{4, std::nullopt, std::nullopt};
-    beds.beds[Index(BedType::kOperatingRooms)] = BedReport{3, 4, std::nullopt};
-    beds.beds[Index(BedType::kMedicalSurgical)] = BedReport{20, std::nullopt, std::nullopt};
+    beds.beds[Index(BedType::kAdultICU)] = BedReport{4, std::nullopt, std::nullopt, std::nullopt};
+    beds.beds[Index(BedType::kOperatingRooms)] = BedReport{3, 4, std::nullopt, std::nullopt};
+    beds.beds[Index(BedType::kMedicalSurgical)] = BedReport{20, std::nullopt, std::nullopt, std::nullopt};
     CapacityReport burn_beds;
     burn_beds.hospital = "burns";
-    burn_beds.beds[Index(BedType::kBurn)] = BedReport{2, std::nullopt, std::nullopt};
+    burn_beds.beds[Index(BedType::kBurn)] = BedReport{2, std::nullopt, std::nullopt, std::nullopt};
     start.baseline_reports = {beds, burn_beds};
     Submit(testing::Trainer(), 0, start);
   }

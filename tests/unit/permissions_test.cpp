@@ -13,7 +13,7 @@ namespace {
 std::vector<std::pair<std::string, CommandBody>> CommandsForNorth() {
   CapacityReport report;
   report.hospital = "big";
-  report.beds[Index(BedType::kAdultICU)] = BedReport{1, std::nullopt, std::nullopt};
+  report.beds[Index(BedType::kAdultICU)] = BedReport{1, std::nullopt, std::nullopt, std::nullopt};
   MessageContent alert;
   alert.kind = MessageKind::kAlert;
   alert.to = {"north"};

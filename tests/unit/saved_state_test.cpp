@@ -28,7 +28,7 @@ SpaceState BusyLiveSpace() {
   };
   CapacityReport report;
   report.hospital = "big";
-  report.beds[Index(BedType::kAdultICU)] = BedReport{4, std::nullopt, std::nullopt};
+  report.beds[Index(BedType::kAdultICU)] = BedReport{4, std::nullopt, std::nullopt, std::nullopt};
   report.ed_status = EdStatus::kClosed;
   report.reception[Index(Triage::kP1)] = 2;
   report.readiness = ReadinessLevel::kReinforced;

@@ -63,7 +63,7 @@ Command Report(const std::string& hospital, BedType type, std::int64_t available
                const std::string& by) {
   CapacityReport report;
   report.hospital = hospital;
-  report.beds[Index(type)] = BedReport{available, std::nullopt, std::nullopt};
+  report.beds[Index(type)] = BedReport{available, std::nullopt, std::nullopt, std::nullopt};
   return Command{Admin(by), at, report};
 }
 

@@ -32,7 +32,7 @@ TEST_CASE("a full capacity report parses into a command") {
   CHECK(request.space == "live");
   const auto& report = std::get<CapacityReport>(request.body);
   CHECK(report.hospital == "big");
-  CHECK(report.beds[Index(BedType::kAdultICU)] == BedReport{5, 12, 3});
+  CHECK(report.beds[Index(BedType::kAdultICU)] == BedReport{5, 12, 3, std::nullopt});
   CHECK_FALSE(report.beds[Index(BedType::kBurn)]);
   CHECK(report.ed_status == EdStatus::kClosed);
   CHECK(report.reception[Index(Triage::kP1)] == 2);
@@ -139,7 +139,7 @@ TEST_CASE("events survive the trip through their stored JSON") {
   SpaceState state = InitialState(config, kLiveSpace, false);
   CapacityReport report;
   report.hospital = "big";
-  report.beds[Index(BedType::kMedicalSurgical)] = BedReport{40, 300, std::nullopt};
+  report.beds[Index(BedType::kMedicalSurgical)] = BedReport{40, 300, std::nullopt, std::nullopt};
   report.ed_status = EdStatus::kOpen;
   report.reception[Index(Triage::kP2)] = 6;
   report.readiness = ReadinessLevel::kStaff;

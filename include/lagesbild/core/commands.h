@@ -20,8 +20,10 @@ struct BedReport {
   std::optional<std::int64_t> available;
   std::optional<std::int64_t> baseline;
   std::optional<std::int64_t> surge24h;
+  std::optional<std::int64_t> surge72h;  // those within 24 h included
   bool operator==(const BedReport& o) const {
-    return available == o.available && baseline == o.baseline && surge24h == o.surge24h;
+    return available == o.available && baseline == o.baseline && surge24h == o.surge24h &&
+           surge72h == o.surge72h;
   }
 };
 

@@ -18,6 +18,14 @@ namespace lagesbild {
 struct BedBaseline {
   std::int64_t baseline = 0;
   std::int64_t surge24h = 0;  // extra beds that can be opened within 24 h (EDXL-HAVE)
+  std::int64_t surge72h = 0;  // within 72 h, those within 24 h included: >= surge24h
+};
+
+// A hospital's public position (WGS84), with where it was taken from.
+struct Position {
+  double lat = 0;
+  double lon = 0;
+  std::string source;
 };
 
 struct HospitalConfig {
@@ -26,6 +34,7 @@ struct HospitalConfig {
   std::string town;
   std::string region_id;
   std::string note;  // provenance of the baseline figures
+  std::optional<Position> position;
   std::array<BedBaseline, kAllBedTypes.size()> beds{};
   std::array<std::int64_t, kAllTriage.size()> reception_baseline{};  // patients per hour
   // Planning reception per hour at förstärkningsläge and katastrofläge (disaster-medicine plans);

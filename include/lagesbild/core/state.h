@@ -37,10 +37,11 @@ struct BedFigure {
   std::optional<std::int64_t> available;  // vacant, staffed, equipped, usable now (EDXL-HAVE)
   std::int64_t baseline = 0;
   std::int64_t surge24h = 0;
+  std::int64_t surge72h = 0;  // within 72 h, those within 24 h included: never below surge24h
   Stamp stamp;
   bool operator==(const BedFigure& o) const {
     return available == o.available && baseline == o.baseline && surge24h == o.surge24h &&
-           stamp == o.stamp;
+           surge72h == o.surge72h && stamp == o.stamp;
   }
 };
 
