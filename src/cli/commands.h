@@ -1,4 +1,5 @@
-// The command line's subcommands, one file each: serve, users, backup and verify, error-codes.
+// The command line's subcommands, one file each: serve, users, backup and verify, import-have,
+// error-codes.
 // Each Add…() registers its subcommand with CLI11 and a callback that runs it and sets the
 // process's exit code (0 ok, 1 a check failed, 2 cannot run).
 #ifndef LAGESBILD_CLI_COMMANDS_H_
@@ -12,6 +13,7 @@ void AddServeCommand(CLI::App& app, int& exit_code);
 void AddUsersCommand(CLI::App& app, int& exit_code);
 void AddBackupCommands(CLI::App& app, int& exit_code);
 void AddErrorCodesCommand(CLI::App& app, int& exit_code);
+void AddImportCommand(CLI::App& app, int& exit_code);
 
 }  // namespace lagesbild::cli
 

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   lagesbild::cli::AddServeCommand(app, exit_code);
   lagesbild::cli::AddUsersCommand(app, exit_code);
   lagesbild::cli::AddBackupCommands(app, exit_code);
+  lagesbild::cli::AddImportCommand(app, exit_code);
   lagesbild::cli::AddErrorCodesCommand(app, exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;

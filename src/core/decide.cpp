@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <string>
+#include <set>
 
 #include "checks.h"
 
@@ -121,6 +122,42 @@ std::optional<Error> CheckMessage(const HealthcareRegionConfig& config,
   return std::nullopt;
 }
 
+// Every report judged on its own; any problem refuses them all, each problem named.
+Decision DecideImport(const HealthcareRegionConfig& config, const SpaceState& state,
+                      const ImportReports& import, Event event) {
+  Decision decision;
+  std::vector<std::string> problems;
+  std::set<std::string> seen;
+  if (import.reports.empty()) {
+    decision.error = MakeError("empty_report", "", "the import holds no hospital's figures");
+    return decision;
+  }
+  for (const CapacityReport& report : import.reports) {
+    std::optional<Error> error = CheckReport(config, state, report);
+    if (!error && !seen.insert(report.hospital).second) {
+      error = MakeError("invalid_value", "hospital", report.hospital + " is in the document twice");
+    }
+    if (error) {
+      if (!decision.error) decision.error = error;
+      problems.push_back(report.hospital + (error->field.empty() ? "" : " " + error->field) + ": " +
+                         error->message);
+      continue;
+    }
+    event.body = CapacityReported{report, kViaHave};
+    decision.events.push_back(event);
+    ++event.seq;
+  }
+  if (decision.error) {
+    decision.events.clear();
+    decision.error->message = std::to_string(problems.size()) + " of " +
+                              std::to_string(import.reports.size()) +
+                              " hospitals' figures refused, so none were taken. First: " +
+                              problems.front();
+    decision.error->details = std::move(problems);
+  }
+  return decision;
+}
+
 }  // namespace
 
 Decision Decide(const HealthcareRegionConfig& config, const SpaceState& state,
@@ -166,6 +203,8 @@ Decision Decide(const HealthcareRegionConfig& config, const SpaceState& state,
     decision.error = CheckReport(config, state, *report);
     if (!decision.error) decision.error = CheckText(report->reason, kMaxReasonLength, "reason");
     event.body = CapacityReported{*report};
+  } else if (const auto* import = std::get_if<ImportReports>(&command.body)) {
+    return DecideImport(config, state, *import, std::move(event));
   } else if (const auto* decided = std::get_if<RecordDecision>(&command.body)) {
     decision.error = CheckDecision(config, state, decided->decision);
     event.body = DecisionRecorded{decided->decision};

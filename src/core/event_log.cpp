@@ -70,6 +70,7 @@ Json EventToJson(const Event& event) {
   if (const auto* reported = std::get_if<CapacityReported>(&event.body)) {
     out["hospital"] = reported->report.hospital;
     out["report"] = CapacityReportToJson(reported->report);
+    if (!reported->via.empty()) out["via"] = reported->via;
   } else if (const auto* readiness = std::get_if<RegionReadinessSet>(&event.body)) {
     out["region"] = readiness->region;
     out["level"] = WireName(readiness->level);
@@ -207,7 +208,7 @@ Result<Event> EventFromJson(const Json& json) {
     if (event_kind == "capacity_reported") {
       auto report = CapacityReportFromJson(json.at("report"), json.at("hospital").get<std::string>());
       if (const Error* error = report.ok() ? nullptr : &report.error()) return Corrupt(error->message);
-      event.body = CapacityReported{std::move(report).value()};
+      event.body = CapacityReported{std::move(report).value(), json.value("via", "")};
     } else if (event_kind == "region_readiness_set") {
       auto level = ParseReadinessLevel(json.at("level").get<std::string>());
       if (!level) return Corrupt("bad readiness level");

@@ -23,6 +23,12 @@ std::optional<std::string> ReporterDenial(const HealthcareRegionConfig& config,
     if (auto index = config.FindHospital(report->hospital)) {
       return outside(config.hospitals[*index].region_id);
     }
+  } else if (const auto* import = std::get_if<ImportReports>(&command)) {
+    for (const CapacityReport& report : import->reports) {
+      if (auto index = config.FindHospital(report.hospital)) {
+        if (auto denied = outside(config.hospitals[*index].region_id)) return denied;
+      }
+    }
   } else if (const auto* confirm = std::get_if<ConfirmFigures>(&command)) {
     if (auto index = config.FindHospital(confirm->hospital)) {
       return outside(config.hospitals[*index].region_id);
@@ -99,6 +105,7 @@ std::string_view CommandName(const CommandBody& body) {
     std::string_view operator()(const SaveScenario& c) const {
       return c.restored_from != 0 ? "restore_scenario" : "save_scenario";
     }
+    std::string_view operator()(const ImportReports&) const { return "import_have"; }
   };
   return std::visit(Visitor{}, body);
 }
@@ -126,6 +133,11 @@ std::string CommandTarget(const CommandBody& command) {
     std::string operator()(const TransferPatients& c) const { return c.from + "->" + c.to; }
     std::string operator()(const TransportReport& c) const { return c.region; }
     std::string operator()(const SaveScenario& c) const { return c.scenario_id; }
+    std::string operator()(const ImportReports& c) const {
+      std::string hospitals;
+      for (const CapacityReport& report : c.reports) hospitals += (hospitals.empty() ? "" : ",") + report.hospital;
+      return hospitals;
+    }
   };
   return std::visit(Visitor{}, command);
 }

@@ -237,6 +237,12 @@ std::variant<ClientMessage, WireError> ParseClientMessage(std::string_view text,
         {"record_decision", ParseRecordDecision},
         {"transfer_patients", ParseTransferPatients},
         {"report_transport", ParseReportTransport}};
+    if (name == "import_have") {
+      AllowOnlyFields(message, name, {"id", "space", "document"});
+      if (id.empty()) Reject("bad_message", "id", "id is missing (it is echoed in ack/error)");
+      return ClientMessage{ImportHaveRequest{id, RequireText(message, "space", kMaxIdLength),
+                                             RequireText(message, "document", kMaxTrainerMessageBytes)}};
+    }
     if (name == "reload_scenarios") {
       AllowOnlyFields(message, name, {"id"});
       if (id.empty()) Reject("bad_message", "id", "id is missing (it is echoed in ack/error)");
@@ -313,6 +319,7 @@ std::string ClientMessageId(const ClientMessage& message) {
     std::string operator()(const CheckScenarioRequest& r) const { return r.id; }
     std::string operator()(const SaveScenarioRequest& r) const { return r.id; }
     std::string operator()(const RestoreScenarioRequest& r) const { return r.id; }
+    std::string operator()(const ImportHaveRequest& r) const { return r.id; }
   };
   return std::visit(Visitor{}, message);
 }
@@ -472,6 +479,7 @@ std::string ErrorMessage(const std::string& id, const Error& error) {
             {"code", error.code},
             {"message", error.message}};
   if (!error.field.empty()) body["field"] = error.field;
+  if (!error.details.empty()) body["details"] = error.details;
   return Envelope(std::move(body));
 }
 

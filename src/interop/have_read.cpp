@@ -303,6 +303,43 @@ Result<HaveReading> ReadHave(std::string_view document) {
   return reading;
 }
 
+Result<ImportReports> ImportFromHave(const HealthcareRegionConfig& config, const HaveReading& reading,
+                                     bool into_exercise) {
+  std::vector<std::string> problems;
+  if (!into_exercise && !reading.distribution_status.empty() && reading.distribution_status != "Actual") {
+    problems.push_back("the document's EDXL-DE distributionStatus is " +
+                       reading.distribution_status.substr(0, 40) +
+                       ": only an Actual document feeds live (import it into an exercise)");
+  }
+  ImportReports import;
+  for (const HaveHospital& hospital : reading.hospitals) {
+    const auto index = MatchHospital(config, hospital);
+    if (!index) {
+      problems.push_back(hospital.where + ": no hospital " +
+                         (hospital.identifier.empty() ? "named '" + hospital.name.substr(0, 80) + "'"
+                                                      : "'" + hospital.identifier.substr(0, 80) + "'") +
+                         " in " + config.name);
+      continue;
+    }
+    CapacityReport report = hospital.figures;
+    report.hospital = config.hospitals[*index].id;
+    if (report.Empty()) continue;  // names a hospital and nothing else: nothing to report
+    import.reports.push_back(std::move(report));
+  }
+  if (problems.empty() && import.reports.empty()) {
+    problems.push_back("no hospital in the document has figures to import");
+  }
+  if (!problems.empty()) {
+    Error error = MakeError("invalid_have", "document",
+                            std::to_string(problems.size()) +
+                                (problems.size() == 1 ? " problem" : " problems") +
+                                " in the EDXL-HAVE document; nothing was imported. First: " + problems.front());
+    error.details = std::move(problems);
+    return error;
+  }
+  return import;
+}
+
 std::optional<std::size_t> MatchHospital(const HealthcareRegionConfig& config,
                                          const HaveHospital& hospital) {
   if (!hospital.identifier.empty()) {

@@ -7,6 +7,7 @@
 #include "sign_in.h"
 
 #include "lagesbild/core/permissions.h"
+#include "lagesbild/interop/have_read.h"
 #include "lagesbild/log/log.h"
 #include "lagesbild/server/scenario_files.h"
 #include "lagesbild/server/url.h"
@@ -79,10 +80,11 @@ void WebSocketSessions::OnMessage(ConnectionHandle handle, WsServer::message_ptr
     shared_.SendError(handle, "", MakeError("bad_json", "", "binary frames are not accepted; send JSON text"));
     return;
   }
-  // A trainer's editor sends whole scenarios; every other message is small.
-  auto parsed = ParseClientMessage(message->get_payload(), RunsExercises(session.actor.role)
-                                                               ? kMaxTrainerMessageBytes
-                                                               : kMaxClientMessageBytes);
+  // A trainer's editor sends whole scenarios, a writer an EDXL-HAVE document to import; every
+  // other message is small.
+  const bool writer = session.signed_in && session.actor.role != Role::kViewer;
+  auto parsed = ParseClientMessage(message->get_payload(),
+                                   writer ? kMaxTrainerMessageBytes : kMaxClientMessageBytes);
   if (!session.frames.Take(net_.clock->Now())) {
     // Refused, with the message's id so the client knows what to send again. A connection that
     // goes on sending regardless is closed: it costs a parse per message and heeds nothing.
@@ -102,16 +104,18 @@ void WebSocketSessions::OnMessage(ConnectionHandle handle, WsServer::message_ptr
     return;
   }
   session.limited_in_a_row = 0;
-  // Only a scenario may be larger than every other message.
+  // Only a scenario or a HAVE document may be larger than every other message.
   if (message->get_payload().size() > kMaxClientMessageBytes) {
     auto* request = std::get_if<ClientMessage>(&parsed);
     if (!request || (!std::holds_alternative<CheckScenarioRequest>(*request) &&
-                     !std::holds_alternative<SaveScenarioRequest>(*request))) {
+                     !std::holds_alternative<SaveScenarioRequest>(*request) &&
+                     !std::holds_alternative<ImportHaveRequest>(*request))) {
       shared_.SendError(handle, request ? ClientMessageId(*request) : std::get<WireError>(parsed).id,
                         MakeError("message_too_large", "",
                                   "message is " + std::to_string(message->get_payload().size()) +
                                       " bytes; the limit is " + std::to_string(kMaxClientMessageBytes) +
-                                      " (a scenario's: " + std::to_string(kMaxTrainerMessageBytes) + ")"));
+                                      " (a scenario's or an EDXL-HAVE import's: " +
+                                      std::to_string(kMaxTrainerMessageBytes) + ")"));
       return;
     }
   }
@@ -163,6 +167,8 @@ void WebSocketSessions::OnMessage(ConnectionHandle handle, WsServer::message_ptr
     editor_.Save(handle, session.actor, std::move(*save));
   } else if (auto* restore = std::get_if<RestoreScenarioRequest>(&request)) {
     editor_.Restore(handle, session.actor, *restore);
+  } else if (auto* import = std::get_if<ImportHaveRequest>(&request)) {
+    ImportHave(handle, session, std::move(*import));
   } else {
     HandleCommand(handle, session, std::get<CommandRequest>(std::move(request)));
   }
@@ -222,6 +228,35 @@ void WebSocketSessions::HandleCommand(ConnectionHandle handle, const Session& se
                          }
                        });
                      });
+}
+
+void WebSocketSessions::ImportHave(ConnectionHandle handle, const Session& session,
+                                   ImportHaveRequest request) {
+  // Who may write where is judged first, by the command path, once the hospitals are known; an
+  // anonymous or viewer connection is refused before its document is parsed.
+  if (!session.signed_in || session.actor.role == Role::kViewer) {
+    shared_.SendError(handle, request.id,
+                      MakeError("forbidden", "", "an EDXL-HAVE import needs a reporter, trainer or admin"));
+    return;
+  }
+  const SpaceReplica* replica = shared_.Find(request.space);
+  if (auto refused = SpaceRefusal(request.space, session.actor); refused || !replica) {
+    shared_.SendError(handle, request.id,
+                      refused ? *refused
+                              : MakeError("unknown_space", "space", "no space '" + request.space + "'"));
+    return;
+  }
+  auto reading = ReadHave(request.document);
+  auto import = reading.ok() ? ImportFromHave(*net_.config, reading.value(), replica->state().exercise)
+                             : Result<ImportReports>(reading.error());
+  if (!import.ok()) {
+    log::Info("import_refused", {{"user", session.actor.id}, {"space", request.space},
+                                 {"detail", import.error().message}});
+    shared_.SendError(handle, request.id, import.error());
+    return;
+  }
+  HandleCommand(handle, session,
+                CommandRequest{std::move(request.id), std::move(request.space), std::move(import).value()});
 }
 
 void WebSocketSessions::ReloadScenarios(ConnectionHandle handle, const Session& session,

@@ -45,6 +45,8 @@ class WebSocketSessions {
  private:
   void HandleCommand(ConnectionHandle handle, const Session& session, CommandRequest request);
   void ReloadScenarios(ConnectionHandle handle, const Session& session, const std::string& id);
+  // import_have: the document read (interop/have_read.h), then one ImportReports command.
+  void ImportHave(ConnectionHandle handle, const Session& session, ImportHaveRequest request);
 
   Network& net_;
   SharedState& shared_;

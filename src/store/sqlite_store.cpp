@@ -2,8 +2,11 @@
 
 #include "sqlite_statement.h"
 
+#include <cerrno>
+#include <cstring>
 #include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -125,9 +128,13 @@ struct SqliteEventStore::Impl {
   Statement load_state;
   std::optional<std::chrono::steady_clock::time_point> deadline;
   bool read_only = false;
+  int writer_lock = -1;  // <path>.lock, flock()ed while this store writes the log
   // close_v2 defers the close until the statements (members, destroyed after this body) are
   // finalized.
-  ~Impl() { sqlite3_close_v2(db); }
+  ~Impl() {
+    sqlite3_close_v2(db);
+    if (writer_lock >= 0) ::close(writer_lock);
+  }
 };
 
 SqliteEventStore::SqliteEventStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -141,6 +148,21 @@ Result<std::unique_ptr<SqliteEventStore>> SqliteEventStore::Open(
     }
   }
   auto impl = std::make_unique<Impl>();
+  if (path != ":memory:") {
+    // One writer per event log: a second server, or an import or restore beside a running server,
+    // would number events the first does not know of. Readers (backup, the reader thread) need
+    // no lock. The lock goes with the process, so a crash never leaves it held.
+    const std::string lock_path = path + ".lock";
+    impl->writer_lock = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (impl->writer_lock < 0) {
+      return MakeError("store_failed", "", "cannot open " + lock_path + ": " + std::strerror(errno));
+    }
+    if (::flock(impl->writer_lock, LOCK_EX | LOCK_NB) != 0) {
+      return MakeError("store_failed", "",
+                       path + " is being written by another process (a running server?); one "
+                              "writer at a time");
+    }
+  }
   if (sqlite3_open_v2(path.c_str(), &impl->db,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                       nullptr) != SQLITE_OK) {

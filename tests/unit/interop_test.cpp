@@ -5,6 +5,7 @@
 #include "lagesbild/core/core.h"
 #include "lagesbild/interop/cap.h"
 #include "lagesbild/interop/have.h"
+#include "lagesbild/interop/have_read.h"
 #include "lagesbild/interop/xml_writer.h"
 #include "test_support.h"
 
@@ -203,4 +204,122 @@ TEST_CASE("a larm as a CAP alert, and a kvittens as a CAP Ack that references it
   SpaceState drill = InitialState(Config(), "ovning-2", true);
   Accept(drill, Command{testing::Admin("rssl"), kAt, PostMessage{larm}});
   CHECK(Has(CapAlert(Config(), drill, drill.messages.at(0)), "<status>Exercise</status>"));
+}
+
+TEST_CASE("a HAVE document read back gives the same figures, as one import through the core") {
+  SpaceState source = InitialState(Config(), kLiveSpace, false);
+  CapacityReport report;
+  report.hospital = "ost";
+  report.beds[Index(BedType::kAdultICU)] = BedReport{3, std::nullopt, 6, 11};
+  report.ed_status = EdStatus::kDiversion;
+  report.reception = {2, 4, 9};
+  Accept(source, Command{testing::Admin(), kAt, report});
+  const std::string document = HaveDocument(Config(), source, HaveRequest{std::nullopt, kAt, false});
+
+  auto reading = ReadHave(document);
+  REQUIRE(reading.ok());
+  REQUIRE(reading->hospitals.size() == 2);
+  CHECK(reading->hospitals[0].identifier == "ost");
+  CHECK(reading->hospitals[0].name == "Östra \"sjukhuset\" & Å'S");
+  CHECK(reading->hospitals[0].last_update == kAt);
+  auto import = ImportFromHave(Config(), reading.value(), false);
+  REQUIRE(import.ok());
+  REQUIRE(import->reports.size() == 2);  // the other hospital's baselines too
+
+  SpaceState target = InitialState(Config(), kLiveSpace, false);
+  Decision decision = Decide(Config(), target, Command{testing::Reporter("tib", "vast"), kAt, import.value()});
+  REQUIRE_FALSE(decision.ok());  // a reporter of vast may not report for norr's hospital
+  CHECK(decision.error->code == "forbidden");
+  Decision taken = Decide(Config(), target, Command{testing::Admin("his"), kAt + 1000, import.value()});
+  REQUIRE(taken.ok());
+  REQUIRE(taken.events.size() == 2);
+  CHECK(taken.events[0].seq == 1);
+  CHECK(taken.events[1].seq == 2);
+  CHECK(std::get<CapacityReported>(taken.events[0].body).via == kViaHave);
+  for (const Event& event : taken.events) REQUIRE_FALSE(Apply(Config(), target, event));
+  const HospitalState& ost = target.hospitals[0];
+  const BedFigure& icu = ost.beds[Index(BedType::kAdultICU)];
+  CHECK(icu.available == 3);
+  CHECK(icu.surge24h == 6);
+  CHECK(icu.surge72h == 11);
+  CHECK(ost.ed_status.value == EdStatus::kDiversion);
+  CHECK(ost.reception[Index(Triage::kP3)].value == 9);
+  CHECK(ost.beds[Index(BedType::kBurn)].baseline == 3);
+}
+
+TEST_CASE("a broken HAVE document is refused with every problem and its line, nothing taken") {
+  const auto problems = [](const std::string& document) {
+    auto reading = ReadHave(document);
+    if (reading.ok()) {
+      auto import = ImportFromHave(Config(), reading.value(), false);
+      if (import.ok()) return std::vector<std::string>{};
+      CHECK(import.error().code == "invalid_have");
+      return import.error().details;
+    }
+    CHECK(reading.error().code == "invalid_have");
+    return reading.error().details;
+  };
+  const std::string head =
+      "<?xml version=\"1.0\"?>\n<HospitalStatus xmlns=\"urn:oasis:names:tc:emergency:EDXL:HAVE:1.0\" "
+      "xmlns:xnl=\"urn:oasis:names:tc:ciq:xnl:3\">\n";
+  const auto hospital = [](const std::string& name, const std::string& inside) {
+    return "<Hospital><Organization><OrganizationInformation><xnl:OrganisationName><xnl:NameElement>" +
+           name + "</xnl:NameElement></xnl:OrganisationName></OrganizationInformation></Organization>\n" +
+           inside + "\n<LastUpdateTime>2026-11-23T11:15:00+01:00</LastUpdateTime></Hospital>\n";
+  };
+  const std::string beds =
+      "<HospitalBedCapacityStatus><BedCapacity><BedType>AdultICU</BedType><Capacity>"
+      "<AvailableCount>4</AvailableCount></Capacity></BedCapacity></HospitalBedCapacityStatus>";
+  CHECK(problems(head + hospital("Fjällsjukhuset", beds) + "</HospitalStatus>").empty());
+
+  CHECK(problems("<HospitalStatus>")[0].find("not well-formed XML") != std::string::npos);
+  CHECK(problems("<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"b\">]><x>&a;</x>")[0].find("DOCTYPE") != std::string::npos);
+  CHECK(problems("<HospitalStatus xmlns=\"urn:other\"/>")[0].find("not an EDXL-HAVE 1.0 HospitalStatus") != std::string::npos);
+  CHECK(problems(std::string(kMaxHaveBytes + 1, ' '))[0].find("at most") != std::string::npos);
+
+  const std::string bad = head +
+      hospital("Fjällsjukhuset",
+               "<EmergencyDepartmentStatus><EMSTraffic><EMSTrafficStatus>normal</EMSTrafficStatus></EMSTraffic>"
+               "</EmergencyDepartmentStatus>\n<HospitalBedCapacityStatus><BedCapacity><BedType>AdultICU</BedType>"
+               "<Capacity><AvailableCount>-2</AvailableCount><BaselineCount>9999999</BaselineCount></Capacity>"
+               "</BedCapacity><BedCapacity><BedType>Spaceship</BedType></BedCapacity>"
+               "<BedCapacity><BedType>NeonatalICU</BedType></BedCapacity></HospitalBedCapacityStatus>") +
+      "</HospitalStatus>";
+  const auto found = problems(bad);
+  REQUIRE(found.size() == 4);
+  CHECK(found[0].rfind("line 4: Hospital[1] (Fjällsjukhuset) EMSTrafficStatus: 'normal' is not Normal", 0) == 0);
+  CHECK(found[1].find("BedCapacity[1] AvailableCount: '-2' must be a whole number from 0 to 100000") != std::string::npos);
+  CHECK(found[2].find("BaselineCount: '9999999'") != std::string::npos);
+  CHECK(found[3].find("BedCapacity[2] BedType: 'Spaceship' is not an EDXL-HAVE bed type") != std::string::npos);
+
+  const auto unknown = problems(head + hospital("Okänt sjukhus", beds) + hospital("Fjällsjukhuset", beds) +
+                                hospital("Annat", beds) + "</HospitalStatus>");
+  REQUIRE(unknown.size() == 2);
+  CHECK(unknown[0] == "Hospital[1] (Okänt sjukhus): no hospital named 'Okänt sjukhus' in Provregionen");
+  CHECK(unknown[1].rfind("Hospital[3] (Annat)", 0) == 0);
+
+  CHECK(problems(head + "<Hospital><Organization><OrganizationInformation/></Organization>"
+                        "<LastUpdateTime>yesterday</LastUpdateTime></Hospital></HospitalStatus>")[0]
+            .find("LastUpdateTime: 'yesterday' is not a date and time with a time zone") != std::string::npos);
+}
+
+TEST_CASE("an exercise's HAVE document never feeds live, and its times keep their offsets") {
+  SpaceState drill = InitialState(Config(), "ovning-1", true);
+  CapacityReport report;
+  report.hospital = "fjall";
+  report.beds[Index(BedType::kAdultICU)] = BedReport{1, std::nullopt, std::nullopt, std::nullopt};
+  Accept(drill, Command{testing::Trainer(), kAt, report});
+  auto reading = ReadHave(HaveDocument(Config(), drill, HaveRequest{std::nullopt, kAt, false}));
+  REQUIRE(reading.ok());
+  CHECK(reading->distribution_status == "Exercise");
+  auto into_live = ImportFromHave(Config(), reading.value(), false);
+  REQUIRE_FALSE(into_live.ok());
+  CHECK(into_live.error().details[0].find("distributionStatus is Exercise") != std::string::npos);
+  CHECK(ImportFromHave(Config(), reading.value(), true).ok());
+
+  CHECK(ParseXsdDateTime("2026-11-23T11:15:00+01:00") == kAt);
+  CHECK(ParseXsdDateTime("2026-11-23T10:15:00.5Z") == kAt + 500);
+  CHECK(ParseXsdDateTime("2026-11-23T05:15:00-05:00") == kAt);
+  CHECK(ParseXsdDateTime("2026-11-23T10:15:00") == std::nullopt);
+  CHECK(ParseXsdDateTime("2026-11-23T10:15:00+25:00") == std::nullopt);
 }

@@ -289,11 +289,20 @@ struct SaveScenario {
   }
 };
 
+// Capacity reports read from an EDXL-HAVE document (import_have, `lagesbild import-have`): each
+// judged as a report_capacity is, the sender's rights included, and taken all or none. At most
+// one report per hospital.
+struct ImportReports {
+  std::vector<CapacityReport> reports;
+  bool operator==(const ImportReports& o) const { return reports == o.reports; }
+};
+inline constexpr const char* kViaHave = "edxl-have";
+
 using CommandBody =
     std::variant<CapacityReport, SetRegionReadiness, ConfirmFigures, PostMessage, Acknowledge,
                  StartExercise, SetExerciseClock, PlayCasualtyWave, AdvanceArrivals,
                  RecordRefusals, RecordDecision, TransferPatients, TransportReport,
-                 SaveScenario, RecordSignIn>;
+                 SaveScenario, RecordSignIn, ImportReports>;
 std::string_view CommandName(const CommandBody& body);  // the wire type, e.g. "report_capacity"
 
 struct Command {

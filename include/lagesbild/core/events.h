@@ -14,7 +14,8 @@ namespace lagesbild {
 // A hospital reported these figures (exactly what was sent; Apply merges it).
 struct CapacityReported {
   CapacityReport report;
-  bool operator==(const CapacityReported& o) const { return report == o.report; }
+  std::string via = {};  // how it came: empty for report_capacity, kViaHave for an import
+  bool operator==(const CapacityReported& o) const { return report == o.report && via == o.via; }
 };
 
 struct RegionReadinessSet {

@@ -81,20 +81,28 @@ struct RestoreScenarioRequest {
   std::string scenario_id;
   std::int64_t version = 0;
 };
+// An EDXL-HAVE document to be read into capacity reports (interop/have_read.h); signed-in writers.
+struct ImportHaveRequest {
+  std::string id;
+  std::string space;
+  std::string document;
+};
+
 // Trainers may send messages up to this size (a whole scenario); everyone else kMaxClientMessageBytes.
 inline constexpr std::size_t kMaxTrainerMessageBytes = 512 * 1024 + 4096;
 
 using ClientMessage = std::variant<SubscribeRequest, HelloRequest, CommandRequest,
                                    StartExerciseRequest, ControlExerciseRequest,
                                    ReloadScenariosRequest, CheckScenarioRequest,
-                                   SaveScenarioRequest, RestoreScenarioRequest>;
+                                   SaveScenarioRequest, RestoreScenarioRequest, ImportHaveRequest>;
 
 struct WireError {
   std::string id;  // the command id if it could be read, else empty (sent as null)
   Error error;
 };
 
-// `max_bytes`: kMaxClientMessageBytes, or kMaxTrainerMessageBytes for a signed-in trainer.
+// `max_bytes`: kMaxClientMessageBytes, or kMaxTrainerMessageBytes for a signed-in writer (a
+// scenario, or an EDXL-HAVE document to import).
 std::variant<ClientMessage, WireError> ParseClientMessage(
     std::string_view text, std::size_t max_bytes = kMaxClientMessageBytes);
 // The id a client gave its message (empty for subscribe and hello), echoed in its answer.

@@ -46,6 +46,12 @@ Result<HaveReading> ReadHave(std::string_view document);
 std::optional<std::size_t> MatchHospital(const HealthcareRegionConfig& config,
                                          const HaveHospital& hospital);
 
+// The document's hospitals as capacity reports for `config`, to be judged as one import
+// (core ImportReports). An error invalid_have naming every hospital this configuration does not
+// have; an exercise's document (EDXL-DE distributionStatus other than Actual) is refused for live.
+Result<ImportReports> ImportFromHave(const HealthcareRegionConfig& config, const HaveReading& reading,
+                                     bool into_exercise);
+
 // An xsd:dateTime with an offset or Z (fractions allowed) as UTC milliseconds; none without a
 // time zone.
 std::optional<TimeMs> ParseXsdDateTime(std::string_view text);
