@@ -187,6 +187,7 @@ export const ERROR_TEXT = {
   invalid_value: 'Ogiltigt värde',
   over_capacity: 'Fler lediga platser än sjukhuset har',
   empty_report: 'Rapporten är tom',
+  invalid_have: 'EDXL-HAVE-dokumentet kunde inte läsas in; inget importerades',
   store_failed: 'Händelseloggen kunde inte spara det – inget sparades, försök igen',
   corrupt_event: 'Händelseloggen kunde inte läsas tillbaka – inget sparas förrän den går att läsa; kontakta driften',
   unauthorized: 'Okänd inloggningsnyckel',
