@@ -158,10 +158,81 @@ HospitalConfig ReadHospital(const Json& json, const std::string& path,
   return hospital;
 }
 
+NeighbourFeedConfig ReadNeighbour(const Json& json, const std::string& path) {
+  RequireObject(json, path);
+  AllowOnlyKeys(json, path, {"name", "url", "hospitals", "interval_seconds", "timeout_seconds",
+                             "ca_file", "token_file", "note"});
+  NeighbourFeedConfig feed;
+  feed.name = ReadText(json, path, "name", true, 120);
+  auto url = ParseFeedUrl(ReadText(json, path, "url", true, 2000));
+  if (!url.ok()) throw ConfigProblem{path + ".url", url.error().message};
+  feed.url = std::move(url).value();
+  if (auto hospitals = json.find("hospitals"); hospitals != json.end()) {
+    if (!hospitals->is_array() || hospitals->size() > kMaxNeighbourHospitals) {
+      throw ConfigProblem{path + ".hospitals", "must be an array of at most " +
+                                                   std::to_string(kMaxNeighbourHospitals) +
+                                                   " identifiers"};
+    }
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < hospitals->size(); ++i) {
+      const Json& id = (*hospitals)[i];
+      const std::string item = path + ".hospitals[" + std::to_string(i) + "]";
+      if (!id.is_string() || id.get<std::string>().empty() || id.get<std::string>().size() > 200) {
+        throw ConfigProblem{item, "must be a non-empty text of at most 200 bytes"};
+      }
+      if (!seen.insert(id.get<std::string>()).second) {
+        throw ConfigProblem{item, "'" + id.get<std::string>() + "' is named twice"};
+      }
+      feed.hospitals.push_back(id.get<std::string>());
+    }
+  }
+  if (auto interval = json.find("interval_seconds"); interval != json.end()) {
+    feed.interval_seconds = static_cast<int>(ReadCount(*interval, path + ".interval_seconds",
+                                                       kMinFeedIntervalSeconds, kMaxFeedIntervalSeconds));
+  }
+  if (auto timeout = json.find("timeout_seconds"); timeout != json.end()) {
+    feed.timeout_seconds = static_cast<int>(
+        ReadCount(*timeout, path + ".timeout_seconds", 1, kMaxFeedTimeoutSeconds));
+  } else {
+    feed.timeout_seconds = std::min(feed.timeout_seconds, std::max(1, feed.interval_seconds));
+  }
+  feed.ca_file = ReadText(json, path, "ca_file", false, 4000);
+  feed.token_file = ReadText(json, path, "token_file", false, 4000);
+  if (!feed.url.tls && !feed.ca_file.empty()) {
+    throw ConfigProblem{path + ".ca_file", "is for https:// feeds only"};
+  }
+  return feed;
+}
+
+std::vector<NeighbourFeedConfig> ReadNeighbours(const Json& json,
+                                                const std::set<std::string>& own_hospitals) {
+  if (!json.is_array() || json.size() > kMaxNeighbourFeeds) {
+    throw ConfigProblem{"$.neighbours", "must be an array of at most " +
+                                            std::to_string(kMaxNeighbourFeeds) + " feeds"};
+  }
+  std::vector<NeighbourFeedConfig> feeds;
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < json.size(); ++i) {
+    const std::string path = "$.neighbours[" + std::to_string(i) + "]";
+    NeighbourFeedConfig feed = ReadNeighbour(json[i], path);
+    if (!names.insert(feed.name).second) {
+      throw ConfigProblem{path + ".name", "'" + feed.name + "' is used twice"};
+    }
+    for (std::size_t h = 0; h < feed.hospitals.size(); ++h) {
+      if (own_hospitals.count(feed.hospitals[h]) != 0) {
+        throw ConfigProblem{path + ".hospitals[" + std::to_string(h) + "]",
+                            "'" + feed.hospitals[h] + "' is a hospital of this configuration"};
+      }
+    }
+    feeds.push_back(std::move(feed));
+  }
+  return feeds;
+}
+
 HealthcareRegionConfig ReadConfig(const Json& root) {
   RequireObject(root, "$");
   AllowOnlyKeys(root, "$", {"healthcare_region", "source", "note", "stale_after_minutes",
-                            "stale_after_minutes_by_level", "regions"});
+                            "stale_after_minutes_by_level", "regions", "neighbours"});
   HealthcareRegionConfig config;
   const Json& healthcare_region = Field(root, "$", "healthcare_region");
   RequireObject(healthcare_region, "$.healthcare_region");
@@ -221,6 +292,9 @@ HealthcareRegionConfig ReadConfig(const Json& root) {
       config.hospitals.push_back(std::move(hospital));
     }
     config.regions.push_back(std::move(region));
+  }
+  if (auto neighbours = root.find("neighbours"); neighbours != root.end()) {
+    config.neighbours = ReadNeighbours(*neighbours, hospital_ids);
   }
   config.Index();
   return config;

@@ -5,6 +5,7 @@
 #include "sign_in.h"
 
 #include "lagesbild/core/http_wire.h"
+#include "lagesbild/core/neighbours.h"
 #include "lagesbild/core/permissions.h"
 #include "lagesbild/core/time_format.h"
 #include "lagesbild/core/wire.h"
@@ -95,6 +96,13 @@ void HttpSessions::OnHttp(ConnectionHandle handle) {
     ServeHistory(connection, resource, head);
   } else if (resource.path == "/api/messages") {
     ServeMessages(connection, resource, head);
+  } else if (resource.path == "/api/neighbours") {
+    // The live boards' neighbours section (neighbour_watch.h), as last sent to them.
+    AnswerJson(*connection, Http::ok,
+               shared_.neighbours().empty()
+                   ? NeighboursMessage({}, {}, net_.clock->Now(), net_.config->stale_after_minutes)
+                   : shared_.neighbours(),
+               head);
   } else if (const StaticFile* file = files_.Find(resource.path)) {
     Answer(*connection, Http::ok, file->content_type, file->content, head);
   } else {

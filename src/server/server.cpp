@@ -9,6 +9,7 @@
 #include "http_answer.h"
 #include "http_session.h"
 #include "listener.h"
+#include "neighbour_watch.h"
 #include "network.h"
 #include "shared_state.h"
 #include "tls_context.h"
@@ -37,6 +38,7 @@ class Server::Impl : public CommitListener {
         editor_(net_, shared_, runner_),
         websockets_(net_, shared_, runner_, editor_),
         http_(net_, shared_, runner_, editor_, listener_),
+        neighbours_(net_, shared_),
         signals_(net_.io) {}
 
   ~Impl() override {
@@ -81,6 +83,7 @@ class Server::Impl : public CommitListener {
   ScenarioEditor editor_;
   WebSocketSessions websockets_;
   HttpSessions http_;
+  NeighbourWatch neighbours_;
   asio::signal_set signals_;
   std::optional<TlsCertificate> tls_;
   asio::steady_timer maintenance_timer_{net_.io};
@@ -103,6 +106,7 @@ std::optional<Error> Server::Impl::Open() {
   if (ec) return MakeError("listen", "", "init: " + ec.message());
   ConfigureEndpoint();
   if (auto error = SetUpTransport()) return error;
+  if (auto error = neighbours_.Open()) return error;
   if (auto error = listener_.Listen()) return error;
   if (net_.options.handle_signals) {
     signals_.add(SIGINT);
@@ -113,6 +117,7 @@ std::optional<Error> Server::Impl::Open() {
   net_.engine.Start();
   net_.reader.Start();
   Maintain();
+  neighbours_.Start();
   runner_.ResumeAll();
   if (!net_.options.start_scenario.empty()) {
     // The demo of the run command: started by the system, acknowledged to nobody.
@@ -278,6 +283,7 @@ void Server::Impl::BeginShutdown() {
   asio::error_code ignored;
   signals_.cancel(ignored);
   runner_.CancelTimers();
+  neighbours_.Stop();
   maintenance_timer_.cancel();
   // Refusals counted in a minute not yet over are recorded now, not lost with the process.
   websockets_.RecordCountedRefusals(std::numeric_limits<TimeMs>::max());

@@ -93,10 +93,25 @@ void SharedState::Subscribe(ConnectionHandle handle, Session& session, const std
         if (!SendToBoard(session, PrepareText(*delta))) return;  // Maintain() resynchronises it
       }
       Send(handle, ResumedMessage(space, session.sent_seq));
+      SendNeighbours(handle, session);
       return;
     }
   }
   Send(handle, Snapshot(replica->second, net_.clock->Now()), /*snapshot=*/true);
+  SendNeighbours(handle, session);
+}
+
+void SharedState::SetNeighbours(std::string message) {
+  neighbours_ = std::move(message);
+  const PreparedMessage prepared = PrepareText(neighbours_);
+  for (auto& [handle, session] : sessions_) {
+    // A lagging board gets it with its fresh snapshot (Maintain).
+    if (session.space == kLiveSpace) SendToBoard(session, prepared);
+  }
+}
+
+void SharedState::SendNeighbours(ConnectionHandle handle, const Session& session) {
+  if (session.space == kLiveSpace && !neighbours_.empty()) Send(handle, neighbours_);
 }
 
 void SharedState::Publish(const std::vector<Event>& events,
@@ -230,6 +245,7 @@ void SharedState::Maintain(TimeMs now, bool ping) {
         if (auto replica = replicas_.find(session.space); replica != replicas_.end()) {
           session.sent_seq = replica->second.state().seq;
           Send(handle, Snapshot(replica->second, now));
+          SendNeighbours(handle, session);
         }
       } else if (now - session.lagging_since > kLaggardTimeoutMs) {
         ++net_.stats.closed_slow;

@@ -79,6 +79,10 @@ class SharedState {
   // lagging); it still counts for what follows. A connection past the hard cap is closed.
   void Send(ConnectionHandle handle, const std::string& text, bool snapshot = false);
   void SendError(ConnectionHandle handle, const std::string& id, const Error& error);
+  // The live boards' neighbours section (neighbour_watch.h): kept, sent now to every board of
+  // the live space, and to each one that subscribes or is resynchronised later.
+  void SetNeighbours(std::string message);
+  const std::string& neighbours() const { return neighbours_; }
   // Twice a second: laggards resynchronised or closed, keepalive pings when `ping`.
   void Maintain(TimeMs now, bool ping);
   // At shutdown: every connection closed as going away.
@@ -99,11 +103,13 @@ class SharedState {
   // (it is then marked lagging and resynchronised by Maintain()).
   bool SendToBoard(Session& session, const PreparedMessage& message);
   std::string Snapshot(const SpaceReplica& replica, TimeMs now) const;
+  void SendNeighbours(ConnectionHandle handle, const Session& session);
 
   Network& net_;
   const ClockNow clock_now_;
   Metrics metrics_;
   std::map<std::string, SpaceReplica> replicas_;
+  std::string neighbours_;  // the last "neighbours" message; empty: no feeds configured
   std::map<ConnectionHandle, Session, std::owner_less<ConnectionHandle>> sessions_;
   struct FanOutState {
     bool pending = false;      // a FanOut() is posted or timed and has not run yet

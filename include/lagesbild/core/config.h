@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "lagesbild/core/domain.h"
+#include "lagesbild/core/neighbours.h"
 #include "lagesbild/core/result.h"
 
 namespace lagesbild {
@@ -68,6 +69,8 @@ struct HealthcareRegionConfig {
   std::array<int, 4> stale_minutes_by_level = {60, 30, 30, 15};
   std::vector<RegionConfig> regions;
   std::vector<HospitalConfig> hospitals;  // grouped by region, in file order
+  // Other healthcare regions' feeds shown read-only on the live board (neighbours.h).
+  std::vector<NeighbourFeedConfig> neighbours;
 
   std::optional<std::size_t> FindHospital(const std::string& id) const;
   std::optional<std::size_t> FindRegion(const std::string& id) const;

@@ -17,6 +17,7 @@
 
 #include "lagesbild/core/commands.h"
 #include "lagesbild/core/config.h"
+#include "lagesbild/core/neighbours.h"
 #include "lagesbild/core/result.h"
 
 namespace lagesbild {
@@ -51,6 +52,14 @@ std::optional<std::size_t> MatchHospital(const HealthcareRegionConfig& config,
 // have; an exercise's document (EDXL-DE distributionStatus other than Actual) is refused for live.
 Result<ImportReports> ImportFromHave(const HealthcareRegionConfig& config, const HaveReading& reading,
                                      bool into_exercise);
+
+// A neighbour's feed answer as the hospitals to show (core/neighbours.h): those `feed` names, in
+// its order, matched by identifier or else by name (one not in the document is kept as missing),
+// or every hospital of the document when it names none (at most kMaxNeighbourHospitals). An
+// exercise's document is refused (invalid_have, field distributionStatus): a neighbour's exercise
+// never shows as live.
+Result<std::vector<NeighbourHospital>> NeighbourHospitalsFromHave(const NeighbourFeedConfig& feed,
+                                                                  const HaveReading& reading);
 
 // An xsd:dateTime with an offset or Z (fractions allowed) as UTC milliseconds; none without a
 // time zone.
