@@ -9,6 +9,7 @@
 //   board_messages.js  the unacknowledged messages and the message log
 //   board_decisions.js the decisions log (beslut), newest first, per region
 //   board_scene.js     exercises: the patients at the scene and on the way (Skadeplats)
+//   board_neighbours.js live: other healthcare regions' hospitals, read-only (Grannar)
 //
 // On a server started with --require-sign-in the board shows nothing until someone signs in: the
 // server answers the socket with sign_in_required, the board shows its sign-in box (session.js; a
@@ -34,6 +35,7 @@ import {createTrends} from './board_trends.js';
 import {createMessageColumn} from './board_messages.js';
 import {createDecisionLog} from './board_decisions.js';
 import {createScenePanel} from './board_scene.js';
+import {createNeighbours} from './board_neighbours.js';
 
 const SPACE = pageSpace();
 const AGE_TICK_MS = 10_000;     // ages and stale flags are re-evaluated this often
@@ -47,6 +49,7 @@ const wall = createWall(model, {onCard: (id) => trends.update(id)});
 const column = createMessageColumn(model, log);
 const decisions = createDecisionLog(model, log);
 const scene = createScenePanel(model);
+const neighbours = createNeighbours({now: () => model.wallNow()});
 
 // ---------------------------------------------------------------------------------------------
 // Header: space, exercise banner, clock, seq
@@ -162,6 +165,7 @@ const conn = pageConnection({
   onLost: () => renderAuth(),
   onSnapshot: () => { showNotice(null); renderAuth(); },
   onRefused: (msg) => showNotice(NOTICE_TEXT[msg.code] || 'Fel från servern'),
+  onOther: (msg) => { if (msg.type === 'neighbours' && SPACE === 'live') { neighbours.receive(msg); wall.fit(); } },
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -178,7 +182,7 @@ function start() {
   renderAuth();
   tickClock();
   updateAges = heartbeat(conn, model, {everyMs: AGE_TICK_MS, second: tickClock,
-    ages: () => { wall.updateAges(); column.updateAges(); decisions.updateAges(); scene.render(); }});
+    ages: () => { wall.updateAges(); column.updateAges(); decisions.updateAges(); scene.render(); neighbours.updateAges(); }});
   window.addEventListener('resize', () => wall.fit());
   conn.connect();
 }

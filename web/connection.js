@@ -147,10 +147,11 @@ export class Connection {
  * @param {{closed: string, replaced: string}} [page.lostTexts]  why, for each way a socket is lost
  * @param {(reason: string) => void} [page.onLost]  after the socket is gone
  * @param {() => void} [page.onSnapshot]  after a snapshot is applied
+ * @param {(msg: object) => void} [page.onOther]  any other message of the protocol's version
  * @param {(msg: object) => void} [page.onRefused]  an error, before the page is in sync, that is
  *   neither an answer to a command nor to hello (e.g. unknown_space)
  */
-export function pageConnection({model, session, tracker = null, lostTexts = {}, onLost, onSnapshot, onRefused}) {
+export function pageConnection({model, session, tracker = null, lostTexts = {}, onLost, onSnapshot, onRefused, onOther}) {
   const connection = new Connection({
     url: () => wsUrl({space: model.space, since: model.since()}),
     onOpen: (socket) => session.opened(socket),
@@ -197,6 +198,7 @@ export function pageConnection({model, session, tracker = null, lostTexts = {}, 
         }
         break;
       default:
+        onOther?.(msg);  // e.g. neighbours (the board's Grannar section)
         break;
     }
   }
