@@ -5,7 +5,6 @@
 #include "sign_in.h"
 
 #include "lagesbild/core/http_wire.h"
-#include "lagesbild/core/neighbours.h"
 #include "lagesbild/core/permissions.h"
 #include "lagesbild/core/time_format.h"
 #include "lagesbild/core/wire.h"
@@ -69,7 +68,7 @@ void HttpSessions::OnHttp(ConnectionHandle handle) {
                   MakeError("sign_in_required", "", "/metrics needs a token here (--metrics-sign-in)"));
     } else {
       Answer(*connection, Http::ok, "text/plain; version=0.0.4; charset=utf-8",
-             MetricsText(net_, shared_, listener_.limits()), head);
+             MetricsText(net_, shared_, listener_.limits(), neighbours_.states()), head);
     }
   } else if (resource.path == "/api/state") {
     ServeState(*connection, resource, head);
@@ -97,12 +96,8 @@ void HttpSessions::OnHttp(ConnectionHandle handle) {
   } else if (resource.path == "/api/messages") {
     ServeMessages(connection, resource, head);
   } else if (resource.path == "/api/neighbours") {
-    // The live boards' neighbours section (neighbour_watch.h), as last sent to them.
-    AnswerJson(*connection, Http::ok,
-               shared_.neighbours().empty()
-                   ? NeighboursMessage({}, {}, net_.clock->Now(), net_.config->stale_after_minutes)
-                   : shared_.neighbours(),
-               head);
+    // The live boards' neighbours section (neighbour_watch.h), now.
+    AnswerJson(*connection, Http::ok, neighbours_.Message(), head);
   } else if (const StaticFile* file = files_.Find(resource.path)) {
     Answer(*connection, Http::ok, file->content_type, file->content, head);
   } else {

@@ -17,6 +17,7 @@
 #include "exercise_runner.h"
 #include "scenario_editor.h"
 #include "listener.h"
+#include "neighbour_watch.h"
 #include "network.h"
 #include "shared_state.h"
 
@@ -28,8 +29,9 @@ namespace lagesbild {
 class HttpSessions {
  public:
   HttpSessions(Network& net, SharedState& shared, ExerciseRunner& runner, ScenarioEditor& editor,
-               const Listener& listener)
-      : net_(net), shared_(shared), runner_(runner), editor_(editor), listener_(listener) {}
+               const Listener& listener, const NeighbourWatch& neighbours)
+      : net_(net), shared_(shared), runner_(runner), editor_(editor), listener_(listener),
+        neighbours_(neighbours) {}
 
   Status LoadFiles() { return files_.Load(net_.options.web_root); }
   void OnHttp(ConnectionHandle handle);
@@ -76,6 +78,7 @@ class HttpSessions {
   ExerciseRunner& runner_;
   ScenarioEditor& editor_;
   const Listener& listener_;
+  const NeighbourWatch& neighbours_;
   StaticFiles files_;
 };
 

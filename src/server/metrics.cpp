@@ -95,7 +95,8 @@ double OpenDescriptors() {
 }  // namespace
 
 std::string MetricsText(const Network& net, const SharedState& shared,
-                        const ConnectionLimits& limits) {
+                        const ConnectionLimits& limits,
+                        const std::vector<NeighbourFeedState>& neighbours) {
   PrometheusText out;
   const ServerStats& stats = net.stats;
   const auto d = [](auto n) { return static_cast<double>(n); };
@@ -160,6 +161,28 @@ std::string MetricsText(const Network& net, const SharedState& shared,
              net.engine.StoreFault() ? 1 : 0);
   out.Single("lagesbild_faults_total", "counter", "Handler faults caught (each closed one connection).",
              d(stats.faults));
+
+  if (!neighbours.empty()) {
+    const auto& feeds = net.config->neighbours;
+    out.Family("lagesbild_neighbour_up", "gauge", "1 while a neighbour's feed answers (neighbours in the configuration).");
+    for (std::size_t i = 0; i < neighbours.size(); ++i) {
+      out.Sample("lagesbild_neighbour_up", {{"feed", feeds[i].name}},
+                 neighbours[i].health == FeedHealth::kAnswering ? 1 : 0);
+    }
+    out.Family("lagesbild_neighbour_fetches_total", "counter", "Fetches of a neighbour's feed, by result.");
+    for (std::size_t i = 0; i < neighbours.size(); ++i) {
+      out.Sample("lagesbild_neighbour_fetches_total", {{"feed", feeds[i].name}, {"result", "answered"}},
+                 d(neighbours[i].fetches - neighbours[i].failures));
+      out.Sample("lagesbild_neighbour_fetches_total", {{"feed", feeds[i].name}, {"result", "failed"}},
+                 d(neighbours[i].failures));
+    }
+    out.Family("lagesbild_neighbour_last_answer_timestamp_seconds", "gauge",
+               "When a neighbour's feed last answered (Unix time; 0: never).");
+    for (std::size_t i = 0; i < neighbours.size(); ++i) {
+      out.Sample("lagesbild_neighbour_last_answer_timestamp_seconds", {{"feed", feeds[i].name}},
+                 neighbours[i].fetched_at ? static_cast<double>(*neighbours[i].fetched_at) / 1000 : 0);
+    }
+  }
 
   const auto [resident, virtual_size] = ProcessMemory();
   out.Single("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.", resident);

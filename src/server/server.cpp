@@ -37,8 +37,8 @@ class Server::Impl : public CommitListener {
         listener_(net_),
         editor_(net_, shared_, runner_),
         websockets_(net_, shared_, runner_, editor_),
-        http_(net_, shared_, runner_, editor_, listener_),
         neighbours_(net_, shared_),
+        http_(net_, shared_, runner_, editor_, listener_, neighbours_),
         signals_(net_.io) {}
 
   ~Impl() override {
@@ -82,8 +82,8 @@ class Server::Impl : public CommitListener {
   Listener listener_;
   ScenarioEditor editor_;
   WebSocketSessions websockets_;
-  HttpSessions http_;
   NeighbourWatch neighbours_;
+  HttpSessions http_;
   asio::signal_set signals_;
   std::optional<TlsCertificate> tls_;
   asio::steady_timer maintenance_timer_{net_.io};

@@ -7,6 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getJson, repoRoot } from '../support/server.mjs';
@@ -256,4 +257,21 @@ test('a configuration with a bad neighbour is refused at start, naming it', asyn
   config.neighbours = [{ name: 'X', url: 'ftp://x.example/' }];
   writeFileSync(path, JSON.stringify(config));
   await assert.rejects(startFixture({ dir: scratchDir(), args: ['--config', path] }), /neighbours\[0\]\.url/);
+});
+
+test('/metrics: each feed up or down, its fetches and its last answer, passing promtool', async () => {
+  await feedWhen('Fake garbage', (f) => f.failures_in_a_row >= 1);
+  await feedWhen('Fake chunked', (f) => f.health === 'answering');
+  const text = await (await fetch(mellansverige.url('/metrics'))).text();
+  assert.match(text, /^lagesbild_neighbour_up\{feed="Fake chunked"\} 1$/m);
+  assert.match(text, /^lagesbild_neighbour_up\{feed="Fake garbage"\} 0$/m);
+  assert.match(text, /^lagesbild_neighbour_fetches_total\{feed="Fake garbage",result="failed"\} [1-9]/m);
+  assert.match(text, /^lagesbild_neighbour_last_answer_timestamp_seconds\{feed="Nobody"\} 0$/m);
+  const last = Number(/^lagesbild_neighbour_last_answer_timestamp_seconds\{feed="Fake chunked"\} (\S+)$/m.exec(text)[1]);
+  assert.ok(Math.abs(last - Date.now() / 1000) < 10, String(last));
+  const promtool = spawnSync('promtool', ['--version']).status === 0;
+  if (promtool || process.env.CI) {
+    const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+    assert.equal(check.status, 0, `${check.stdout}${check.stderr}`);
+  }
 });
