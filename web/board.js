@@ -174,6 +174,7 @@ let spaces = null;  // the space switch (spaces.js)
 
 function start() {
   $('tib-link').href = pageLink('tib.html');
+  $('summary-link').href = pageLink('summary.html');
   $('trainer-link').href = pageLink('trainer.html');
   session.bind();
   spaces = initSpaceSwitch({space: SPACE});

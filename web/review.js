@@ -19,7 +19,7 @@ import {
   exerciseElapsed, exerciseName, targetStatus, h, setText, formatElapsed, timeHMS, timeHM, parseTime, shortRegionName,
   durationText,
 } from './common.js';
-import {apiFetch, bindSignInBox, showResult, storeToken, storedToken} from './session.js';
+import {apiFetch, bindTokenSignIn, showResult, storeToken, storedToken} from './session.js';
 import {timelineText} from './summaries.js';
 import {OUTCOME_TABLE, outcomeRows} from './review_outcomes.js';
 import {missing, checkpointRows, indicatorRows} from './review_targets.js';
@@ -445,21 +445,7 @@ function start() {
   const prefix = SPACE === 'live' ? 'LIVE' : 'OVNING';
   exportLink('export-json', `/api/review?${q}`, `${prefix}-${SPACE}.json`, () => st.locked);
   exportLink('export-csv', `/api/review?${q}&format=csv`, `${prefix}-${SPACE}.csv`, () => st.locked);
-  bindSignInBox({
-    onSignIn: (t) => {
-      storeToken(t);
-      $('token').value = '';
-      showResult($('sign-in-result'), 'pending', 'Loggar in…');
-      renderAuth();
-      load();
-    },
-    onSignOut: () => {
-      storeToken('');
-      showResult($('sign-in-result'), 'ok', 'Utloggad.');
-      renderAuth();
-      load();
-    },
-  });
+  bindTokenSignIn({render: renderAuth, reload: load});
   renderAuth();
   const spaceQ = SPACE === 'live' ? '' : `?space=${encodeURIComponent(SPACE)}`;
   $('trainer-link').href = `trainer.html${spaceQ}`;

@@ -116,6 +116,29 @@ export function bindSignInBox({onSignIn, onSignOut}) {
 }
 
 /**
+ * The sign-in box of a page that only reads over HTTP with the token (the review, "Lägesbild nu"):
+ * signing in stores the token, signing out forgets it; either way `render()` shows the box anew
+ * and `reload()` fetches the page's data again.
+ */
+export function bindTokenSignIn({render, reload}) {
+  bindSignInBox({
+    onSignIn: (t) => {
+      storeToken(t);
+      $('token').value = '';
+      showResult($('sign-in-result'), 'pending', 'Loggar in…');
+      render();
+      reload();
+    },
+    onSignOut: () => {
+      storeToken('');
+      showResult($('sign-in-result'), 'ok', 'Utloggad.');
+      render();
+      reload();
+    },
+  });
+}
+
+/**
  * The signed-in user of the page's current connection.
  *   socket():          the page's open WebSocket, or null
  *   onChange(what):    after 'welcome', 'unauthorized', 'failed' or 'signed-out' (re-render)

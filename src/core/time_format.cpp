@@ -103,4 +103,30 @@ std::optional<TimeMs> ParseUtc(std::string_view text) {
   return ((days * 24 + h) * 60 + mi) * 60000 + static_cast<std::int64_t>(s) * 1000 + ms;
 }
 
+namespace {
+
+// 01:00 UTC on the last Sunday of `month` (31 days: March or October) of year `y`, the EU's
+// summer-time switch (Directive 2000/84/EC).
+TimeMs LastSundayOneUtc(std::int64_t y, unsigned month) {
+  const std::int64_t last = DaysFromCivil(y, month, 31);
+  const std::int64_t weekday = last - FloorDiv(last + 4, 7) * 7 + 4;  // 0 = Sunday (1970-01-01 a Thursday)
+  return ((last - weekday) * 24 + 1) * 3600000;
+}
+
+}  // namespace
+
+int SwedishOffsetMinutes(TimeMs at) {
+  std::int64_t y;
+  unsigned m, d;
+  CivilFromDays(FloorDiv(at, 86400000), &y, &m, &d);
+  return at >= LastSundayOneUtc(y, 3) && at < LastSundayOneUtc(y, 10) ? 120 : 60;
+}
+
+std::string FormatSwedishTime(TimeMs at) {
+  const TimeMs local = at + static_cast<TimeMs>(SwedishOffsetMinutes(at)) * 60000;
+  const std::string text = FormatUtc(local);  // "YYYY-MM-DDTHH:MM:SS.mmmZ" of the local clock
+  if (text.size() != 24) return text;
+  return text.substr(0, 10) + " " + text.substr(11, 5);
+}
+
 }  // namespace lagesbild

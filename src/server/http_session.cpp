@@ -76,6 +76,8 @@ void HttpSessions::OnHttp(ConnectionHandle handle) {
     ServeHave(*connection, resource, head);
   } else if (resource.path == "/api/cap") {
     ServeCap(*connection, resource, head);
+  } else if (resource.path == "/api/summary") {
+    ServeSummary(*connection, resource, head);
   } else if (resource.path == "/api/scenarios" || resource.path == "/api/scenario") {
     // The script of every exercise (injects, checkpoints) is the trainers' alone.
     if (!RunsExercises(user.role)) {

@@ -46,6 +46,7 @@ class HttpSessions {
   // http_interop.cpp: EDXL-HAVE and CAP.
   void ServeHave(WsServer::connection_type& connection, const Resource& resource, bool head);
   void ServeCap(WsServer::connection_type& connection, const Resource& resource, bool head);
+  void ServeSummary(WsServer::connection_type& connection, const Resource& resource, bool head);
   // The replica ?space= names (live if none), or nullptr after answering 404.
   const SpaceReplica* ReplicaOrAnswer(WsServer::connection_type& connection, const Resource& resource);
   // The space's time now: the wall clock for live, the exercise's clock for an exercise.

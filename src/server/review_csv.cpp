@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include "csv.h"
+
 #include "lagesbild/core/scenario.h"
 
 namespace lagesbild {
@@ -21,12 +23,6 @@ const std::map<std::string, std::string> kIndicatorNames = {
 const std::map<std::string, std::string> kOutcomes = {
     {"met", "uppfylld"}, {"not_met", "ej uppfylld"}, {"pending", "väntar"}};
 
-std::string Cell(const std::string& text) {
-  std::string out = "\"";
-  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
 std::string Text(const Json& value) { return value.is_string() ? value.get<std::string>() : ""; }
 
 std::string ClockText(const Json& ms) {
@@ -38,12 +34,6 @@ std::string ClockText(const Json& ms) {
 std::string Lookup(const std::map<std::string, std::string>& names, const Json& key) {
   auto found = names.find(Text(key));
   return found != names.end() ? found->second : Text(key);
-}
-
-std::string Row(std::initializer_list<std::string> cells) {
-  std::string row;
-  for (const std::string& cell : cells) row += (row.empty() ? "" : ";") + Cell(cell);
-  return row + "\n";
 }
 
 }  // namespace
@@ -62,9 +52,9 @@ std::string ReviewCsv(const HealthcareRegionConfig& config, const Json& review) 
                     (exercise ? review.value("/scenario/name"_json_pointer, std::string())
                               : config.name) +
                     " (" + review.value("space", "") + ")\n";
-  csv += Row({"typ", "id", "avser", "beskrivning", "mål", "utfall", "status", "av"});
+  csv += CsvRow({"typ", "id", "avser", "beskrivning", "mål", "utfall", "status", "av"});
   for (const Json& c : review["checkpoints"]) {
-    csv += Row({"kontrollpunkt", Text(c["id"]), "", Text(c["description"]), ClockText(c["due_ms"]),
+    csv += CsvRow({"kontrollpunkt", Text(c["id"]), "", Text(c["description"]), ClockText(c["due_ms"]),
                 ClockText(c["met_ms"]), Lookup(kOutcomes, c["status"]), Text(c["by"])});
   }
   for (const Json& i : review["indicators"]) {
@@ -74,18 +64,18 @@ std::string ReviewCsv(const HealthcareRegionConfig& config, const Json& review) 
     if (i["actual_ms"].is_number() && i["actual_ms"].get<std::int64_t>() < i["trigger_ms"].get<std::int64_t>()) {
       actual += " (före larmet)";
     }
-    csv += Row({"prestationsindikator", Lookup(kIndicatorNames, i["indicator"]), subject,
+    csv += CsvRow({"prestationsindikator", Lookup(kIndicatorNames, i["indicator"]), subject,
                 "inom " + std::to_string(i["target_minutes"].get<std::int64_t>()) +
                     " min efter larmet " + ClockText(i["trigger_ms"]),
                 ClockText(i["due_ms"]), actual, Lookup(kOutcomes, i["status"]), Text(i["by"])});
   }
   for (const Json& a : review["acknowledgements"]) {
-    csv += Row({"kvittens", Text(a["message"]), region_name(a["region"]), Text(a["inject"]),
+    csv += CsvRow({"kvittens", Text(a["message"]), region_name(a["region"]), Text(a["inject"]),
                 ClockText(a["sent_ms"]), ClockText(a["acknowledged_ms"]),
                 a["acknowledged_ms"].is_null() ? "ej kvitterad" : "kvitterad", Text(a["by"])});
   }
   for (const Json& f : review["first_reports"]) {
-    csv += Row({"första rapport", Text(f["hospital"]), hospital_name(f["hospital"]), "", "",
+    csv += CsvRow({"första rapport", Text(f["hospital"]), hospital_name(f["hospital"]), "", "",
                 ClockText(f["first_report_ms"]),
                 f["first_report_ms"].is_null() ? "ingen rapport" : "rapporterad", Text(f["by"])});
   }
