@@ -9,12 +9,17 @@
 // A card shows one short line only when some count is non-zero or it is over capacity; over
 // capacity adds a marked line (icon + text + red frame).
 //
+// Förstärkning: under IVA and Vpl, small, the beds that can be opened within 24 h and 72 h
+// ("+6 · +12", in words in its title and for a screen reader); nothing while both are 0.
+//
 // The forecast (prognos, forecast_view.js): when IVA, the operating rooms and the vårdplatser run
 // out at the current rate, on a dashed line of its own, marked Prognos; "räcker" only on a card
 // that has casualties (the wall has no room for it on every card).
 
 import {READINESS, ED_STATUS, PRIORITIES, h, setText, parseTime, ageText, ageShort, timeWithDay} from './common.js';
-import {figureValue, baselineOf, flash, readinessBadge, setReadiness, bigFigure, setFigure} from './board_figures.js';
+import {
+  figureValue, baselineOf, surgeOf, surgeText, flash, readinessBadge, setReadiness, bigFigure, setFigure, surgeSlot, setSurge,
+} from './board_figures.js';
 import {overCapacityText} from './summaries.js';
 import {majorIncidentOf} from './client_model.js';
 import {forecastLine, showForecast} from './forecast_view.js';
@@ -27,8 +32,8 @@ export function declaredText(rec, now) {
 
 // The figures of a hospital card, in display order.
 const FIGURES = [
-  {key: 'AdultICU', bed: true, label: 'IVA', title: 'IVA-platser: lediga / totalt', withBaseline: true},
-  {key: 'MedicalSurgical', bed: true, label: 'Vpl', title: 'Vårdplatser lediga'},
+  {key: 'AdultICU', bed: true, label: 'IVA', title: 'IVA-platser: lediga / totalt', withBaseline: true, surge: true},
+  {key: 'MedicalSurgical', bed: true, label: 'Vpl', title: 'Vårdplatser lediga', surge: true},
   // Secondary figures, stacked small in one column so that a card stays one line wide.
   {key: 'OperatingRooms', bed: true, label: 'Op-sal', title: 'Operationssalar lediga', minor: true},
   {key: 'Burn', bed: true, label: 'Bränn.', title: 'Brännskadevård: lediga / totalt', withBaseline: true,
@@ -66,6 +71,10 @@ export function buildHospital(hosp) {
     figs[f.key].def = f;
     figs[f.key].parent = f.minor ? minor : figRow;
     if (f.minor) figs[f.key].cell.classList.add('minor');
+    if (f.surge) {
+      figs[f.key].surge = surgeSlot();
+      figs[f.key].cell.append(figs[f.key].surge.el);
+    }
     figs[f.key].parent.append(figs[f.key].cell);
   }
   figRow.append(minor);
@@ -133,7 +142,13 @@ export function updateHospital(v, hosp, model, doFlash) {
       if (!show && ref.cell.isConnected) ref.cell.remove();
     }
     setFigure(ref, figureValue(hosp, f.key), f.withBaseline ? baseline : undefined, doFlash);
+    if (ref.surge) {
+      const surge = surgeOf(hosp, f.key);
+      setSurge(ref.surge, surge, doFlash);
+      ref.cell.title = surge.s24 || surge.s72 ? `${f.title}\n${surgeText(surge)}` : f.title;
+    }
   }
+  v.el.classList.toggle('has-surge', FIGURES.some((f) => v.figs[f.key].surge?.el.dataset.shown === 'true'));
   for (const p of PRIORITIES) setFigure(v.figs[p], figureValue(hosp, p), undefined, doFlash);
 
   // Emergency department status.

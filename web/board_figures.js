@@ -1,6 +1,6 @@
 // Lägesbild — the board's small view pieces: a figure (big number, "/total", change arrow, trend
-// slot), a readiness badge (pips + words, never colour alone), the highlight of a changed figure,
-// and the sums over hospitals. Used by board_card.js and board_wall.js.
+// slot), the förstärkning under a figure, a readiness badge (pips + words, never colour alone), the
+// highlight of a changed figure, and the sums over hospitals. Used by board_card.js and board_wall.js.
 
 import {READINESS, PRIORITIES, h, setText, parseTime, timeWithDay, showNumber} from './common.js';
 
@@ -17,15 +17,24 @@ export function figureValue(hosp, key) {
 
 export const baselineOf = (hosp, key) => hosp?.beds?.[key]?.baseline ?? 0;
 
-/** Sums over the hospitals that reported each figure; unreported ones are counted, not summed. */
+const count = (v) => (Number.isFinite(v) && v > 0 ? Math.floor(v) : 0);
+
+/** A bed's förstärkning: the extra beds within 24 h and within 72 h (those within 24 h included). */
+export const surgeOf = (hosp, key) => ({s24: count(hosp?.beds?.[key]?.surge24h), s72: count(hosp?.beds?.[key]?.surge72h)});
+
+/**
+ * Sums over the hospitals that reported each figure; unreported ones are counted, not summed. The
+ * beds also sum their förstärkning (s24, s72) over every hospital.
+ */
 export function totalsOf(hospitals) {
   const out = {};
-  for (const key of TOTAL_KEYS) out[key] = {sum: 0, baseline: 0, reported: 0, missing: 0};
+  for (const key of TOTAL_KEYS) out[key] = {sum: 0, baseline: 0, reported: 0, missing: 0, s24: 0, s72: 0};
   for (const hosp of hospitals) {
     if (!hosp) continue;
     for (const key of TOTAL_KEYS) {
       const v = figureValue(hosp, key);
       const t = out[key];
+      if (!PRIORITIES.includes(key)) { const s = surgeOf(hosp, key); t.s24 += s.s24; t.s72 += s.s72; }
       if (v === null) { t.missing++; continue; }
       t.sum += v; t.reported++;
       if (key === 'AdultICU') t.baseline += baselineOf(hosp, key);
@@ -114,6 +123,37 @@ export function totalCell(key, label, withBaseline) {
   const cell = h('span', {class: `rt rt-${key}`},
     h('span', {class: 'rt-label'}, label), num, of, h('span', {class: 'arrow', 'aria-hidden': 'true'}));
   return {cell, num, of, value: undefined};
+}
+
+/** "Förstärkning: +6 platser inom 24 h, +12 inom 72 h" ('' while both are 0). */
+export function surgeText({s24, s72}) {
+  return s24 || s72 ? `Förstärkning: +${s24} platser inom 24 h, +${s72} inom 72 h` : '';
+}
+
+/**
+ * The förstärkning under a figure: "+6 · +12" small, its words for a screen reader and in its
+ * title; hidden while both are 0.
+ */
+export function surgeSlot() {
+  const shown = h('span', {class: 'sg-shown', 'aria-hidden': 'true'});
+  const said = h('span', {class: 'sr-only'});
+  // Not `hidden` (display: none !important): in a card where another figure has a förstärkning, an
+  // empty one keeps its line so that the numbers stay level (surge.css).
+  const el = h('span', {class: 'fig-surge', dataset: {shown: 'false', surge24h: '0', surge72h: '0'}}, shown, said);
+  return {el, shown, said, key: undefined};
+}
+
+export function setSurge(slot, surge, doFlash) {
+  const key = `${surge.s24}/${surge.s72}`;
+  const words = surgeText(surge);
+  slot.el.dataset.shown = String(!!words);
+  slot.el.dataset.surge24h = String(surge.s24);
+  slot.el.dataset.surge72h = String(surge.s72);
+  setText(slot.shown, words ? `+${surge.s24} · +${surge.s72}` : '');
+  setText(slot.said, words ? ` ${words}.` : '');
+  slot.el.title = words;
+  if (doFlash && slot.key !== undefined && slot.key !== key && words) flash(slot.el, 'changed');
+  slot.key = key;
 }
 
 export function setFigure(ref, value, baseline, doFlash) {

@@ -2,10 +2,12 @@
 // not reported, how many are över kapacitet) holding the region's hospital cards (board_card.js),
 // the healthcare region's totals in the header, and the summary line. Rendered from the client
 // model's changes: a record that changes updates its card in place, with changed figures
-// highlighted; a change of structure (a new hospital, a region's list) rebuilds the wall.
+// highlighted; a change of structure (a new hospital, a region's list) rebuilds the wall. The sums of
+// the förstärkning (surge beds within 24 h and 72 h) are in the titles of the IVA and Vpl totals only:
+// the region heads and the tiles have no room for another line.
 
 import {READINESS, PRIORITIES, PRIORITY_LABELS, h, setText, showNumber} from './common.js';
-import {TOTAL_KEYS, totalsOf, flash, direction, readinessBadge, setReadiness, totalCell, setFigure} from './board_figures.js';
+import {TOTAL_KEYS, totalsOf, flash, direction, readinessBadge, setReadiness, totalCell, setFigure, surgeText} from './board_figures.js';
 import {buildHospital, updateHospital, updateHospitalAge, casualtiesOf, declaredText} from './board_card.js';
 import {majorIncidentOf} from './client_model.js';
 import {transportBlock, updateTransport} from './board_transport.js';
@@ -64,6 +66,16 @@ function buildTiles() {
       h('div', {class: 'tile-missing', dataset: {totalMissing: key}}));
   }));
 }
+
+// The totals whose titles also say the region's förstärkning.
+const SURGE_TITLES = {
+  AdultICU: 'IVA i regionen: lediga / totalt (grundbemanning)',
+  MedicalSurgical: 'Vårdplatser i regionen: lediga',
+};
+const withSurge = (title, t, over) => {
+  const words = surgeText(t);
+  return words ? `${title}\n${words} (summa över ${over})` : title;
+};
 
 const missingText = (n) => (n ? `${n} sjukhus ej rapporterat` : 'Alla sjukhus rapporterat');
 
@@ -137,6 +149,7 @@ export function createWall(model, {onCard = () => {}} = {}) {
     for (const key of TOTAL_KEYS) {
       const t = totals[key];
       setFigure(v.totals[key], t.reported ? t.sum : null, key === 'AdultICU' ? (t.reported ? t.baseline : undefined) : undefined, doFlash);
+      if (SURGE_TITLES[key]) v.totals[key].cell.title = withSurge(SURGE_TITLES[key], t, 'regionens sjukhus');
     }
     const never = hospitals.filter((x) => x && !x.last_reported_at).length;
     const partial = Math.max(...TOTAL_KEYS.map((k) => totals[k].missing));
@@ -164,6 +177,7 @@ export function createWall(model, {onCard = () => {}} = {}) {
       if (key === 'AdultICU') {
         setText(document.querySelector('[data-total-baseline="AdultICU"]'), t.reported ? String(t.baseline) : '–');
       }
+      if (SURGE_TITLES[key]) tile.title = withSurge(TILES.find(([k]) => k === key)[2], t, 'alla sjukhus');
       const miss = document.querySelector(`[data-total-missing="${key}"]`);
       setText(miss, missingText(t.missing));
       miss.classList.toggle('has-missing', t.missing > 0);
@@ -192,8 +206,10 @@ export function createWall(model, {onCard = () => {}} = {}) {
   }
 
   /**
-   * On the wall (one screen, no page scroll) the casualty lines add height: when the regions would
-   * then need scrolling, the spacing is packed tighter in steps (body[data-fit="1"|"2"]; board.css).
+   * On the wall (one screen, no page scroll) the casualty and förstärkning lines add height: when
+   * the regions would then need scrolling, the spacing is packed tighter in steps
+   * (body[data-fit="1"|"2"]; board.css), and last the förstärkning lines go (body[data-surge="off"];
+   * surge.css): the figures' titles still say them.
    * A casualty line too wide for its card is set tighter (.tight). Re-measured after every change.
    */
   const WALL = window.matchMedia('(min-width: 1701px)');
@@ -205,10 +221,12 @@ export function createWall(model, {onCard = () => {}} = {}) {
       if (el.scrollWidth > el.clientWidth) el.classList.add('tight');
     }
     delete document.body.dataset.fit;
-    if (!WALL.matches || !main.querySelector('.hospital.has-casualties, .hospital.has-forecast, .region-transport:not([hidden])')) return;
+    delete document.body.dataset.surge;
+    if (!WALL.matches || !main.querySelector('.hospital.has-casualties, .hospital.has-forecast, .hospital.has-surge, .region-transport:not([hidden])')) return;
     for (let step = 1; step <= FIT_STEPS && main.scrollHeight > main.clientHeight + 1; step++) {
       document.body.dataset.fit = String(step);
     }
+    if (main.scrollHeight > main.clientHeight + 1 && main.querySelector('.hospital.has-surge')) document.body.dataset.surge = 'off';
   }
 
   return {

@@ -216,7 +216,8 @@ export const ROLE_LABELS = {admin: 'Administratör', trainer: 'Övningsledare', 
 
 // The fields a server error may name (`field`, e.g. "beds.AdultICU.available"), in words.
 const FIELD_WORDS = {
-  beds: '', reception: 'mottagning', available: 'lediga', baseline: 'ordinarie', surge24h: 'förstärkning',
+  beds: '', reception: 'mottagning', available: 'lediga', baseline: 'ordinarie',
+  surge24h: 'förstärkning inom 24 h', surge72h: 'förstärkning inom 72 h',
   ed_status: 'akutmottagning', readiness: 'beredskapsläge', level: 'beredskapsläge', reason: 'motivering',
   text: 'text', to: 'mottagare', kind: 'typ', fields: 'fält', methane: 'METHANE', requires_ack: 'kvittens',
   sender: 'avsändare', hospital: 'sjukhus', hospitals: 'sjukhus', region: 'region', to_region: 'region',

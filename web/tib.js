@@ -8,6 +8,7 @@
 // the command tracker (command_tracker.js) holds the commands until their durable `ack`. Commands
 // name their space. The page is made of:
 //   tib_figures.js  the table of the region's hospitals: report, confirm, overdue figures
+//   tib_surge.js    under a hospital's row: its förstärkning (surge beds within 24 h and 72 h)
 //   tib_inbox.js    the messages to the region, acknowledgements, what the region has sent
 //   tib_compose.js  a new message
 //   tib_decisions.js  the region's decisions (beslut): allvarlig händelse, mottagande sjukhus, …

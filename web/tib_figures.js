@@ -7,7 +7,8 @@
 // a touched one ("ändrad") keeps what was typed until it is sent. Only changed fields are sent,
 // and a command is shown as saved only when its durable `ack` arrives.
 // Under the hospital's name, in exercises with patients: its forecast (prognos, forecast_view.js),
-// dashed and in italics, never like a reported figure.
+// dashed and in italics, never like a reported figure. Under the row, opened by "Förstärkning…":
+// the surge beds within 24 h and 72 h (tib_surge.js), sent with the row's other changes.
 
 import {
   PROTOCOL_VERSION, BED_TYPES, BED_LABELS, PRIORITIES, PRIORITY_LABELS, READINESS, READINESS_ORDER,
@@ -16,8 +17,9 @@ import {
 import {showResult} from './session.js';
 import {resultIn} from './connection.js';
 import {forecastLine, showForecast} from './forecast_view.js';
+import {parseCount, follow, acceptSent} from './tib_inputs.js';
+import {createSurge} from './tib_surge.js';
 
-const MAX_VALUE = 100000;
 const SLOW_TEXT = 'Skickar… inget svar från servern ännu. Kontrollera läget innan du skickar igen.';
 
 const $ = (id) => document.getElementById(id);
@@ -48,43 +50,9 @@ function columnsFor(hospitals) {
   return cols;
 }
 
-/** Parses a count field: {empty} | {value} | {error}. */
-function parseCount(raw) {
-  const s = String(raw).trim();
-  if (s === '') return {empty: true};
-  if (!/^\d+$/.test(s)) {
-    if (/^-\s*\d/.test(s)) return {error: 'Får inte vara negativt.'};
-    if (/^\d+[.,]\d+$/.test(s)) return {error: 'Ange ett heltal (inga decimaler).'};
-    return {error: 'Ange ett heltal, 0 eller mer.'};
-  }
-  const n = Number(s);
-  if (n > MAX_VALUE) return {error: `Orimligt stort tal (högst ${MAX_VALUE}).`};
-  return {value: n};
-}
-
 function cellValue(hosp, key) {
   if (PRIORITIES.includes(key)) return hosp.reception?.[key]?.value ?? null;
   return hosp.beds?.[key]?.available ?? null;
-}
-
-/** Sets a control to the server's value unless the user has changed it. */
-function follow(ctl, serverValue) {
-  const v = serverValue === null || serverValue === undefined ? '' : String(serverValue);
-  const wasDirty = ctl.dataset.dirty === 'true' && ctl.value !== ctl.dataset.server;
-  ctl.dataset.server = v;
-  if (!wasDirty || ctl.value === v) {
-    ctl.value = v;
-    ctl.dataset.dirty = 'false';
-  }
-  if (ctl.tagName === 'SELECT') ctl.classList.toggle('is-dirty', ctl.dataset.dirty === 'true');
-}
-
-/** What was sent is now the server's value (the delta may come before or after the ack). */
-function acceptSent(ctl, value) {
-  if (!ctl) return;
-  const v = String(value);
-  ctl.dataset.server = v;
-  if (ctl.value === v) ctl.dataset.dirty = 'false';
 }
 
 function statusAge(rec, now) {
@@ -101,6 +69,11 @@ export function createFigures(page) {
   const {model, session, tracker} = page;
   const rows = new Map();   // hospital id → row refs
   let structure = '';       // what the table was built for
+  const surge = createSurge({model, onEnter: (id) => sendReport(id), onChange: (id, key) => {
+    updateCellMeta(id, key);
+    const r = rows.get(id);
+    if (r && r.result.dataset.state === 'error' && !r.pending) showResult(r.result, '', '');
+  }});
 
   const regionHospitals = () => model.hospitalsOf(page.region);
   const structureKey = () => JSON.stringify([page.region, regionHospitals().map((x) => [x.id, x.name,
@@ -116,6 +89,7 @@ export function createFigures(page) {
       if (r.ed.dataset.dirty === 'true') typed.set(`${hid}.ed_status`, r.ed.value);
       if (r.rd.dataset.dirty === 'true') typed.set(`${hid}.readiness`, r.rd.value);
     }
+    const typedSurge = surge.takeTyped();
     rows.clear();
     $('hospital-head').replaceChildren(
       h('th', {scope: 'col', class: 'c-name'}, 'Sjukhus'),
@@ -123,7 +97,8 @@ export function createFigures(page) {
         c.bed ? null : h('span', {class: `chip ${c.key.toLowerCase()}`, 'aria-hidden': 'true'}), c.head)),
       h('th', {scope: 'col', class: 'c-status'}, 'Akut / beredskap'),
       h('th', {scope: 'col', class: 'c-actions'}, 'Rapportera'));
-    $('hospital-rows').replaceChildren(...hs.map((hosp) => buildRow(hosp, cols)));
+    $('hospital-rows').replaceChildren(...hs.flatMap((hosp) => buildRow(hosp, cols)));
+    surge.restore(typedSurge);
     for (const [name, value] of typed) {
       const [hid, key] = name.split('.');
       const r = rows.get(hid);
@@ -201,12 +176,13 @@ export function createFigures(page) {
     const result = h('div', {class: 'result row-result', role: 'status', 'aria-live': 'polite', dataset: {result: id}});
     send.addEventListener('click', () => sendReport(id));
     confirm.addEventListener('click', () => sendConfirm(id));
-    const actions = h('td', {class: 'c-actions'}, h('div', {class: 'act-buttons'}, send, confirm), result);
+    const surgeRow = surge.build(hosp, cols.length + 3);
+    const actions = h('td', {class: 'c-actions'}, h('div', {class: 'act-buttons'}, send, confirm, surgeRow.toggle), result);
 
     const tr = h('tr', {dataset: {hospital: id, overdue: '0'}}, nameCell, ...tds, statusCell, actions);
-    rows.set(id, {tr, name, town, overdueTag, limit, forecast, cells, ed, rd, rdReason, edField, edLate, edAge, rdAge, send, confirm, result,
+    rows.set(id, {id, tr, name, town, overdueTag, limit, forecast, cells, ed, rd, rdReason, edField, edLate, edAge, rdAge, send, confirm, result,
       pending: null});
-    return tr;
+    return [tr, surgeRow.tr];
   }
 
   /** An input is "ändrad" while its value differs from the server's. */
@@ -237,9 +213,11 @@ export function createFigures(page) {
     // The current value is in the input; once the input is changed it is shown beside it.
     setText(c.cur, dirty ? `nu ${value === null ? '–' : value}` : '');
     if (c.bed) {
+      // With a changed förstärkning (not yet sent), the maximum it would give.
       const b = hosp.beds?.[key] || {};
-      setText(c.max, `max ${capacity(b)}`);
-      c.max.title = `${b.baseline || 0} ordinarie + ${b.surge24h || 0} förstärkning inom 24 h`;
+      const s24 = surge.surge24hOf(id, key, b);
+      setText(c.max, `max ${(b.baseline || 0) + s24}`);
+      c.max.title = `${b.baseline || 0} ordinarie + ${s24} förstärkning inom 24 h (${surge.surge72hOf(id, key, b)} inom 72 h)`;
     } else {
       const plan = hosp.reception_baseline?.[key];
       setText(c.max, plan === undefined ? '' : `plan ${plan}`);
@@ -257,6 +235,8 @@ export function createFigures(page) {
     setText(r.name, hosp.name);
     setText(r.town, town);
     r.town.hidden = !town;
+    const writable = page.canWrite(hosp.region);
+    surge.update(hosp, writable);  // first: the cells' maximum reads its inputs
 
     for (const [key, c] of Object.entries(r.cells)) {
       const fig = f.figures.get(pathOf(key));
@@ -288,7 +268,6 @@ export function createFigures(page) {
     setText(r.edAge, statusAge(hosp.ed_status, now));
     setText(r.rdAge, statusAge(hosp.readiness, now));
 
-    const writable = page.canWrite(hosp.region);
     const busy = !!r.pending;
     for (const c of Object.values(r.cells)) c.input.readOnly = !writable;
     r.ed.disabled = !writable;
@@ -328,6 +307,7 @@ export function createFigures(page) {
     for (const c of Object.values(r.cells)) { setText(c.err, ''); c.input.removeAttribute('aria-invalid'); }
     r.ed.removeAttribute('aria-invalid');
     r.rd.removeAttribute('aria-invalid');
+    surge.clearErrors(r.id);
   }
 
   /** Marks the input a server error names ("beds.AdultICU.available", "reception.P1", "ed_status"). */
@@ -338,6 +318,11 @@ export function createFigures(page) {
     const c = r.cells[key];
     // The cell gets the short reason; the row's result has the server's whole message.
     const text = page.errorText(msg);
+    if (parts[0] === 'beds' && (parts[2] === 'surge24h' || parts[2] === 'surge72h')) {
+      const why = parts[2] === 'surge72h' && msg.code === 'invalid_value' ? ': inom 72 h kan inte vara färre än inom 24 h.' : '';
+      surge.markError(r.id, key, parts[2], `${text}${why}`, msg.message || '');
+      return;
+    }
     if (c) { setText(c.err, text); c.err.title = msg.message || ''; c.input.setAttribute('aria-invalid', 'true'); }
     else if (key === 'ed_status') r.ed.setAttribute('aria-invalid', 'true');
     else if (key === 'readiness') r.rd.setAttribute('aria-invalid', 'true');
@@ -351,6 +336,7 @@ export function createFigures(page) {
       showResult(r.result, 'ok', `Sparat (nr ${answer.seq}) ${timeHM(model.now())}${entry.kind === 'confirm' ? ' · oförändrat' : ''}`);
       const cmd = entry.cmd;
       for (const [key, b] of Object.entries(cmd.beds || {})) acceptSent(r.cells[key]?.input, b.available);
+      surge.accept(entry.hospital, cmd);
       for (const [key, v] of Object.entries(cmd.reception || {})) acceptSent(r.cells[key]?.input, v);
       if (cmd.ed_status) acceptSent(r.ed, cmd.ed_status);
       if (cmd.readiness) { acceptSent(r.rd, cmd.readiness); r.rdReason.value = ''; }
@@ -387,15 +373,19 @@ export function createFigures(page) {
       if (p.error) { fail(c, p.error); continue; }
       if (c.bed) {
         const b = hosp.beds?.[key] || {};
-        if (p.value > capacity(b)) { fail(c, `Högst ${capacity(b)} (${b.baseline || 0} + ${b.surge24h || 0} förstärkning).`); continue; }
+        const s24 = surge.surge24hOf(id, key, b);  // a changed förstärkning counts
+        if (p.value > (b.baseline || 0) + s24) { fail(c, `Högst ${(b.baseline || 0) + s24} (${b.baseline || 0} + ${s24} förstärkning).`); continue; }
         if (p.value !== b.available) beds[key] = {available: p.value};
       } else if (p.value !== (hosp.reception?.[key]?.value ?? null)) {
         reception[key] = p.value;
       }
     }
+    const surged = surge.collect(id, hosp, (key) => r.cells[key]?.input.value !== r.cells[key]?.input.dataset.server);
+    errors += surged.errors;
+    for (const [key, b] of Object.entries(surged.beds)) beds[key] = {...beds[key], ...b};
     if (errors) {
       showResult(r.result, 'error', `Inte skickat – rätta ${errors === 1 ? 'det markerade fältet' : `de ${errors} markerade fälten`}.`);
-      r.tr.querySelector('[aria-invalid="true"]')?.focus();
+      (r.tr.querySelector('[aria-invalid="true"]') || surge.firstInvalid(id))?.focus();
       return;
     }
     if (Object.keys(beds).length) cmd.beds = beds;
@@ -424,7 +414,7 @@ export function createFigures(page) {
     if (!r || !hosp || r.pending) return;
     clearCellErrors(r);
     const dirty = Object.values(r.cells).some((c) => c.input.value !== c.input.dataset.server) ||
-      (r.ed.value !== r.ed.dataset.server) || (r.rd.value !== r.rd.dataset.server);
+      (r.ed.value !== r.ed.dataset.server) || (r.rd.value !== r.rd.dataset.server) || surge.dirty(id);
     if (dirty) {
       showResult(r.result, 'error', 'Du har ändrade fält: skicka dem med ”Skicka”, eller ångra ändringarna innan du bekräftar.');
       return;
