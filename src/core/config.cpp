@@ -198,6 +198,7 @@ NeighbourFeedConfig ReadNeighbour(const Json& json, const std::string& path) {
   }
   feed.ca_file = ReadText(json, path, "ca_file", false, 4000);
   feed.token_file = ReadText(json, path, "token_file", false, 4000);
+  ReadText(json, path, "note", false, 2000);  // for the reader of the file: checked, not kept
   if (!feed.url.tls && !feed.ca_file.empty()) {
     throw ConfigProblem{path + ".ca_file", "is for https:// feeds only"};
   }

@@ -19,8 +19,9 @@ Json HospitalJson(const NeighbourHospital& hospital, int stale_after_minutes) {
               {"missing", hospital.missing},
               {"last_update", TimeOrNull(hospital.last_update)},
               {"figures", CapacityReportToJson(hospital.figures)}};
-  // No time given: stale from the start.
-  out["stale_at"] = hospital.last_update
+  // No time given, or nothing reported (a Lägesbild gives the document's time then): stale from
+  // the start, so that a reader of stale_at alone never takes planning figures for fresh ones.
+  out["stale_at"] = hospital.last_update && reported
                         ? Json(FormatUtc(*hospital.last_update + stale_after_minutes * 60000LL))
                         : Json();
   return out;

@@ -128,7 +128,7 @@ void FeedFetch::Read() {
       }
       state = reader.End();
     }
-    if (reader.head_done() && reader.status() != 200) {
+    if (reader.head_done() && reader.status() >= 200 && reader.status() != 200) {  // 1xx: the reader's error
       return self->Fail("http_status", "HTTP " + std::to_string(reader.status()) +
                                            (reader.status() / 100 == 3 ? " (redirects are not followed)" : ""));
     }

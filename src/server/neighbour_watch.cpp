@@ -69,10 +69,13 @@ Result<std::vector<NeighbourHospital>> ReadAnswer(const NeighbourFeedConfig& fee
                                                   const std::string& body) {
   auto reading = ReadHave(body);
   if (!reading.ok()) {
-    std::string detail = reading.error().message;
-    for (std::size_t i = 0; i < reading.error().details.size() && i < 3; ++i) {
-      detail += "; " + reading.error().details[i];
+    // The problems themselves (the reader's message speaks of an import, which this is not).
+    const std::vector<std::string>& problems = reading.error().details;
+    std::string detail = problems.empty() ? reading.error().message : "";
+    for (std::size_t i = 0; i < problems.size() && i < 3; ++i) {
+      detail += (i ? "; " : "") + problems[i];
     }
+    if (problems.size() > 3) detail += "; …";
     return MakeError("invalid_have", "", detail);
   }
   return NeighbourHospitalsFromHave(feed, reading.value());

@@ -95,6 +95,8 @@ std::optional<Error> Server::Impl::Open() {
   if (auto loaded = http_.LoadFiles(); !loaded.ok()) {
     return MakeError("config", "web", "board files: " + loaded.error().message);
   }
+  // The feeds' tokens and CA files, before anything of the event log is touched.
+  if (auto error = neighbours_.Open()) return error;
   if (auto error = net_.engine.Recover()) return error;
   // Read once at start (and again only on reload_scenarios, on the reader thread).
   runner_.set_catalogue(std::make_shared<const std::vector<ScenarioFile>>(
@@ -106,7 +108,6 @@ std::optional<Error> Server::Impl::Open() {
   if (ec) return MakeError("listen", "", "init: " + ec.message());
   ConfigureEndpoint();
   if (auto error = SetUpTransport()) return error;
-  if (auto error = neighbours_.Open()) return error;
   if (auto error = listener_.Listen()) return error;
   if (net_.options.handle_signals) {
     signals_.add(SIGINT);

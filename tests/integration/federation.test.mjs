@@ -75,6 +75,8 @@ function startFake() {
     } else if (path === '/garbage') {
       res.writeHead(200, { 'Content-Type': 'application/xml' });
       res.end('<HospitalStatus><Hospital>oops');
+    } else if (path === '/interim') {  // "100 Continue", asked for by nobody, then silence
+      res.writeContinue();
     } else if (path === '/redirect') {
       res.writeHead(301, { Location: `http://127.0.0.1:${sydost.port}/api/have` });
       res.end();
@@ -110,6 +112,7 @@ before(async () => {
     feed('Fake redirect', `http://127.0.0.1:${fakePort}/redirect`),
     feed('Fake exercise', `http://127.0.0.1:${fakePort}/exercise`),
     feed('Nobody', `http://127.0.0.1:1/api/have`),
+    feed('Fake interim', `http://127.0.0.1:${fakePort}/interim`),
   ];
   const tokenPath = join(dir.path, 'fake.token');
   writeFileSync(tokenPath, 'fake-secret-token\n');
@@ -203,6 +206,7 @@ test('hostile and odd feeds: each flagged with its reason, the server unharmed',
     'Fake exercise': 'exercise',
     'Nobody': 'unreachable',
     'Fake no token': 'http_status',
+    'Fake interim': 'invalid_http',
   };
   for (const [name, code] of Object.entries(expected)) {
     const failing = await feedWhen(name, (f) => f.health === 'failing');
@@ -213,6 +217,10 @@ test('hostile and odd feeds: each flagged with its reason, the server unharmed',
   }
   assert.match((await feedWhen('Fake redirect', () => true)).problem.detail, /301.*redirects are not followed/);
   assert.match((await feedWhen('Fake no token', () => true)).problem.detail, /401/);
+  assert.match((await feedWhen('Fake interim', () => true)).problem.detail, /interim answer \(100\)/);
+  const garbage = (await feedWhen('Fake garbage', () => true)).problem.detail;
+  assert.doesNotMatch(garbage, /imported/, 'a neighbour\'s answer is no import');
+  assert.match(garbage, /line \d+/i, garbage);
   // A chunked answer with no list of hospitals: every hospital of the feed, in its order.
   const chunked = await feedWhen('Fake chunked', (f) => f.health === 'answering');
   assert.equal(chunked.hospitals.length, haveDocument.match(/<Hospital>/g).length);

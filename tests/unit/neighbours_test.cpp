@@ -166,6 +166,7 @@ TEST_CASE("the boards' message: a dead feed's time and each hospital's staleness
   CHECK(hospital["stale_at"] == "2026-11-23T11:14:00.000Z");
   CHECK(hospital["figures"]["beds"]["Burn"]["available"] == 2);
   CHECK(feed["hospitals"][1]["reported"] == false);
+  CHECK(feed["hospitals"][1]["stale_at"].is_null());  // planning figures are never fresh
 }
 
 TEST_CASE("a feed's HAVE answer: the configured hospitals in order, missing ones kept, no exercise") {

@@ -36,8 +36,10 @@ Result<FeedUrl> ParseFeedUrl(const std::string& text);
 inline constexpr int kMinFeedIntervalSeconds = 1;
 inline constexpr int kMaxFeedIntervalSeconds = 3600;
 inline constexpr int kMaxFeedTimeoutSeconds = 60;
+// Every live board gets the whole neighbours message after each fetch of any feed: at most
+// 16 × 25 hospitals (about 0.7 KB each) keeps it below 300 KB, well within a board's send buffer.
 inline constexpr std::size_t kMaxNeighbourFeeds = 16;
-inline constexpr std::size_t kMaxNeighbourHospitals = 200;  // shown per feed
+inline constexpr std::size_t kMaxNeighbourHospitals = 25;  // shown per feed
 
 struct NeighbourFeedConfig {
   std::string name;     // "Sydöstra sjukvårdsregionen", shown on the board
