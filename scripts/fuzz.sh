@@ -8,7 +8,7 @@ seconds="${1:-20}"
 command -v clang++ >/dev/null || { echo "fuzz: clang++ is missing (apt-get install clang)"; exit 1; }
 CXX=clang++ cmake -S fuzz -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build/fuzz
-for target in fuzz_wire fuzz_decide fuzz_scenario fuzz_http; do
+for target in fuzz_wire fuzz_decide fuzz_scenario fuzz_http fuzz_feed; do
   corpus="build/fuzz/corpus/${target#fuzz_}"
   mkdir -p "$corpus"
   cp -n fuzz/corpus/"${target#fuzz_}"/* "$corpus"/ 2>/dev/null || true
