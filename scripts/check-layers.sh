@@ -18,7 +18,7 @@ fail() { echo "layer check: $1: $2" >&2; failed=1; }
 
 # Standard headers the core may use: no <thread>, <mutex>, <atomic>, <chrono>, <ctime>,
 # <fstream>, <filesystem>, <iostream>, <future>, <condition_variable>.
-core_std='algorithm|array|cctype|cmath|cstddef|cstdint|cstdio|cstdlib|cstring|functional|initializer_list|iterator|limits|map|memory|numeric|optional|regex|set|sstream|stdexcept|string|string_view|tuple|type_traits|unordered_map|unordered_set|utility|variant|vector'
+core_std='algorithm|array|cctype|cmath|cstddef|cstdint|cstdio|cstdlib|cstring|deque|functional|initializer_list|iterator|limits|map|memory|numeric|optional|regex|set|sstream|stdexcept|string|string_view|tuple|type_traits|unordered_map|unordered_set|utility|variant|vector'
 
 check() {  # layer allowed-lagesbild-regex allowed-angle-regex files...
   local layer=$1 own=$2 angle=$3; shift 3

@@ -273,6 +273,11 @@ std::optional<Error> Apply(const HealthcareRegionConfig& config, SpaceState& sta
     ApplySaved(state.catalogue, event, *saved);
   }
   KeepDecision(config, event, state.decisions);
+  // A user's command, by its id: a repeat of it is answered as already done (Decide).
+  if (!event.command_id.empty() && event.actor.kind == Actor::Kind::kUser &&
+      !std::holds_alternative<AccessDenied>(event.body)) {
+    state.committed.Record(event.actor.id, event.command_id, event.seq, event.at);
+  }
   state.seq = event.seq;
   state.at = event.at;
   return std::nullopt;

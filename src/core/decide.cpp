@@ -158,10 +158,8 @@ Decision DecideImport(const HealthcareRegionConfig& config, const SpaceState& st
   return decision;
 }
 
-}  // namespace
-
-Decision Decide(const HealthcareRegionConfig& config, const SpaceState& state,
-                const Command& command) {
+Decision DecideCommand(const HealthcareRegionConfig& config, const SpaceState& state,
+                       const Command& command) {
   Decision decision;
   Event event{state.space, state.seq + 1, command.at, command.actor, {}, command.inject};
   if (state.exercise_info && state.exercise_info->status == ExerciseStatus::kStopped) {
@@ -399,6 +397,27 @@ Decision Decide(const HealthcareRegionConfig& config, const SpaceState& state,
     event.body = MessageAcknowledged{ack->message_id, region};
   }
   if (decision.ok()) decision.events.push_back(std::move(event));
+  return decision;
+}
+
+}  // namespace
+
+Decision Decide(const HealthcareRegionConfig& config, const SpaceState& state,
+                const Command& command) {
+  // A signed-in user's repeat of a command this space has committed (its outbox sent again after
+  // the link came back): the original's ack, nothing judged or stored again.
+  const bool remembered = command.actor.kind == Actor::Kind::kUser && !command.command_id.empty();
+  if (remembered) {
+    if (const CommittedCommands::Entry* done = state.committed.Find(command.actor.id, command.command_id)) {
+      Decision decision;
+      decision.already_done_at = done->seq;
+      return decision;
+    }
+  }
+  Decision decision = DecideCommand(config, state, command);
+  if (remembered && decision.ok()) {
+    for (Event& event : decision.events) event.command_id = command.command_id;
+  }
   return decision;
 }
 

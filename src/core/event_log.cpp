@@ -67,6 +67,7 @@ Json EventToJson(const Event& event) {
   out["kind"] = EventKind(event.body);
   out["actor"] = ActorToJson(event.actor);
   if (!event.inject.empty()) out["inject"] = event.inject;
+  if (!event.command_id.empty()) out["command_id"] = event.command_id;
   if (const auto* reported = std::get_if<CapacityReported>(&event.body)) {
     out["hospital"] = reported->report.hospital;
     out["report"] = CapacityReportToJson(reported->report);
@@ -194,6 +195,7 @@ Result<Event> EventFromJson(const Json& json) {
     if (!at) return Corrupt("bad time " + json.at("at").dump());
     event.at = *at;
     event.inject = json.value("inject", "");
+    event.command_id = json.value("command_id", "");
     const Json& actor = json.at("actor");
     auto kind = ParseActorKind(actor.at("kind").get<std::string>());
     if (!kind) return Corrupt("bad actor kind");

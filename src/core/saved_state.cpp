@@ -13,8 +13,9 @@ namespace {
 // 2: messages are bounded (recent and open ones) and the state counts every message posted.
 // 3: over capacity as data, not text. 4: decisions, major incidents, scripted messages; patient
 // groups, transport figures, the time of the last event. 5: an exercise's scenario version and
-// digest, dry runs. 6: surge72h per bed. (The catalogue space is never saved: its few events are replayed.)
-constexpr int kSavedStateFormat = 6;
+// digest, dry runs. 6: surge72h per bed. 7: the committed commands' ids. (The catalogue space is
+// never saved: its few events are replayed.)
+constexpr int kSavedStateFormat = 7;
 
 // Short keys: a saved state is read at every start and written every few thousand events.
 Json StampToJson(const Stamp& stamp) {
@@ -295,6 +296,11 @@ std::string SavedStateToText(const HealthcareRegionConfig& config, const SpaceSt
   for (const DecisionRecord& record : state.decisions) {
     decisions.push_back(DecisionRecordToJson(record));
   }
+  Json committed = Json::array();  // [user, command id, seq, at], oldest first
+  for (const CommittedCommands::Key& key : state.committed.order()) {
+    const CommittedCommands::Entry* entry = state.committed.Find(key.first, key.second);
+    if (entry) committed.push_back(Json::array({key.first, key.second, entry->seq, entry->at}));
+  }
   return Json{{"format", kSavedStateFormat},
               {"config", Fingerprint(config)},
               {"space", state.space},
@@ -306,6 +312,7 @@ std::string SavedStateToText(const HealthcareRegionConfig& config, const SpaceSt
               {"messages", messages},
               {"messages_posted", state.messages_posted},
               {"decisions", decisions},
+              {"committed", committed},
               {"exercise_info", state.exercise_info ? ExerciseToSaved(*state.exercise_info)
                                                     : Json(nullptr)}}
       .dump();
@@ -350,6 +357,10 @@ Result<SpaceState> SavedStateFromText(const HealthcareRegionConfig& config,
     state.messages_posted = json.at("messages_posted").get<std::int64_t>();
     for (const Json& record : json.at("decisions")) {
       state.decisions.push_back(DecisionFromSaved(record));
+    }
+    for (const Json& entry : json.at("committed")) {
+      state.committed.Record(entry.at(0).get<std::string>(), entry.at(1).get<std::string>(),
+                             entry.at(2).get<Seq>(), entry.at(3).get<TimeMs>());
     }
     if (!json.at("exercise_info").is_null()) {
       state.exercise_info = ExerciseFromSaved(json.at("exercise_info"));

@@ -132,6 +132,30 @@ std::vector<std::string> Addressees(const HealthcareRegionConfig& config,
   return addressees;
 }
 
+const CommittedCommands::Entry* CommittedCommands::Find(const std::string& user,
+                                                      const std::string& command_id) const {
+  auto found = by_key_.find(Key{user, command_id});
+  return found == by_key_.end() ? nullptr : &found->second;
+}
+
+void CommittedCommands::Record(const std::string& user, const std::string& command_id, Seq seq,
+                               TimeMs at) {
+  auto [it, added] = by_key_.try_emplace(Key{user, command_id}, Entry{seq, at});
+  if (!added) {
+    it->second.seq = seq;
+  } else {
+    order_.push_back(it->first);
+  }
+  // Forget what is older than the window (in the space's time) or beyond the count.
+  while (!order_.empty()) {
+    auto oldest = by_key_.find(order_.front());
+    const bool expired = oldest != by_key_.end() && oldest->second.at < at - kCommittedWindowMs;
+    if (order_.size() <= kCommittedKept && !expired && oldest != by_key_.end()) break;
+    if (oldest != by_key_.end()) by_key_.erase(oldest);
+    order_.pop_front();
+  }
+}
+
 std::vector<std::string> MessageState::Pending() const {
   std::vector<std::string> pending;
   if (!RequiresAck()) return pending;

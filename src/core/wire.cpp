@@ -374,6 +374,7 @@ std::string DeltaMessage(const HealthcareRegionConfig& config, const SpaceState&
   Json body{{"type", "delta"}, {"space", event.space}, {"seq", event.seq}};
   Json event_json = EventToJson(event);
   event_json.erase("space");
+  event_json.erase("command_id");  // the sender's own; its ack answered it
   body["event"] = std::move(event_json);
   const auto put_hospital = [&](const std::string& id) {
     if (auto index = config.FindHospital(id)) {

@@ -217,6 +217,7 @@ void WebSocketSessions::HandleCommand(ConnectionHandle handle, const Session& se
     return;
   }
   Command command{session.actor, runner_.CommandTime(request.space), std::move(request.body)};
+  command.command_id = request.id;  // a repeat of a committed one is answered as already done
   net_.engine.Submit(request.space, std::move(command),
                      [this, handle, id = std::move(request.id)](const CommandOutcome& outcome) {
                        // Engine thread: only hand off.

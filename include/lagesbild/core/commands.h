@@ -310,6 +310,9 @@ struct Command {
   TimeMs at = 0;  // from the target space's clock
   CommandBody body;
   std::string inject = {};  // the scenario inject it plays, if any (kept with its events)
+  // The client's id of the command (wire `id`): a signed-in user's repeat of a committed one is
+  // answered as already done (SpaceState::committed). Empty for the server's own commands.
+  std::string command_id = {};
 };
 
 }  // namespace lagesbild

@@ -21,12 +21,15 @@ struct Decision {
   // (AccessDenied), which must be stored too; with neither, the command changed nothing.
   std::vector<Event> events;
   std::optional<Error> error;
-  Seq already_done_at = 0;  // a repeated acknowledgement: the seq of the first one
+  // A harmless repeat, nothing to store: a repeated acknowledgement (the seq of the first one), or
+  // a command id the user already had committed here (the seq its ack said).
+  Seq already_done_at = 0;
   bool ok() const { return !error.has_value(); }
 };
 
 // Checks the sender's rights, validates `command` against `state` and returns the events it
-// yields, or why not. Does not change `state`.
+// yields, or why not. Does not change `state`. A user's command with an id the space has committed
+// for that user (state.committed) is already done; accepted events carry the command's id.
 Decision Decide(const HealthcareRegionConfig& config, const SpaceState& state,
                 const Command& command);
 

@@ -184,9 +184,10 @@ struct Event {
   Actor actor;
   EventBody body;
   std::string inject = {};  // the scenario inject that caused it, if any
+  std::string command_id = {};  // the client's id of the command it came from, if any
   bool operator==(const Event& o) const {
     return space == o.space && seq == o.seq && at == o.at && actor == o.actor &&
-           body == o.body && inject == o.inject;
+           body == o.body && inject == o.inject && command_id == o.command_id;
   }
 };
 

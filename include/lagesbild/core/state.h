@@ -7,6 +7,7 @@
 #define LAGESBILD_CORE_STATE_H_
 
 #include <array>
+#include <deque>
 #include <map>
 #include <optional>
 #include <string>
@@ -237,6 +238,34 @@ inline constexpr TimeMs kArrivalWindowMs = 3600000;
 // The decisions log keeps this many newest entries (the event log keeps them all).
 inline constexpr std::size_t kDecisionsKept = 100;
 
+// The commands a space has committed, by user and client id, so that a repeat (a page sending its
+// outbox again after the link came back) is answered with the original ack and stored once. Kept
+// for kCommittedWindowMs of the space's time, at most kCommittedKept, oldest forgotten first; part
+// of the state (so of the saved state, and rebuilt from the log's events on a restart).
+inline constexpr TimeMs kCommittedWindowMs = 24 * 3600 * 1000;
+inline constexpr std::size_t kCommittedKept = 5000;
+
+class CommittedCommands {
+ public:
+  struct Entry {
+    Seq seq = 0;  // of the command's last event: what its ack said
+    TimeMs at = 0;
+    bool operator==(const Entry& o) const { return seq == o.seq && at == o.at; }
+  };
+  using Key = std::pair<std::string, std::string>;  // (user id, command id)
+
+  const Entry* Find(const std::string& user, const std::string& command_id) const;
+  // A command's event: remembered (a later event of the same command moves its seq on).
+  void Record(const std::string& user, const std::string& command_id, Seq seq, TimeMs at);
+  const std::deque<Key>& order() const { return order_; }  // oldest first
+  std::size_t size() const { return by_key_.size(); }
+  bool operator==(const CommittedCommands& o) const { return by_key_ == o.by_key_ && order_ == o.order_; }
+
+ private:
+  std::map<Key, Entry> by_key_;
+  std::deque<Key> order_;  // oldest first
+};
+
 struct SpaceState {
   std::string space;      // "live" or an exercise id
   bool exercise = false;  // true: must be shown as ÖVNING and never mixed with live data
@@ -249,6 +278,7 @@ struct SpaceState {
   std::vector<DecisionRecord> decisions;  // the newest kDecisionsKept, in sequence order
   std::optional<ExerciseInfo> exercise_info;  // set by the exercise's first event
   std::optional<ScenarioCatalogue> catalogue;  // the space kCatalogueSpace only
+  CommittedCommands committed;  // never sent to clients
 
   const MessageState* FindMessage(const std::string& id) const;
   MessageState* FindMessage(const std::string& id);
@@ -257,7 +287,7 @@ struct SpaceState {
     return space == o.space && exercise == o.exercise && seq == o.seq && at == o.at &&
            hospitals == o.hospitals && regions == o.regions && messages == o.messages &&
            messages_posted == o.messages_posted && decisions == o.decisions &&
-           exercise_info == o.exercise_info && catalogue == o.catalogue;
+           exercise_info == o.exercise_info && catalogue == o.catalogue && committed == o.committed;
   }
 };
 
