@@ -208,13 +208,17 @@ export function pageConnection({model, session, tracker = null, lostTexts = {}, 
 /**
  * The usual showing of a command's results in `el` (session.js showResult): "Skickar…", the
  * time-out note, and why it was refused or lost; `answered(result, entry)` shows the ack or error.
+ * A page with an outbox (outbox.js) also has 'waiting' and 'ask' (kept until the connection is
+ * back, result.text says so) and 'discarded' (thrown away unsent).
  */
 export function resultIn(el, answered, {pendingText = 'Skickar…', slowText = 'Skickar… inget svar från servern ännu.'} = {}) {
   return (result, entry) => {
     if (result.state === 'pending') showResult(el, 'pending', pendingText);
     else if (result.state === 'slow') setText(el, slowText);
     else if (result.state === 'refused' || result.state === 'lost') showResult(el, 'error', result.text);
-    else answered(result, entry);
+    else if (result.state === 'waiting' || result.state === 'ask' || result.state === 'discarded') {
+      showResult(el, result.state, result.text || '');
+    } else answered(result, entry);
   };
 }
 

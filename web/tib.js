@@ -5,8 +5,10 @@
 // `hello {token}` (session.js); the server answers `welcome {user}` or `error unauthorized`. Until
 // then, and without a token, the connection is an anonymous viewer and the page is read-only.
 // The client model (client_model.js) applies the snapshot and deltas (a gap resumes with since=);
-// the command tracker (command_tracker.js) holds the commands until their durable `ack`. Commands
-// name their space. The page is made of:
+// the command tracker (command_tracker.js) holds the commands until their durable `ack`, behind the
+// outbox (tib_outbox.js, outbox.js), which keeps every command that has not had its answer in the
+// browser and sends it again, with its id, once the connection is back. Commands name their space.
+// The page is made of:
 //   tib_figures.js  the table of the region's hospitals: report, confirm, overdue figures
 //   tib_surge.js    under a hospital's row: its förstärkning (surge beds within 24 h and 72 h)
 //   tib_inbox.js    the messages to the region, acknowledgements, what the region has sent
@@ -23,7 +25,6 @@ import {
   exerciseName, pageLink, h, setText, timeHM, timeWithDay, parseTime, commandId, shortRegionName, refusalWords,
 } from './common.js';
 import {ClientModel} from './client_model.js';
-import {CommandTracker} from './command_tracker.js';
 import {MessageLog} from './message_log.js';
 import {Session, apiFetch, showResult} from './session.js';
 import {pageConnection, resultIn, heartbeat} from './connection.js';
@@ -34,6 +35,7 @@ import {createCompose} from './tib_compose.js';
 import {createDecisions} from './tib_decisions.js';
 import {createTransport} from './tib_transport.js';
 import {createTransfer} from './tib_transfer.js';
+import {createOutbox} from './tib_outbox.js';
 import {canWrite, canPost, actsForAllRegions, isExerciseSpace, readOnlyText} from './roles.js';
 
 const SPACE = pageSpace();
@@ -50,24 +52,33 @@ const session = new Session({
   regionName: (id) => model.region(id)?.name,
   errorText: (msg) => errorText(msg),
   onChange: (what) => {
+    if (what === 'welcome') outbox.signedIn(session.user);
+    if (what === 'unauthorized' || what === 'signed-out') outbox.signedOut();
     if (what === 'welcome' && session.user?.role === 'reporter' && session.user.region) {
       page.region = session.user.region;
     }
     if (what === 'welcome') spaces?.refresh();  // a server that requires sign-in lists nothing before
     renderAll();
+    if (what === 'welcome') outbox.flush();
   },
   onSignOut: () => conn.reconnectNow('sign-out'),
 });
 
-const tracker = new CommandTracker({
-  send: (cmd) => conn.send(cmd),
+const errorText = (msg) => ERROR_TEXT[msg.code] || 'Fel från servern';
+
+// Without a user the outbox keeps nothing: a command that cannot go now is refused, as before.
+const outbox = createOutbox({space: SPACE, model, log, session, errorText}, {
+  connection: () => conn,
   refuse: () => (!conn.isOpen() || !model.have
     ? 'Ingen anslutning till servern – inget skickades. Försök igen när anslutningen är tillbaka.'
     : !session.user ? (session.signing ? 'Loggar in – försök igen om ett ögonblick.' : 'Logga in för att skicka.')
       : null),
 });
-
-const errorText = (msg) => ERROR_TEXT[msg.code] || 'Fel från servern';
+const tracker = outbox.tracker;
+// The user the page acts as: the signed-in one, or while the connection is down (or signing in
+// again) the one the tab last signed in as, whose commands the outbox keeps until it is back —
+// once the page has a state to report on (not after a reload with the server away).
+const user = () => session.user || (model.have ? outbox.knownUser() : null);
 
 /** What the parts of the page share. `region` is the region shown. */
 const page = {
@@ -75,13 +86,17 @@ const page = {
   /** Is the page's space an exercise (a trainer writes only there)? The snapshot says; until then its name. */
   inExercise: () => (model.have ? !!model.exercise : isExerciseSpace(SPACE)),
   /** Acts for every region (admin, trainer): all messages, acknowledging for a named region. */
-  forAllRegions: () => actsForAllRegions(session.user),
-  /** May the signed-in user write for this region here (report, readiness, acknowledge, decide)? */
-  canWrite: (regionId) => canWrite(session.user, {exercise: page.inExercise(), region: regionId}),
-  canPost: () => canPost(session.user, {exercise: page.inExercise()}),
+  forAllRegions: () => actsForAllRegions(user()),
+  /** May the user write for this region here (report, readiness, acknowledge, decide)? */
+  canWrite: (regionId) => canWrite(user(), {exercise: page.inExercise(), region: regionId}),
+  canPost: () => canPost(user(), {exercise: page.inExercise()}),
+  /** The figure table's hook: the inputs a waiting report carries keep what it sends. */
+  holdInputs: (id) => outbox.holdInputs(id),
 };
 
 const figures = createFigures(page);
+tracker.adopt('report', figures.adopt);
+tracker.adopt('confirm', figures.adopt);
 const inbox = createInbox(page);
 const compose = createCompose(page);
 const decisions = createDecisions(page);
@@ -108,11 +123,12 @@ function renderHeader() {
 }
 
 function renderAuth() {
-  const u = session.user;
+  const u = user();
   document.body.dataset.role = session.role;
   document.body.dataset.canWrite = page.canWrite(page.region) ? 'true' : 'false';
   session.render();
-  const why = readOnlyText(u, {exercise: page.inExercise()});
+  const why = !model.have && outbox.knownUser() ? 'Väntar på läget från servern – när det har kommit kan du rapportera.'
+    : readOnlyText(u, {exercise: page.inExercise()});
   for (const note of document.querySelectorAll('.read-only-note')) setText(note, why);
   // Reporters report for their own region only; the others pick one.
   $('region-picker').hidden = u?.role === 'reporter';
@@ -123,7 +139,8 @@ function renderAuth() {
 
 function pickRegion() {
   const ids = model.regions.map((r) => r.id);
-  if (session.user?.role === 'reporter' && session.user.region) return session.user.region;
+  const u = user();
+  if (u?.role === 'reporter' && u.region) return u.region;
   if (page.region && ids.includes(page.region)) return page.region;
   const fromUrl = new URLSearchParams(location.search).get('region');
   if (fromUrl && ids.includes(fromUrl)) return fromUrl;
@@ -175,7 +192,7 @@ function sendRegionReadiness() {
       $('region-readiness').dataset.dirty = 'false';
       $('region-readiness-reason').value = '';
     }
-    showResult(el, state, state === 'ok' ? `Sparat (nr ${answer.seq}) ${timeHM(model.now())}`
+    showResult(el, state, state === 'ok' ? `Sparat (nr ${answer.seq}) ${timeHM(model.now())}${answer.already ? ' · redan sparat' : ''}`
       : `Inte sparat: ${refusalWords(answer, errorText)}`);
   }, {slowText: 'Skickar… inget svar från servern ännu. Kontrollera läget innan du skickar igen.'});
   tracker.send(cmd, {kind: 'readiness', onResult: (result, entry) => { show(result, entry); renderRegionReadiness(); }});
@@ -185,7 +202,7 @@ function sendRegionReadiness() {
 // Rendering from the model's changes
 
 function renderAll() {
-  if (!model.have) { renderHeader(); renderAuth(); return; }
+  if (!model.have) { renderHeader(); renderAuth(); outbox.render(); return; }
   page.region = pickRegion();
   fillRegionSelect();
   renderHeader();
@@ -197,6 +214,7 @@ function renderAll() {
   decisions.render();
   transport.render();
   transfer.render();
+  outbox.render();
 }
 
 model.on('snapshot', () => renderAll());
@@ -210,6 +228,7 @@ model.on('delta', ({delta}) => {
   if (delta.hospital || delta.region) {
     figures.render();
     renderRegionReadiness();
+    outbox.render();
   }
   if (delta.hospital || delta.region || delta.decision) decisions.render();
   if (delta.region) transport.render();
@@ -228,8 +247,10 @@ const conn = pageConnection({
     replaced: 'Anslutningen byttes innan servern bekräftade. Kontrollera om det kom fram; skicka annars igen.',
   },
   onLost: () => renderAll(),
+  onSnapshot: () => outbox.flush(),
   onRefused: (msg) => { if (!model.have) conn.show('offline', errorText(msg)); },
 });
+model.on('synced', () => outbox.flush());  // after the connection's own listener: it is in sync then
 
 // ---------------------------------------------------------------------------------------------
 
@@ -250,7 +271,7 @@ function start() {
   renderHeader();
   renderAuth();
   conn.show('reconnecting');
-  heartbeat(conn, model, {everyMs: TICK_MS, second: () => syncExerciseClock(model.exerciseInfo, model.wallNow()),
+  heartbeat(conn, model, {everyMs: TICK_MS, second: () => { syncExerciseClock(model.exerciseInfo, model.wallNow()); outbox.tick(); },
     ages: () => { figures.tick(); inbox.updateAges(); decisions.tick(); transport.tick(); transfer.tick(); }});
   conn.connect();
 }

@@ -55,7 +55,7 @@ export function createCompose(page) {
 
   function answered({state, answer}) {
     if (state === 'ok') {
-      showResult(form.result, 'ok', `Skickat (nr ${answer.seq}) ${timeHM(model.now())}`);
+      showResult(form.result, 'ok', `Skickat (nr ${answer.seq}) ${timeHM(model.now())}${answer.already ? ' · redan skickat' : ''}`);
       form.reset(() => { for (const f of METHANE_FIELDS) el[`methane.${f.key}`].value = ''; });
     } else {
       showResult(form.result, 'error', `Inte skickat: ${refusalWords(answer, page.errorText)}`);

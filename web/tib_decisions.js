@@ -276,7 +276,7 @@ export function createDecisions(page) {
     const {result, form} = forms[key];
     const show = resultIn(result, ({state, answer}) => {
       if (state === 'ok') {
-        showResult(result, 'ok', `Sparat (nr ${answer.seq}) ${timeHM(model.now())}`);
+        showResult(result, 'ok', `Sparat (nr ${answer.seq}) ${timeHM(model.now())}${answer.already ? ' · redan sparat' : ''}`);
         form.elements.reason.value = '';
         onSaved();
       } else {

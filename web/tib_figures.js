@@ -21,6 +21,9 @@ import {parseCount, follow, acceptSent} from './tib_inputs.js';
 import {createSurge} from './tib_surge.js';
 
 const SLOW_TEXT = 'Skickar… inget svar från servern ännu. Kontrollera läget innan du skickar igen.';
+// A command in these states is not answered yet: the row sends nothing else meanwhile (the outbox's
+// 'waiting' and 'ask' are shown by tib_outbox.js).
+const UNANSWERED = new Set(['pending', 'slow', 'waiting', 'ask']);
 
 const $ = (id) => document.getElementById(id);
 
@@ -76,6 +79,7 @@ export function createFigures(page) {
   }});
 
   const regionHospitals = () => model.hospitalsOf(page.region);
+  const busyRow = (id) => ['report', 'confirm'].some((kind) => tracker.busy(kind, (e) => e.hospital === id));
   const structureKey = () => JSON.stringify([page.region, regionHospitals().map((x) => [x.id, x.name,
     BED_TYPES.map((k) => capacity(x.beds?.[k]) > 0)])]);
 
@@ -229,6 +233,7 @@ export function createFigures(page) {
     const hosp = model.hospital(id);
     const r = rows.get(id);
     if (!hosp || !r) return;
+    page.holdInputs?.(id);  // the outbox: the inputs a waiting report carries keep what it sends
     const now = model.now();
     const f = model.freshness(hosp);
     const town = hosp.town && !hosp.name.toLocaleLowerCase('sv').includes(hosp.town.toLocaleLowerCase('sv')) ? hosp.town : '';
@@ -268,7 +273,7 @@ export function createFigures(page) {
     setText(r.edAge, statusAge(hosp.ed_status, now));
     setText(r.rdAge, statusAge(hosp.readiness, now));
 
-    const busy = !!r.pending;
+    const busy = !!r.pending || busyRow(id);
     for (const c of Object.values(r.cells)) c.input.readOnly = !writable;
     r.ed.disabled = !writable;
     r.rd.disabled = !writable;
@@ -333,7 +338,8 @@ export function createFigures(page) {
     const r = rows.get(entry.hospital);
     if (!r) return;
     if (state === 'ok') {
-      showResult(r.result, 'ok', `Sparat (nr ${answer.seq}) ${timeHM(model.now())}${entry.kind === 'confirm' ? ' · oförändrat' : ''}`);
+      showResult(r.result, 'ok', `Sparat (nr ${answer.seq}) ${timeHM(model.now())}${entry.kind === 'confirm' ? ' · oförändrat' : ''}` +
+        (answer.already ? ' · redan sparat' : ''));
       const cmd = entry.cmd;
       for (const [key, b] of Object.entries(cmd.beds || {})) acceptSent(r.cells[key]?.input, b.available);
       surge.accept(entry.hospital, cmd);
@@ -346,21 +352,26 @@ export function createFigures(page) {
     }
   }
 
-  function send(id, r, cmd, kind) {
-    const onResult = (result, entry) => {
-      const row = rows.get(id) || r;  // the table may have been rebuilt meanwhile
-      if (result.state !== 'pending' && result.state !== 'slow') row.pending = null;
+  /** The results of a report or confirmation of hospital `id` (one restored by the outbox too). */
+  function track(id) {
+    return (result, entry) => {
+      const row = rows.get(id);  // the table may have been rebuilt meanwhile
+      if (!row) return;
+      row.pending = UNANSWERED.has(result.state) ? entry.cmd.id : null;
       resultIn(row.result, answered, {slowText: SLOW_TEXT})(result, entry);
       if (result.state !== 'refused') { updateRow(id); updateOverdueSummary(); }
     };
-    if (tracker.send(cmd, {kind, hospital: id, onResult})) r.pending = cmd.id;
+  }
+
+  function send(id, r, cmd, kind) {
+    if (tracker.send(cmd, {kind, hospital: id, onResult: track(id)})) r.pending = cmd.id;
     updateRow(id);
   }
 
   function sendReport(id) {
     const r = rows.get(id);
     const hosp = model.hospital(id);
-    if (!r || !hosp || r.pending) return;
+    if (!r || !hosp || r.pending || busyRow(id)) return;
     clearCellErrors(r);
     const cmd = {v: PROTOCOL_VERSION, type: 'report_capacity', id: commandId('r'), space: page.space, hospital: id};
     const beds = {}, reception = {};
@@ -411,7 +422,7 @@ export function createFigures(page) {
   function sendConfirm(id) {
     const r = rows.get(id);
     const hosp = model.hospital(id);
-    if (!r || !hosp || r.pending) return;
+    if (!r || !hosp || r.pending || busyRow(id)) return;
     clearCellErrors(r);
     const dirty = Object.values(r.cells).some((c) => c.input.value !== c.input.dataset.server) ||
       (r.ed.value !== r.ed.dataset.server) || (r.rd.value !== r.rd.dataset.server) || surge.dirty(id);
@@ -436,5 +447,7 @@ export function createFigures(page) {
       for (const id of rows.keys()) updateRow(id);
       updateOverdueSummary();
     },
+    /** The outbox's entries restored from storage: their results, as if sent from the row. */
+    adopt: (entry) => track(entry.hospital),
   };
 }

@@ -42,6 +42,8 @@ export function createInbox(page) {
     const onResult = ({state, text, answer}) => {
       if (state === 'slow') return;
       if (state === 'pending') ackState.set(messageId, {state, region, text: 'Kvitterar…'});
+      else if (state === 'waiting' || state === 'ask') ackState.set(messageId, {state, region, text});  // the outbox
+      else if (state === 'discarded') ackState.delete(messageId);
       else if (state === 'ok') {
         ackState.set(messageId, {state, region, text: answer.already ? `Redan kvitterat (nr ${answer.seq})`
           : `Kvittens sparad (nr ${answer.seq}) ${timeHM(model.now())}`});
@@ -76,7 +78,7 @@ export function createInbox(page) {
       : (myRegion && pend.includes(myRegion) ? [myRegion] : []);
     for (const region of targets) {
       const allowed = page.canWrite(region);
-      const busy = s?.state === 'pending' && s.region === region;
+      const busy = ['pending', 'waiting', 'ask'].includes(s?.state) && s.region === region;
       const btn = h('button', {type: 'button', class: 'btn btn-ack', dataset: {action: 'acknowledge', forRegion: region},
         disabled: !allowed || busy || session.signing},
       busy ? 'Kvitterar…' : (allRegions ? `Kvittera för ${name(region)}` : 'Kvittera'));

@@ -1,6 +1,7 @@
 // Lägesbild — the TiB page's count inputs, shared by the figure table (tib_figures.js) and its
 // förstärkning rows (tib_surge.js): parsing a typed count, and the follow/dirty pattern — an input
-// the user has not touched follows the live state, a touched one keeps what was typed until sent.
+// the user has not touched follows the live state, a touched one keeps what was typed until sent
+// (and one a waiting report of the outbox holds, until that is answered).
 
 export const MAX_VALUE = 100000;
 
@@ -18,12 +19,18 @@ export function parseCount(raw) {
   return {value: n};
 }
 
-/** Sets a control to the server's value unless the user has changed it. */
+/**
+ * Sets a control to the server's value unless the user has changed it, or it is held: it carries a
+ * figure of a report waiting in the outbox (data-held, tib_outbox.js), which keeps its value until
+ * the report is answered.
+ */
 export function follow(ctl, serverValue) {
   const v = serverValue === null || serverValue === undefined ? '' : String(serverValue);
   const wasDirty = ctl.dataset.dirty === 'true' && ctl.value !== ctl.dataset.server;
   ctl.dataset.server = v;
-  if (!wasDirty || ctl.value === v) {
+  if (ctl.dataset.held) {
+    ctl.dataset.dirty = ctl.value !== v ? 'true' : 'false';
+  } else if (!wasDirty || ctl.value === v) {
     ctl.value = v;
     ctl.dataset.dirty = 'false';
   }

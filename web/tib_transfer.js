@@ -176,7 +176,7 @@ export function createTransfer(page) {
     if (!cmd) { showResult(result, 'error', 'Inte skickat – rätta det markerade.'); return; }
     const show = resultIn(result, ({state, answer}) => {
       if (state === 'ok') {
-        showResult(result, 'ok', `Sparat (nr ${answer.seq}) ${timeHM(model.now())}: ${Object.entries(cmd.patients)
+        showResult(result, 'ok', `Sparat (nr ${answer.seq}) ${timeHM(model.now())}${answer.already ? ' · redan sparat' : ''}: ${Object.entries(cmd.patients)
           .map(([p, n]) => `${n} ${p}`).join(', ')} till ${hospitalName(cmd.to)}`);
         for (const name of [...PRIORITIES, 'burns', 'reason']) el[name].value = '';
       } else {

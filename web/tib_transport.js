@@ -111,7 +111,7 @@ export function createTransport(page) {
     }
     const show = resultIn(result, ({state, answer}) => {
       if (state === 'ok') {
-        showResult(result, 'ok', `Sparat (nr ${answer.seq}) ${timeHM(model.now())}`);
+        showResult(result, 'ok', `Sparat (nr ${answer.seq}) ${timeHM(model.now())}${answer.already ? ' · redan sparat' : ''}`);
         for (const k of TRANSPORT_KINDS) {
           for (const [f] of FIELDS) {
             const input = inputs[`${k.key}.${f}`];
