@@ -19,7 +19,7 @@ import {
   exerciseElapsed, exerciseName, targetStatus, h, setText, formatElapsed, timeHMS, timeHM, parseTime, shortRegionName,
   durationText,
 } from './common.js';
-import {apiFetch, bindTokenSignIn, showResult, storeToken, storedToken} from './session.js';
+import {apiFetch, bindTokenSignIn, showResult, showTokenBox, storeToken, storedToken} from './session.js';
 import {timelineText} from './summaries.js';
 import {OUTCOME_TABLE, outcomeRows} from './review_outcomes.js';
 import {missing, checkpointRows, indicatorRows} from './review_targets.js';
@@ -346,11 +346,7 @@ async function loadNames() {
 
 /** The sign-in box: shown while the review needs a token, or one is in use. */
 function renderAuth() {
-  const token = storedToken();
-  $('auth').hidden = !token && !st.locked;
-  $('signed-in').hidden = !token;
-  $('sign-in-form').hidden = !!token;
-  setText($('user'), 'Inloggad med nyckel');
+  showTokenBox(st.locked);
   $('sign-in').disabled = false;
   $('review-locked').hidden = !st.locked;
   setText($('review-locked-title'), st.locked?.title || '');

@@ -116,10 +116,19 @@ export function bindSignInBox({onSignIn, onSignOut}) {
 }
 
 /**
- * The sign-in box of a page that only reads over HTTP with the token (the review, "Lägesbild nu"):
+ * The sign-in box of a page that only reads over HTTP with the token (showTokenBox: shown while
+ * the page is `locked` — the server wants a token — or one is in use) (the review, "Lägesbild nu"):
  * signing in stores the token, signing out forgets it; either way `render()` shows the box anew
  * and `reload()` fetches the page's data again.
  */
+export function showTokenBox(locked) {
+  const token = storedToken();
+  $('auth').hidden = !token && !locked;
+  $('signed-in').hidden = !token;
+  $('sign-in-form').hidden = !!token;
+  setText($('user'), 'Inloggad med nyckel');
+}
+
 export function bindTokenSignIn({render, reload}) {
   bindSignInBox({
     onSignIn: (t) => {

@@ -12,7 +12,7 @@
 // Server strings reach the DOM only through textContent (h()/setText()).
 
 import {READINESS, ERROR_TEXT, pageSpace, pageLink, syncExerciseBanner, h, setText, ageText, timeHM, dayLong, parseTime} from './common.js';
-import {apiFetch, bindTokenSignIn, showResult, storeToken, storedToken} from './session.js';
+import {apiFetch, bindTokenSignIn, showResult, showTokenBox, storeToken, storedToken} from './session.js';
 import {exportLink} from './review_export.js';
 import {bedFigure, receptionFigure, readinessWords, freshnessWords, openMessageWords} from './summary_words.js';
 
@@ -144,13 +144,7 @@ function showError(text) {
   setText($('summary-error'), text || '');
 }
 
-function renderAuth() {
-  const token = storedToken();
-  $('auth').hidden = !token && !st.locked;
-  $('signed-in').hidden = !token;
-  $('sign-in-form').hidden = !!token;
-  setText($('user'), 'Inloggad med nyckel');
-}
+const renderAuth = () => showTokenBox(st.locked);
 
 async function load() {
   setText($('refresh-state'), 'Hämtar…');

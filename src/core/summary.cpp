@@ -63,6 +63,28 @@ struct Sums {
     if (last && (!last_reported_at || *last > *last_reported_at)) last_reported_at = last;
   }
 
+  // Adds another's sums (a hospital's into its region's and the total): each hospital is judged once.
+  void Merge(const Sums& o) {
+    for (std::size_t i = 0; i < beds.size(); ++i) {
+      beds[i].available += o.beds[i].available;
+      beds[i].baseline += o.beds[i].baseline;
+      beds[i].surge24h += o.beds[i].surge24h;
+      beds[i].surge72h += o.beds[i].surge72h;
+      beds[i].hospitals += o.beds[i].hospitals;
+      beds[i].reported += o.beds[i].reported;
+    }
+    for (std::size_t i = 0; i < reception.size(); ++i) {
+      reception[i].per_hour += o.reception[i].per_hour;
+      reception[i].hospitals += o.reception[i].hospitals;
+      reception[i].reported += o.reception[i].reported;
+    }
+    unreported.insert(unreported.end(), o.unreported.begin(), o.unreported.end());
+    stale.insert(stale.end(), o.stale.begin(), o.stale.end());
+    if (o.last_reported_at && (!last_reported_at || *o.last_reported_at > *last_reported_at)) {
+      last_reported_at = o.last_reported_at;
+    }
+  }
+
   void Into(Json& row) const {
     Json& out_beds = row["beds"] = Json::object();
     for (std::size_t i = 0; i < kSummaryBedTypes.size(); ++i) {
@@ -185,8 +207,8 @@ Json BuildSummary(const HealthcareRegionConfig& config, const SpaceState& state,
       const HospitalConfig& hospital = config.hospitals[h];
       Sums one;
       one.Add(config, state, h, now);
-      sums.Add(config, state, h, now);
-      total.Add(config, state, h, now);
+      sums.Merge(one);
+      total.Merge(one);
       Json row{{"id", hospital.id},
                {"name", hospital.name},
                {"region", region.id},
